@@ -1,0 +1,80 @@
+#include "daemon/config.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "Address to serve gRPC on (host:port; port 0 picks a free one and prints it)");
+ABSL_FLAG(int32_t, workers, 0, "Engine threads, each with one V8 isolate (0: one per core)");
+ABSL_FLAG(uint64_t, queue_capacity, 4096,
+          "Jobs that may wait for a worker; past it requests fail with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int32_t, max_inflight_per_worker, 256,
+          "Jobs one worker holds at once while they await promises or timers");
+ABSL_FLAG(int32_t, prebuilt_contexts, 4, "Contexts each worker keeps built while idle");
+ABSL_FLAG(absl::Duration, default_timeout, absl::Seconds(5),
+          "Timeout of a request that sets none");
+ABSL_FLAG(absl::Duration, max_timeout, absl::Seconds(60),
+          "Largest timeout a request may have (the request's and the gRPC deadline are capped)");
+ABSL_FLAG(uint64_t, heap_limit_mb, 256,
+          "V8 heap limit per isolate; a script past it gets RESOURCE_EXHAUSTED and the isolate "
+          "is replaced");
+ABSL_FLAG(uint64_t, array_buffer_limit_mb, 256, "ArrayBuffer memory per isolate");
+ABSL_FLAG(uint64_t, max_message_bytes, 64ull << 20, "Largest gRPC message, in or out");
+ABSL_FLAG(uint64_t, max_source_bytes, 16ull << 20, "Largest script source");
+ABSL_FLAG(uint64_t, max_result_bytes, 4ull << 20, "Largest result, measured as it is converted");
+ABSL_FLAG(int32_t, max_result_depth, 100, "Deepest nesting of a result");
+ABSL_FLAG(uint64_t, max_globals, 10000, "Most globals one request may inject");
+ABSL_FLAG(uint64_t, recycle_after_jobs, 0,
+          "Replace a worker's isolate after this many jobs (0: only after a heap-limit event)");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "On SIGTERM/SIGINT, how long in-flight requests may take to finish");
+ABSL_FLAG(int32_t, v8_background_threads, 1, "V8 background threads (GC, compilation)");
+
+namespace jscore::daemon {
+
+absl::StatusOr<DaemonConfig> ConfigFromFlags() {
+  DaemonConfig c;
+  c.listen = absl::GetFlag(FLAGS_listen);
+  int workers = absl::GetFlag(FLAGS_workers);
+  if (workers <= 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  c.pool.workers = workers;
+  c.pool.queue_capacity = absl::GetFlag(FLAGS_queue_capacity);
+  c.pool.max_inflight_per_worker = absl::GetFlag(FLAGS_max_inflight_per_worker);
+  c.pool.prebuilt_contexts = absl::GetFlag(FLAGS_prebuilt_contexts);
+  c.pool.heap_limit_mb = absl::GetFlag(FLAGS_heap_limit_mb);
+  c.pool.array_buffer_limit_mb = absl::GetFlag(FLAGS_array_buffer_limit_mb);
+  c.pool.max_result_bytes = absl::GetFlag(FLAGS_max_result_bytes);
+  c.pool.max_result_depth = absl::GetFlag(FLAGS_max_result_depth);
+  c.pool.recycle_after_jobs = absl::GetFlag(FLAGS_recycle_after_jobs);
+  c.default_timeout = absl::GetFlag(FLAGS_default_timeout);
+  c.max_timeout = absl::GetFlag(FLAGS_max_timeout);
+  c.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  c.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  c.max_source_bytes = absl::GetFlag(FLAGS_max_source_bytes);
+  c.max_globals = absl::GetFlag(FLAGS_max_globals);
+  c.v8_background_threads = absl::GetFlag(FLAGS_v8_background_threads);
+
+  if (c.default_timeout <= absl::ZeroDuration() || c.max_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--default_timeout and --max_timeout must be positive");
+  }
+  if (c.default_timeout > c.max_timeout) {
+    return absl::InvalidArgumentError("--default_timeout must not exceed --max_timeout");
+  }
+  if (c.max_message_bytes < 1024 || c.max_message_bytes > (1ull << 31) - 1) {
+    return absl::InvalidArgumentError("--max_message_bytes must be between 1 KiB and 2 GiB");
+  }
+  if (c.max_source_bytes > c.max_message_bytes) {
+    return absl::InvalidArgumentError("--max_source_bytes must not exceed --max_message_bytes");
+  }
+  if (c.pool.max_result_depth < 1 || c.pool.max_result_depth > 1000) {
+    return absl::InvalidArgumentError("--max_result_depth must be between 1 and 1000");
+  }
+  return c;
+}
+
+}  // namespace jscore::daemon

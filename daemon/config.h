@@ -1,0 +1,31 @@
+// DaemonConfig: everything jscored is told at start (from flags), as plain data.
+#ifndef JSCORE_DAEMON_CONFIG_H_
+#define JSCORE_DAEMON_CONFIG_H_
+
+#include <cstddef>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/pool.h"
+
+namespace jscore::daemon {
+
+struct DaemonConfig {
+  std::string listen = "127.0.0.1:50051";
+  engine::PoolOptions pool;
+  absl::Duration default_timeout = absl::Seconds(5);
+  absl::Duration max_timeout = absl::Seconds(60);
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  size_t max_message_bytes = 64 << 20;
+  size_t max_source_bytes = 16 << 20;
+  size_t max_globals = 10000;
+  int v8_background_threads = 1;
+};
+
+// Reads the parsed absl flags (daemon/config.cc defines them) and checks them.
+absl::StatusOr<DaemonConfig> ConfigFromFlags();
+
+}  // namespace jscore::daemon
+
+#endif  // JSCORE_DAEMON_CONFIG_H_

@@ -1,0 +1,29 @@
+// Requests to engine Jobs and engine Outcomes to responses (no V8 here, no RPC state).
+#ifndef JSCORE_DAEMON_REQUEST_MAPPING_H_
+#define JSCORE_DAEMON_REQUEST_MAPPING_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "daemon/config.h"
+#include "engine/job.h"
+#include "jscore/v1/jscore.pb.h"
+
+namespace jscore::daemon {
+
+// Validates an Evaluate request (sizes, fields) and builds what the engine runs.
+absl::StatusOr<engine::EvaluateSpec> SpecFromRequest(const v1::EvaluateRequest& request,
+                                                     const DaemonConfig& config);
+
+// The job's deadline: the smallest of the request's timeout (or the default), the
+// server maximum, and the gRPC deadline. A negative timeout is INVALID_ARGUMENT.
+absl::StatusOr<absl::Time> DeadlineFor(const google::protobuf::Duration& timeout,
+                                       absl::Time grpc_deadline, absl::Time now,
+                                       const DaemonConfig& config);
+
+// Fills the response from a value or JS error outcome, or returns the failure status.
+absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* response);
+
+}  // namespace jscore::daemon
+
+#endif  // JSCORE_DAEMON_REQUEST_MAPPING_H_

@@ -1,0 +1,63 @@
+#include "daemon/server.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/status_macros.h"
+#include "daemon/service.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+
+namespace jscore::daemon {
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config,
+                                                      engine::Platform& platform) {
+  ASSIGN_OR_RETURN(std::unique_ptr<engine::Pool> pool, engine::Pool::Create(platform, config.pool));
+  auto server = std::unique_ptr<Server>(new Server(config, std::move(pool)));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
+  builder.RegisterService(server->service_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || port == 0) {
+    server->pool_->Shutdown(absl::ZeroDuration());
+    return absl::UnavailableError(absl::StrCat("could not listen on ", config.listen));
+  }
+  absl::string_view host = config.listen;
+  size_t colon = host.rfind(':');
+  server->address_ = absl::StrCat(host.substr(0, colon), ":", port);
+  return server;
+}
+
+Server::Server(const DaemonConfig& config, std::unique_ptr<engine::Pool> pool)
+    : config_(config),
+      pool_(std::move(pool)),
+      service_(std::make_unique<JsCoreService>(*pool_, config_)) {}
+
+Server::~Server() { Shutdown(); }
+
+void Server::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (server_ != nullptr) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+  }
+  // Jobs in flight finish (or are failed with UNAVAILABLE after the grace); every
+  // accepted RPC has then been finished by its worker, so the server stops promptly.
+  pool_->Shutdown(config_.shutdown_grace);
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    server_->Wait();
+  }
+}
+
+}  // namespace jscore::daemon

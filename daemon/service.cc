@@ -1,0 +1,89 @@
+#include "daemon/service.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "daemon/request_mapping.h"
+#include "daemon/status_mapping.h"
+#include "daemon/version.h"
+
+namespace jscore::daemon {
+namespace {
+
+// One unary RPC that runs a job. Deletes itself in OnDone, which gRPC calls last,
+// after Finish (from the worker thread) and after OnCancel if there was one.
+class JobReactor final : public grpc::ServerUnaryReactor {
+ public:
+  explicit JobReactor(engine::Pool& pool) : pool_(pool) {}
+
+  // Handler thread: submits the job, or finishes at once with the admission error.
+  void Submit(std::shared_ptr<engine::Job> job) {
+    job_ = std::move(job);
+    absl::Status status = pool_.Submit(job_);
+    if (!status.ok()) Finish(ToGrpcStatus(status));
+  }
+
+  void OnCancel() override {
+    if (job_ != nullptr) pool_.Cancel(job_);
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  engine::Pool& pool_;
+  std::shared_ptr<engine::Job> job_;
+};
+
+absl::Time GrpcDeadline(const grpc::CallbackServerContext* context) {
+  auto deadline = context->deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  return absl::FromChrono(deadline);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* JsCoreService::Evaluate(grpc::CallbackServerContext* context,
+                                                  const v1::EvaluateRequest* request,
+                                                  v1::EvaluateResponse* response) {
+  auto* reactor = new JobReactor(pool_);
+  absl::StatusOr<engine::EvaluateSpec> spec = SpecFromRequest(*request, config_);
+  absl::StatusOr<absl::Time> deadline =
+      DeadlineFor(request->timeout(), GrpcDeadline(context), absl::Now(), config_);
+  if (!spec.ok() || !deadline.ok()) {
+    reactor->Finish(ToGrpcStatus(!spec.ok() ? spec.status() : deadline.status()));
+    return reactor;
+  }
+  auto job = std::make_shared<engine::Job>(
+      std::move(*spec), *deadline, [reactor, response](engine::Outcome outcome) {
+        reactor->Finish(ToGrpcStatus(FillResponse(std::move(outcome), response)));
+      });
+  reactor->Submit(std::move(job));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* context,
+                                                  const v1::GetStatsRequest* /*request*/,
+                                                  v1::GetStatsResponse* response) {
+  engine::PoolStats stats = pool_.Stats();
+  for (const auto& w : stats.workers) {
+    auto* out = response->add_workers();
+    out->set_id(w.id);
+    out->set_jobs_completed(w.jobs_completed);
+    out->set_jobs_in_flight(w.jobs_in_flight);
+    out->set_heap_used_bytes(w.heap_used_bytes);
+    out->set_heap_limit_bytes(w.heap_limit_bytes);
+    out->set_isolate_replacements(w.isolate_replacements);
+    out->set_prebuilt_contexts(w.prebuilt_contexts);
+  }
+  response->set_queue_depth(stats.queue_depth);
+  response->set_queue_capacity(stats.queue_capacity);
+  response->set_jobs_completed(stats.jobs_completed);
+  response->set_jobs_rejected(stats.jobs_rejected);
+  response->set_timeouts(stats.timeouts);
+  response->set_version(kVersion);
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace jscore::daemon

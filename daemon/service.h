@@ -1,0 +1,32 @@
+// JsCoreService: the gRPC callback handlers of jscore.v1.JsCore.
+#ifndef JSCORE_DAEMON_SERVICE_H_
+#define JSCORE_DAEMON_SERVICE_H_
+
+#include "daemon/config.h"
+#include "engine/pool.h"
+#include "jscore/v1/jscore.grpc.pb.h"
+
+namespace jscore::daemon {
+
+// Handlers run on gRPC's threads; each validates, builds a Job, submits it and returns
+// its reactor at once (no V8 work and no blocking here). The worker that completes
+// the job finishes the RPC. The pool and config must outlive the service.
+class JsCoreService final : public v1::JsCore::CallbackService {
+ public:
+  JsCoreService(engine::Pool& pool, const DaemonConfig& config) : pool_(pool), config_(config) {}
+
+  grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
+                                     const v1::EvaluateRequest* request,
+                                     v1::EvaluateResponse* response) override;
+  grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* context,
+                                     const v1::GetStatsRequest* request,
+                                     v1::GetStatsResponse* response) override;
+
+ private:
+  engine::Pool& pool_;
+  const DaemonConfig& config_;
+};
+
+}  // namespace jscore::daemon
+
+#endif  // JSCORE_DAEMON_SERVICE_H_

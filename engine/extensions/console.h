@@ -1,0 +1,15 @@
+// Console: console.log/info/warn/error/debug/trace, captured per request.
+#ifndef JSCORE_ENGINE_EXTENSIONS_CONSOLE_H_
+#define JSCORE_ENGINE_EXTENSIONS_CONSOLE_H_
+
+#include "engine/internal/js_scope.h"
+
+namespace jscore::engine::extensions {
+
+// Installs `console` on the context's global object. Lines go to the context's
+// ContextHost, which bounds them; nothing is written to the daemon's stdout.
+void InstallConsole(internal::JsScope& scope);
+
+}  // namespace jscore::engine::extensions
+
+#endif  // JSCORE_ENGINE_EXTENSIONS_CONSOLE_H_

@@ -1,0 +1,344 @@
+#include "engine/internal/value_codec.h"
+
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/status_macros.h"
+
+namespace jscore::engine::internal {
+namespace {
+
+using google::protobuf::Value;
+
+constexpr int kMaxInputDepth = 100;
+
+// JSON Pointer escaping of one path segment (RFC 6901).
+void AppendSegment(std::string& path, std::string_view segment) {
+  path.push_back('/');
+  for (char c : segment) {
+    if (c == '~') {
+      path += "~0";
+    } else if (c == '/') {
+      path += "~1";
+    } else {
+      path.push_back(c);
+    }
+  }
+}
+
+std::string FormatIsoDate(double ms) {
+  absl::Time t = absl::FromUnixMillis(static_cast<int64_t>(ms));
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+}
+
+// One conversion: walks the value depth first, keeping the path and the ancestors
+// (for cycle detection).
+class Encoder {
+ public:
+  Encoder(JsScope& scope, const ConversionLimits& limits, ConvertedValue* out)
+      : scope_(scope), limits_(limits), out_(out) {}
+
+  absl::Status Encode(v8::Local<v8::Value> v, Value* out, int depth) {
+    v8::Isolate* isolate = scope_.isolate();
+    v8::Local<v8::Context> context = scope_.context();
+    bytes_ += 8;
+    if (v->IsUndefined()) {
+      out->set_null_value(google::protobuf::NULL_VALUE);
+      Annotate(TypeAnnotation::Kind::kUndefined);
+      return CheckSize();
+    }
+    if (v->IsNull()) {
+      out->set_null_value(google::protobuf::NULL_VALUE);
+      return CheckSize();
+    }
+    if (v->IsBoolean()) {
+      out->set_bool_value(v->IsTrue());
+      return CheckSize();
+    }
+    if (v->IsNumber()) {
+      double d = v.As<v8::Number>()->Value();
+      if (std::isnan(d)) Annotate(TypeAnnotation::Kind::kNaN);
+      if (std::isinf(d)) Annotate(TypeAnnotation::Kind::kInfinity);
+      out->set_number_value(d == 0 ? 0.0 : d);  // -0 becomes 0, as JSON does
+      return CheckSize();
+    }
+    if (v->IsString()) {
+      v8::Local<v8::String> s = v.As<v8::String>();
+      bytes_ += s->Length();
+      RETURN_IF_ERROR(CheckSize());
+      out->set_string_value(scope_.Utf8(s));
+      return CheckSize();
+    }
+    if (v->IsBigInt()) {
+      Annotate(TypeAnnotation::Kind::kBigInt);
+      std::string digits = scope_.ToUtf8(v);
+      bytes_ += digits.size();
+      out->set_string_value(std::move(digits));
+      return CheckSize();
+    }
+    if (v->IsSymbol() || v->IsFunction()) {
+      out->set_null_value(google::protobuf::NULL_VALUE);
+      return CheckSize();
+    }
+    // Objects from here on.
+    if (depth > limits_.max_depth) {
+      return absl::OutOfRangeError(absl::StrCat("result is nested deeper than ",
+                                                limits_.max_depth, " levels at \"", path_, "\""));
+    }
+    v8::Local<v8::Object> object = v.As<v8::Object>();
+    for (const auto& ancestor : ancestors_) {
+      if (ancestor == object) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("result contains a cycle at \"", path_, "\""));
+      }
+    }
+    if (v->IsDate()) {
+      double ms = v.As<v8::Date>()->ValueOf();
+      Annotate(TypeAnnotation::Kind::kDate);
+      if (std::isnan(ms)) {
+        out->set_null_value(google::protobuf::NULL_VALUE);
+      } else {
+        out->set_string_value(FormatIsoDate(ms));
+      }
+      return CheckSize();
+    }
+    if (v->IsNumberObject() || v->IsStringObject() || v->IsBooleanObject() ||
+        v->IsBigIntObject()) {
+      v8::Local<v8::Value> primitive;
+      if (v->IsNumberObject()) {
+        primitive = v8::Number::New(isolate, v.As<v8::NumberObject>()->ValueOf());
+      } else if (v->IsStringObject()) {
+        primitive = v.As<v8::StringObject>()->ValueOf();
+      } else if (v->IsBooleanObject()) {
+        primitive = v8::Boolean::New(isolate, v.As<v8::BooleanObject>()->ValueOf());
+      } else {
+        primitive = v.As<v8::BigIntObject>()->ValueOf();
+      }
+      return Encode(primitive, out, depth);
+    }
+    if (v->IsArrayBuffer() || v->IsSharedArrayBuffer() || v->IsUint8Array() ||
+        v->IsUint8ClampedArray() || v->IsDataView()) {
+      return EncodeBytes(v, out);
+    }
+
+    ancestors_.push_back(object);
+    absl::Status status;
+    if (v->IsArray() || v->IsTypedArray()) {
+      status = EncodeArrayLike(object, out, depth);
+    } else if (v->IsMap()) {
+      Annotate(TypeAnnotation::Kind::kMap);
+      status = EncodePairs(v.As<v8::Map>()->AsArray(), out, depth);
+    } else if (v->IsSet()) {
+      Annotate(TypeAnnotation::Kind::kSet);
+      status = EncodeArrayLike(v.As<v8::Set>()->AsArray(), out, depth);
+    } else {
+      // toJSON, as JSON.stringify honours it.
+      v8::Local<v8::Value> to_json;
+      if (!object->Get(context, scope_.Str("toJSON")).ToLocal(&to_json)) {
+        status = absl::AbortedError("toJSON lookup threw");
+      } else if (to_json->IsFunction()) {
+        v8::Local<v8::Value> replaced;
+        v8::Local<v8::Value> argv[] = {scope_.Str(LastSegment())};
+        if (!to_json.As<v8::Function>()->Call(context, object, 1, argv).ToLocal(&replaced)) {
+          status = absl::AbortedError("toJSON threw");
+        } else {
+          status = Encode(replaced, out, depth + 1);
+        }
+      } else {
+        status = EncodeObject(object, out, depth);
+      }
+    }
+    ancestors_.pop_back();
+    return status;
+  }
+
+ private:
+  absl::Status EncodeArrayLike(v8::Local<v8::Object> array, Value* out, int depth) {
+    v8::Local<v8::Context> context = scope_.context();
+    uint32_t length = 0;
+    if (array->IsArray()) {
+      length = array.As<v8::Array>()->Length();
+    } else if (array->IsTypedArray()) {
+      length = static_cast<uint32_t>(array.As<v8::TypedArray>()->Length());
+    }
+    auto* list = out->mutable_list_value();
+    size_t mark = path_.size();
+    for (uint32_t i = 0; i < length; ++i) {
+      v8::Local<v8::Value> element;
+      if (!array->Get(context, i).ToLocal(&element)) return absl::AbortedError("getter threw");
+      AppendSegment(path_, absl::StrCat(i));
+      absl::Status s = Encode(element, list->add_values(), depth + 1);
+      path_.resize(mark);
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // A Map's [k0, v0, k1, v1, ...] as a struct with stringified keys.
+  absl::Status EncodePairs(v8::Local<v8::Array> pairs, Value* out, int depth) {
+    v8::Local<v8::Context> context = scope_.context();
+    auto* fields = out->mutable_struct_value()->mutable_fields();
+    size_t mark = path_.size();
+    for (uint32_t i = 0; i + 1 < pairs->Length(); i += 2) {
+      v8::Local<v8::Value> key;
+      v8::Local<v8::Value> value;
+      if (!pairs->Get(context, i).ToLocal(&key) || !pairs->Get(context, i + 1).ToLocal(&value)) {
+        return absl::AbortedError("map read threw");
+      }
+      v8::Local<v8::String> key_string;
+      if (!key->ToString(context).ToLocal(&key_string)) return absl::AbortedError("key threw");
+      std::string name = scope_.Utf8(key_string);
+      bytes_ += name.size();
+      AppendSegment(path_, name);
+      absl::Status s = Encode(value, &(*fields)[name], depth + 1);
+      path_.resize(mark);
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status EncodeObject(v8::Local<v8::Object> object, Value* out, int depth) {
+    v8::Local<v8::Context> context = scope_.context();
+    v8::Local<v8::Array> keys;
+    if (!object
+             ->GetOwnPropertyNames(context,
+                                   static_cast<v8::PropertyFilter>(v8::ONLY_ENUMERABLE |
+                                                                   v8::SKIP_SYMBOLS),
+                                   v8::KeyConversionMode::kConvertToString)
+             .ToLocal(&keys)) {
+      return absl::AbortedError("ownKeys threw");
+    }
+    auto* fields = out->mutable_struct_value()->mutable_fields();
+    size_t mark = path_.size();
+    for (uint32_t i = 0; i < keys->Length(); ++i) {
+      v8::Local<v8::Value> key;
+      v8::Local<v8::Value> value;
+      if (!keys->Get(context, i).ToLocal(&key) || !object->Get(context, key).ToLocal(&value)) {
+        return absl::AbortedError("getter threw");
+      }
+      if (value->IsFunction() || value->IsSymbol()) continue;  // dropped, as JSON does
+      std::string name = scope_.ToUtf8(key);
+      bytes_ += name.size();
+      AppendSegment(path_, name);
+      absl::Status s = Encode(value, &(*fields)[name], depth + 1);
+      path_.resize(mark);
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status EncodeBytes(v8::Local<v8::Value> v, Value* out) {
+    std::shared_ptr<v8::BackingStore> store;
+    size_t offset = 0;
+    size_t length = 0;
+    if (v->IsArrayBuffer()) {
+      store = v.As<v8::ArrayBuffer>()->GetBackingStore();
+      length = store->ByteLength();
+    } else if (v->IsSharedArrayBuffer()) {
+      store = v.As<v8::SharedArrayBuffer>()->GetBackingStore();
+      length = store->ByteLength();
+    } else {
+      auto view = v.As<v8::ArrayBufferView>();
+      store = view->Buffer()->GetBackingStore();
+      offset = view->ByteOffset();
+      length = view->ByteLength();
+    }
+    Annotate(TypeAnnotation::Kind::kBytes);
+    bytes_ += length * 4;
+    RETURN_IF_ERROR(CheckSize());
+    auto* list = out->mutable_list_value();
+    const auto* data = static_cast<const uint8_t*>(store->Data());
+    for (size_t i = 0; i < length && data != nullptr; ++i) {
+      list->add_values()->set_number_value(data[offset + i]);
+    }
+    return absl::OkStatus();
+  }
+
+  void Annotate(TypeAnnotation::Kind kind) { out_->annotations.push_back({path_, kind}); }
+
+  std::string LastSegment() const {
+    size_t slash = path_.rfind('/');
+    return slash == std::string::npos ? std::string() : path_.substr(slash + 1);
+  }
+
+  absl::Status CheckSize() const {
+    if (bytes_ <= limits_.max_bytes) return absl::OkStatus();
+    return absl::OutOfRangeError(absl::StrCat("result is larger than ", limits_.max_bytes,
+                                              " bytes (at \"", path_, "\")"));
+  }
+
+  JsScope& scope_;
+  const ConversionLimits& limits_;
+  ConvertedValue* out_;
+  std::string path_;
+  std::vector<v8::Local<v8::Object>> ancestors_;
+  size_t bytes_ = 0;
+};
+
+}  // namespace
+
+absl::Status ToProtoValue(JsScope& scope, v8::Local<v8::Value> value,
+                          const ConversionLimits& limits, ConvertedValue* out) {
+  out->undefined = value->IsUndefined();
+  Encoder encoder(scope, limits, out);
+  absl::Status status = encoder.Encode(value, &out->value, 0);
+  if (out->undefined) out->annotations.clear();  // said by `undefined` already
+  return status;
+}
+
+v8::MaybeLocal<v8::Value> FromProtoValueAt(JsScope& scope, const google::protobuf::Value& value,
+                                           int depth) {
+  v8::Isolate* isolate = scope.isolate();
+  v8::Local<v8::Context> context = scope.context();
+  switch (value.kind_case()) {
+    case Value::kNullValue:
+    case Value::KIND_NOT_SET:
+      return v8::Null(isolate);
+    case Value::kBoolValue:
+      return v8::Boolean::New(isolate, value.bool_value());
+    case Value::kNumberValue:
+      return v8::Number::New(isolate, value.number_value());
+    case Value::kStringValue: {
+      const std::string& s = value.string_value();
+      if (s.size() > static_cast<size_t>(v8::String::kMaxLength)) return {};
+      v8::Local<v8::String> out;
+      if (!v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal,
+                                   static_cast<int>(s.size()))
+               .ToLocal(&out)) {
+        return {};
+      }
+      return out;
+    }
+    case Value::kListValue: {
+      if (depth >= kMaxInputDepth) return {};
+      const auto& list = value.list_value();
+      v8::Local<v8::Array> array = v8::Array::New(isolate, list.values_size());
+      for (int i = 0; i < list.values_size(); ++i) {
+        v8::Local<v8::Value> element;
+        if (!FromProtoValueAt(scope, list.values(i), depth + 1).ToLocal(&element)) return {};
+        if (array->Set(context, i, element).IsNothing()) return {};
+      }
+      return array;
+    }
+    case Value::kStructValue: {
+      if (depth >= kMaxInputDepth) return {};
+      v8::Local<v8::Object> object = v8::Object::New(isolate);
+      for (const auto& [name, field] : value.struct_value().fields()) {
+        v8::Local<v8::Value> element;
+        if (!FromProtoValueAt(scope, field, depth + 1).ToLocal(&element)) return {};
+        if (object->CreateDataProperty(context, scope.Str(name), element).IsNothing()) return {};
+      }
+      return object;
+    }
+  }
+  return v8::Null(isolate);
+}
+
+v8::MaybeLocal<v8::Value> FromProtoValue(JsScope& scope, const google::protobuf::Value& value) {
+  return FromProtoValueAt(scope, value, 0);
+}
+
+}  // namespace jscore::engine::internal

@@ -1,0 +1,42 @@
+// The JS <-> google.protobuf.Value mapping (ARCHITECTURE.md, "Values").
+#ifndef JSCORE_ENGINE_INTERNAL_VALUE_CODEC_H_
+#define JSCORE_ENGINE_INTERNAL_VALUE_CODEC_H_
+
+#include <cstddef>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engine/internal/js_scope.h"
+#include "engine/job.h"
+#include "google/protobuf/struct.pb.h"
+#include "v8.h"
+
+namespace jscore::engine::internal {
+
+struct ConversionLimits {
+  size_t max_bytes = 4 << 20;
+  int max_depth = 100;
+};
+
+struct ConvertedValue {
+  google::protobuf::Value value;
+  bool undefined = false;
+  std::vector<TypeAnnotation> annotations;
+};
+
+// Converts a JS value for a response. Runs user code (getters, toJSON, Proxy traps),
+// so call it under the job's deadline and inside a TryCatch. Returns:
+//  - OK and fills `out`;
+//  - kInvalidArgument for a cycle, kOutOfRange for depth or size past the limits
+//    (their messages name the path);
+//  - kAborted when JS threw or execution was terminated (see the TryCatch).
+absl::Status ToProtoValue(JsScope& scope, v8::Local<v8::Value> value,
+                          const ConversionLimits& limits, ConvertedValue* out);
+
+// Builds a JS value from a protobuf Value (arguments, injected globals). Fails only
+// when V8 does (out of memory, termination) or nesting passes 100 levels.
+v8::MaybeLocal<v8::Value> FromProtoValue(JsScope& scope, const google::protobuf::Value& value);
+
+}  // namespace jscore::engine::internal
+
+#endif  // JSCORE_ENGINE_INTERNAL_VALUE_CODEC_H_

@@ -1,0 +1,178 @@
+// Worker::Impl and JobRun: the worker thread's state (isolate, loop, jobs in flight).
+#ifndef JSCORE_ENGINE_INTERNAL_WORKER_IMPL_H_
+#define JSCORE_ENGINE_INTERNAL_WORKER_IMPL_H_
+
+#include <uv.h>
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "engine/internal/context_host.h"
+#include "engine/internal/counting_allocator.h"
+#include "engine/internal/job_queue.h"
+#include "engine/internal/js_scope.h"
+#include "engine/job.h"
+#include "engine/pool.h"
+#include "engine/watchdog.h"
+#include "engine/worker.h"
+#include "v8.h"
+
+namespace jscore::engine {
+
+// A context and the microtask queue it was built with. V8 keeps a raw pointer to
+// the queue inside the context, so the queue lives until the context is collected
+// (the weak handle empties) or the isolate goes away.
+struct ContextRecord {
+  v8::Global<v8::Context> weak;
+  std::unique_ptr<v8::MicrotaskQueue> microtasks;
+};
+
+struct Timer;
+
+// One job's life on its worker: its context, its timers, its console lines and, while
+// it awaits, its promise. Owned by Worker::Impl; worker thread only.
+class JobRun final : public internal::ContextHost {
+ public:
+  JobRun(Worker::Impl& worker, std::shared_ptr<Job> job) : worker_(worker), job(std::move(job)) {}
+  ~JobRun() override;
+
+  int AddTimer(internal::JsScope& scope, v8::Local<v8::Function> callback,
+               std::vector<v8::Global<v8::Value>> args, double delay_ms, bool repeat) override;
+  void ClearTimer(int id) override;
+  void AddConsoleLine(ConsoleLine::Level level, std::string text) override;
+
+  // Closes every libuv handle this run owns (they free themselves when closed).
+  void CloseHandles();
+
+  Worker::Impl& worker_;
+  std::shared_ptr<Job> job;
+  v8::Global<v8::Context> context;
+  v8::MicrotaskQueue* microtasks = nullptr;  // owned by the context's ContextRecord
+  v8::Global<v8::Promise> promise;           // the returned promise, while awaited
+  v8::Global<v8::Value> result;              // the completion value, when not a promise
+  std::unordered_map<int, Timer*> timers;
+  int next_timer_id = 1;
+  uv_timer_t* deadline_timer = nullptr;      // armed while parked
+  std::vector<ConsoleLine> console;
+  size_t console_bytes = 0;
+  bool console_truncated = false;
+  absl::Time started;
+  absl::Duration cpu;
+  bool parked = false;
+};
+
+// A pending setTimeout/setInterval. Freed by its libuv close callback.
+struct Timer {
+  uv_timer_t handle;
+  JobRun* run;
+  int id;
+  bool repeat;
+  v8::Global<v8::Function> callback;
+  std::vector<v8::Global<v8::Value>> args;
+};
+
+// How a synchronous stretch of JavaScript ended, seen from outside the script.
+enum class SectionEnd { kCompleted, kDeadline, kCancelled, kHeapLimit, kTerminated };
+
+struct Worker::Impl {
+  Impl(int index, Platform& platform, internal::JobQueue& shared_queue, Watchdog& watchdog,
+       const PoolOptions& options);
+
+  // ---- worker thread: lifecycle (worker.cc) ----
+  void ThreadMain();
+  absl::Status CreateIsolate();
+  void DisposeIsolate();
+  void ReplaceIsolate(const char* why);
+  void OnWake();
+  void Drain();
+  void StopOnThread();
+  void StartPrebuilding();
+  void PrebuildOne();
+  void SweepDeadContexts();
+  // A new context with the standard (or bare) environment, or empty on failure.
+  v8::MaybeLocal<v8::Context> NewContext(Environment environment, v8::MicrotaskQueue** queue);
+
+  // ---- worker thread: running jobs (job_run.cc) ----
+  void RunJob(std::shared_ptr<Job> job);
+  bool AcquireContext(JobRun& run);
+  // The sync part is done: finish now, or park until the promise settles.
+  void Settle(JobRun* run);
+  // Converts the final value (or rejection) and completes the job.
+  void Finish(JobRun* run);
+  // Every job ends here, exactly once; frees `run`. Call with no JsScope open.
+  void Complete(JobRun* run, Outcome outcome);
+  // Fails a job that never got a context (shutdown).
+  void Drop(const std::shared_ptr<Job>& job, absl::Status status);
+  void Park(JobRun* run);
+  void MaybeReplaceIsolate();
+  void FireTimer(Timer* timer);
+  void ParkedDeadline(JobRun* run);
+  void ScanCancelled();
+  void BeginSection(JobRun& run);
+  SectionEnd EndSection(JobRun& run);
+  // Runs the context's microtasks and V8's pending foreground tasks.
+  void Checkpoint(JobRun& run);
+  static absl::Status SectionStatus(SectionEnd end, const PoolOptions& options);
+
+  // ---- immutable after construction ----
+  const int index;
+  Platform& platform;
+  internal::JobQueue& shared_queue;
+  Watchdog& watchdog;
+  const PoolOptions options;
+
+  // ---- shared with other threads ----
+  std::thread thread;
+  absl::Notification ready;
+  absl::Status start_status;              // written before `ready`
+  std::atomic<bool> accepting{false};     // parked in uv_run with spare capacity
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> cancel_scan{false};   // a parked job may have been cancelled
+  std::atomic<uint32_t> inflight{0};
+  std::atomic<uint64_t> completed{0};
+  std::atomic<uint64_t> heap_used{0};
+  std::atomic<uint64_t> heap_limit{0};
+  std::atomic<uint32_t> replacements{0};
+  std::atomic<uint32_t> prebuilt_count{0};
+  std::atomic<uint64_t> timeouts{0};
+  uv_async_t wake;  // uv_async_send is the one libuv call other threads make
+
+  absl::Mutex interrupt_mu;
+  uint64_t running_job ABSL_GUARDED_BY(interrupt_mu) = 0;  // 0: no JS running
+  v8::Isolate* running_isolate ABSL_GUARDED_BY(interrupt_mu) = nullptr;
+  bool interrupted ABSL_GUARDED_BY(interrupt_mu) = false;
+  InterruptReason interrupt_reason ABSL_GUARDED_BY(interrupt_mu) = InterruptReason::kDeadline;
+
+  // ---- worker thread only ----
+  uv_loop_t loop;
+  uv_idle_t prebuild_idle;
+  bool prebuilding = false;
+  v8::Isolate* isolate = nullptr;
+  std::unique_ptr<internal::CountingAllocator> allocator;
+  bool heap_limit_hit = false;
+  uint64_t jobs_on_isolate = 0;
+  std::list<std::unique_ptr<ContextRecord>> contexts;  // every live context's record
+  struct Prebuilt {
+    v8::Global<v8::Context> context;
+    v8::MicrotaskQueue* microtasks;
+  };
+  std::vector<Prebuilt> prebuilt;
+  // Every job this worker holds, running or parked; Complete() erases (and frees) it.
+  std::unordered_map<JobRun*, std::unique_ptr<JobRun>> runs;
+  bool stopping = false;
+  bool replace_pending = false;  // a heap-limit event: replace once no JS is on the stack
+};
+
+}  // namespace jscore::engine
+
+#endif  // JSCORE_ENGINE_INTERNAL_WORKER_IMPL_H_

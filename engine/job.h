@@ -1,0 +1,114 @@
+// Job: one unit of work handed from a front end to the Pool, and its Outcome.
+#ifndef JSCORE_ENGINE_JOB_H_
+#define JSCORE_ENGINE_JOB_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "google/protobuf/struct.pb.h"
+
+namespace jscore::engine {
+
+enum class Environment { kStandard, kBare };
+
+// What to evaluate. Plain data: it crosses from the front end's thread to a worker.
+struct EvaluateSpec {
+  std::string source;
+  std::string filename = "<eval>";
+  // Set as global variables before the script runs.
+  std::vector<std::pair<std::string, google::protobuf::Value>> globals;
+  Environment environment = Environment::kStandard;
+};
+
+// One place in a result whose JS type JSON cannot express.
+struct TypeAnnotation {
+  enum class Kind { kUndefined, kBigInt, kDate, kBytes, kNaN, kInfinity, kMap, kSet };
+  std::string path;  // JSON Pointer into the value ("" is the value itself)
+  Kind kind;
+};
+
+struct JsError {
+  std::string name;
+  std::string message;
+  std::string stack;
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based; 0 when unknown
+  std::string source_line;
+};
+
+struct ConsoleLine {
+  enum class Level { kLog, kInfo, kWarn, kError, kDebug, kTrace };
+  Level level = Level::kLog;
+  std::string text;
+};
+
+struct ExecStats {
+  absl::Duration queue_wait;
+  absl::Duration wall_time;
+  absl::Duration cpu_time;
+  int worker = -1;
+};
+
+// How a job ended. Exactly one of: a value, a JS error (both with status OK), or a
+// non-OK status (deadline, heap limit, cancellation, shutdown...).
+struct Outcome {
+  enum class Kind { kValue, kJsError, kFailed };
+  Kind kind = Kind::kFailed;
+  absl::Status status;  // non-OK only for kFailed
+  google::protobuf::Value value;
+  bool undefined = false;
+  std::vector<TypeAnnotation> annotations;
+  JsError error;
+  std::vector<ConsoleLine> console;
+  bool console_truncated = false;
+  ExecStats stats;
+
+  static Outcome Failed(absl::Status status) {
+    Outcome o;
+    o.kind = Kind::kFailed;
+    o.status = std::move(status);
+    return o;
+  }
+};
+
+// A job is created by a front end, submitted to the Pool, run by one worker, and
+// completed exactly once: `on_complete` runs on the worker thread that ran it (or
+// that dropped it), must not block, and must not call back into the Pool
+// synchronously for the same job. Shared between the front end (which may cancel it)
+// and the worker, hence held by shared_ptr; only the atomics change after Submit.
+class Job {
+ public:
+  using Completion = std::function<void(Outcome)>;
+
+  Job(EvaluateSpec spec, absl::Time deadline, Completion on_complete)
+      : spec_(std::move(spec)), deadline_(deadline), on_complete_(std::move(on_complete)) {}
+  Job(const Job&) = delete;
+  Job& operator=(const Job&) = delete;
+
+  const EvaluateSpec& spec() const { return spec_; }
+  absl::Time deadline() const { return deadline_; }
+  bool cancel_requested() const { return cancel_requested_.load(std::memory_order_acquire); }
+
+ private:
+  friend class Pool;
+  friend class Worker;
+
+  EvaluateSpec spec_;
+  absl::Time deadline_;
+  Completion on_complete_;
+  uint64_t id_ = 0;            // set by Pool::Submit
+  absl::Time enqueued_at_;     // set by Pool::Submit
+  std::atomic<bool> cancel_requested_{false};
+  std::atomic<int> running_on_{-1};  // worker index while a worker holds it
+};
+
+}  // namespace jscore::engine
+
+#endif  // JSCORE_ENGINE_JOB_H_

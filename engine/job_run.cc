@@ -1,0 +1,445 @@
+// Running one job's JavaScript on its worker: context, script, timers, awaiting,
+// conversion of the result, and completion. All on the worker thread.
+#include <time.h>
+
+#include <cmath>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/internal/js_error.h"
+#include "engine/internal/platform_impl.h"
+#include "engine/internal/value_codec.h"
+#include "engine/internal/worker_impl.h"
+
+namespace jscore::engine {
+
+using internal::JsScope;
+
+namespace {
+
+absl::Duration ThreadCpuTime() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return absl::DurationFromTimespec(ts);
+}
+
+Outcome ErrorOutcome(JsError error) {
+  Outcome o;
+  o.kind = Outcome::Kind::kJsError;
+  o.error = std::move(error);
+  return o;
+}
+
+JsError SimpleError(std::string name, std::string message) {
+  JsError e;
+  e.name = std::move(name);
+  e.message = std::move(message);
+  e.stack = absl::StrCat(e.name, ": ", e.message);
+  return e;
+}
+
+void CloseAndDelete(uv_handle_t* handle) {
+  uv_close(handle, [](uv_handle_t* h) { delete reinterpret_cast<Timer*>(h->data); });
+}
+
+thread_local absl::Duration section_cpu_start;
+
+}  // namespace
+
+// ---- JobRun: the ContextHost of a job's context ----
+
+JobRun::~JobRun() { CloseHandles(); }
+
+int JobRun::AddTimer(JsScope& scope, v8::Local<v8::Function> callback,
+                     std::vector<v8::Global<v8::Value>> args, double delay_ms, bool repeat) {
+  if (static_cast<int>(timers.size()) >= worker_.options.max_timers_per_job) return 0;
+  auto* timer = new Timer{};
+  timer->handle.data = timer;
+  timer->run = this;
+  timer->id = next_timer_id++;
+  timer->repeat = repeat;
+  timer->callback.Reset(scope.isolate(), callback);
+  timer->args = std::move(args);
+  uv_timer_init(&worker_.loop, &timer->handle);
+  uint64_t ms = static_cast<uint64_t>(std::min(delay_ms, 2147483647.0));
+  uint64_t interval = repeat ? std::max<uint64_t>(ms, 1) : 0;
+  uv_timer_start(
+      &timer->handle,
+      [](uv_timer_t* handle) {
+        auto* t = static_cast<Timer*>(handle->data);
+        t->run->worker_.FireTimer(t);
+      },
+      ms, interval);
+  timers.emplace(timer->id, timer);
+  return timer->id;
+}
+
+void JobRun::ClearTimer(int id) {
+  auto it = timers.find(id);
+  if (it == timers.end()) return;
+  Timer* timer = it->second;
+  timers.erase(it);
+  timer->callback.Reset();
+  timer->args.clear();
+  CloseAndDelete(reinterpret_cast<uv_handle_t*>(&timer->handle));
+}
+
+void JobRun::AddConsoleLine(ConsoleLine::Level level, std::string text) {
+  if (console_truncated) return;
+  if (console.size() >= worker_.options.max_console_lines ||
+      console_bytes + text.size() > worker_.options.max_console_bytes) {
+    console_truncated = true;
+    return;
+  }
+  console_bytes += text.size();
+  console.push_back(ConsoleLine{level, std::move(text)});
+}
+
+void JobRun::CloseHandles() {
+  while (!timers.empty()) ClearTimer(timers.begin()->first);
+  if (deadline_timer != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(deadline_timer),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+    deadline_timer = nullptr;
+  }
+}
+
+// ---- sections: synchronous stretches of JS under the watchdog ----
+
+void Worker::Impl::BeginSection(JobRun& run) {
+  const Job& job = *run.job;
+  {
+    absl::MutexLock lock(&interrupt_mu);
+    running_job = job.id_;
+    running_isolate = isolate;
+    interrupted = false;
+    if (job.cancel_requested()) {  // a cancel that raced with the start
+      interrupted = true;
+      interrupt_reason = InterruptReason::kCancelled;
+      isolate->TerminateExecution();
+    }
+  }
+  watchdog.Arm(index, job.id_, job.deadline());
+  section_cpu_start = ThreadCpuTime();
+}
+
+SectionEnd Worker::Impl::EndSection(JobRun& run) {
+  watchdog.Disarm(index);
+  run.cpu += ThreadCpuTime() - section_cpu_start;
+  bool was_interrupted;
+  InterruptReason reason;
+  {
+    absl::MutexLock lock(&interrupt_mu);
+    was_interrupted = interrupted;
+    reason = interrupt_reason;
+    running_job = 0;
+    running_isolate = nullptr;
+    interrupted = false;
+  }
+  bool terminating = isolate->IsExecutionTerminating();
+  if (was_interrupted || heap_limit_hit || terminating) isolate->CancelTerminateExecution();
+  if (heap_limit_hit) return SectionEnd::kHeapLimit;
+  if (was_interrupted) {
+    switch (reason) {
+      case InterruptReason::kDeadline:
+        timeouts.fetch_add(1, std::memory_order_relaxed);
+        return SectionEnd::kDeadline;
+      case InterruptReason::kCancelled:
+        return SectionEnd::kCancelled;
+      case InterruptReason::kShutdown:
+        return SectionEnd::kTerminated;
+    }
+  }
+  return terminating ? SectionEnd::kTerminated : SectionEnd::kCompleted;
+}
+
+absl::Status Worker::Impl::SectionStatus(SectionEnd end, const PoolOptions& options) {
+  switch (end) {
+    case SectionEnd::kCompleted:
+      return absl::OkStatus();
+    case SectionEnd::kDeadline:
+      return absl::DeadlineExceededError("the script ran past its deadline and was stopped");
+    case SectionEnd::kCancelled:
+      return absl::CancelledError("cancelled by the client");
+    case SectionEnd::kHeapLimit:
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the script exceeded the heap limit (", options.heap_limit_mb,
+          " MB) and was stopped; the worker's isolate is replaced"));
+    case SectionEnd::kTerminated:
+      return absl::UnavailableError("the server is shutting down");
+  }
+  return absl::InternalError("unknown section end");
+}
+
+void Worker::Impl::Checkpoint(JobRun& run) {
+  v8::Platform* v8_platform = platform.impl().v8_platform.get();
+  run.microtasks->PerformCheckpoint(isolate);
+  while (!isolate->IsExecutionTerminating() &&
+         v8::platform::PumpMessageLoop(v8_platform, isolate,
+                                       v8::platform::MessageLoopBehavior::kDoNotWait)) {
+    run.microtasks->PerformCheckpoint(isolate);
+  }
+}
+
+// ---- the life of a job ----
+
+bool Worker::Impl::AcquireContext(JobRun& run) {
+  Environment environment = run.job->spec().environment;
+  v8::Local<v8::Context> context;
+  if (environment == Environment::kStandard && !prebuilt.empty()) {
+    Prebuilt p = std::move(prebuilt.back());
+    prebuilt.pop_back();
+    prebuilt_count.store(prebuilt.size(), std::memory_order_relaxed);
+    context = p.context.Get(isolate);
+    run.microtasks = p.microtasks;
+  } else if (!NewContext(environment, &run.microtasks).ToLocal(&context)) {
+    return false;
+  }
+  internal::ContextHost::Attach(context, &run);
+  run.context.Reset(isolate, context);
+  return true;
+}
+
+void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
+  job->running_on_.store(index, std::memory_order_seq_cst);
+  inflight.fetch_add(1, std::memory_order_relaxed);
+  auto owned = std::make_unique<JobRun>(*this, std::move(job));
+  JobRun* run = owned.get();
+  runs.emplace(run, std::move(owned));
+  run->started = absl::Now();
+  jobs_on_isolate++;
+
+  const Job& j = *run->job;
+  if (j.cancel_requested()) {
+    return Complete(run, Outcome::Failed(absl::CancelledError("cancelled by the client")));
+  }
+  if (run->started >= j.deadline()) {
+    timeouts.fetch_add(1, std::memory_order_relaxed);
+    return Complete(run, Outcome::Failed(absl::DeadlineExceededError(
+                             "the deadline passed while the job waited in the queue")));
+  }
+  {
+    v8::HandleScope handles(isolate);
+    if (!AcquireContext(*run)) {
+      return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
+                               "the engine could not create a context")));
+    }
+  }
+
+  const EvaluateSpec& spec = j.spec();
+  std::optional<Outcome> failed;
+  {
+    JsScope scope(isolate, run->context);
+    v8::Local<v8::Context> context = scope.context();
+    v8::TryCatch try_catch(isolate);
+    BeginSection(*run);
+    bool ok = true;
+    for (const auto& [name, value] : spec.globals) {
+      v8::Local<v8::Value> js;
+      if (!internal::FromProtoValue(scope, value).ToLocal(&js) ||
+          context->Global()->Set(context, scope.Str(name), js).IsNothing()) {
+        ok = false;
+        break;
+      }
+    }
+    v8::Local<v8::String> source;
+    v8::Local<v8::Value> result;
+    if (ok && !v8::String::NewFromUtf8(isolate, spec.source.data(), v8::NewStringType::kNormal,
+                                       static_cast<int>(spec.source.size()))
+                   .ToLocal(&source)) {
+      ok = false;
+    }
+    if (ok) {
+      v8::ScriptOrigin origin(isolate, scope.Str(spec.filename));
+      v8::Local<v8::Script> script;
+      ok = v8::Script::Compile(context, source, &origin).ToLocal(&script) &&
+           script->Run(context).ToLocal(&result);
+    }
+    if (ok) Checkpoint(*run);
+    if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      // Reading the error may run user getters: still inside the section.
+      failed = ErrorOutcome(internal::ExceptionToJsError(scope, try_catch.Exception(),
+                                                         try_catch.Message()));
+    }
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) {
+      failed = Outcome::Failed(SectionStatus(end, options));
+    } else if (!ok && !failed) {
+      failed = ErrorOutcome(SimpleError("RangeError", "the source could not be prepared (too large?)"));
+    } else if (ok && result->IsPromise()) {
+      run->promise.Reset(isolate, result.As<v8::Promise>());
+    } else if (ok) {
+      run->result.Reset(isolate, result);
+    }
+  }
+  if (failed) return Complete(run, std::move(*failed));
+  Settle(run);
+}
+
+void Worker::Impl::Settle(JobRun* run) {
+  if (!run->promise.IsEmpty()) {
+    v8::HandleScope handles(isolate);
+    if (run->promise.Get(isolate)->State() == v8::Promise::kPending) {
+      if (run->timers.empty()) {
+        return Complete(run, ErrorOutcome(SimpleError(
+                                 "Error", "the script's promise can never settle: nothing is "
+                                          "pending that could resolve it")));
+      }
+      return Park(run);
+    }
+  }
+  Finish(run);
+}
+
+void Worker::Impl::Finish(JobRun* run) {
+  Outcome outcome;
+  {
+    JsScope scope(isolate, run->context);
+    v8::TryCatch try_catch(isolate);
+    BeginSection(*run);
+    bool rejected = false;
+    v8::Local<v8::Value> value;
+    if (!run->promise.IsEmpty()) {
+      v8::Local<v8::Promise> promise = run->promise.Get(isolate);
+      rejected = promise->State() == v8::Promise::kRejected;
+      value = promise->Result();
+    } else {
+      value = run->result.Get(isolate);
+    }
+    if (rejected) {
+      outcome = ErrorOutcome(internal::ExceptionToJsError(
+          scope, value, v8::Exception::CreateMessage(isolate, value)));
+    } else {
+      internal::ConvertedValue converted;
+      internal::ConversionLimits limits{options.max_result_bytes, options.max_result_depth};
+      absl::Status status = internal::ToProtoValue(scope, value, limits, &converted);
+      if (status.ok()) {
+        outcome.kind = Outcome::Kind::kValue;
+        outcome.value = std::move(converted.value);
+        outcome.undefined = converted.undefined;
+        outcome.annotations = std::move(converted.annotations);
+      } else if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+        outcome = ErrorOutcome(internal::ExceptionToJsError(scope, try_catch.Exception(),
+                                                            try_catch.Message()));
+      } else {
+        outcome = ErrorOutcome(SimpleError(
+            absl::IsInvalidArgument(status) ? "TypeError" : "RangeError",
+            std::string(status.message())));
+      }
+    }
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) outcome = Outcome::Failed(SectionStatus(end, options));
+  }
+  Complete(run, std::move(outcome));
+}
+
+void Worker::Impl::Park(JobRun* run) {
+  if (run->parked) return;
+  run->parked = true;
+  run->deadline_timer = new uv_timer_t;
+  uv_timer_init(&loop, run->deadline_timer);
+  run->deadline_timer->data = run;
+  absl::Duration left = run->job->deadline() - absl::Now();
+  uint64_t ms = left <= absl::ZeroDuration()
+                    ? 0
+                    : static_cast<uint64_t>(std::ceil(absl::ToDoubleMilliseconds(left)));
+  uv_timer_start(
+      run->deadline_timer,
+      [](uv_timer_t* handle) {
+        auto* r = static_cast<JobRun*>(handle->data);
+        r->worker_.ParkedDeadline(r);
+      },
+      ms, 0);
+}
+
+void Worker::Impl::ParkedDeadline(JobRun* run) {
+  timeouts.fetch_add(1, std::memory_order_relaxed);
+  Complete(run, Outcome::Failed(absl::DeadlineExceededError(
+                    "the script's promise did not settle before the deadline")));
+  Drain();
+}
+
+void Worker::Impl::FireTimer(Timer* timer) {
+  JobRun* run = timer->run;
+  std::optional<Outcome> failed;
+  {
+    JsScope scope(isolate, run->context);
+    v8::TryCatch try_catch(isolate);
+    v8::Local<v8::Function> callback = timer->callback.Get(isolate);
+    std::vector<v8::Local<v8::Value>> argv;
+    for (auto& arg : timer->args) argv.push_back(arg.Get(isolate));
+    if (!timer->repeat) run->ClearTimer(timer->id);  // `timer` is gone after this
+    BeginSection(*run);
+    bool ok = !callback
+                   ->Call(scope.context(), v8::Undefined(isolate), static_cast<int>(argv.size()),
+                          argv.data())
+                   .IsEmpty();
+    if (ok) Checkpoint(*run);
+    if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      // An uncaught exception in a timer fails the evaluation (as it would crash Node).
+      failed = ErrorOutcome(internal::ExceptionToJsError(scope, try_catch.Exception(),
+                                                         try_catch.Message()));
+    }
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) failed = Outcome::Failed(SectionStatus(end, options));
+  }
+  if (failed) {
+    Complete(run, std::move(*failed));
+  } else {
+    Settle(run);
+  }
+  MaybeReplaceIsolate();
+  Drain();
+}
+
+void Worker::Impl::ScanCancelled() {
+  std::vector<JobRun*> cancelled;
+  for (auto& [run, owned] : runs) {
+    if (run->job->cancel_requested()) cancelled.push_back(run);
+  }
+  for (JobRun* run : cancelled) {
+    Complete(run, Outcome::Failed(absl::CancelledError("cancelled by the client")));
+  }
+}
+
+void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
+  Job& job = *run->job;
+  outcome.console = std::move(run->console);
+  outcome.console_truncated = run->console_truncated;
+  outcome.stats.queue_wait = run->started - job.enqueued_at_;
+  outcome.stats.wall_time = absl::Now() - run->started;
+  outcome.stats.cpu_time = run->cpu;
+  outcome.stats.worker = index;
+
+  run->CloseHandles();
+  run->promise.Reset();
+  run->result.Reset();
+  if (!run->context.IsEmpty()) {
+    v8::HandleScope handles(isolate);
+    internal::ContextHost::Attach(run->context.Get(isolate), nullptr);
+    run->context.Reset();
+    isolate->ContextDisposedNotification();
+  }
+  job.running_on_.store(-1, std::memory_order_seq_cst);
+  Job::Completion done = std::move(job.on_complete_);
+  runs.erase(run);  // frees run
+  inflight.fetch_sub(1, std::memory_order_relaxed);
+  completed.fetch_add(1, std::memory_order_relaxed);
+  if ((completed.load(std::memory_order_relaxed) & 15) == 0 && isolate != nullptr) {
+    v8::HeapStatistics heap;
+    isolate->GetHeapStatistics(&heap);
+    heap_used.store(heap.used_heap_size(), std::memory_order_relaxed);
+  }
+  if (done) done(std::move(outcome));
+}
+
+void Worker::Impl::Drop(const std::shared_ptr<Job>& job, absl::Status status) {
+  Outcome outcome = Outcome::Failed(std::move(status));
+  outcome.stats.queue_wait = absl::Now() - job->enqueued_at_;
+  outcome.stats.worker = index;
+  Job::Completion done = std::move(job->on_complete_);
+  if (done) done(std::move(outcome));
+}
+
+}  // namespace jscore::engine

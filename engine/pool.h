@@ -1,0 +1,111 @@
+// Pool: the engine's front door. Owns the workers, the shared job queue and the
+// watchdog.
+#ifndef JSCORE_ENGINE_POOL_H_
+#define JSCORE_ENGINE_POOL_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/job.h"
+#include "engine/platform.h"
+
+namespace jscore::engine {
+
+namespace internal {
+class JobQueue;
+}
+class Watchdog;
+class Worker;
+
+struct PoolOptions {
+  int workers = 2;
+  size_t queue_capacity = 4096;
+  // Jobs one worker keeps in flight while they await promises or timers.
+  int max_inflight_per_worker = 256;
+  // Contexts each worker keeps built while idle, so bursts skip context creation.
+  int prebuilt_contexts = 4;
+  size_t heap_limit_mb = 256;
+  // Bytes of ArrayBuffer backing stores per isolate.
+  size_t array_buffer_limit_mb = 256;
+  size_t max_result_bytes = 4 << 20;
+  int max_result_depth = 100;
+  int max_timers_per_job = 10000;
+  size_t max_console_lines = 1000;
+  size_t max_console_bytes = 64 << 10;
+  // Replace a worker's isolate every N jobs (0: never; heap-limit events always do).
+  uint64_t recycle_after_jobs = 0;
+};
+
+struct WorkerStatsSnapshot {
+  int id = 0;
+  uint64_t jobs_completed = 0;
+  uint32_t jobs_in_flight = 0;
+  uint64_t heap_used_bytes = 0;
+  uint64_t heap_limit_bytes = 0;
+  uint32_t isolate_replacements = 0;
+  uint32_t prebuilt_contexts = 0;
+  uint64_t timeouts = 0;
+};
+
+struct PoolStats {
+  std::vector<WorkerStatsSnapshot> workers;
+  uint64_t queue_depth = 0;
+  uint64_t queue_capacity = 0;
+  uint64_t jobs_completed = 0;
+  uint64_t jobs_rejected = 0;
+  uint64_t timeouts = 0;
+};
+
+// Created on the main thread after the Platform (which must outlive it). Submit,
+// Cancel and Stats may be called from any thread. Shutdown (or the destructor) runs
+// on the thread that owns the Pool; after it every submitted job has completed.
+class Pool {
+ public:
+  static absl::StatusOr<std::unique_ptr<Pool>> Create(Platform& platform,
+                                                      const PoolOptions& options);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Queues the job. RESOURCE_EXHAUSTED at once when the queue is full, UNAVAILABLE
+  // after Shutdown began; in both cases the job's completion never runs.
+  absl::Status Submit(std::shared_ptr<Job> job);
+
+  // Drops the job if still queued, terminates it if running; its completion then
+  // reports CANCELLED. Harmless after completion.
+  void Cancel(const std::shared_ptr<Job>& job);
+
+  // Stops admitting, lets queued and running jobs finish for up to `grace`, then
+  // fails what is left with UNAVAILABLE and joins the workers.
+  void Shutdown(absl::Duration grace);
+
+  PoolStats Stats() const;
+  const PoolOptions& options() const { return options_; }
+
+ private:
+  Pool(Platform& platform, const PoolOptions& options);
+  void WakeOneIdleWorker();
+
+  Platform& platform_;
+  const PoolOptions options_;
+  std::unique_ptr<internal::JobQueue> queue_;
+  std::unique_ptr<Watchdog> watchdog_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<bool> admitting_{true};
+  std::atomic<uint64_t> next_job_id_{1};
+  std::atomic<uint64_t> rejected_{0};
+  std::atomic<unsigned> wake_cursor_{0};
+  std::atomic<int> submitting_{0};  // Submit calls under way (Shutdown waits them out)
+  std::atomic<bool> shut_down_workers_{false};
+  bool shut_down_ = false;  // owner thread only
+};
+
+}  // namespace jscore::engine
+
+#endif  // JSCORE_ENGINE_POOL_H_

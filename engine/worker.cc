@@ -1,0 +1,302 @@
+// Worker lifecycle: the thread, its libuv loop, its isolate, and taking jobs.
+// Running one job's JavaScript is in job_run.cc.
+#include "engine/worker.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "engine/extensions/console.h"
+#include "engine/extensions/timers.h"
+#include "engine/internal/platform_impl.h"
+#include "engine/internal/worker_impl.h"
+
+namespace jscore::engine {
+
+using internal::JsScope;
+
+// ---- the public face: called from other threads ----
+
+Worker::Worker(int index, Platform& platform, internal::JobQueue& shared_queue,
+               Watchdog& watchdog, const PoolOptions& options)
+    : impl_(std::make_unique<Impl>(index, platform, shared_queue, watchdog, options)) {}
+
+Worker::~Worker() {
+  Join();
+  // The wake handle outlives the thread so that late wake-ups from other threads are
+  // harmless; close it now that nobody can send any more.
+  if (impl_->ready.HasBeenNotified()) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&impl_->wake), nullptr);
+    uv_run(&impl_->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&impl_->loop);
+  }
+}
+
+absl::Status Worker::Start() {
+  impl_->thread = std::thread([impl = impl_.get()] { impl->ThreadMain(); });
+  impl_->ready.WaitForNotification();
+  return impl_->start_status;
+}
+
+bool Worker::WakeIfIdle() {
+  if (!impl_->accepting.load(std::memory_order_acquire)) return false;
+  if (!impl_->accepting.exchange(false, std::memory_order_seq_cst)) return false;
+  std::atomic_thread_fence(std::memory_order_seq_cst);  // libuv 1.44 needs it before send
+  uv_async_send(&impl_->wake);
+  return true;
+}
+
+void Worker::Interrupt(uint64_t job_id, InterruptReason reason) {
+  {
+    absl::MutexLock lock(&impl_->interrupt_mu);
+    if (impl_->running_job == job_id && impl_->running_isolate != nullptr) {
+      impl_->interrupted = true;
+      impl_->interrupt_reason = reason;
+      impl_->running_isolate->TerminateExecution();
+      return;
+    }
+  }
+  if (reason == InterruptReason::kCancelled) {
+    impl_->cancel_scan.store(true, std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    uv_async_send(&impl_->wake);
+  }
+}
+
+void Worker::Stop() {
+  impl_->stop_requested.store(true, std::memory_order_seq_cst);
+  {
+    absl::MutexLock lock(&impl_->interrupt_mu);
+    if (impl_->running_isolate != nullptr) {
+      impl_->interrupted = true;
+      impl_->interrupt_reason = InterruptReason::kShutdown;
+      impl_->running_isolate->TerminateExecution();
+    }
+  }
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  uv_async_send(&impl_->wake);
+}
+
+void Worker::Join() {
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+uint32_t Worker::InFlight() const { return impl_->inflight.load(std::memory_order_acquire); }
+
+WorkerStatsSnapshot Worker::Stats() const {
+  WorkerStatsSnapshot s;
+  s.id = impl_->index;
+  s.jobs_completed = impl_->completed.load(std::memory_order_relaxed);
+  s.jobs_in_flight = impl_->inflight.load(std::memory_order_relaxed);
+  s.heap_used_bytes = impl_->heap_used.load(std::memory_order_relaxed);
+  s.heap_limit_bytes = impl_->heap_limit.load(std::memory_order_relaxed);
+  s.isolate_replacements = impl_->replacements.load(std::memory_order_relaxed);
+  s.prebuilt_contexts = impl_->prebuilt_count.load(std::memory_order_relaxed);
+  s.timeouts = impl_->timeouts.load(std::memory_order_relaxed);
+  return s;
+}
+
+// ---- the worker thread ----
+
+Worker::Impl::Impl(int index, Platform& platform, internal::JobQueue& shared_queue,
+                   Watchdog& watchdog, const PoolOptions& options)
+    : index(index), platform(platform), shared_queue(shared_queue), watchdog(watchdog),
+      options(options) {}
+
+namespace {
+
+size_t NearHeapLimit(void* data, size_t current_limit, size_t /*initial_limit*/) {
+  auto* impl = static_cast<Worker::Impl*>(data);
+  impl->heap_limit_hit = true;
+  impl->isolate->TerminateExecution();
+  // Room to unwind the terminated script; the isolate is replaced right after.
+  return current_limit + std::max<size_t>(current_limit / 2, 64 << 20);
+}
+
+}  // namespace
+
+// Order (CONVENTIONS.md 5): loop -> isolate -> contexts; teardown in reverse.
+void Worker::Impl::ThreadMain() {
+  uv_loop_init(&loop);
+  uv_async_init(&loop, &wake, [](uv_async_t* handle) {
+    static_cast<Impl*>(handle->data)->OnWake();
+  });
+  wake.data = this;
+  uv_idle_init(&loop, &prebuild_idle);
+  prebuild_idle.data = this;
+
+  start_status = CreateIsolate();
+  if (!start_status.ok()) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
+    uv_unref(reinterpret_cast<uv_handle_t*>(&wake));
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ready.Notify();
+    return;
+  }
+  ready.Notify();
+  Drain();
+  uv_run(&loop, UV_RUN_DEFAULT);
+}
+
+absl::Status Worker::Impl::CreateIsolate() {
+  allocator = std::make_unique<internal::CountingAllocator>(options.array_buffer_limit_mb << 20);
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator.get();
+  params.constraints.ConfigureDefaultsFromHeapSize(0, options.heap_limit_mb << 20);
+  isolate = v8::Isolate::New(params);
+  if (isolate == nullptr) return absl::ResourceExhaustedError("V8 could not create an isolate");
+  isolate->Enter();
+  isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  isolate->AddNearHeapLimitCallback(NearHeapLimit, this);
+  heap_limit.store(options.heap_limit_mb << 20, std::memory_order_relaxed);
+  heap_limit_hit = false;
+  jobs_on_isolate = 0;
+  return absl::OkStatus();
+}
+
+void Worker::Impl::DisposeIsolate() {
+  if (isolate == nullptr) return;
+  prebuilt.clear();
+  prebuilt_count.store(0, std::memory_order_relaxed);
+  // Queues are unlinked from the isolate's list before it goes away.
+  contexts.clear();
+  isolate->Exit();
+  isolate->Dispose();
+  isolate = nullptr;
+  allocator.reset();
+}
+
+void Worker::Impl::ReplaceIsolate(const char* why) {
+  std::vector<JobRun*> victims;
+  for (auto& [run, owned] : runs) victims.push_back(run);
+  for (JobRun* run : victims) {
+    Complete(run, Outcome::Failed(absl::UnavailableError(absl::StrCat(
+                      "the worker's JavaScript engine was replaced (", why, "); retry"))));
+  }
+  DisposeIsolate();
+  replacements.fetch_add(1, std::memory_order_relaxed);
+  absl::Status status = CreateIsolate();
+  JSCORE_CHECK(status.ok());  // a fresh isolate with the same limits as at start
+}
+
+void Worker::Impl::MaybeReplaceIsolate() {
+  if (heap_limit_hit) replace_pending = true;
+  bool recycle = options.recycle_after_jobs > 0 && jobs_on_isolate >= options.recycle_after_jobs &&
+                 runs.empty();
+  if (replace_pending) {
+    replace_pending = false;
+    ReplaceIsolate("heap limit reached");
+  } else if (recycle) {
+    ReplaceIsolate("recycled");
+  }
+}
+
+void Worker::Impl::OnWake() {
+  if (stop_requested.load(std::memory_order_acquire)) {
+    if (!stopping) StopOnThread();
+    return;
+  }
+  if (cancel_scan.exchange(false)) ScanCancelled();
+  Drain();
+}
+
+// Takes jobs while there is capacity; then says "idle" without losing a wake-up:
+// a producer pushes then looks for an accepting worker, and we set accepting then
+// look at the queue again (both seq_cst), so one of us sees the other.
+void Worker::Impl::Drain() {
+  for (;;) {
+    accepting.store(false, std::memory_order_seq_cst);
+    std::shared_ptr<Job> job;
+    while (!stopping && runs.size() < static_cast<size_t>(options.max_inflight_per_worker) &&
+           shared_queue.TryPop(job)) {
+      RunJob(std::move(job));
+      MaybeReplaceIsolate();
+    }
+    if (stopping || runs.size() >= static_cast<size_t>(options.max_inflight_per_worker)) return;
+    accepting.store(true, std::memory_order_seq_cst);
+    if (shared_queue.size() == 0) break;
+    if (!accepting.exchange(false, std::memory_order_seq_cst)) return;  // a wake is on its way
+  }
+  if (static_cast<int>(prebuilt.size()) < options.prebuilt_contexts) StartPrebuilding();
+}
+
+void Worker::Impl::StartPrebuilding() {
+  if (prebuilding || stopping) return;
+  prebuilding = true;
+  uv_idle_start(&prebuild_idle, [](uv_idle_t* handle) {
+    static_cast<Impl*>(handle->data)->PrebuildOne();
+  });
+}
+
+// One context per loop iteration, so a job that arrives meanwhile waits for one
+// context build at most.
+void Worker::Impl::PrebuildOne() {
+  if (stopping || shared_queue.size() > 0 ||
+      static_cast<int>(prebuilt.size()) >= options.prebuilt_contexts) {
+    uv_idle_stop(&prebuild_idle);
+    prebuilding = false;
+    if (!stopping && shared_queue.size() > 0) Drain();
+    return;
+  }
+  v8::HandleScope handles(isolate);
+  v8::MicrotaskQueue* queue = nullptr;
+  v8::Local<v8::Context> context;
+  if (!NewContext(Environment::kStandard, &queue).ToLocal(&context)) {
+    uv_idle_stop(&prebuild_idle);
+    prebuilding = false;
+    return;
+  }
+  prebuilt.push_back(Prebuilt{v8::Global<v8::Context>(isolate, context), queue});
+  prebuilt_count.store(prebuilt.size(), std::memory_order_relaxed);
+}
+
+v8::MaybeLocal<v8::Context> Worker::Impl::NewContext(Environment environment,
+                                                     v8::MicrotaskQueue** queue) {
+  v8::EscapableHandleScope handles(isolate);
+  auto record = std::make_unique<ContextRecord>();
+  record->microtasks = v8::MicrotaskQueue::New(isolate, v8::MicrotasksPolicy::kExplicit);
+  v8::Local<v8::Context> context =
+      v8::Context::New(isolate, nullptr, {}, {}, {}, record->microtasks.get());
+  if (context.IsEmpty()) return {};
+  internal::ContextHost::Attach(context, nullptr);
+  {
+    JsScope scope(isolate, context);
+    if (environment == Environment::kStandard) {
+      extensions::InstallTimers(scope);
+      extensions::InstallConsole(scope);
+    } else {
+      // V8 brings an inert `console` of its own; bare means ECMAScript only.
+      (void)context->Global()->Delete(context, scope.Str("console"));
+    }
+  }
+  record->weak.Reset(isolate, context);
+  record->weak.SetWeak();
+  *queue = record->microtasks.get();
+  contexts.push_back(std::move(record));
+  if (contexts.size() > 64 + 2 * runs.size()) SweepDeadContexts();
+  return handles.Escape(context);
+}
+
+// Frees the microtask queues of contexts the GC has collected.
+void Worker::Impl::SweepDeadContexts() {
+  contexts.remove_if([](const std::unique_ptr<ContextRecord>& r) { return r->weak.IsEmpty(); });
+}
+
+void Worker::Impl::StopOnThread() {
+  stopping = true;
+  accepting.store(false, std::memory_order_seq_cst);
+  uv_idle_stop(&prebuild_idle);
+  std::vector<JobRun*> left;
+  for (auto& [run, owned] : runs) left.push_back(run);
+  for (JobRun* run : left) {
+    Complete(run, Outcome::Failed(absl::UnavailableError("the server is shutting down")));
+  }
+  std::shared_ptr<Job> job;
+  while (shared_queue.TryPop(job)) Drop(job, absl::UnavailableError("the server is shutting down"));
+  DisposeIsolate();
+  uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&wake));  // uv_run returns once the rest is closed
+}
+
+}  // namespace jscore::engine

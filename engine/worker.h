@@ -1,0 +1,62 @@
+// Worker: one thread that owns one V8 isolate and one libuv loop, and runs jobs.
+#ifndef JSCORE_ENGINE_WORKER_H_
+#define JSCORE_ENGINE_WORKER_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "engine/pool.h"
+
+namespace jscore::engine {
+
+namespace internal {
+class JobQueue;
+}
+class Watchdog;
+
+// Why a running job is being stopped from outside its thread.
+enum class InterruptReason { kDeadline, kCancelled, kShutdown };
+
+// Owned by the Pool. Everything V8 and libuv is created, used and destroyed on the
+// worker's own thread (see engine/README.md, "Worker lifecycle"). The methods below
+// are the only ones other threads call. The queue, watchdog and platform passed in
+// must outlive the worker.
+class Worker {
+ public:
+  Worker(int index, Platform& platform, internal::JobQueue& shared_queue,
+         Watchdog& watchdog, const PoolOptions& options);
+  ~Worker();  // joins the thread (Stop must have been called)
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Owner thread: starts the thread and waits until its isolate is ready.
+  absl::Status Start();
+
+  // Any thread: wakes the worker if it is idle with spare capacity. Returns false
+  // when it is busy (it will look at the shared queue again when it is done).
+  bool WakeIfIdle();
+
+  // Any thread (watchdog, cancellation): stops the job `job_id` if this worker is
+  // still running it; a parked job is failed by the worker's loop.
+  void Interrupt(uint64_t job_id, InterruptReason reason);
+
+  // Any thread: fail the jobs this worker holds and those left in the shared queue
+  // with UNAVAILABLE, tear down, and let the thread end. The Pool calls it after
+  // its grace period.
+  void Stop();
+  void Join();
+
+  // Any thread: jobs this worker holds (running or parked).
+  uint32_t InFlight() const;
+  WorkerStatsSnapshot Stats() const;
+
+  struct Impl;  // engine/internal/worker_impl.h
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jscore::engine
+
+#endif  // JSCORE_ENGINE_WORKER_H_

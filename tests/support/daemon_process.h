@@ -1,0 +1,48 @@
+// DaemonProcess: a real jscored on a free loopback port, for integration tests.
+#ifndef JSCORE_TESTS_SUPPORT_DAEMON_PROCESS_H_
+#define JSCORE_TESTS_SUPPORT_DAEMON_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "jscore/v1/jscore.grpc.pb.h"
+
+namespace jscore::testing {
+
+// Started by a test on its own thread; the destructor kills and reaps the process
+// if the test did not stop it. The daemon binds port 0 and tells its address on
+// stdout; Start returns once the health check answers SERVING (bounded).
+class DaemonProcess {
+ public:
+  static absl::StatusOr<std::unique_ptr<DaemonProcess>> Start(
+      const std::vector<std::string>& flags, absl::Duration ready_bound = absl::Seconds(30));
+  ~DaemonProcess();
+
+  const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
+  std::shared_ptr<grpc::Channel> NewChannel() const;
+  std::unique_ptr<v1::JsCore::Stub> NewStub() const;
+
+  // Sends SIGTERM and waits (bounded) for the exit; returns the exit status, or -1
+  // if it had to be killed.
+  int Terminate(absl::Duration bound = absl::Seconds(30));
+
+ private:
+  DaemonProcess() = default;
+  pid_t pid_ = -1;
+  std::string address_;
+  bool reaped_ = false;
+};
+
+// Checks grpc.health.v1 once with a deadline; true when SERVING.
+bool IsServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration deadline);
+
+}  // namespace jscore::testing
+
+#endif  // JSCORE_TESTS_SUPPORT_DAEMON_PROCESS_H_
