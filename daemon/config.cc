@@ -33,6 +33,14 @@ ABSL_FLAG(uint64_t, recycle_after_jobs, 0,
           "Replace a worker's isolate after this many jobs (0: only after a heap-limit event)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long in-flight requests may take to finish");
+ABSL_FLAG(uint64_t, max_programs, 1000, "Most programs loaded at once");
+ABSL_FLAG(uint64_t, program_contexts_per_worker, 64,
+          "Program contexts each worker keeps (least recently used are dropped)");
+ABSL_FLAG(uint64_t, program_context_memory_mb, 256,
+          "Approximate heap that one worker's program contexts may hold");
+ABSL_FLAG(uint64_t, max_sessions, 10000, "Most sessions open at once");
+ABSL_FLAG(absl::Duration, session_ttl, absl::Minutes(10),
+          "Idle time after which a session is deleted, when CreateSession sets none");
 ABSL_FLAG(int32_t, v8_background_threads, 1, "V8 background threads (GC, compilation)");
 
 namespace jscore::daemon {
@@ -51,6 +59,11 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
   c.pool.max_result_bytes = absl::GetFlag(FLAGS_max_result_bytes);
   c.pool.max_result_depth = absl::GetFlag(FLAGS_max_result_depth);
   c.pool.recycle_after_jobs = absl::GetFlag(FLAGS_recycle_after_jobs);
+  c.pool.max_programs = absl::GetFlag(FLAGS_max_programs);
+  c.pool.program_contexts_per_worker = absl::GetFlag(FLAGS_program_contexts_per_worker);
+  c.pool.program_context_memory_mb = absl::GetFlag(FLAGS_program_context_memory_mb);
+  c.pool.max_sessions = absl::GetFlag(FLAGS_max_sessions);
+  c.pool.default_session_ttl = absl::GetFlag(FLAGS_session_ttl);
   c.default_timeout = absl::GetFlag(FLAGS_default_timeout);
   c.max_timeout = absl::GetFlag(FLAGS_max_timeout);
   c.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);

@@ -33,10 +33,38 @@ google::protobuf::Duration ToProtoDuration(absl::Duration d) {
   return TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(d));
 }
 
+constexpr size_t kMaxNameBytes = 1024;
+constexpr int kMaxModules = 1000;
+
+absl::Status CheckDeterminism(uint64_t seed, int64_t frozen_time_ms, v1::Profile profile) {
+  if (seed != 0 || frozen_time_ms != 0 || profile != v1::PROFILE_DEFAULT) {
+    return absl::UnimplementedError(
+        "random_seed, frozen_time_ms and profile are not implemented by this server yet");
+  }
+  return absl::OkStatus();
+}
+
+bool IsProgramId(const std::string& id) {
+  if (id.size() != 64) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+void ToJsError(engine::JsError error, v1::JsError* out) {
+  out->set_name(std::move(error.name));
+  out->set_message(std::move(error.message));
+  out->set_stack(std::move(error.stack));
+  out->set_line(error.line);
+  out->set_column(error.column);
+  out->set_source_line(std::move(error.source_line));
+}
+
 }  // namespace
 
-absl::StatusOr<engine::EvaluateSpec> SpecFromRequest(const v1::EvaluateRequest& request,
-                                                     const DaemonConfig& config) {
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& request,
+                                                const DaemonConfig& config) {
   if (request.source().size() > config.max_source_bytes) {
     return absl::InvalidArgumentError(absl::StrCat("source is ", request.source().size(),
                                                    " bytes; the limit is ",
@@ -49,15 +77,14 @@ absl::StatusOr<engine::EvaluateSpec> SpecFromRequest(const v1::EvaluateRequest& 
     return absl::InvalidArgumentError(absl::StrCat("too many globals (", request.globals_size(),
                                                    "; the limit is ", config.max_globals, ")"));
   }
-  if (!request.session().empty()) {
-    return absl::UnimplementedError("sessions are not implemented by this server yet");
+  if (request.session().size() > kMaxNameBytes) return absl::InvalidArgumentError("session id too long");
+  if (auto s = CheckDeterminism(request.random_seed(), request.frozen_time_ms(), request.profile());
+      !s.ok()) {
+    return s;
   }
-  if (request.random_seed() != 0 || request.frozen_time_ms() != 0 ||
-      request.profile() != v1::PROFILE_DEFAULT) {
-    return absl::UnimplementedError(
-        "random_seed, frozen_time_ms and profile are not implemented by this server yet");
-  }
-  engine::EvaluateSpec spec;
+  engine::JobSpec spec;
+  spec.kind = engine::JobKind::kEvaluate;
+  spec.session = request.session();
   spec.source = request.source();
   if (!request.filename().empty()) spec.filename = request.filename();
   spec.environment = request.extensions() == v1::EXTENSIONS_NONE ? engine::Environment::kBare
@@ -67,6 +94,103 @@ absl::StatusOr<engine::EvaluateSpec> SpecFromRequest(const v1::EvaluateRequest& 
     if (name.empty()) return absl::InvalidArgumentError("a global has an empty name");
     spec.globals.emplace_back(name, value);
   }
+  return spec;
+}
+
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
+                                                const DaemonConfig& config) {
+  engine::JobSpec spec;
+  spec.kind = engine::JobKind::kCall;
+  if (request.target_case() == v1::CallRequest::kProgram) {
+    if (!IsProgramId(request.program())) {
+      return absl::InvalidArgumentError("program must be a program id (64 lowercase hex digits)");
+    }
+    spec.program = request.program();
+  } else if (request.target_case() == v1::CallRequest::kSession) {
+    if (request.session().empty() || request.session().size() > kMaxNameBytes) {
+      return absl::InvalidArgumentError("session must be a session id");
+    }
+    if (request.fresh()) return absl::InvalidArgumentError("fresh applies to programs, not sessions");
+    spec.session = request.session();
+  } else {
+    return absl::InvalidArgumentError("a call names a program or a session");
+  }
+  if (request.function().empty() || request.function().size() > kMaxNameBytes) {
+    return absl::InvalidArgumentError("function must name a function (a dotted path, <= 1024 bytes)");
+  }
+  if (auto s = CheckDeterminism(request.random_seed(), request.frozen_time_ms(), v1::PROFILE_DEFAULT);
+      !s.ok()) {
+    return s;
+  }
+  spec.function = request.function();
+  spec.args.assign(request.args().begin(), request.args().end());
+  spec.fresh = request.fresh();
+  return spec;
+}
+
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& request,
+                                                const DaemonConfig& config) {
+  size_t total = request.source().size();
+  if (request.modules_size() > kMaxModules) {
+    return absl::InvalidArgumentError(absl::StrCat("too many modules (limit ", kMaxModules, ")"));
+  }
+  engine::JobSpec spec;
+  spec.kind = engine::JobKind::kLoadProgram;
+  for (const auto& [name, source] : request.modules()) {
+    if (name.empty() || name.size() > kMaxNameBytes) {
+      return absl::InvalidArgumentError("a module name is empty or longer than 1024 bytes");
+    }
+    total += source.size();
+    spec.modules.emplace(name, source);
+  }
+  if (total > config.max_source_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("program source and modules are ", total,
+                                                   " bytes; the limit is ", config.max_source_bytes));
+  }
+  if (request.filename().size() > kMaxFilenameBytes) {
+    return absl::InvalidArgumentError("filename is longer than 1024 bytes");
+  }
+  spec.source = request.source();
+  spec.filename = request.filename().empty() ? "<program>" : request.filename();
+  spec.validate_only = request.validate_only();
+  return spec;
+}
+
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CreateSessionRequest& request,
+                                                const DaemonConfig& config) {
+  if (request.source().size() > config.max_source_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("source is ", request.source().size(),
+                                                   " bytes; the limit is ", config.max_source_bytes));
+  }
+  if (!request.program().empty() && !IsProgramId(request.program())) {
+    return absl::InvalidArgumentError("program must be a program id (64 lowercase hex digits)");
+  }
+  if (request.ttl().seconds() < 0 || request.ttl().nanos() < 0) {
+    return absl::InvalidArgumentError("ttl must not be negative");
+  }
+  if (auto s = CheckDeterminism(request.random_seed(), request.frozen_time_ms(), request.profile());
+      !s.ok()) {
+    return s;
+  }
+  engine::JobSpec spec;
+  spec.kind = engine::JobKind::kCreateSession;
+  spec.program = request.program();
+  spec.source = request.source();
+  spec.filename = "<session>";
+  spec.environment = request.extensions() == v1::EXTENSIONS_NONE ? engine::Environment::kBare
+                                                                 : engine::Environment::kStandard;
+  spec.ttl = absl::Seconds(request.ttl().seconds()) + absl::Nanoseconds(request.ttl().nanos());
+  return spec;
+}
+
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::DeleteSessionRequest& request,
+                                                const DaemonConfig& /*config*/) {
+  if (request.session().empty() || request.session().size() > kMaxNameBytes) {
+    return absl::InvalidArgumentError("session must be a session id");
+  }
+  engine::JobSpec spec;
+  spec.kind = engine::JobKind::kDeleteSession;
+  spec.session = request.session();
   return spec;
 }
 
@@ -93,13 +217,7 @@ absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* respons
       out->set_kind(ToProtoKind(a.kind));
     }
   } else {
-    auto* error = response->mutable_error();
-    error->set_name(std::move(outcome.error.name));
-    error->set_message(std::move(outcome.error.message));
-    error->set_stack(std::move(outcome.error.stack));
-    error->set_line(outcome.error.line);
-    error->set_column(outcome.error.column);
-    error->set_source_line(std::move(outcome.error.source_line));
+    ToJsError(std::move(outcome.error), response->mutable_error());
   }
   for (auto& line : outcome.console) {
     auto* out = response->add_console();
@@ -113,6 +231,35 @@ absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* respons
   *stats->mutable_cpu_time() = ToProtoDuration(outcome.stats.cpu_time);
   stats->set_worker(outcome.stats.worker);
   return absl::OkStatus();
+}
+
+}  // namespace jscore::daemon
+
+namespace jscore::daemon {
+
+absl::Status FillResponse(engine::Outcome outcome, v1::LoadProgramResponse* response) {
+  if (outcome.kind == engine::Outcome::Kind::kFailed) return outcome.status;
+  if (outcome.kind == engine::Outcome::Kind::kJsError) {
+    ToJsError(std::move(outcome.error), response->mutable_error());
+  } else {
+    response->set_program(std::move(outcome.id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FillResponse(engine::Outcome outcome, v1::CreateSessionResponse* response) {
+  if (outcome.kind == engine::Outcome::Kind::kFailed) return outcome.status;
+  if (outcome.kind == engine::Outcome::Kind::kJsError) {
+    ToJsError(std::move(outcome.error), response->mutable_error());
+  } else {
+    response->set_session(std::move(outcome.id));
+    response->set_worker(outcome.stats.worker);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FillResponse(engine::Outcome outcome, v1::DeleteSessionResponse* /*response*/) {
+  return outcome.kind == engine::Outcome::Kind::kFailed ? outcome.status : absl::OkStatus();
 }
 
 }  // namespace jscore::daemon

@@ -11,9 +11,17 @@
 
 namespace jscore::daemon {
 
-// Validates an Evaluate request (sizes, fields) and builds what the engine runs.
-absl::StatusOr<engine::EvaluateSpec> SpecFromRequest(const v1::EvaluateRequest& request,
-                                                     const DaemonConfig& config);
+// Each validates a request (sizes, fields) and builds what the engine runs.
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& request,
+                                                const DaemonConfig& config);
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
+                                                const DaemonConfig& config);
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& request,
+                                                const DaemonConfig& config);
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CreateSessionRequest& request,
+                                                const DaemonConfig& config);
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::DeleteSessionRequest& request,
+                                                const DaemonConfig& config);
 
 // The job's deadline: the smallest of the request's timeout (or the default), the
 // server maximum, and the gRPC deadline. A negative timeout is INVALID_ARGUMENT.
@@ -21,8 +29,11 @@ absl::StatusOr<absl::Time> DeadlineFor(const google::protobuf::Duration& timeout
                                        absl::Time grpc_deadline, absl::Time now,
                                        const DaemonConfig& config);
 
-// Fills the response from a value or JS error outcome, or returns the failure status.
+// Each fills its response from a value or JS error outcome, or returns the failure.
 absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* response);
+absl::Status FillResponse(engine::Outcome outcome, v1::LoadProgramResponse* response);
+absl::Status FillResponse(engine::Outcome outcome, v1::CreateSessionResponse* response);
+absl::Status FillResponse(engine::Outcome outcome, v1::DeleteSessionResponse* response);
 
 }  // namespace jscore::daemon
 

@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "daemon/request_mapping.h"
 #include "daemon/status_mapping.h"
@@ -15,14 +16,18 @@ namespace {
 // after Finish (from the worker thread) and after OnCancel if there was one.
 class JobReactor final : public grpc::ServerUnaryReactor {
  public:
-  explicit JobReactor(engine::Pool& pool) : pool_(pool) {}
+  JobReactor(engine::Pool& pool, grpc::CallbackServerContext* context)
+      : pool_(pool), context_(context) {}
 
   // Handler thread: submits the job, or finishes at once with the admission error.
   void Submit(std::shared_ptr<engine::Job> job) {
     job_ = std::move(job);
     absl::Status status = pool_.Submit(job_);
-    if (!status.ok()) Finish(ToGrpcStatus(status));
+    if (!status.ok()) FinishWith(status);
   }
+
+  // Any thread, once.
+  void FinishWith(const absl::Status& status) { Finish(ToGrpcStatus(status, context_)); }
 
   void OnCancel() override {
     if (job_ != nullptr) pool_.Cancel(job_);
@@ -31,6 +36,7 @@ class JobReactor final : public grpc::ServerUnaryReactor {
 
  private:
   engine::Pool& pool_;
+  grpc::CallbackServerContext* context_;
   std::shared_ptr<engine::Job> job_;
 };
 
@@ -42,22 +48,67 @@ absl::Time GrpcDeadline(const grpc::CallbackServerContext* context) {
 
 }  // namespace
 
-grpc::ServerUnaryReactor* JsCoreService::Evaluate(grpc::CallbackServerContext* context,
-                                                  const v1::EvaluateRequest* request,
-                                                  v1::EvaluateResponse* response) {
-  auto* reactor = new JobReactor(pool_);
-  absl::StatusOr<engine::EvaluateSpec> spec = SpecFromRequest(*request, config_);
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* JsCoreService::RunJob(grpc::CallbackServerContext* context,
+                                                const Request& request,
+                                                const google::protobuf::Duration& timeout,
+                                                Response* response) {
+  auto* reactor = new JobReactor(pool_, context);
+  absl::StatusOr<engine::JobSpec> spec = SpecFromRequest(request, config_);
   absl::StatusOr<absl::Time> deadline =
-      DeadlineFor(request->timeout(), GrpcDeadline(context), absl::Now(), config_);
+      DeadlineFor(timeout, GrpcDeadline(context), absl::Now(), config_);
   if (!spec.ok() || !deadline.ok()) {
-    reactor->Finish(ToGrpcStatus(!spec.ok() ? spec.status() : deadline.status()));
+    reactor->FinishWith(!spec.ok() ? spec.status() : deadline.status());
     return reactor;
   }
   auto job = std::make_shared<engine::Job>(
       std::move(*spec), *deadline, [reactor, response](engine::Outcome outcome) {
-        reactor->Finish(ToGrpcStatus(FillResponse(std::move(outcome), response)));
+        reactor->FinishWith(FillResponse(std::move(outcome), response));
       });
   reactor->Submit(std::move(job));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* JsCoreService::Evaluate(grpc::CallbackServerContext* context,
+                                                  const v1::EvaluateRequest* request,
+                                                  v1::EvaluateResponse* response) {
+  return RunJob(context, *request, request->timeout(), response);
+}
+
+grpc::ServerUnaryReactor* JsCoreService::Call(grpc::CallbackServerContext* context,
+                                              const v1::CallRequest* request,
+                                              v1::EvaluateResponse* response) {
+  return RunJob(context, *request, request->timeout(), response);
+}
+
+grpc::ServerUnaryReactor* JsCoreService::LoadProgram(grpc::CallbackServerContext* context,
+                                                     const v1::LoadProgramRequest* request,
+                                                     v1::LoadProgramResponse* response) {
+  return RunJob(context, *request, google::protobuf::Duration(), response);
+}
+
+grpc::ServerUnaryReactor* JsCoreService::CreateSession(grpc::CallbackServerContext* context,
+                                                       const v1::CreateSessionRequest* request,
+                                                       v1::CreateSessionResponse* response) {
+  return RunJob(context, *request, google::protobuf::Duration(), response);
+}
+
+grpc::ServerUnaryReactor* JsCoreService::DeleteSession(grpc::CallbackServerContext* context,
+                                                       const v1::DeleteSessionRequest* request,
+                                                       v1::DeleteSessionResponse* response) {
+  return RunJob(context, *request, google::protobuf::Duration(), response);
+}
+
+grpc::ServerUnaryReactor* JsCoreService::UnloadProgram(grpc::CallbackServerContext* context,
+                                                       const v1::UnloadProgramRequest* request,
+                                                       v1::UnloadProgramResponse* /*response*/) {
+  auto* reactor = context->DefaultReactor();
+  if (pool_.UnloadProgram(request->program())) {
+    reactor->Finish(grpc::Status::OK);
+  } else {
+    reactor->Finish(ToGrpcStatus(
+        absl::NotFoundError(absl::StrCat("program not loaded: ", request->program()))));
+  }
   return reactor;
 }
 
@@ -74,12 +125,16 @@ grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* c
     out->set_heap_limit_bytes(w.heap_limit_bytes);
     out->set_isolate_replacements(w.isolate_replacements);
     out->set_prebuilt_contexts(w.prebuilt_contexts);
+    out->set_programs(w.program_contexts);
+    out->set_sessions(w.sessions);
   }
   response->set_queue_depth(stats.queue_depth);
   response->set_queue_capacity(stats.queue_capacity);
   response->set_jobs_completed(stats.jobs_completed);
   response->set_jobs_rejected(stats.jobs_rejected);
   response->set_timeouts(stats.timeouts);
+  response->set_programs(stats.programs);
+  response->set_sessions(stats.sessions);
   response->set_version(kVersion);
   auto* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);

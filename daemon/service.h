@@ -18,11 +18,31 @@ class JsCoreService final : public v1::JsCore::CallbackService {
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
                                      const v1::EvaluateRequest* request,
                                      v1::EvaluateResponse* response) override;
+  grpc::ServerUnaryReactor* Call(grpc::CallbackServerContext* context,
+                                 const v1::CallRequest* request,
+                                 v1::EvaluateResponse* response) override;
+  grpc::ServerUnaryReactor* LoadProgram(grpc::CallbackServerContext* context,
+                                        const v1::LoadProgramRequest* request,
+                                        v1::LoadProgramResponse* response) override;
+  grpc::ServerUnaryReactor* UnloadProgram(grpc::CallbackServerContext* context,
+                                          const v1::UnloadProgramRequest* request,
+                                          v1::UnloadProgramResponse* response) override;
+  grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* context,
+                                          const v1::CreateSessionRequest* request,
+                                          v1::CreateSessionResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteSession(grpc::CallbackServerContext* context,
+                                          const v1::DeleteSessionRequest* request,
+                                          v1::DeleteSessionResponse* response) override;
   grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* context,
                                      const v1::GetStatsRequest* request,
                                      v1::GetStatsResponse* response) override;
 
  private:
+  // Validates `request`, runs it as a job, and finishes the RPC with FillResponse.
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* RunJob(grpc::CallbackServerContext* context, const Request& request,
+                                   const google::protobuf::Duration& timeout, Response* response);
+
   engine::Pool& pool_;
   const DaemonConfig& config_;
 };

@@ -2,10 +2,22 @@
 
 #include <string>
 
+#include "engine/program_cache.h"
+#include "jscore/v1/jscore.pb.h"
+
 namespace jscore::daemon {
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
+grpc::Status ToGrpcStatus(const absl::Status& status, grpc::CallbackServerContext* context) {
   if (status.ok()) return grpc::Status::OK;
+  if (context != nullptr) {
+    std::string program = engine::NotLoadedProgram(status);
+    if (!program.empty()) {
+      v1::ErrorDetail detail;
+      detail.set_reason(v1::ErrorDetail::PROGRAM_NOT_LOADED);
+      detail.set_program(program);
+      context->AddTrailingMetadata("jscore-error-detail-bin", detail.SerializeAsString());
+    }
+  }
   // absl and gRPC share the canonical code numbering (0..16).
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }

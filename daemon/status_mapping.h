@@ -3,11 +3,16 @@
 #define JSCORE_DAEMON_STATUS_MAPPING_H_
 
 #include "absl/status/status.h"
+#include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
 
 namespace jscore::daemon {
 
-grpc::Status ToGrpcStatus(const absl::Status& status);
+// Same code, same message. With a `context`, an error a client can act on also gets
+// its jscore.v1.ErrorDetail as trailing metadata "jscore-error-detail-bin" (call it
+// before Finish).
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          grpc::CallbackServerContext* context = nullptr);
 
 }  // namespace jscore::daemon
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -18,13 +19,31 @@ namespace jscore::engine {
 
 enum class Environment { kStandard, kBare };
 
-// What to evaluate. Plain data: it crosses from the front end's thread to a worker.
-struct EvaluateSpec {
+enum class JobKind {
+  kEvaluate,       // run `source` (fresh context, or `session`'s)
+  kCall,           // call `function` of `program` or `session`
+  kLoadProgram,    // compile `source` + `modules`; the outcome's id names the program
+  kCreateSession,  // a context on one worker, from `program` and/or `source`
+  kDeleteSession,
+};
+
+// What to do. Plain data: it crosses from the front end's thread to a worker.
+struct JobSpec {
+  JobKind kind = JobKind::kEvaluate;
   std::string source;
   std::string filename = "<eval>";
-  // Set as global variables before the script runs.
+  // Evaluate: set as global variables before the script runs.
   std::vector<std::pair<std::string, google::protobuf::Value>> globals;
   Environment environment = Environment::kStandard;
+  std::string program;   // program id (Call, CreateSession)
+  std::string session;   // session id (Evaluate/Call in a session, DeleteSession; set by
+                         // Pool::Submit for CreateSession)
+  std::string function;  // Call: dotted path from the global object
+  std::vector<google::protobuf::Value> args;  // Call
+  bool fresh = false;    // Call: in a fresh copy of the program's context
+  std::map<std::string, std::string> modules;  // LoadProgram: require(name) sources
+  bool validate_only = false;                  // LoadProgram: check, keep nothing
+  absl::Duration ttl = absl::ZeroDuration();   // CreateSession: idle time to live
 };
 
 // One place in a result whose JS type JSON cannot express.
@@ -69,6 +88,7 @@ struct Outcome {
   std::vector<ConsoleLine> console;
   bool console_truncated = false;
   ExecStats stats;
+  std::string id;  // LoadProgram: the program id; CreateSession: the session id
 
   static Outcome Failed(absl::Status status) {
     Outcome o;
@@ -87,12 +107,12 @@ class Job {
  public:
   using Completion = std::function<void(Outcome)>;
 
-  Job(EvaluateSpec spec, absl::Time deadline, Completion on_complete)
+  Job(JobSpec spec, absl::Time deadline, Completion on_complete)
       : spec_(std::move(spec)), deadline_(deadline), on_complete_(std::move(on_complete)) {}
   Job(const Job&) = delete;
   Job& operator=(const Job&) = delete;
 
-  const EvaluateSpec& spec() const { return spec_; }
+  const JobSpec& spec() const { return spec_; }
   absl::Time deadline() const { return deadline_; }
   bool cancel_requested() const { return cancel_requested_.load(std::memory_order_acquire); }
 
@@ -100,7 +120,7 @@ class Job {
   friend class Pool;
   friend class Worker;
 
-  EvaluateSpec spec_;
+  JobSpec spec_;
   absl::Time deadline_;
   Completion on_complete_;
   uint64_t id_ = 0;            // set by Pool::Submit

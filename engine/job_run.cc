@@ -109,6 +109,10 @@ void JobRun::CloseHandles() {
 
 void Worker::Impl::BeginSection(JobRun& run) {
   const Job& job = *run.job;
+  if (run.shared_context) {
+    v8::HandleScope handles(isolate);
+    internal::ContextHost::Attach(run.context.Get(isolate), &run);
+  }
   {
     absl::MutexLock lock(&interrupt_mu);
     running_job = job.id_;
@@ -182,102 +186,10 @@ void Worker::Impl::Checkpoint(JobRun& run) {
   }
 }
 
-// ---- the life of a job ----
-
-bool Worker::Impl::AcquireContext(JobRun& run) {
-  Environment environment = run.job->spec().environment;
-  v8::Local<v8::Context> context;
-  if (environment == Environment::kStandard && !prebuilt.empty()) {
-    Prebuilt p = std::move(prebuilt.back());
-    prebuilt.pop_back();
-    prebuilt_count.store(prebuilt.size(), std::memory_order_relaxed);
-    context = p.context.Get(isolate);
-    run.microtasks = p.microtasks;
-  } else if (!NewContext(environment, &run.microtasks).ToLocal(&context)) {
-    return false;
-  }
-  internal::ContextHost::Attach(context, &run);
-  run.context.Reset(isolate, context);
-  return true;
-}
-
-void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
-  job->running_on_.store(index, std::memory_order_seq_cst);
-  inflight.fetch_add(1, std::memory_order_relaxed);
-  auto owned = std::make_unique<JobRun>(*this, std::move(job));
-  JobRun* run = owned.get();
-  runs.emplace(run, std::move(owned));
-  run->started = absl::Now();
-  jobs_on_isolate++;
-
-  const Job& j = *run->job;
-  if (j.cancel_requested()) {
-    return Complete(run, Outcome::Failed(absl::CancelledError("cancelled by the client")));
-  }
-  if (run->started >= j.deadline()) {
-    timeouts.fetch_add(1, std::memory_order_relaxed);
-    return Complete(run, Outcome::Failed(absl::DeadlineExceededError(
-                             "the deadline passed while the job waited in the queue")));
-  }
-  {
-    v8::HandleScope handles(isolate);
-    if (!AcquireContext(*run)) {
-      return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
-                               "the engine could not create a context")));
-    }
-  }
-
-  const EvaluateSpec& spec = j.spec();
-  std::optional<Outcome> failed;
-  {
-    JsScope scope(isolate, run->context);
-    v8::Local<v8::Context> context = scope.context();
-    v8::TryCatch try_catch(isolate);
-    BeginSection(*run);
-    bool ok = true;
-    for (const auto& [name, value] : spec.globals) {
-      v8::Local<v8::Value> js;
-      if (!internal::FromProtoValue(scope, value).ToLocal(&js) ||
-          context->Global()->Set(context, scope.Str(name), js).IsNothing()) {
-        ok = false;
-        break;
-      }
-    }
-    v8::Local<v8::String> source;
-    v8::Local<v8::Value> result;
-    if (ok && !v8::String::NewFromUtf8(isolate, spec.source.data(), v8::NewStringType::kNormal,
-                                       static_cast<int>(spec.source.size()))
-                   .ToLocal(&source)) {
-      ok = false;
-    }
-    if (ok) {
-      v8::ScriptOrigin origin(isolate, scope.Str(spec.filename));
-      v8::Local<v8::Script> script;
-      ok = v8::Script::Compile(context, source, &origin).ToLocal(&script) &&
-           script->Run(context).ToLocal(&result);
-    }
-    if (ok) Checkpoint(*run);
-    if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      // Reading the error may run user getters: still inside the section.
-      failed = ErrorOutcome(internal::ExceptionToJsError(scope, try_catch.Exception(),
-                                                         try_catch.Message()));
-    }
-    SectionEnd end = EndSection(*run);
-    if (end != SectionEnd::kCompleted) {
-      failed = Outcome::Failed(SectionStatus(end, options));
-    } else if (!ok && !failed) {
-      failed = ErrorOutcome(SimpleError("RangeError", "the source could not be prepared (too large?)"));
-    } else if (ok && result->IsPromise()) {
-      run->promise.Reset(isolate, result.As<v8::Promise>());
-    } else if (ok) {
-      run->result.Reset(isolate, result);
-    }
-  }
-  if (failed) return Complete(run, std::move(*failed));
-  Settle(run);
-}
+// ---- the life of a job after its start (worker_jobs.cc starts it) ----
 
 void Worker::Impl::Settle(JobRun* run) {
+  if (run->shared_context) SettleSiblings(run);
   if (!run->promise.IsEmpty()) {
     v8::HandleScope handles(isolate);
     if (run->promise.Get(isolate)->State() == v8::Promise::kPending) {
@@ -332,6 +244,22 @@ void Worker::Impl::Finish(JobRun* run) {
     if (end != SectionEnd::kCompleted) outcome = Outcome::Failed(SectionStatus(end, options));
   }
   Complete(run, std::move(outcome));
+}
+
+// Runs sharing a context share its microtask queue: one run's section may settle
+// another's promise. Finish those now.
+void Worker::Impl::SettleSiblings(JobRun* run) {
+  std::vector<JobRun*> settled;
+  {
+    v8::HandleScope handles(isolate);
+    v8::Local<v8::Context> context = run->context.Get(isolate);
+    for (auto& [other, owned] : runs) {
+      if (other == run || !other->parked || other->promise.IsEmpty()) continue;
+      if (other->context.Get(isolate) != context) continue;
+      if (other->promise.Get(isolate)->State() != v8::Promise::kPending) settled.push_back(other);
+    }
+  }
+  for (JobRun* other : settled) Finish(other);
 }
 
 void Worker::Impl::Park(JobRun* run) {
@@ -417,10 +345,26 @@ void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
   run->result.Reset();
   if (!run->context.IsEmpty()) {
     v8::HandleScope handles(isolate);
-    internal::ContextHost::Attach(run->context.Get(isolate), nullptr);
+    v8::Local<v8::Context> context = run->context.Get(isolate);
+    if (internal::ContextHost::From(context) == run) {
+      internal::ContextHost::Attach(context, nullptr);
+    }
     run->context.Reset();
-    isolate->ContextDisposedNotification();
+    if (!run->shared_context) isolate->ContextDisposedNotification();
   }
+  // A program context whose script was stopped mid-way may be half-mutated: rebuild
+  // it on next use.
+  if (!run->program_id.empty() && outcome.kind == Outcome::Kind::kFailed &&
+      (absl::IsDeadlineExceeded(outcome.status) || absl::IsCancelled(outcome.status))) {
+    auto it = program_contexts.find(run->program_id);
+    if (it != program_contexts.end()) {
+      program_lru.erase(it->second.lru_position);
+      program_context_bytes -= it->second.approx_bytes;
+      program_contexts.erase(it);
+      program_context_count.store(program_contexts.size(), std::memory_order_relaxed);
+    }
+  }
+  if (run->session != nullptr) ReleaseSession(run);
   job.running_on_.store(-1, std::memory_order_seq_cst);
   Job::Completion done = std::move(job.on_complete_);
   runs.erase(run);  // frees run

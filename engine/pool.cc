@@ -5,7 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "engine/internal/fifo_job_queue.h"
 #include "engine/internal/job_queue.h"
+#include "engine/program_cache.h"
+#include "engine/session_table.h"
 #include "engine/watchdog.h"
 #include "engine/worker.h"
 
@@ -34,12 +37,16 @@ absl::StatusOr<std::unique_ptr<Pool>> Pool::Create(Platform& platform, const Poo
 Pool::Pool(Platform& platform, const PoolOptions& options)
     : platform_(platform),
       options_(options),
-      queue_(std::make_unique<internal::JobQueue>(options.queue_capacity)) {
+      queue_(std::make_unique<internal::JobQueue>(options.queue_capacity)),
+      programs_(std::make_unique<ProgramCache>(options.max_programs)),
+      sessions_(std::make_unique<SessionTable>(options.max_sessions, options.workers)) {
   watchdog_ = std::make_unique<Watchdog>(options.workers, [this](int slot, uint64_t token) {
     workers_[slot]->Interrupt(token, InterruptReason::kDeadline);
   });
   for (int i = 0; i < options.workers; ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, platform_, *queue_, *watchdog_, options_));
+    worker_queues_.push_back(std::make_unique<internal::FifoJobQueue>(options.queue_capacity));
+    WorkerShared shared{*queue_, *worker_queues_.back(), *watchdog_, *programs_, *sessions_};
+    workers_.push_back(std::make_unique<Worker>(i, platform_, shared, options_));
   }
 }
 
@@ -56,17 +63,66 @@ absl::Status Pool::Submit(std::shared_ptr<Job> job) {
   }
   job->id_ = next_job_id_.fetch_add(1, std::memory_order_relaxed);
   job->enqueued_at_ = absl::Now();
-  if (!queue_->TryPush(job)) {
+  int worker = -1;
+  absl::Status routed = Route(job, &worker);
+  if (!routed.ok()) {
+    submitting_.fetch_sub(1, std::memory_order_seq_cst);
+    return routed;
+  }
+  bool pushed = worker < 0 ? queue_->TryPush(job) : worker_queues_[worker]->TryPush(job);
+  if (!pushed) {
     submitting_.fetch_sub(1, std::memory_order_seq_cst);
     rejected_.fetch_add(1, std::memory_order_relaxed);
+    if (job->spec_.kind == JobKind::kCreateSession) {
+      sessions_->Remove(job->spec_.session, "never created (queue full)");
+    }
     return absl::ResourceExhaustedError(absl::StrCat(
-        "the job queue is full (", queue_->capacity(), " jobs waiting); retry later"));
+        "the job queue is full (", options_.queue_capacity, " jobs waiting); retry later"));
   }
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  WakeOneIdleWorker();
+  if (worker < 0) {
+    WakeOneIdleWorker();
+  } else {
+    workers_[worker]->WakeIfIdle();  // if busy, it looks at its queue before it sleeps
+  }
   submitting_.fetch_sub(1, std::memory_order_seq_cst);
   return absl::OkStatus();
 }
+
+// Decides where a job goes: -1 for the shared queue, or the worker that owns its
+// session. Checks what can be checked before queueing.
+absl::Status Pool::Route(const std::shared_ptr<Job>& job, int* worker) {
+  JobSpec& spec = job->spec_;
+  auto require_program = [this](const std::string& id) -> absl::Status {
+    return programs_->Get(id) != nullptr ? absl::OkStatus() : ProgramNotLoadedError(id);
+  };
+  switch (spec.kind) {
+    case JobKind::kLoadProgram:
+      return absl::OkStatus();
+    case JobKind::kCreateSession: {
+      if (!spec.program.empty()) RETURN_IF_ERROR(require_program(spec.program));
+      ASSIGN_OR_RETURN(auto created, sessions_->Create());
+      spec.session = created.first;
+      *worker = created.second;
+      return absl::OkStatus();
+    }
+    case JobKind::kDeleteSession:
+    case JobKind::kEvaluate:
+    case JobKind::kCall:
+      if (!spec.session.empty()) {
+        ASSIGN_OR_RETURN(*worker, sessions_->Find(spec.session));
+        return absl::OkStatus();
+      }
+      if (spec.kind == JobKind::kCall) return require_program(spec.program);
+      if (spec.kind == JobKind::kDeleteSession) {
+        return absl::InvalidArgumentError("no session named");
+      }
+      return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+bool Pool::UnloadProgram(const std::string& id) { return programs_->Erase(id); }
 
 void Pool::WakeOneIdleWorker() {
   size_t n = workers_.size();
@@ -93,6 +149,9 @@ void Pool::Shutdown(absl::Duration grace) {
   absl::Time deadline = absl::Now() + grace;
   auto busy = [this] {
     if (queue_->size() > 0) return true;
+    for (auto& q : worker_queues_) {
+      if (q->size() > 0) return true;
+    }
     for (auto& w : workers_) {
       if (w->InFlight() > 0) return true;
     }
@@ -110,6 +169,8 @@ PoolStats Pool::Stats() const {
   stats.queue_depth = queue_->size();
   stats.queue_capacity = queue_->capacity();
   stats.jobs_rejected = rejected_.load(std::memory_order_relaxed);
+  stats.programs = programs_->size();
+  stats.sessions = sessions_->size();
   for (const auto& w : workers_) {
     stats.workers.push_back(w->Stats());
     stats.jobs_completed += stats.workers.back().jobs_completed;

@@ -18,8 +18,11 @@
 namespace jscore::engine {
 
 namespace internal {
+class FifoJobQueue;
 class JobQueue;
 }
+class ProgramCache;
+class SessionTable;
 class Watchdog;
 class Worker;
 
@@ -38,6 +41,12 @@ struct PoolOptions {
   int max_timers_per_job = 10000;
   size_t max_console_lines = 1000;
   size_t max_console_bytes = 64 << 10;
+  size_t max_programs = 1000;
+  // Program contexts each worker keeps (LRU), by count and by approximate heap bytes.
+  size_t program_contexts_per_worker = 64;
+  size_t program_context_memory_mb = 256;
+  size_t max_sessions = 10000;
+  absl::Duration default_session_ttl = absl::Minutes(10);
   // Replace a worker's isolate every N jobs (0: never; heap-limit events always do).
   uint64_t recycle_after_jobs = 0;
 };
@@ -51,6 +60,8 @@ struct WorkerStatsSnapshot {
   uint32_t isolate_replacements = 0;
   uint32_t prebuilt_contexts = 0;
   uint64_t timeouts = 0;
+  uint32_t program_contexts = 0;
+  uint32_t sessions = 0;
 };
 
 struct PoolStats {
@@ -60,6 +71,8 @@ struct PoolStats {
   uint64_t jobs_completed = 0;
   uint64_t jobs_rejected = 0;
   uint64_t timeouts = 0;
+  uint64_t programs = 0;
+  uint64_t sessions = 0;
 };
 
 // Created on the main thread after the Platform (which must outlive it). Submit,
@@ -73,9 +86,15 @@ class Pool {
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  // Queues the job. RESOURCE_EXHAUSTED at once when the queue is full, UNAVAILABLE
-  // after Shutdown began; in both cases the job's completion never runs.
+  // Queues the job: session jobs on their worker's queue, the rest on the shared one.
+  // Fails at once (and the job's completion never runs) with RESOURCE_EXHAUSTED when
+  // the queue is full or --max_sessions are open, NOT_FOUND for an unknown session,
+  // FAILED_PRECONDITION (message starting "program not loaded") for a program this
+  // pool does not hold, UNAVAILABLE after Shutdown began.
   absl::Status Submit(std::shared_ptr<Job> job);
+
+  // Any thread: forgets a program; workers drop its contexts. False if unknown.
+  bool UnloadProgram(const std::string& id);
 
   // Drops the job if still queued, terminates it if running; its completion then
   // reports CANCELLED. Harmless after completion.
@@ -91,10 +110,14 @@ class Pool {
  private:
   Pool(Platform& platform, const PoolOptions& options);
   void WakeOneIdleWorker();
+  absl::Status Route(const std::shared_ptr<Job>& job, int* worker);
 
   Platform& platform_;
   const PoolOptions options_;
   std::unique_ptr<internal::JobQueue> queue_;
+  std::vector<std::unique_ptr<internal::FifoJobQueue>> worker_queues_;
+  std::unique_ptr<ProgramCache> programs_;
+  std::unique_ptr<SessionTable> sessions_;
   std::unique_ptr<Watchdog> watchdog_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<bool> admitting_{true};

@@ -18,9 +18,9 @@ using internal::JsScope;
 
 // ---- the public face: called from other threads ----
 
-Worker::Worker(int index, Platform& platform, internal::JobQueue& shared_queue,
-               Watchdog& watchdog, const PoolOptions& options)
-    : impl_(std::make_unique<Impl>(index, platform, shared_queue, watchdog, options)) {}
+Worker::Worker(int index, Platform& platform, const WorkerShared& shared,
+               const PoolOptions& options)
+    : impl_(std::make_unique<Impl>(index, platform, shared, options)) {}
 
 Worker::~Worker() {
   Join();
@@ -94,14 +94,22 @@ WorkerStatsSnapshot Worker::Stats() const {
   s.isolate_replacements = impl_->replacements.load(std::memory_order_relaxed);
   s.prebuilt_contexts = impl_->prebuilt_count.load(std::memory_order_relaxed);
   s.timeouts = impl_->timeouts.load(std::memory_order_relaxed);
+  s.program_contexts = impl_->program_context_count.load(std::memory_order_relaxed);
+  s.sessions = impl_->session_count.load(std::memory_order_relaxed);
   return s;
 }
 
 // ---- the worker thread ----
 
-Worker::Impl::Impl(int index, Platform& platform, internal::JobQueue& shared_queue,
-                   Watchdog& watchdog, const PoolOptions& options)
-    : index(index), platform(platform), shared_queue(shared_queue), watchdog(watchdog),
+Worker::Impl::Impl(int index, Platform& platform, const WorkerShared& shared,
+                   const PoolOptions& options)
+    : index(index),
+      platform(platform),
+      shared_queue(shared.shared_queue),
+      own_queue(shared.own_queue),
+      watchdog(shared.watchdog),
+      programs(shared.programs),
+      session_table(shared.sessions),
       options(options) {}
 
 namespace {
@@ -125,10 +133,13 @@ void Worker::Impl::ThreadMain() {
   wake.data = this;
   uv_idle_init(&loop, &prebuild_idle);
   prebuild_idle.data = this;
+  uv_timer_init(&loop, &session_timer);
+  session_timer.data = this;
 
   start_status = CreateIsolate();
   if (!start_status.ok()) {
     uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&session_timer), nullptr);
     uv_unref(reinterpret_cast<uv_handle_t*>(&wake));
     uv_run(&loop, UV_RUN_DEFAULT);
     ready.Notify();
@@ -157,6 +168,12 @@ absl::Status Worker::Impl::CreateIsolate() {
 
 void Worker::Impl::DisposeIsolate() {
   if (isolate == nullptr) return;
+  sessions.clear();
+  session_count.store(0, std::memory_order_relaxed);
+  program_contexts.clear();
+  program_lru.clear();
+  program_context_bytes = 0;
+  program_context_count.store(0, std::memory_order_relaxed);
   prebuilt.clear();
   prebuilt_count.store(0, std::memory_order_relaxed);
   // Queues are unlinked from the isolate's list before it goes away.
@@ -174,6 +191,7 @@ void Worker::Impl::ReplaceIsolate(const char* why) {
     Complete(run, Outcome::Failed(absl::UnavailableError(absl::StrCat(
                       "the worker's JavaScript engine was replaced (", why, "); retry"))));
   }
+  LoseAllSessions(absl::StrCat("its worker's isolate was replaced (", why, ")"));
   DisposeIsolate();
   replacements.fetch_add(1, std::memory_order_relaxed);
   absl::Status status = CreateIsolate();
@@ -205,17 +223,29 @@ void Worker::Impl::OnWake() {
 // a producer pushes then looks for an accepting worker, and we set accepting then
 // look at the queue again (both seq_cst), so one of us sees the other.
 void Worker::Impl::Drain() {
+  if (programs.generation() != programs_generation) DropUnloadedPrograms();
+  auto has_capacity = [this] {
+    return runs.size() < static_cast<size_t>(options.max_inflight_per_worker);
+  };
+  // Session jobs released by their predecessor first, then pinned jobs, then shared.
+  auto next = [this](std::shared_ptr<Job>& job) {
+    if (!released.empty()) {
+      job = std::move(released.front());
+      released.pop_front();
+      return true;
+    }
+    return own_queue.TryPop(job) || shared_queue.TryPop(job);
+  };
   for (;;) {
     accepting.store(false, std::memory_order_seq_cst);
     std::shared_ptr<Job> job;
-    while (!stopping && runs.size() < static_cast<size_t>(options.max_inflight_per_worker) &&
-           shared_queue.TryPop(job)) {
+    while (!stopping && has_capacity() && next(job)) {
       RunJob(std::move(job));
       MaybeReplaceIsolate();
     }
-    if (stopping || runs.size() >= static_cast<size_t>(options.max_inflight_per_worker)) return;
+    if (stopping || !has_capacity()) return;
     accepting.store(true, std::memory_order_seq_cst);
-    if (shared_queue.size() == 0) break;
+    if (shared_queue.size() == 0 && own_queue.size() == 0 && released.empty()) break;
     if (!accepting.exchange(false, std::memory_order_seq_cst)) return;  // a wake is on its way
   }
   if (static_cast<int>(prebuilt.size()) < options.prebuilt_contexts) StartPrebuilding();
@@ -232,11 +262,11 @@ void Worker::Impl::StartPrebuilding() {
 // One context per loop iteration, so a job that arrives meanwhile waits for one
 // context build at most.
 void Worker::Impl::PrebuildOne() {
-  if (stopping || shared_queue.size() > 0 ||
-      static_cast<int>(prebuilt.size()) >= options.prebuilt_contexts) {
+  bool work_waiting = shared_queue.size() > 0 || own_queue.size() > 0 || !released.empty();
+  if (stopping || work_waiting || static_cast<int>(prebuilt.size()) >= options.prebuilt_contexts) {
     uv_idle_stop(&prebuild_idle);
     prebuilding = false;
-    if (!stopping && shared_queue.size() > 0) Drain();
+    if (!stopping && work_waiting) Drain();
     return;
   }
   v8::HandleScope handles(isolate);
@@ -292,10 +322,19 @@ void Worker::Impl::StopOnThread() {
   for (JobRun* run : left) {
     Complete(run, Outcome::Failed(absl::UnavailableError("the server is shutting down")));
   }
+  absl::Status closing = absl::UnavailableError("the server is shutting down");
+  for (auto& [id, session] : sessions) {
+    for (auto& waiting : session->waiting) Drop(waiting, closing);
+    session->waiting.clear();
+  }
+  for (auto& job : released) Drop(job, closing);
+  released.clear();
   std::shared_ptr<Job> job;
-  while (shared_queue.TryPop(job)) Drop(job, absl::UnavailableError("the server is shutting down"));
+  while (own_queue.TryPop(job)) Drop(job, closing);
+  while (shared_queue.TryPop(job)) Drop(job, closing);
   DisposeIsolate();
   uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&session_timer), nullptr);
   uv_unref(reinterpret_cast<uv_handle_t*>(&wake));  // uv_run returns once the rest is closed
 }
 

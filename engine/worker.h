@@ -11,21 +11,33 @@
 namespace jscore::engine {
 
 namespace internal {
+class FifoJobQueue;
 class JobQueue;
 }
 class Watchdog;
+
+class ProgramCache;
+class SessionTable;
+
+// What the Pool shares with every worker; all of it outlives the workers.
+struct WorkerShared {
+  internal::JobQueue& shared_queue;
+  internal::FifoJobQueue& own_queue;  // this worker's pinned jobs (sessions)
+  Watchdog& watchdog;
+  ProgramCache& programs;
+  SessionTable& sessions;
+};
 
 // Why a running job is being stopped from outside its thread.
 enum class InterruptReason { kDeadline, kCancelled, kShutdown };
 
 // Owned by the Pool. Everything V8 and libuv is created, used and destroyed on the
 // worker's own thread (see engine/README.md, "Worker lifecycle"). The methods below
-// are the only ones other threads call. The queue, watchdog and platform passed in
+// are the only ones other threads call. What `shared` names, and the platform,
 // must outlive the worker.
 class Worker {
  public:
-  Worker(int index, Platform& platform, internal::JobQueue& shared_queue,
-         Watchdog& watchdog, const PoolOptions& options);
+  Worker(int index, Platform& platform, const WorkerShared& shared, const PoolOptions& options);
   ~Worker();  // joins the thread (Stop must have been called)
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -34,7 +46,7 @@ class Worker {
   absl::Status Start();
 
   // Any thread: wakes the worker if it is idle with spare capacity. Returns false
-  // when it is busy (it will look at the shared queue again when it is done).
+  // when it is busy (it will look at its queues again when it is done).
   bool WakeIfIdle();
 
   // Any thread (watchdog, cancellation): stops the job `job_id` if this worker is

@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -19,10 +21,13 @@
 #include "absl/time/time.h"
 #include "engine/internal/context_host.h"
 #include "engine/internal/counting_allocator.h"
+#include "engine/internal/fifo_job_queue.h"
 #include "engine/internal/job_queue.h"
 #include "engine/internal/js_scope.h"
 #include "engine/job.h"
 #include "engine/pool.h"
+#include "engine/program_cache.h"
+#include "engine/session_table.h"
 #include "engine/watchdog.h"
 #include "engine/worker.h"
 #include "v8.h"
@@ -38,6 +43,7 @@ struct ContextRecord {
 };
 
 struct Timer;
+struct Session;
 
 // One job's life on its worker: its context, its timers, its console lines and, while
 // it awaits, its promise. Owned by Worker::Impl; worker thread only.
@@ -69,6 +75,11 @@ class JobRun final : public internal::ContextHost {
   absl::Time started;
   absl::Duration cpu;
   bool parked = false;
+  // Program and session contexts are shared: several runs (a program's) or one run
+  // at a time (a session's) use them, so the host is re-attached per section.
+  bool shared_context = false;
+  std::string program_id;     // set when running in a cached program context
+  Session* session = nullptr;  // set when running in a session
 };
 
 // A pending setTimeout/setInterval. Freed by its libuv close callback.
@@ -81,12 +92,32 @@ struct Timer {
   std::vector<v8::Global<v8::Value>> args;
 };
 
+// A session's context, pinned to this worker. Jobs for it run one at a time, in
+// arrival order.
+struct Session {
+  std::string id;
+  v8::Global<v8::Context> context;
+  v8::MicrotaskQueue* microtasks = nullptr;
+  absl::Duration ttl;
+  absl::Time last_used;
+  bool busy = false;                            // a job of this session is in flight
+  std::deque<std::shared_ptr<Job>> waiting;     // arrived while busy
+};
+
+// A program's context on this worker (top level run once), kept in an LRU.
+struct ProgramContext {
+  std::shared_ptr<const Program> program;
+  v8::Global<v8::Context> context;
+  v8::MicrotaskQueue* microtasks = nullptr;
+  size_t approx_bytes = 0;
+  std::list<std::string>::iterator lru_position;
+};
+
 // How a synchronous stretch of JavaScript ended, seen from outside the script.
 enum class SectionEnd { kCompleted, kDeadline, kCancelled, kHeapLimit, kTerminated };
 
 struct Worker::Impl {
-  Impl(int index, Platform& platform, internal::JobQueue& shared_queue, Watchdog& watchdog,
-       const PoolOptions& options);
+  Impl(int index, Platform& platform, const WorkerShared& shared, const PoolOptions& options);
 
   // ---- worker thread: lifecycle (worker.cc) ----
   void ThreadMain();
@@ -102,9 +133,28 @@ struct Worker::Impl {
   // A new context with the standard (or bare) environment, or empty on failure.
   v8::MaybeLocal<v8::Context> NewContext(Environment environment, v8::MicrotaskQueue** queue);
 
-  // ---- worker thread: running jobs (job_run.cc) ----
+  // ---- worker thread: starting each kind of job (worker_jobs.cc) ----
   void RunJob(std::shared_ptr<Job> job);
-  bool AcquireContext(JobRun& run);
+  // Takes a prebuilt context or builds one; attaches `run` as its host.
+  bool AcquireFreshContext(JobRun& run, Environment environment);
+  void StartEvaluate(JobRun* run);
+  void StartCall(JobRun* run);
+  void LoadProgram(JobRun* run);
+  void CreateSession(JobRun* run);
+  void DeleteSession(JobRun* run);
+  // The run's context for its program: cached, or built now (top level run under
+  // the run's deadline). Returns a failure outcome when it cannot.
+  std::optional<Outcome> EnterProgramContext(JobRun* run, bool fresh);
+  // Gives the run a new context for `program` and runs its top level in it.
+  std::optional<Outcome> BuildProgramContext(JobRun* run, const Program& program);
+  void EvictProgramContexts();
+  void DropUnloadedPrograms();
+  void ReleaseSession(JobRun* run);
+  void ArmSessionTimer(absl::Duration ttl);
+  void ExpireSessions();
+  void LoseAllSessions(const std::string& why);
+
+  // ---- worker thread: running jobs (job_run.cc) ----
   // The sync part is done: finish now, or park until the promise settles.
   void Settle(JobRun* run);
   // Converts the final value (or rejection) and completes the job.
@@ -114,6 +164,7 @@ struct Worker::Impl {
   // Fails a job that never got a context (shutdown).
   void Drop(const std::shared_ptr<Job>& job, absl::Status status);
   void Park(JobRun* run);
+  void SettleSiblings(JobRun* run);
   void MaybeReplaceIsolate();
   void FireTimer(Timer* timer);
   void ParkedDeadline(JobRun* run);
@@ -128,7 +179,10 @@ struct Worker::Impl {
   const int index;
   Platform& platform;
   internal::JobQueue& shared_queue;
+  internal::FifoJobQueue& own_queue;  // jobs pinned here (sessions)
   Watchdog& watchdog;
+  ProgramCache& programs;
+  SessionTable& session_table;
   const PoolOptions options;
 
   // ---- shared with other threads ----
@@ -169,6 +223,16 @@ struct Worker::Impl {
   std::vector<Prebuilt> prebuilt;
   // Every job this worker holds, running or parked; Complete() erases (and frees) it.
   std::unordered_map<JobRun*, std::unique_ptr<JobRun>> runs;
+  std::deque<std::shared_ptr<Job>> released;  // session jobs let go by their predecessor
+  std::unordered_map<std::string, std::unique_ptr<Session>> sessions;
+  uv_timer_t session_timer;
+  absl::Time session_timer_due = absl::InfiniteFuture();
+  std::unordered_map<std::string, ProgramContext> program_contexts;
+  std::list<std::string> program_lru;  // most recently used first
+  size_t program_context_bytes = 0;
+  uint64_t programs_generation = 0;
+  std::atomic<uint32_t> program_context_count{0};
+  std::atomic<uint32_t> session_count{0};
   bool stopping = false;
   bool replace_pending = false;  // a heap-limit event: replace once no JS is on the stack
 };

@@ -32,7 +32,7 @@ struct PendingJob {
   }
 };
 
-inline PendingJob MakeJob(engine::EvaluateSpec spec, absl::Duration timeout = absl::Seconds(10)) {
+inline PendingJob MakeJob(engine::JobSpec spec, absl::Duration timeout = absl::Seconds(10)) {
   PendingJob p;
   auto done = p.done;
   auto outcome = p.outcome;
@@ -46,7 +46,7 @@ inline PendingJob MakeJob(engine::EvaluateSpec spec, absl::Duration timeout = ab
 
 inline engine::Outcome RunJs(engine::Pool& pool, const std::string& source,
                            absl::Duration timeout = absl::Seconds(10)) {
-  engine::EvaluateSpec spec;
+  engine::JobSpec spec;
   spec.source = source;
   PendingJob p = MakeJob(std::move(spec), timeout);
   absl::Status status = pool.Submit(p.job);

@@ -111,7 +111,7 @@ TEST(PoolTest, ConsoleIsCapturedPerJobAndBounded) {
 
 TEST(PoolTest, BareEnvironmentHasNoExtensions) {
   auto pool = MakePool(SmallPool(1));
-  engine::EvaluateSpec spec;
+  engine::JobSpec spec;
   spec.source = "[typeof setTimeout, typeof console, typeof JSON]";
   spec.environment = engine::Environment::kBare;
   PendingJob p = MakeJob(std::move(spec));
@@ -197,7 +197,7 @@ TEST(PoolTest, OneWorkerHoldsManyAwaitingJobs) {
   std::vector<PendingJob> jobs;
   absl::Time start = absl::Now();
   for (int i = 0; i < 100; ++i) {
-    engine::EvaluateSpec spec;
+    engine::JobSpec spec;
     spec.source = "new Promise(r => setTimeout(() => r(" + std::to_string(i) + "), 100))";
     jobs.push_back(MakeJob(std::move(spec)));
     ASSERT_TRUE(pool->Submit(jobs.back().job).ok());
@@ -209,7 +209,7 @@ TEST(PoolTest, OneWorkerHoldsManyAwaitingJobs) {
 
 TEST(PoolTest, CancelStopsARunningJob) {
   auto pool = MakePool(SmallPool(1));
-  engine::EvaluateSpec spec;
+  engine::JobSpec spec;
   spec.source = "while (true) {}";
   PendingJob p = MakeJob(std::move(spec), absl::Seconds(30));
   ASSERT_TRUE(pool->Submit(p.job).ok());
@@ -223,15 +223,15 @@ TEST(PoolTest, CancelStopsARunningJob) {
 TEST(PoolTest, CancelDropsAQueuedJobAndAParkedOne) {
   engine::PoolOptions options = SmallPool(1);
   auto pool = MakePool(options);
-  engine::EvaluateSpec parked_spec;
+  engine::JobSpec parked_spec;
   parked_spec.source = "new Promise(r => setTimeout(r, 20000))";
   PendingJob parked = MakeJob(std::move(parked_spec), absl::Seconds(30));
   ASSERT_TRUE(pool->Submit(parked.job).ok());
-  engine::EvaluateSpec busy_spec;
+  engine::JobSpec busy_spec;
   busy_spec.source = "const end = Date.now() + 300; while (Date.now() < end) {} 1";
   PendingJob busy = MakeJob(std::move(busy_spec));
   ASSERT_TRUE(pool->Submit(busy.job).ok());
-  engine::EvaluateSpec queued_spec;
+  engine::JobSpec queued_spec;
   queued_spec.source = "'should not run'";
   PendingJob queued = MakeJob(std::move(queued_spec));
   ASSERT_TRUE(pool->Submit(queued.job).ok());
@@ -250,7 +250,7 @@ TEST(PoolTest, FullQueueIsRejectedAtOnce) {
   std::vector<PendingJob> jobs;
   int rejected = 0;
   for (int i = 0; i < 10; ++i) {
-    engine::EvaluateSpec spec;
+    engine::JobSpec spec;
     spec.source = "const end = Date.now() + 100; while (Date.now() < end) {} 1";
     jobs.push_back(MakeJob(std::move(spec)));
     absl::Status s = pool->Submit(jobs.back().job);
@@ -267,11 +267,11 @@ TEST(PoolTest, FullQueueIsRejectedAtOnce) {
 
 TEST(PoolTest, QueuedPastItsDeadlineNeverStarts) {
   auto pool = MakePool(SmallPool(1));
-  engine::EvaluateSpec busy_spec;
+  engine::JobSpec busy_spec;
   busy_spec.source = "const end = Date.now() + 200; while (Date.now() < end) {} 1";
   PendingJob busy = MakeJob(std::move(busy_spec));
   ASSERT_TRUE(pool->Submit(busy.job).ok());
-  engine::EvaluateSpec late_spec;
+  engine::JobSpec late_spec;
   late_spec.source = "globalThis.ran = true; 1";
   PendingJob late = MakeJob(std::move(late_spec), absl::Milliseconds(50));
   ASSERT_TRUE(pool->Submit(late.job).ok());
@@ -283,7 +283,7 @@ TEST(PoolTest, QueuedPastItsDeadlineNeverStarts) {
 
 TEST(PoolTest, ShutdownFailsParkedJobsWithUnavailable) {
   auto pool = MakePool(SmallPool(2));
-  engine::EvaluateSpec spec;
+  engine::JobSpec spec;
   spec.source = "new Promise(r => setTimeout(r, 20000))";
   PendingJob p = MakeJob(std::move(spec), absl::Seconds(30));
   ASSERT_TRUE(pool->Submit(p.job).ok());

@@ -169,7 +169,7 @@ TEST_F(ValueMappingTest, GetterThatLoopsIsStoppedByTheDeadline) {
 }
 
 TEST_F(ValueMappingTest, GlobalsBecomeJsValues) {
-  engine::EvaluateSpec spec;
+  engine::JobSpec spec;
   spec.source = "[typeof n, n * 2, s + '!', b, z === null, o.list.length, o.list[1].k]";
   google::protobuf::Value n, s, b, z, o;
   n.set_number_value(21);

@@ -1,0 +1,62 @@
+// ProgramCache: loaded programs (source, modules, V8 code cache), shared read-only by
+// every worker.
+#ifndef JSCORE_ENGINE_PROGRAM_CACHE_H_
+#define JSCORE_ENGINE_PROGRAM_CACHE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+
+namespace jscore::engine {
+
+// Immutable once built; shared by shared_ptr between the cache and the workers that
+// run it (an unloaded program lives on until its last job ends).
+struct Program {
+  std::string id;  // hex SHA-256 of source and modules (ProgramId)
+  std::string source;
+  std::string filename;
+  std::map<std::string, std::string> modules;  // require(name) -> CommonJS source
+  std::vector<uint8_t> code_cache;             // V8's cache of the compiled top level
+};
+
+// "<64 hex digits>": SHA-256 over the source and the (sorted) modules, each part
+// length-prefixed so that no two inputs share an encoding.
+std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules);
+
+// FAILED_PRECONDITION for a program this server does not hold; the id rides along as
+// a status payload so that front ends can tell clients which program to re-send.
+absl::Status ProgramNotLoadedError(const std::string& id);
+// The program id carried by ProgramNotLoadedError, or "" for any other status.
+std::string NotLoadedProgram(const absl::Status& status);
+
+// Owned by the Pool; any thread may call it. Bounded by `max_programs`.
+class ProgramCache {
+ public:
+  explicit ProgramCache(size_t max_programs) : max_programs_(max_programs) {}
+
+  std::shared_ptr<const Program> Get(const std::string& id) const;
+  // False when full (the caller answers RESOURCE_EXHAUSTED). Re-adding an id is a no-op.
+  bool Put(std::shared_ptr<const Program> program);
+  bool Erase(const std::string& id);
+  size_t size() const;
+  // Bumped by every Erase, so that workers know to drop contexts of unloaded programs.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
+ private:
+  const size_t max_programs_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const Program>> programs_ ABSL_GUARDED_BY(mu_);
+  std::atomic<uint64_t> generation_{0};
+};
+
+}  // namespace jscore::engine
+
+#endif  // JSCORE_ENGINE_PROGRAM_CACHE_H_

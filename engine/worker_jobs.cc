@@ -1,0 +1,530 @@
+// Starting each kind of job on its worker: fresh, program and session contexts,
+// Evaluate, Call, LoadProgram, CreateSession, DeleteSession. What follows the start
+// (awaiting, converting, completing) is in job_run.cc.
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "engine/extensions/require.h"
+#include "engine/internal/js_error.h"
+#include "engine/internal/value_codec.h"
+#include "engine/internal/worker_impl.h"
+
+namespace jscore::engine {
+
+using internal::JsScope;
+
+namespace {
+
+Outcome JsErrorOutcome(JsError error) {
+  Outcome o;
+  o.kind = Outcome::Kind::kJsError;
+  o.error = std::move(error);
+  return o;
+}
+
+Outcome IdOutcome(std::string id) {
+  Outcome o;
+  o.kind = Outcome::Kind::kValue;
+  o.value.set_string_value(id);
+  o.id = std::move(id);
+  return o;
+}
+
+JsError TypeError(std::string message) {
+  JsError e;
+  e.name = "TypeError";
+  e.message = std::move(message);
+  e.stack = "TypeError: " + e.message;
+  return e;
+}
+
+// The function at a dotted path from the global object, and the object holding it
+// (`this` for the call). Returns a JsError when the path does not lead to a function;
+// an empty optional with `*found` false when a getter threw (see the TryCatch).
+std::optional<JsError> LookupFunction(JsScope& scope, const std::string& path,
+                                      v8::Local<v8::Function>* function,
+                                      v8::Local<v8::Value>* holder, bool* found) {
+  *found = false;
+  if (path.empty()) return TypeError("no function named");
+  v8::Local<v8::Context> context = scope.context();
+  v8::Local<v8::Value> current = context->Global();
+  std::string walked;
+  for (absl::string_view segment : absl::StrSplit(path, '.')) {
+    if (!current->IsObject()) {
+      return TypeError(absl::StrCat("'", path, "' is not a function ('", walked, "' is ",
+                                    current->IsUndefined() ? "undefined" : "not an object", ")"));
+    }
+    *holder = current;
+    if (!current.As<v8::Object>()->Get(context, scope.Str(std::string_view(segment.data(), segment.size()))).ToLocal(&current)) {
+      return std::nullopt;
+    }
+    absl::StrAppend(&walked, walked.empty() ? "" : ".", segment);
+  }
+  if (!current->IsFunction()) return TypeError(absl::StrCat("'", path, "' is not a function"));
+  *function = current.As<v8::Function>();
+  *found = true;
+  return std::nullopt;
+}
+
+}  // namespace
+
+void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
+  const JobSpec& spec = job->spec();
+  // A session runs one job at a time, in arrival order.
+  Session* session = nullptr;
+  if (!spec.session.empty() && spec.kind != JobKind::kCreateSession) {
+    auto it = sessions.find(spec.session);
+    if (it == sessions.end()) {
+      absl::StatusOr<int> owner = session_table.Find(spec.session);
+      return Drop(job, owner.ok() ? absl::NotFoundError("unknown session " + spec.session)
+                                  : owner.status());
+    }
+    session = it->second.get();
+    if (session->busy) {
+      session->waiting.push_back(std::move(job));
+      return;
+    }
+    session->busy = true;
+  }
+
+  job->running_on_.store(index, std::memory_order_seq_cst);
+  inflight.fetch_add(1, std::memory_order_relaxed);
+  auto owned = std::make_unique<JobRun>(*this, std::move(job));
+  JobRun* run = owned.get();
+  runs.emplace(run, std::move(owned));
+  run->session = session;
+  run->started = absl::Now();
+  jobs_on_isolate++;
+
+  const Job& j = *run->job;
+  if (j.cancel_requested()) {
+    return Complete(run, Outcome::Failed(absl::CancelledError("cancelled by the client")));
+  }
+  if (run->started >= j.deadline()) {
+    timeouts.fetch_add(1, std::memory_order_relaxed);
+    return Complete(run, Outcome::Failed(absl::DeadlineExceededError(
+                             "the deadline passed while the job waited in the queue")));
+  }
+  switch (spec.kind) {
+    case JobKind::kEvaluate: return StartEvaluate(run);
+    case JobKind::kCall: return StartCall(run);
+    case JobKind::kLoadProgram: return LoadProgram(run);
+    case JobKind::kCreateSession: return CreateSession(run);
+    case JobKind::kDeleteSession: return DeleteSession(run);
+  }
+}
+
+bool Worker::Impl::AcquireFreshContext(JobRun& run, Environment environment) {
+  v8::HandleScope handles(isolate);
+  v8::Local<v8::Context> context;
+  if (environment == Environment::kStandard && !prebuilt.empty()) {
+    Prebuilt p = std::move(prebuilt.back());
+    prebuilt.pop_back();
+    prebuilt_count.store(prebuilt.size(), std::memory_order_relaxed);
+    context = p.context.Get(isolate);
+    run.microtasks = p.microtasks;
+  } else if (!NewContext(environment, &run.microtasks).ToLocal(&context)) {
+    return false;
+  }
+  internal::ContextHost::Attach(context, &run);
+  run.context.Reset(isolate, context);
+  return true;
+}
+
+void Worker::Impl::StartEvaluate(JobRun* run) {
+  const JobSpec& spec = run->job->spec();
+  if (run->session != nullptr) {
+    run->context.Reset(isolate, run->session->context);
+    run->microtasks = run->session->microtasks;
+    run->shared_context = true;
+  } else if (!AcquireFreshContext(*run, spec.environment)) {
+    return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
+                             "the engine could not create a context")));
+  }
+  std::optional<Outcome> failed;
+  {
+    JsScope scope(isolate, run->context);
+    v8::Local<v8::Context> context = scope.context();
+    v8::TryCatch try_catch(isolate);
+    BeginSection(*run);
+    bool ok = true;
+    for (const auto& [name, value] : spec.globals) {
+      v8::Local<v8::Value> js;
+      if (!internal::FromProtoValue(scope, value).ToLocal(&js) ||
+          context->Global()->Set(context, scope.Str(name), js).IsNothing()) {
+        ok = false;
+        break;
+      }
+    }
+    v8::Local<v8::String> source;
+    v8::Local<v8::Value> result;
+    if (ok && !v8::String::NewFromUtf8(isolate, spec.source.data(), v8::NewStringType::kNormal,
+                                       static_cast<int>(spec.source.size()))
+                   .ToLocal(&source)) {
+      ok = false;
+    }
+    if (ok) {
+      v8::ScriptOrigin origin(isolate, scope.Str(spec.filename));
+      v8::Local<v8::Script> script;
+      ok = v8::Script::Compile(context, source, &origin).ToLocal(&script) &&
+           script->Run(context).ToLocal(&result);
+    }
+    if (ok) Checkpoint(*run);
+    if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      // Reading the error may run user getters: still inside the section.
+      failed = JsErrorOutcome(
+          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
+    }
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) {
+      failed = Outcome::Failed(SectionStatus(end, options));
+    } else if (!ok && !failed) {
+      JsError e;
+      e.name = "RangeError";
+      e.message = "the source could not be prepared (too large?)";
+      failed = JsErrorOutcome(std::move(e));
+    } else if (ok && result->IsPromise()) {
+      run->promise.Reset(isolate, result.As<v8::Promise>());
+    } else if (ok) {
+      run->result.Reset(isolate, result);
+    }
+  }
+  if (failed) return Complete(run, std::move(*failed));
+  Settle(run);
+}
+
+void Worker::Impl::StartCall(JobRun* run) {
+  const JobSpec& spec = run->job->spec();
+  if (run->session != nullptr) {
+    run->context.Reset(isolate, run->session->context);
+    run->microtasks = run->session->microtasks;
+    run->shared_context = true;
+  } else if (std::optional<Outcome> failed = EnterProgramContext(run, spec.fresh)) {
+    return Complete(run, std::move(*failed));
+  }
+  std::optional<Outcome> failed;
+  {
+    JsScope scope(isolate, run->context);
+    v8::Local<v8::Context> context = scope.context();
+    v8::TryCatch try_catch(isolate);
+    BeginSection(*run);
+    v8::Local<v8::Function> function;
+    v8::Local<v8::Value> holder;
+    v8::Local<v8::Value> result;
+    bool found = false;
+    bool ok = false;
+    if (std::optional<JsError> missing =
+            LookupFunction(scope, spec.function, &function, &holder, &found)) {
+      failed = JsErrorOutcome(std::move(*missing));
+    } else if (found) {
+      std::vector<v8::Local<v8::Value>> argv;
+      argv.reserve(spec.args.size());
+      ok = true;
+      for (const auto& arg : spec.args) {
+        v8::Local<v8::Value> js;
+        if (!internal::FromProtoValue(scope, arg).ToLocal(&js)) {
+          ok = false;
+          break;
+        }
+        argv.push_back(js);
+      }
+      ok = ok && function->Call(context, holder, static_cast<int>(argv.size()), argv.data())
+                     .ToLocal(&result);
+      if (ok) Checkpoint(*run);
+    }
+    if (!failed && !ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      failed = JsErrorOutcome(
+          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
+    }
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) {
+      failed = Outcome::Failed(SectionStatus(end, options));
+    } else if (!failed && !ok) {
+      failed = Outcome::Failed(absl::InvalidArgumentError("the arguments could not be converted"));
+    } else if (!failed && result->IsPromise()) {
+      run->promise.Reset(isolate, result.As<v8::Promise>());
+    } else if (!failed) {
+      run->result.Reset(isolate, result);
+    }
+  }
+  if (failed) return Complete(run, std::move(*failed));
+  Settle(run);
+}
+
+std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh) {
+  const std::string& id = run->job->spec().program;
+  std::shared_ptr<const Program> program = programs.Get(id);
+  if (program == nullptr) {
+    return Outcome::Failed(ProgramNotLoadedError(id));
+  }
+  if (!fresh) {
+    auto it = program_contexts.find(id);
+    if (it != program_contexts.end()) {
+      program_lru.splice(program_lru.begin(), program_lru, it->second.lru_position);
+      run->context.Reset(isolate, it->second.context);
+      run->microtasks = it->second.microtasks;
+      run->shared_context = true;
+      run->program_id = id;
+      return std::nullopt;
+    }
+  }
+  v8::HeapStatistics before;
+  isolate->GetHeapStatistics(&before);
+  if (std::optional<Outcome> failed = BuildProgramContext(run, *program)) return failed;
+  if (fresh) return std::nullopt;  // the run's own copy, dropped with it
+  v8::HeapStatistics after;
+  isolate->GetHeapStatistics(&after);
+  ProgramContext& entry = program_contexts[id];
+  entry.program = program;
+  entry.context.Reset(isolate, run->context);
+  entry.microtasks = run->microtasks;
+  entry.approx_bytes = program->source.size() +
+                       (after.used_heap_size() > before.used_heap_size()
+                            ? after.used_heap_size() - before.used_heap_size()
+                            : 0);
+  program_lru.push_front(id);
+  entry.lru_position = program_lru.begin();
+  program_context_bytes += entry.approx_bytes;
+  run->shared_context = true;
+  run->program_id = id;
+  EvictProgramContexts();
+  program_context_count.store(program_contexts.size(), std::memory_order_relaxed);
+  return std::nullopt;
+}
+
+std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run, const Program& program) {
+  if (!AcquireFreshContext(*run, Environment::kStandard)) {
+    return Outcome::Failed(absl::ResourceExhaustedError("the engine could not create a context"));
+  }
+  std::optional<Outcome> failed;
+  JsScope scope(isolate, run->context);
+  v8::Local<v8::Context> context = scope.context();
+  v8::TryCatch try_catch(isolate);
+  BeginSection(*run);
+  if (!program.modules.empty()) extensions::InstallRequire(scope, program.modules);
+  v8::Local<v8::String> source = scope.Str(program.source);
+  v8::ScriptOrigin origin(isolate, scope.Str(program.filename));
+  auto* cached = program.code_cache.empty()
+                     ? nullptr
+                     : new v8::ScriptCompiler::CachedData(
+                           program.code_cache.data(), static_cast<int>(program.code_cache.size()),
+                           v8::ScriptCompiler::CachedData::BufferNotOwned);
+  v8::ScriptCompiler::Source compiled_source(source, origin, cached);  // owns `cached`
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> ignored;
+  bool ok = v8::ScriptCompiler::Compile(context, &compiled_source,
+                                        cached != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
+                                                          : v8::ScriptCompiler::kNoCompileOptions)
+                .ToLocal(&script) &&
+            script->Run(context).ToLocal(&ignored);
+  if (ok) Checkpoint(*run);
+  if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+    JsError error = internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message());
+    error.message = "while running the program's top level: " + error.message;
+    failed = JsErrorOutcome(std::move(error));
+  }
+  SectionEnd end = EndSection(*run);
+  if (end != SectionEnd::kCompleted) failed = Outcome::Failed(SectionStatus(end, options));
+  return failed;
+}
+
+void Worker::Impl::EvictProgramContexts() {
+  while (program_contexts.size() > 1 &&
+         (program_contexts.size() > options.program_contexts_per_worker ||
+          program_context_bytes > (options.program_context_memory_mb << 20))) {
+    auto it = program_contexts.find(program_lru.back());
+    program_context_bytes -= it->second.approx_bytes;
+    program_contexts.erase(it);
+    program_lru.pop_back();
+  }
+  program_context_count.store(program_contexts.size(), std::memory_order_relaxed);
+}
+
+void Worker::Impl::DropUnloadedPrograms() {
+  programs_generation = programs.generation();
+  for (auto it = program_contexts.begin(); it != program_contexts.end();) {
+    if (programs.Get(it->first) == nullptr) {
+      program_lru.erase(it->second.lru_position);
+      program_context_bytes -= it->second.approx_bytes;
+      program_contexts.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  program_context_count.store(program_contexts.size(), std::memory_order_relaxed);
+}
+
+void Worker::Impl::LoadProgram(JobRun* run) {
+  const JobSpec& spec = run->job->spec();
+  std::string id = ProgramId(spec.source, spec.modules);
+  if (!spec.validate_only && programs.Get(id) != nullptr) return Complete(run, IdOutcome(id));
+  if (!AcquireFreshContext(*run, Environment::kBare)) {
+    return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
+                             "the engine could not create a context")));
+  }
+  std::optional<Outcome> failed;
+  std::vector<uint8_t> code_cache;
+  {
+    JsScope scope(isolate, run->context);
+    v8::TryCatch try_catch(isolate);
+    BeginSection(*run);
+    v8::ScriptOrigin origin(isolate, scope.Str(spec.filename));
+    v8::ScriptCompiler::Source source(scope.Str(spec.source), origin);
+    v8::Local<v8::UnboundScript> unbound;
+    bool ok = v8::ScriptCompiler::CompileUnboundScript(isolate, &source).ToLocal(&unbound);
+    for (auto it = spec.modules.begin(); ok && it != spec.modules.end(); ++it) {
+      v8::ScriptOrigin module_origin(isolate, scope.Str(it->first));
+      v8::ScriptCompiler::Source module_source(scope.Str(it->second), module_origin);
+      v8::Local<v8::String> params[] = {scope.Str("exports"), scope.Str("require"),
+                                        scope.Str("module"), scope.Str("__filename"),
+                                        scope.Str("__dirname")};
+      v8::Local<v8::Function> ignored;
+      ok = v8::ScriptCompiler::CompileFunction(scope.context(), &module_source, 5, params)
+               .ToLocal(&ignored);
+    }
+    if (ok && !spec.validate_only) {
+      std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+          v8::ScriptCompiler::CreateCodeCache(unbound));
+      if (data != nullptr) code_cache.assign(data->data, data->data + data->length);
+    }
+    if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      failed = JsErrorOutcome(
+          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
+    }
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) failed = Outcome::Failed(SectionStatus(end, options));
+  }
+  if (failed) return Complete(run, std::move(*failed));
+  if (!spec.validate_only) {
+    auto program = std::make_shared<Program>();
+    program->id = id;
+    program->source = spec.source;
+    program->filename = spec.filename;
+    program->modules = spec.modules;
+    program->code_cache = std::move(code_cache);
+    if (!programs.Put(std::move(program))) {
+      return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
+                               "too many programs loaded; unload some first")));
+    }
+  }
+  Complete(run, IdOutcome(id));
+}
+
+void Worker::Impl::CreateSession(JobRun* run) {
+  const JobSpec& spec = run->job->spec();
+  std::optional<Outcome> failed;
+  if (!spec.program.empty()) {
+    std::shared_ptr<const Program> program = programs.Get(spec.program);
+    if (program == nullptr) {
+      failed = Outcome::Failed(ProgramNotLoadedError(spec.program));
+    } else {
+      failed = BuildProgramContext(run, *program);
+    }
+  } else if (!AcquireFreshContext(*run, spec.environment)) {
+    failed = Outcome::Failed(absl::ResourceExhaustedError("the engine could not create a context"));
+  }
+  if (!failed && !spec.source.empty()) {
+    JsScope scope(isolate, run->context);
+    v8::TryCatch try_catch(isolate);
+    BeginSection(*run);
+    v8::ScriptOrigin origin(isolate, scope.Str(spec.filename));
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> ignored;
+    bool ok = v8::Script::Compile(scope.context(), scope.Str(spec.source), &origin).ToLocal(&script) &&
+              script->Run(scope.context()).ToLocal(&ignored);
+    if (ok) Checkpoint(*run);
+    if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+      failed = JsErrorOutcome(
+          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
+    }
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) failed = Outcome::Failed(SectionStatus(end, options));
+  }
+  run->shared_context = true;  // the context lives on as the session's
+  if (failed) {
+    session_table.Remove(spec.session, "its creation failed");
+    return Complete(run, std::move(*failed));
+  }
+  auto session = std::make_unique<Session>();
+  session->id = spec.session;
+  session->context.Reset(isolate, run->context);
+  session->microtasks = run->microtasks;
+  session->ttl = spec.ttl > absl::ZeroDuration() ? spec.ttl : options.default_session_ttl;
+  session->last_used = absl::Now();
+  absl::Duration ttl = session->ttl;
+  sessions.emplace(spec.session, std::move(session));
+  session_count.store(sessions.size(), std::memory_order_relaxed);
+  ArmSessionTimer(ttl);
+  Complete(run, IdOutcome(spec.session));
+}
+
+void Worker::Impl::DeleteSession(JobRun* run) {
+  Session* session = run->session;
+  run->session = nullptr;
+  std::string id = session->id;
+  absl::Status gone = absl::NotFoundError(absl::StrCat("session ", id, " is gone: deleted"));
+  for (auto& waiting : session->waiting) Drop(waiting, gone);
+  session_table.Remove(id, "deleted");
+  sessions.erase(id);
+  session_count.store(sessions.size(), std::memory_order_relaxed);
+  Outcome done;
+  done.kind = Outcome::Kind::kValue;
+  done.id = id;
+  Complete(run, std::move(done));
+}
+
+void Worker::Impl::ReleaseSession(JobRun* run) {
+  Session* session = run->session;
+  run->session = nullptr;
+  session->busy = false;
+  session->last_used = absl::Now();
+  if (!session->waiting.empty()) {
+    released.push_back(std::move(session->waiting.front()));
+    session->waiting.pop_front();
+  }
+}
+
+void Worker::Impl::ArmSessionTimer(absl::Duration ttl) {
+  absl::Time due = absl::Now() + ttl;
+  if (due >= session_timer_due) return;
+  session_timer_due = due;
+  uint64_t ms = static_cast<uint64_t>(std::max<int64_t>(0, absl::ToInt64Milliseconds(ttl))) + 1;
+  uv_timer_start(
+      &session_timer, [](uv_timer_t* handle) { static_cast<Impl*>(handle->data)->ExpireSessions(); },
+      ms, 0);
+}
+
+void Worker::Impl::ExpireSessions() {
+  session_timer_due = absl::InfiniteFuture();
+  absl::Time now = absl::Now();
+  absl::Duration next = absl::InfiniteDuration();
+  for (auto it = sessions.begin(); it != sessions.end();) {
+    Session& s = *it->second;
+    absl::Time expiry = s.last_used + s.ttl;
+    if (!s.busy && s.waiting.empty() && expiry <= now) {
+      session_table.Remove(s.id, "expired after its idle ttl");
+      sessions.erase(it++);
+      continue;
+    }
+    next = std::min(next, std::max(expiry - now, absl::Milliseconds(1)));
+    ++it;
+  }
+  session_count.store(sessions.size(), std::memory_order_relaxed);
+  if (next != absl::InfiniteDuration()) ArmSessionTimer(next);
+}
+
+void Worker::Impl::LoseAllSessions(const std::string& why) {
+  for (auto& [id, session] : sessions) {
+    absl::Status gone = absl::NotFoundError(absl::StrCat("session ", id, " is gone: ", why));
+    for (auto& waiting : session->waiting) Drop(waiting, gone);
+    session_table.Remove(id, why);
+  }
+  sessions.clear();
+  session_count.store(0, std::memory_order_relaxed);
+}
+
+}  // namespace jscore::engine
