@@ -41,6 +41,8 @@ ABSL_FLAG(uint64_t, program_context_memory_mb, 256,
 ABSL_FLAG(uint64_t, max_sessions, 10000, "Most sessions open at once");
 ABSL_FLAG(absl::Duration, session_ttl, absl::Minutes(10),
           "Idle time after which a session is deleted, when CreateSession sets none");
+ABSL_FLAG(int32_t, batch_window, 256,
+          "Items of one Batch stream in flight before the daemon stops reading it");
 ABSL_FLAG(int32_t, v8_background_threads, 1, "V8 background threads (GC, compilation)");
 
 namespace jscore::daemon {
@@ -70,6 +72,10 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
   c.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   c.max_source_bytes = absl::GetFlag(FLAGS_max_source_bytes);
   c.max_globals = absl::GetFlag(FLAGS_max_globals);
+  c.batch_window = absl::GetFlag(FLAGS_batch_window);
+  if (c.batch_window < 1 || c.batch_window > 1000000) {
+    return absl::InvalidArgumentError("--batch_window must be between 1 and 1000000");
+  }
   c.v8_background_threads = absl::GetFlag(FLAGS_v8_background_threads);
 
   if (c.default_timeout <= absl::ZeroDuration() || c.max_timeout <= absl::ZeroDuration()) {

@@ -20,6 +20,7 @@ struct DaemonConfig {
   size_t max_message_bytes = 64 << 20;
   size_t max_source_bytes = 16 << 20;
   size_t max_globals = 10000;
+  int batch_window = 256;  // unanswered items per Batch stream before reading pauses
   int v8_background_threads = 1;
 };
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "daemon/batch_reactor.h"
 #include "daemon/request_mapping.h"
 #include "daemon/status_mapping.h"
 #include "daemon/version.h"
@@ -97,6 +98,11 @@ grpc::ServerUnaryReactor* JsCoreService::DeleteSession(grpc::CallbackServerConte
                                                        const v1::DeleteSessionRequest* request,
                                                        v1::DeleteSessionResponse* response) {
   return RunJob(context, *request, google::protobuf::Duration(), response);
+}
+
+grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse>* JsCoreService::Batch(
+    grpc::CallbackServerContext* context) {
+  return new BatchReactor(pool_, config_, context);
 }
 
 grpc::ServerUnaryReactor* JsCoreService::UnloadProgram(grpc::CallbackServerContext* context,

@@ -1,0 +1,172 @@
+#include "daemon/batch_reactor.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "daemon/request_mapping.h"
+#include "daemon/status_mapping.h"
+
+namespace jscore::daemon {
+namespace {
+
+absl::Time GrpcDeadline(const grpc::CallbackServerContext* context) {
+  auto deadline = context->deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  return absl::FromChrono(deadline);
+}
+
+std::unique_ptr<v1::BatchResponse> Failure(const std::string& id, const absl::Status& status) {
+  auto response = std::make_unique<v1::BatchResponse>();
+  response->set_id(id);
+  response->set_code(static_cast<int>(status.code()));
+  response->set_message(std::string(status.message()));
+  return response;
+}
+
+}  // namespace
+
+BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
+                           grpc::CallbackServerContext* context)
+    : pool_(pool), config_(config), context_(context) {
+  Step();
+}
+
+void BatchReactor::OnReadDone(bool ok) {
+  if (ok) Submit(incoming_);
+  {
+    absl::MutexLock lock(&mu_);
+    reading_ = false;
+    if (!ok) reads_done_ = true;
+  }
+  Step();
+}
+
+void BatchReactor::Submit(const v1::BatchRequest& request) {
+  const std::string& id = request.id();
+  absl::StatusOr<engine::JobSpec> spec;
+  google::protobuf::Duration timeout;
+  if (request.item_case() == v1::BatchRequest::kEvaluate) {
+    spec = SpecFromRequest(request.evaluate(), config_);
+    timeout = request.evaluate().timeout();
+  } else if (request.item_case() == v1::BatchRequest::kCall) {
+    spec = SpecFromRequest(request.call(), config_);
+    timeout = request.call().timeout();
+  } else {
+    spec = absl::InvalidArgumentError("a batch item holds an evaluation or a call");
+  }
+  absl::StatusOr<absl::Time> deadline =
+      DeadlineFor(timeout, GrpcDeadline(context_), absl::Now(), config_);
+  {
+    absl::MutexLock lock(&mu_);
+    unanswered_++;
+  }
+  if (!spec.ok() || !deadline.ok()) {
+    return Deliver(Failure(id, !spec.ok() ? spec.status() : deadline.status()));
+  }
+  uint64_t token;
+  {
+    absl::MutexLock lock(&mu_);
+    token = next_token_++;
+  }
+  auto job = std::make_shared<engine::Job>(
+      std::move(*spec), *deadline, [this, id, token](engine::Outcome outcome) {
+        auto response = std::make_unique<v1::BatchResponse>();
+        response->set_id(id);
+        absl::Status status = FillResponse(std::move(outcome), response->mutable_result());
+        if (!status.ok()) {
+          response = Failure(id, status);
+        }
+        {
+          absl::MutexLock lock(&mu_);
+          jobs_.erase(token);
+        }
+        Deliver(std::move(response));
+      });
+  {
+    absl::MutexLock lock(&mu_);
+    if (cancelled_) return;  // counted, never answered: the stream ends CANCELLED
+    jobs_.emplace(token, job);
+  }
+  absl::Status submitted = pool_.Submit(job);
+  if (!submitted.ok()) {
+    {
+      absl::MutexLock lock(&mu_);
+      jobs_.erase(token);
+    }
+    Deliver(Failure(id, submitted));
+  }
+}
+
+void BatchReactor::Deliver(std::unique_ptr<v1::BatchResponse> response) {
+  {
+    absl::MutexLock lock(&mu_);
+    outbox_.push_back(std::move(response));
+  }
+  Step();
+}
+
+void BatchReactor::OnWriteDone(bool ok) {
+  {
+    absl::MutexLock lock(&mu_);
+    writing_.reset();
+    unanswered_--;
+    if (!ok) CancelLocked();  // the client is gone: nobody will read the rest
+  }
+  Step();
+}
+
+void BatchReactor::OnCancel() {
+  {
+    absl::MutexLock lock(&mu_);
+    CancelLocked();
+  }
+  Step();
+}
+
+void BatchReactor::CancelLocked() {
+  if (cancelled_) return;
+  cancelled_ = true;
+  for (auto& [token, job] : jobs_) pool_.Cancel(job);
+}
+
+void BatchReactor::OnDone() { delete this; }
+
+// Moves the stream forward: one write at a time, reading while under the window,
+// finishing when nothing is left. Decides under the lock and acts after it, because
+// gRPC may run a reaction (OnReadDone...) inline from StartRead/StartWrite.
+void BatchReactor::Step() {
+  const v1::BatchResponse* write = nullptr;
+  bool read = false;
+  std::optional<grpc::Status> finish;
+  {
+    absl::MutexLock lock(&mu_);
+    if (finished_) return;
+    if (cancelled_) {
+      outbox_.clear();  // results nobody can receive
+      if (jobs_.empty() && writing_ == nullptr && !reading_) {
+        finished_ = true;
+        finish = grpc::Status(grpc::StatusCode::CANCELLED, "the batch was cancelled");
+      }
+    } else {
+      if (writing_ == nullptr && !outbox_.empty()) {
+        writing_ = std::move(outbox_.front());
+        outbox_.pop_front();
+        write = writing_.get();
+      }
+      if (!reading_ && !reads_done_ && unanswered_ < config_.batch_window) {
+        reading_ = true;
+        read = true;
+      }
+      if (reads_done_ && !reading_ && unanswered_ == 0 && writing_ == nullptr) {
+        finished_ = true;
+        finish = grpc::Status::OK;
+      }
+    }
+  }
+  if (write != nullptr) StartWrite(write);
+  if (read) StartRead(&incoming_);
+  if (finish) Finish(*finish);
+}
+
+}  // namespace jscore::daemon

@@ -1,0 +1,61 @@
+// BatchReactor: one Batch stream (many evaluations or calls, results as they finish).
+#ifndef JSCORE_DAEMON_BATCH_REACTOR_H_
+#define JSCORE_DAEMON_BATCH_REACTOR_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <unordered_map>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "daemon/config.h"
+#include "engine/pool.h"
+#include "grpcpp/grpcpp.h"
+#include "jscore/v1/jscore.grpc.pb.h"
+
+namespace jscore::daemon {
+
+// Created by the Batch handler on a gRPC thread; deletes itself in OnDone. Reads an
+// item, submits it as a job, reads the next while fewer than --batch_window items are
+// unanswered (so a fast producer cannot grow memory), and writes each result when its
+// job completes (worker threads), one write at a time. After the client half-closes,
+// the stream ends with the last result. A cancel (or the stream's deadline) cancels
+// every job still pending; the stream then ends CANCELLED once they have all completed.
+class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse> {
+ public:
+  BatchReactor(engine::Pool& pool, const DaemonConfig& config, grpc::CallbackServerContext* context);
+
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  void Submit(const v1::BatchRequest& request) ABSL_LOCKS_EXCLUDED(mu_);
+  // Any thread: queues a result for writing.
+  void Deliver(std::unique_ptr<v1::BatchResponse> response) ABSL_LOCKS_EXCLUDED(mu_);
+  void Step() ABSL_LOCKS_EXCLUDED(mu_);
+  void CancelLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  engine::Pool& pool_;
+  const DaemonConfig& config_;
+  grpc::CallbackServerContext* context_;
+  v1::BatchRequest incoming_;  // owned by the read in flight
+
+  absl::Mutex mu_;
+  uint64_t next_token_ ABSL_GUARDED_BY(mu_) = 0;
+  std::unordered_map<uint64_t, std::shared_ptr<engine::Job>> jobs_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::unique_ptr<v1::BatchResponse>> outbox_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<v1::BatchResponse> writing_ ABSL_GUARDED_BY(mu_);
+  int unanswered_ ABSL_GUARDED_BY(mu_) = 0;  // read, not yet written
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace jscore::daemon
+
+#endif  // JSCORE_DAEMON_BATCH_REACTOR_H_
