@@ -7,8 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "engine/extensions/console.h"
-#include "engine/extensions/timers.h"
+#include "engine/extensions/environment.h"
 #include "engine/internal/platform_impl.h"
 #include "engine/internal/worker_impl.h"
 
@@ -293,11 +292,9 @@ v8::MaybeLocal<v8::Context> Worker::Impl::NewContext(Environment environment,
   {
     JsScope scope(isolate, context);
     if (environment == Environment::kStandard) {
-      extensions::InstallTimers(scope);
-      extensions::InstallConsole(scope);
+      extensions::InstallStandardEnvironment(scope);
     } else {
-      // V8 brings an inert `console` of its own; bare means ECMAScript only.
-      (void)context->Global()->Delete(context, scope.Str("console"));
+      extensions::StripToBareEcmaScript(scope);
     }
   }
   record->weak.Reset(isolate, context);

@@ -1,0 +1,19 @@
+// The standard global environment: every extension family, installed into a context.
+#ifndef JSCORE_ENGINE_EXTENSIONS_ENVIRONMENT_H_
+#define JSCORE_ENGINE_EXTENSIONS_ENVIRONMENT_H_
+
+#include "engine/internal/js_scope.h"
+
+namespace jscore::engine::extensions {
+
+// Called on the worker thread for every context built with Environment::kStandard
+// (including the pre-built ones), before any job owns it. Each family's Install…
+// function is called from here, in a fixed order.
+void InstallStandardEnvironment(internal::JsScope& scope);
+
+// Called for Environment::kBare: removes what V8 itself adds beyond ECMAScript.
+void StripToBareEcmaScript(internal::JsScope& scope);
+
+}  // namespace jscore::engine::extensions
+
+#endif  // JSCORE_ENGINE_EXTENSIONS_ENVIRONMENT_H_
