@@ -3,8 +3,16 @@
 #include <utility>
 
 namespace jscore::engine {
+namespace {
+// Idle scans in a row before the thread parks (about 0.5 s at the default tick).
+constexpr int kIdleScansBeforePark = 100;
+}  // namespace
 
-Watchdog::Watchdog(int slots, Fire fire) : fire_(std::move(fire)), slots_(slots) {
+Watchdog::Watchdog(int slots, Fire fire, absl::Duration tick)
+    : fire_(std::move(fire)),
+      slot_count_(slots),
+      tick_(tick),
+      slots_(std::make_unique<Slot[]>(slots)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -12,49 +20,60 @@ Watchdog::~Watchdog() {
   {
     absl::MutexLock lock(&mu_);
     stop_ = true;
-    changed_.Signal();
+    wake_.Signal();
   }
   thread_.join();
 }
 
 void Watchdog::Arm(int slot, uint64_t token, absl::Time deadline) {
-  absl::MutexLock lock(&mu_);
-  slots_[slot] = Slot{token, deadline};
-  // Wake the thread only when this deadline comes before the one it waits for.
-  if (deadline < waiting_until_) changed_.Signal();
+  Slot& s = slots_[slot];
+  s.deadline_ns.store(absl::ToUnixNanos(deadline), std::memory_order_relaxed);
+  s.token.store(token, std::memory_order_seq_cst);
+  // Pairs with Run(): it sets parked_ then looks at the slots again (both seq_cst).
+  if (parked_.load(std::memory_order_seq_cst)) {
+    absl::MutexLock lock(&mu_);
+    wake_.Signal();
+  }
 }
 
-void Watchdog::Disarm(int slot) {
-  absl::MutexLock lock(&mu_);
-  slots_[slot] = Slot{};
-}
+void Watchdog::Disarm(int slot) { slots_[slot].token.store(0, std::memory_order_release); }
 
 void Watchdog::Run() {
-  std::vector<std::pair<int, uint64_t>> due;
-  absl::MutexLock lock(&mu_);
-  while (!stop_) {
-    absl::Time now = absl::Now();
-    absl::Time next = absl::InfiniteFuture();
-    for (int i = 0; i < static_cast<int>(slots_.size()); ++i) {
+  int idle_scans = 0;
+  for (;;) {
+    int64_t now = absl::ToUnixNanos(absl::Now());
+    int64_t earliest = INT64_MAX;
+    bool armed = false;
+    for (int i = 0; i < slot_count_; ++i) {
       Slot& s = slots_[i];
-      if (s.token == 0) continue;
-      if (s.deadline <= now) {
-        due.emplace_back(i, s.token);
-        s = Slot{};
-      } else if (s.deadline < next) {
-        next = s.deadline;
+      uint64_t token = s.token.load(std::memory_order_seq_cst);
+      if (token == 0) continue;
+      armed = true;
+      int64_t deadline = s.deadline_ns.load(std::memory_order_relaxed);
+      if (deadline <= now) {
+        // Only if the slot still holds that token: a disarm or re-arm wins.
+        if (s.token.compare_exchange_strong(token, 0)) fire_(i, token);
+      } else if (deadline < earliest) {
+        earliest = deadline;
       }
     }
-    if (!due.empty()) {
-      mu_.Unlock();
-      for (auto [slot, token] : due) fire_(slot, token);
-      due.clear();
-      mu_.Lock();
+    idle_scans = armed ? 0 : idle_scans + 1;
+    absl::MutexLock lock(&mu_);
+    if (stop_) return;
+    if (idle_scans >= kIdleScansBeforePark) {
+      parked_.store(true, std::memory_order_seq_cst);
+      bool any = false;
+      for (int i = 0; i < slot_count_ && !any; ++i) {
+        any = slots_[i].token.load(std::memory_order_seq_cst) != 0;
+      }
+      if (!any) wake_.Wait(&mu_);
+      parked_.store(false, std::memory_order_seq_cst);
+      idle_scans = 0;
       continue;
     }
-    waiting_until_ = next;
-    changed_.WaitWithDeadline(&mu_, next);
-    waiting_until_ = absl::InfiniteFuture();
+    absl::Duration sleep = tick_;
+    if (earliest != INT64_MAX) sleep = std::min(sleep, absl::Nanoseconds(earliest - now));
+    wake_.WaitWithTimeout(&mu_, sleep);
   }
 }
 

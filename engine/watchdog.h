@@ -2,10 +2,11 @@
 #ifndef JSCORE_ENGINE_WATCHDOG_H_
 #define JSCORE_ENGINE_WATCHDOG_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <thread>
-#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -14,36 +15,41 @@
 namespace jscore::engine {
 
 // Owned by the Pool; it has one slot per worker. A worker arms its slot (with a token
-// naming the job) before it runs JavaScript synchronously and disarms it afterwards.
-// When an armed deadline passes, the watchdog thread disarms the slot and calls
-// `fire(slot, token)`; the worker decides, under its own lock, whether that token
-// is still running (so a late fire never hits the next job). `fire` runs on the
-// watchdog thread and must be quick.
+// naming the job) before it runs JavaScript synchronously and disarms it afterwards;
+// both are two atomic stores, because they happen around every job. The thread scans
+// the slots every `tick` while any was armed recently (so it fires at most one tick
+// late) and parks when all stayed idle for a while; an Arm wakes a parked thread.
+// When an armed deadline passes, the thread disarms the slot and calls
+// `fire(slot, token)`; the worker decides, under its own lock, whether that token is
+// still running (so a late fire never hits the next job). `fire` runs on the watchdog
+// thread and must be quick.
 class Watchdog {
  public:
   using Fire = std::function<void(int slot, uint64_t token)>;
 
-  Watchdog(int slots, Fire fire);
+  Watchdog(int slots, Fire fire, absl::Duration tick = absl::Milliseconds(5));
   ~Watchdog();  // stops and joins the thread
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
 
-  // Called by the worker that owns `slot`, on its thread.
+  // Called by the worker that owns `slot`, on its thread. `token` is not 0.
   void Arm(int slot, uint64_t token, absl::Time deadline);
   void Disarm(int slot);
 
  private:
   struct Slot {
-    uint64_t token = 0;  // 0: disarmed
-    absl::Time deadline = absl::InfiniteFuture();
+    std::atomic<uint64_t> token{0};  // 0: disarmed
+    std::atomic<int64_t> deadline_ns{0};
   };
   void Run();
 
   const Fire fire_;
+  const int slot_count_;
+  const absl::Duration tick_;
+  std::unique_ptr<Slot[]> slots_;
+  std::atomic<bool> parked_{false};
   absl::Mutex mu_;
-  absl::CondVar changed_;
-  std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
-  absl::Time waiting_until_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  absl::CondVar wake_;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };

@@ -145,7 +145,7 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
     return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
                              "the engine could not create a context")));
   }
-  std::optional<Outcome> failed;
+  std::optional<Outcome> outcome;
   {
     JsScope scope(isolate, run->context);
     v8::Local<v8::Context> context = scope.context();
@@ -176,25 +176,21 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
     if (ok) Checkpoint(*run);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
       // Reading the error may run user getters: still inside the section.
-      failed = JsErrorOutcome(
+      outcome = JsErrorOutcome(
           internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
     }
-    SectionEnd end = EndSection(*run);
-    if (end != SectionEnd::kCompleted) {
-      failed = Outcome::Failed(SectionStatus(end, options));
-    } else if (!ok && !failed) {
+    if (ok) {
+      outcome = OutcomeOf(scope, try_catch, run, result);
+    } else if (!outcome) {
       JsError e;
       e.name = "RangeError";
       e.message = "the source could not be prepared (too large?)";
-      failed = JsErrorOutcome(std::move(e));
-    } else if (ok && result->IsPromise()) {
-      run->promise.Reset(isolate, result.As<v8::Promise>());
-    } else if (ok) {
-      run->result.Reset(isolate, result);
+      outcome = JsErrorOutcome(std::move(e));
     }
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) outcome = Outcome::Failed(SectionStatus(end, options));
   }
-  if (failed) return Complete(run, std::move(*failed));
-  Settle(run);
+  AfterStart(run, std::move(outcome));
 }
 
 void Worker::Impl::StartCall(JobRun* run) {
@@ -206,8 +202,9 @@ void Worker::Impl::StartCall(JobRun* run) {
   } else if (std::optional<Outcome> failed = EnterProgramContext(run, spec.fresh)) {
     return Complete(run, std::move(*failed));
   }
-  std::optional<Outcome> failed;
+  std::optional<Outcome> outcome;
   {
+    std::optional<Outcome> failed;
     JsScope scope(isolate, run->context);
     v8::Local<v8::Context> context = scope.context();
     v8::TryCatch try_catch(isolate);
@@ -240,19 +237,15 @@ void Worker::Impl::StartCall(JobRun* run) {
       failed = JsErrorOutcome(
           internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
     }
-    SectionEnd end = EndSection(*run);
-    if (end != SectionEnd::kCompleted) {
-      failed = Outcome::Failed(SectionStatus(end, options));
-    } else if (!failed && !ok) {
+    if (!failed && !ok) {
       failed = Outcome::Failed(absl::InvalidArgumentError("the arguments could not be converted"));
-    } else if (!failed && result->IsPromise()) {
-      run->promise.Reset(isolate, result.As<v8::Promise>());
-    } else if (!failed) {
-      run->result.Reset(isolate, result);
     }
+    std::optional<Outcome> settled = failed ? std::move(failed) : OutcomeOf(scope, try_catch, run, result);
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) settled = Outcome::Failed(SectionStatus(end, options));
+    outcome = std::move(settled);
   }
-  if (failed) return Complete(run, std::move(*failed));
-  Settle(run);
+  AfterStart(run, std::move(outcome));
 }
 
 std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh) {

@@ -65,7 +65,6 @@ class JobRun final : public internal::ContextHost {
   v8::Global<v8::Context> context;
   v8::MicrotaskQueue* microtasks = nullptr;  // owned by the context's ContextRecord
   v8::Global<v8::Promise> promise;           // the returned promise, while awaited
-  v8::Global<v8::Value> result;              // the completion value, when not a promise
   std::unordered_map<int, Timer*> timers;
   int next_timer_id = 1;
   uv_timer_t* deadline_timer = nullptr;      // armed while parked
@@ -157,8 +156,17 @@ struct Worker::Impl {
   // ---- worker thread: running jobs (job_run.cc) ----
   // The sync part is done: finish now, or park until the promise settles.
   void Settle(JobRun* run);
-  // Converts the final value (or rejection) and completes the job.
+  // Inside a section: the outcome of a script's or call's result, or nullopt (and
+  // `run->promise` set) when it is a pending promise.
+  std::optional<Outcome> OutcomeOf(internal::JsScope& scope, v8::TryCatch& try_catch, JobRun* run,
+                                   v8::Local<v8::Value> result);
+  // Inside a section: converts a settled value (or rejection) into an outcome.
+  Outcome SettledOutcome(internal::JsScope& scope, v8::TryCatch& try_catch,
+                         v8::Local<v8::Value> value, bool rejected);
+  // A parked run's promise settled: converts (in a section of its own) and completes.
   void Finish(JobRun* run);
+  // After the first section: complete with `outcome`, or await the pending promise.
+  void AfterStart(JobRun* run, std::optional<Outcome> outcome);
   // Every job ends here, exactly once; frees `run`. Call with no JsScope open.
   void Complete(JobRun* run, Outcome outcome);
   // Fails a job that never got a context (shutdown).
@@ -214,6 +222,7 @@ struct Worker::Impl {
   v8::Isolate* isolate = nullptr;
   std::unique_ptr<internal::CountingAllocator> allocator;
   bool heap_limit_hit = false;
+  absl::Time section_started;
   uint64_t jobs_on_isolate = 0;
   std::list<std::unique_ptr<ContextRecord>> contexts;  // every live context's record
   struct Prebuilt {
