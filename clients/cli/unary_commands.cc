@@ -1,0 +1,192 @@
+// jscore eval / call / health / stats.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "clients/cli/commands.h"
+#include "clients/cli/json_writer.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "jscore/v1/jscore.grpc.pb.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "jscored address");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10),
+          "Evaluation timeout (the RPC deadline is one second longer)");
+ABSL_FLAG(std::string, file, "", "eval: read the script from this file ('-' for stdin)");
+ABSL_FLAG(std::string, program_file, "",
+          "call, batch: load this file as a program (LoadProgram) and call into it");
+
+namespace jscore::cli {
+
+std::shared_ptr<grpc::Channel> Connect() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetMaxSendMessageSize(64 << 20);
+  return grpc::CreateCustomChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+absl::Duration Timeout() { return absl::GetFlag(FLAGS_timeout); }
+
+void SetDeadline(grpc::ClientContext& context, absl::Duration extra) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + Timeout() + extra));
+}
+
+google::protobuf::Duration ToProto(absl::Duration d) {
+  google::protobuf::Duration out;
+  int64_t ns = absl::ToInt64Nanoseconds(d);
+  out.set_seconds(ns / 1000000000);
+  out.set_nanos(static_cast<int32_t>(ns % 1000000000));
+  return out;
+}
+
+int RpcFailure(const grpc::Status& status) {
+  std::fprintf(stderr, "jscore: %s: %s\n", absl::StrCat(status.error_code()).c_str(),
+               status.error_message().c_str());
+  return kRpcFailed;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::stringstream buffer;
+  if (path == "-") {
+    buffer << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "jscore: cannot read %s\n", path.c_str());
+      return false;
+    }
+    buffer << in.rdbuf();
+  }
+  *out = buffer.str();
+  return true;
+}
+
+std::string ResponseJson(const v1::EvaluateResponse& response) {
+  if (response.has_error()) {
+    const auto& e = response.error();
+    return absl::StrCat("{\"error\":{\"name\":", JsonString(e.name()), ",\"message\":",
+                        JsonString(e.message()), ",\"line\":", e.line(), ",\"column\":", e.column(),
+                        ",\"stack\":", JsonString(e.stack()), "}}");
+  }
+  if (response.has_hook_data()) return absl::StrCat("{\"hook\":", ToJson(response.hook_data()), "}");
+  return absl::StrCat("{\"value\":", ToJson(response.value()), "}");
+}
+
+namespace {
+
+// Prints a unary evaluation's outcome: the value alone (or the error object) on
+// stdout, console lines on stderr.
+int PrintOutcome(const v1::EvaluateResponse& response) {
+  for (const auto& line : response.console()) std::fprintf(stderr, "%s\n", line.text().c_str());
+  if (response.has_error()) {
+    std::printf("%s\n", ResponseJson(response).c_str());
+    return kScriptFailed;
+  }
+  std::printf("%s\n", ToJson(response.has_hook_data() ? response.hook_data() : response.value()).c_str());
+  return kOk;
+}
+
+}  // namespace
+
+int Eval(const std::vector<std::string>& args) {
+  std::string source;
+  std::string file = absl::GetFlag(FLAGS_file);
+  if (!file.empty()) {
+    if (!ReadFile(file, &source)) return kUsage;
+  } else if (args.size() == 1) {
+    source = args[0];
+  } else {
+    std::fprintf(stderr, "jscore: usage: jscore eval 'code' | jscore eval --file=FILE\n");
+    return kUsage;
+  }
+  v1::EvaluateRequest request;
+  request.set_source(source);
+  request.set_filename(file.empty() ? "<cli>" : file);
+  *request.mutable_timeout() = ToProto(Timeout());
+  auto stub = v1::JsCore::NewStub(Connect());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::EvaluateResponse response;
+  grpc::Status status = stub->Evaluate(&context, request, &response);
+  if (!status.ok()) return RpcFailure(status);
+  return PrintOutcome(response);
+}
+
+// jscore call --program_file=sign.js sign '"a"' 1   (arguments are JSON)
+int Call(const std::vector<std::string>& args) {
+  std::string program_file = absl::GetFlag(FLAGS_program_file);
+  if (program_file.empty() || args.empty()) {
+    std::fprintf(stderr, "jscore: usage: jscore call -p FILE FUNCTION [JSON_ARG...]\n");
+    return kUsage;
+  }
+  std::string source;
+  if (!ReadFile(program_file, &source)) return kUsage;
+  auto stub = v1::JsCore::NewStub(Connect());
+  v1::LoadProgramRequest load;
+  load.set_source(source);
+  load.set_filename(program_file);
+  v1::LoadProgramResponse loaded;
+  {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    grpc::Status status = stub->LoadProgram(&context, load, &loaded);
+    if (!status.ok()) return RpcFailure(status);
+  }
+  if (loaded.has_error()) {
+    v1::EvaluateResponse as_response;
+    *as_response.mutable_error() = loaded.error();
+    std::printf("%s\n", ResponseJson(as_response).c_str());
+    return kScriptFailed;
+  }
+  v1::CallRequest request;
+  request.set_program(loaded.program());
+  request.set_function(args[0]);
+  *request.mutable_timeout() = ToProto(Timeout());
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (!google::protobuf::util::JsonStringToMessage(args[i], request.add_args()).ok()) {
+      std::fprintf(stderr, "jscore: argument %zu is not JSON: %s\n", i, args[i].c_str());
+      return kUsage;
+    }
+  }
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::EvaluateResponse response;
+  grpc::Status status = stub->Call(&context, request, &response);
+  if (!status.ok()) return RpcFailure(status);
+  return PrintOutcome(response);
+}
+
+int Health() {
+  auto stub = grpc::health::v1::Health::NewStub(Connect());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(&context, {}, &response);
+  if (!status.ok()) return RpcFailure(status);
+  bool serving = response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+  std::printf("{\"status\":\"%s\"}\n", serving ? "SERVING" : "NOT_SERVING");
+  return serving ? kOk : kNotServing;
+}
+
+int Stats() {
+  auto stub = v1::JsCore::NewStub(Connect());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::GetStatsResponse response;
+  grpc::Status status = stub->GetStats(&context, {}, &response);
+  if (!status.ok()) return RpcFailure(status);
+  // GetStatsResponse holds only integers and strings: protobuf's printer is safe here.
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(response, &json, options);
+  std::printf("%s\n", json.c_str());
+  return kOk;
+}
+
+}  // namespace jscore::cli

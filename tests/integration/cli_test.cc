@@ -1,0 +1,93 @@
+// The `jscore` command-line client against a real jscored: output and exit codes.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/daemon_process.h"
+
+namespace jscore::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct CliRun {
+  int exit_code;
+  std::string out;
+};
+
+// Runs the CLI through the shell (arguments are quoted by the caller).
+CliRun Cli(const DaemonProcess& daemon, const std::string& args) {
+  std::string command =
+      absl::StrCat(JSCORE_CLI_PATH, " --target=", daemon.address(), " ", args, " 2>/dev/null");
+  FILE* pipe = popen(command.c_str(), "r");
+  CliRun run{-1, ""};
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  std::string path = absl::StrCat(::testing::TempDir(), "/", name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(CliTest, EvalCallHealthAndExitCodes) {
+  auto daemon = DaemonProcess::Start({"--workers=1"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  DaemonProcess& d = **daemon;
+  EXPECT_EQ(Cli(d, "eval '1+2'").out, "3\n");
+  CliRun obj = Cli(d, "eval '({b: [1, \"x\"], a: 10n})'");
+  EXPECT_EQ(obj.out, "{\"a\":\"10\",\"b\":[1,\"x\"]}\n");
+  CliRun threw = Cli(d, "eval 'throw new TypeError(\"bad\")'");
+  EXPECT_EQ(threw.exit_code, 1);
+  EXPECT_THAT(threw.out, HasSubstr("\"name\":\"TypeError\""));
+  EXPECT_EQ(Cli(d, "--timeout=200ms eval 'while(true){}'").exit_code, 3);
+  EXPECT_EQ(Cli(d, "eval").exit_code, 2);
+  EXPECT_EQ(Cli(d, "nonsense").exit_code, 2);
+  std::string program = WriteTemp("sign.js", "function sign(a, b) { return a + ':' + b }");
+  EXPECT_EQ(Cli(d, absl::StrCat("call -p ", program, " sign '\"a\"' 1")).out, "\"a:1\"\n");
+  CliRun health = Cli(d, "health");
+  EXPECT_EQ(health.exit_code, 0);
+  EXPECT_EQ(health.out, "{\"status\":\"SERVING\"}\n");
+  EXPECT_THAT(Cli(d, "stats").out, HasSubstr("\"queue_capacity\""));
+}
+
+TEST(CliTest, BatchJsonLines) {
+  auto daemon = DaemonProcess::Start({"--workers=2"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  std::string program = WriteTemp("sign2.js", "function sign(a, b) { return a + ':' + b }");
+  std::string lines;
+  for (int i = 0; i < 500; ++i) {
+    absl::StrAppend(&lines, "{\"id\":\"c", i, "\",\"function\":\"sign\",\"args\":[", i, ",1]}\n");
+    absl::StrAppend(&lines, "{\"id\":\"e", i, "\",\"source\":\"", i, " * 2\"}\n");
+  }
+  std::string input = WriteTemp("in.jsonl", lines);
+  CliRun ok = Cli(**daemon, absl::StrCat("batch -p ", program, " ", input));
+  EXPECT_EQ(ok.exit_code, 0);
+  std::vector<std::string> out = absl::StrSplit(ok.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(out.size(), 1000u);
+  std::set<std::string> unique(out.begin(), out.end());
+  for (int i = 0; i < 500; ++i) {
+    EXPECT_TRUE(unique.count(absl::StrCat("{\"id\":\"c", i, "\",\"value\":\"", i, ":1\"}"))) << i;
+    EXPECT_TRUE(unique.count(absl::StrCat("{\"id\":\"e", i, "\",\"value\":", i * 2, "}"))) << i;
+  }
+  std::string mixed = WriteTemp("mixed.jsonl", "{\"source\":\"1\"}\nnot json\n");
+  CliRun partly = Cli(**daemon, absl::StrCat("batch ", mixed));
+  EXPECT_EQ(partly.exit_code, 1);
+  EXPECT_THAT(partly.out, HasSubstr("{\"id\":\"1\",\"value\":1}"));
+  EXPECT_THAT(partly.out, HasSubstr("\"status\":\"INVALID_ARGUMENT\""));
+}
+
+}  // namespace
+}  // namespace jscore::testing
