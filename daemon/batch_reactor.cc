@@ -27,8 +27,16 @@ std::unique_ptr<v1::BatchResponse> Failure(const std::string& id, const absl::St
 }  // namespace
 
 BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
-                           grpc::CallbackServerContext* context)
+                           grpc::CallbackServerContext* context, const absl::Status& admission)
     : pool_(pool), config_(config), context_(context) {
+  if (!admission.ok()) {
+    {
+      absl::MutexLock lock(&mu_);
+      finished_ = true;
+    }
+    Finish(ToGrpcStatus(admission));
+    return;
+  }
   Step();
 }
 

@@ -25,7 +25,9 @@ namespace jscore::daemon {
 // every job still pending; the stream then ends CANCELLED once they have all completed.
 class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse> {
  public:
-  BatchReactor(engine::Pool& pool, const DaemonConfig& config, grpc::CallbackServerContext* context);
+  // `admission` not OK (e.g. UNAUTHENTICATED): the stream ends at once with it.
+  BatchReactor(engine::Pool& pool, const DaemonConfig& config, grpc::CallbackServerContext* context,
+               const absl::Status& admission);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;

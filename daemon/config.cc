@@ -43,6 +43,15 @@ ABSL_FLAG(absl::Duration, session_ttl, absl::Minutes(10),
           "Idle time after which a session is deleted, when CreateSession sets none");
 ABSL_FLAG(int32_t, batch_window, 256,
           "Items of one Batch stream in flight before the daemon stops reading it");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS (with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: require client certificates signed by it (mutual TLS)");
+ABSL_FLAG(std::string, auth_token_file, "",
+          "File whose first line is a bearer token every RPC must carry "
+          "(authorization: Bearer <token>); the health check is exempt");
+ABSL_FLAG(bool, insecure_listen, false,
+          "Allow a non-loopback --listen with neither TLS nor a token");
 ABSL_FLAG(int32_t, v8_background_threads, 1, "V8 background threads (GC, compilation)");
 
 namespace jscore::daemon {
@@ -77,6 +86,12 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
     return absl::InvalidArgumentError("--batch_window must be between 1 and 1000000");
   }
   c.v8_background_threads = absl::GetFlag(FLAGS_v8_background_threads);
+  c.security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  c.security.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  c.security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  c.security.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+  c.security.insecure_listen = absl::GetFlag(FLAGS_insecure_listen);
+  if (absl::Status s = CheckListenPolicy(c.listen, c.security); !s.ok()) return s;
 
   if (c.default_timeout <= absl::ZeroDuration() || c.max_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--default_timeout and --max_timeout must be positive");

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "daemon/security.h"
 #include "engine/pool.h"
 
 namespace jscore::daemon {
@@ -22,6 +23,7 @@ struct DaemonConfig {
   size_t max_globals = 10000;
   int batch_window = 256;  // unanswered items per Batch stream before reading pauses
   int v8_background_threads = 1;
+  SecurityConfig security;
 };
 
 // Reads the parsed absl flags (daemon/config.cc defines them) and checks them.

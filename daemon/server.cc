@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
+#include "daemon/security.h"
 #include "daemon/service.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -16,14 +17,18 @@ namespace jscore::daemon {
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config,
                                                       engine::Platform& platform) {
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   MakeServerCredentials(config.security));
+  ASSIGN_OR_RETURN(std::unique_ptr<TokenAuthenticator> auth,
+                   TokenAuthenticator::Load(config.security));
   ASSIGN_OR_RETURN(std::unique_ptr<engine::Pool> pool, engine::Pool::Create(platform, config.pool));
-  auto server = std::unique_ptr<Server>(new Server(config, std::move(pool)));
+  auto server = std::unique_ptr<Server>(new Server(config, std::move(pool), std::move(auth)));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config.listen, credentials, &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
   builder.RegisterService(server->service_.get());
@@ -38,10 +43,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config
   return server;
 }
 
-Server::Server(const DaemonConfig& config, std::unique_ptr<engine::Pool> pool)
+Server::Server(const DaemonConfig& config, std::unique_ptr<engine::Pool> pool,
+               std::unique_ptr<TokenAuthenticator> auth)
     : config_(config),
       pool_(std::move(pool)),
-      service_(std::make_unique<JsCoreService>(*pool_, config_)) {}
+      auth_(std::move(auth)),
+      service_(std::make_unique<JsCoreService>(*pool_, config_, *auth_)) {}
 
 Server::~Server() { Shutdown(); }
 

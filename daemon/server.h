@@ -17,6 +17,7 @@ class Server;
 namespace jscore::daemon {
 
 class JsCoreService;
+class TokenAuthenticator;
 
 // Created and shut down on the main thread. Owns the Pool and the gRPC server; the
 // Platform must outlive it.
@@ -34,10 +35,12 @@ class Server {
   void Shutdown();
 
  private:
-  Server(const DaemonConfig& config, std::unique_ptr<engine::Pool> pool);
+  Server(const DaemonConfig& config, std::unique_ptr<engine::Pool> pool,
+         std::unique_ptr<TokenAuthenticator> auth);
 
   const DaemonConfig config_;
   std::unique_ptr<engine::Pool> pool_;
+  std::unique_ptr<TokenAuthenticator> auth_;
   std::unique_ptr<JsCoreService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

@@ -55,6 +55,10 @@ grpc::ServerUnaryReactor* JsCoreService::RunJob(grpc::CallbackServerContext* con
                                                 const google::protobuf::Duration& timeout,
                                                 Response* response) {
   auto* reactor = new JobReactor(pool_, context);
+  if (absl::Status allowed = auth_.Check(*context); !allowed.ok()) {
+    reactor->FinishWith(allowed);
+    return reactor;
+  }
   absl::StatusOr<engine::JobSpec> spec = SpecFromRequest(request, config_);
   absl::StatusOr<absl::Time> deadline =
       DeadlineFor(timeout, GrpcDeadline(context), absl::Now(), config_);
@@ -102,14 +106,16 @@ grpc::ServerUnaryReactor* JsCoreService::DeleteSession(grpc::CallbackServerConte
 
 grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse>* JsCoreService::Batch(
     grpc::CallbackServerContext* context) {
-  return new BatchReactor(pool_, config_, context);
+  return new BatchReactor(pool_, config_, context, auth_.Check(*context));
 }
 
 grpc::ServerUnaryReactor* JsCoreService::UnloadProgram(grpc::CallbackServerContext* context,
                                                        const v1::UnloadProgramRequest* request,
                                                        v1::UnloadProgramResponse* /*response*/) {
   auto* reactor = context->DefaultReactor();
-  if (pool_.UnloadProgram(request->program())) {
+  if (absl::Status allowed = auth_.Check(*context); !allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+  } else if (pool_.UnloadProgram(request->program())) {
     reactor->Finish(grpc::Status::OK);
   } else {
     reactor->Finish(ToGrpcStatus(
@@ -121,6 +127,11 @@ grpc::ServerUnaryReactor* JsCoreService::UnloadProgram(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* context,
                                                   const v1::GetStatsRequest* /*request*/,
                                                   v1::GetStatsResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  if (absl::Status allowed = auth_.Check(*context); !allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
   engine::PoolStats stats = pool_.Stats();
   for (const auto& w : stats.workers) {
     auto* out = response->add_workers();
@@ -142,7 +153,6 @@ grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* c
   response->set_programs(stats.programs);
   response->set_sessions(stats.sessions);
   response->set_version(kVersion);
-  auto* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

@@ -3,6 +3,7 @@
 #define JSCORE_DAEMON_SERVICE_H_
 
 #include "daemon/config.h"
+#include "daemon/security.h"
 #include "engine/pool.h"
 #include "jscore/v1/jscore.grpc.pb.h"
 
@@ -13,7 +14,8 @@ namespace jscore::daemon {
 // the job finishes the RPC. The pool and config must outlive the service.
 class JsCoreService final : public v1::JsCore::CallbackService {
  public:
-  JsCoreService(engine::Pool& pool, const DaemonConfig& config) : pool_(pool), config_(config) {}
+  JsCoreService(engine::Pool& pool, const DaemonConfig& config, const TokenAuthenticator& auth)
+      : pool_(pool), config_(config), auth_(auth) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
                                      const v1::EvaluateRequest* request,
@@ -47,6 +49,7 @@ class JsCoreService final : public v1::JsCore::CallbackService {
 
   engine::Pool& pool_;
   const DaemonConfig& config_;
+  const TokenAuthenticator& auth_;
 };
 
 }  // namespace jscore::daemon

@@ -37,7 +37,7 @@ CliRun Cli(const DaemonProcess& daemon, const std::string& args) {
 }
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  std::string path = absl::StrCat(::testing::TempDir(), "/", name);
+  std::string path = absl::StrCat(ProcessTempDir(), "/", name);
   std::ofstream(path) << text;
   return path;
 }

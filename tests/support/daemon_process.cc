@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/match.h"
@@ -16,6 +18,15 @@
 extern char** environ;
 
 namespace jscore::testing {
+
+std::string ProcessTempDir() {
+  static const std::string dir = [] {
+    const char* base = getenv("TMPDIR");
+    std::string pattern = absl::StrCat(base != nullptr ? base : "/tmp", "/jscore-test-XXXXXX");
+    return std::string(mkdtemp(pattern.data()));
+  }();
+  return dir;
+}
 
 bool IsServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration deadline) {
   auto stub = grpc::health::v1::Health::NewStub(channel);
@@ -28,7 +39,7 @@ bool IsServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration dea
 }
 
 absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
-    const std::vector<std::string>& flags, absl::Duration ready_bound) {
+    const std::vector<std::string>& flags, absl::Duration ready_bound, ClientOptions client) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return absl::InternalError("pipe failed");
   std::vector<std::string> args = {JSCORED_PATH, "--listen=127.0.0.1:0"};
@@ -58,6 +69,7 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
   }
   auto daemon = std::unique_ptr<DaemonProcess>(new DaemonProcess());
   daemon->pid_ = pid;
+  daemon->client_ = std::move(client);
 
   // Read "jscored listening on HOST:PORT" within the bound.
   absl::Time deadline = absl::Now() + ready_bound;
@@ -101,8 +113,11 @@ std::shared_ptr<grpc::Channel> DaemonProcess::NewChannel() const {
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
   // A distinct channel per call so that tests can have many independent connections.
-  args.SetInt("jscore.test.unique", static_cast<int>(reinterpret_cast<intptr_t>(&args)));
-  return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  static std::atomic<int> unique{0};
+  args.SetInt("jscore.test.unique", unique++);
+  if (!client_.ssl_target_name.empty()) args.SetSslTargetNameOverride(client_.ssl_target_name);
+  return grpc::CreateCustomChannel(
+      address_, client_.credentials ? client_.credentials : grpc::InsecureChannelCredentials(), args);
 }
 
 std::unique_ptr<v1::JsCore::Stub> DaemonProcess::NewStub() const {

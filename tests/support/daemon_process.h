@@ -15,13 +15,20 @@
 
 namespace jscore::testing {
 
+// How the test talks to the daemon (TLS, a name to check its certificate against).
+struct ClientOptions {
+  std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: insecure
+  std::string ssl_target_name;                            // overrides the host name check
+};
+
 // Started by a test on its own thread; the destructor kills and reaps the process
 // if the test did not stop it. The daemon binds port 0 and tells its address on
 // stdout; Start returns once the health check answers SERVING (bounded).
 class DaemonProcess {
  public:
   static absl::StatusOr<std::unique_ptr<DaemonProcess>> Start(
-      const std::vector<std::string>& flags, absl::Duration ready_bound = absl::Seconds(30));
+      const std::vector<std::string>& flags, absl::Duration ready_bound = absl::Seconds(30),
+      ClientOptions client = {});
   ~DaemonProcess();
 
   const std::string& address() const { return address_; }
@@ -37,8 +44,13 @@ class DaemonProcess {
   DaemonProcess() = default;
   pid_t pid_ = -1;
   std::string address_;
+  ClientOptions client_;
   bool reaped_ = false;
 };
+
+// A directory of this test process's own (made once, under the test temp dir), so
+// that tests running in parallel never share files.
+std::string ProcessTempDir();
 
 // Checks grpc.health.v1 once with a deadline; true when SERVING.
 bool IsServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration deadline);

@@ -1,0 +1,159 @@
+// TLS, mutual TLS, bearer tokens and the listen policy, against a real jscored.
+// The certificates are made here with the openssl command.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "tests/support/daemon_process.h"
+
+namespace jscore::testing {
+namespace {
+
+constexpr char kToken[] = "s3cret-token-for-tests-0123456789";
+
+std::string Dir() { return ProcessTempDir(); }
+std::string PathOf(const std::string& name) { return absl::StrCat(Dir(), "/", name); }
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by it.
+class SecurityTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string d = Dir();
+    std::string script = absl::StrCat(
+        "set -e; cd ", d, "; ",
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=jscore-test-ca "
+        "-keyout ca.key -out ca.pem 2>/dev/null; ",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr 2>/dev/null; ",
+        "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > san.ext; ",
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+        "-extfile san.ext -out server.pem 2>/dev/null; ",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout client.key -out client.csr 2>/dev/null; ",
+        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+        "-out client.pem 2>/dev/null; ",
+        "printf '%s\\n' '", kToken, "' > token");
+    ASSERT_EQ(std::system(script.c_str()), 0) << script;
+  }
+
+  static std::shared_ptr<grpc::ChannelCredentials> Tls(bool with_client_cert) {
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = Read(PathOf("ca.pem"));
+    if (with_client_cert) {
+      options.pem_private_key = Read(PathOf("client.key"));
+      options.pem_cert_chain = Read(PathOf("client.pem"));
+    }
+    return grpc::SslCredentials(options);
+  }
+
+  static grpc::Status Eval(v1::JsCore::Stub& stub, const std::string& token,
+                           v1::EvaluateResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+    v1::EvaluateRequest request;
+    request.set_source("40 + 2");
+    return stub.Evaluate(&context, request, response);
+  }
+};
+
+TEST_F(SecurityTest, TokenIsRequiredExceptForHealth) {
+  auto daemon = DaemonProcess::Start({"--workers=1", "--auth_token_file=" + PathOf("token")});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();  // readiness used the health check, no token
+  auto stub = (*daemon)->NewStub();
+  v1::EvaluateResponse response;
+  EXPECT_EQ(Eval(*stub, "", &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Eval(*stub, "wrong-token-wrong-token", &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Eval(*stub, std::string(kToken) + "x", &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  grpc::Status ok = Eval(*stub, kToken, &response);
+  ASSERT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_EQ(response.value().number_value(), 42);
+  // Every method is guarded, streams included.
+  grpc::ClientContext stats_context;
+  v1::GetStatsResponse stats;
+  EXPECT_EQ(stub->GetStats(&stats_context, {}, &stats).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext batch_context;
+  auto stream = stub->Batch(&batch_context);
+  v1::BatchResponse item;
+  EXPECT_FALSE(stream->Read(&item));
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(SecurityTest, TlsServesOnlyTlsClients) {
+  ClientOptions tls{Tls(false), "127.0.0.1"};
+  auto daemon = DaemonProcess::Start(
+      {"--workers=1", "--tls_cert=" + PathOf("server.pem"), "--tls_key=" + PathOf("server.key")},
+      absl::Seconds(30), tls);
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  auto stub = (*daemon)->NewStub();
+  v1::EvaluateResponse response;
+  grpc::Status status = Eval(*stub, "", &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.value().number_value(), 42);
+  // A plaintext client cannot talk to it.
+  auto plain = v1::JsCore::NewStub(
+      grpc::CreateChannel((*daemon)->address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(3)));
+  v1::EvaluateRequest request;
+  request.set_source("1");
+  EXPECT_FALSE(plain->Evaluate(&context, request, &response).ok());
+}
+
+TEST_F(SecurityTest, MutualTlsRequiresAClientCertificate) {
+  ClientOptions mtls{Tls(true), "127.0.0.1"};
+  auto daemon = DaemonProcess::Start(
+      {"--workers=1", "--tls_cert=" + PathOf("server.pem"), "--tls_key=" + PathOf("server.key"),
+       "--tls_client_ca=" + PathOf("ca.pem"), "--auth_token_file=" + PathOf("token")},
+      absl::Seconds(30), mtls);
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  auto stub = (*daemon)->NewStub();
+  v1::EvaluateResponse response;
+  EXPECT_TRUE(Eval(*stub, kToken, &response).ok());
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("127.0.0.1");
+  auto no_cert = v1::JsCore::NewStub(grpc::CreateCustomChannel((*daemon)->address(), Tls(false), args));
+  EXPECT_FALSE(Eval(*no_cert, kToken, &response).ok());
+}
+
+TEST_F(SecurityTest, RefusesAnUnprotectedNetworkAddress) {
+  std::string command = absl::StrCat(JSCORED_PATH, " --listen=0.0.0.0:0 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[512];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  int status = pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_THAT(out, ::testing::HasSubstr("refusing to serve 0.0.0.0:0"));
+}
+
+TEST_F(SecurityTest, BadSecurityFlagsAreClearErrors) {
+  std::string command = absl::StrCat(JSCORED_PATH, " --listen=127.0.0.1:0 --tls_cert=",
+                                     PathOf("server.pem"), " 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[512];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  int status = pclose(pipe);
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  EXPECT_THAT(out, ::testing::HasSubstr("--tls_cert and --tls_key go together"));
+}
+
+}  // namespace
+}  // namespace jscore::testing
