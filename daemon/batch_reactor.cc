@@ -5,16 +5,12 @@
 
 #include "absl/time/clock.h"
 #include "daemon/request_mapping.h"
+#include "daemon/rpc_support.h"
 #include "daemon/status_mapping.h"
 
 namespace jscore::daemon {
 namespace {
 
-absl::Time GrpcDeadline(const grpc::CallbackServerContext* context) {
-  auto deadline = context->deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
-  return absl::FromChrono(deadline);
-}
 
 std::unique_ptr<v1::BatchResponse> Failure(const std::string& id, const absl::Status& status) {
   auto response = std::make_unique<v1::BatchResponse>();
@@ -27,14 +23,17 @@ std::unique_ptr<v1::BatchResponse> Failure(const std::string& id, const absl::St
 }  // namespace
 
 BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
-                           grpc::CallbackServerContext* context, const absl::Status& admission)
-    : pool_(pool), config_(config), context_(context) {
+                           grpc::CallbackServerContext* context, const absl::Status& admission,
+                           Metrics& metrics)
+    : pool_(pool), config_(config), context_(context), metrics_(metrics) {
   if (!admission.ok()) {
     {
       absl::MutexLock lock(&mu_);
       finished_ = true;
     }
-    Finish(ToGrpcStatus(admission));
+    grpc::Status answer = ToGrpcStatus(admission);
+    metrics_.Record(Method::kBatch, answer.error_code(), absl::ZeroDuration());
+    Finish(answer);
     return;
   }
   Step();
@@ -64,7 +63,7 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
     spec = absl::InvalidArgumentError("a batch item holds an evaluation or a call");
   }
   absl::StatusOr<absl::Time> deadline =
-      DeadlineFor(timeout, GrpcDeadline(context_), absl::Now(), config_);
+      DeadlineFor(timeout, GrpcDeadline(*context_), absl::Now(), config_);
   {
     absl::MutexLock lock(&mu_);
     unanswered_++;
@@ -107,6 +106,8 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
 }
 
 void BatchReactor::Deliver(std::unique_ptr<v1::BatchResponse> response) {
+  metrics_.Record(Method::kBatchItem, static_cast<grpc::StatusCode>(response->code()),
+                  absl::ZeroDuration());
   {
     absl::MutexLock lock(&mu_);
     outbox_.push_back(std::move(response));
@@ -174,7 +175,10 @@ void BatchReactor::Step() {
   }
   if (write != nullptr) StartWrite(write);
   if (read) StartRead(&incoming_);
-  if (finish) Finish(*finish);
+  if (finish) {
+    metrics_.Record(Method::kBatch, finish->error_code(), absl::Now() - started_);
+    Finish(*finish);
+  }
 }
 
 }  // namespace jscore::daemon

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/config.h"
+#include "daemon/metrics.h"
 #include "engine/pool.h"
 #include "grpcpp/grpcpp.h"
 #include "jscore/v1/jscore.grpc.pb.h"
@@ -27,7 +28,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::
  public:
   // `admission` not OK (e.g. UNAUTHENTICATED): the stream ends at once with it.
   BatchReactor(engine::Pool& pool, const DaemonConfig& config, grpc::CallbackServerContext* context,
-               const absl::Status& admission);
+               const absl::Status& admission, Metrics& metrics);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -44,6 +45,8 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::
   engine::Pool& pool_;
   const DaemonConfig& config_;
   grpc::CallbackServerContext* context_;
+  Metrics& metrics_;
+  const absl::Time started_ = absl::Now();
   v1::BatchRequest incoming_;  // owned by the read in flight
 
   absl::Mutex mu_;

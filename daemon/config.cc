@@ -7,6 +7,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "daemon/log.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on (host:port; port 0 picks a free one and prints it)");
@@ -52,6 +53,11 @@ ABSL_FLAG(std::string, auth_token_file, "",
           "(authorization: Bearer <token>); the health check is exempt");
 ABSL_FLAG(bool, insecure_listen, false,
           "Allow a non-loopback --listen with neither TLS nor a token");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT to serve Prometheus metrics on (GET /metrics); empty: off");
+ABSL_FLAG(std::string, log_format, "plain", "Log lines on stderr: plain or json");
+ABSL_FLAG(std::string, log_level, "info", "Least important log level shown: debug, info, warn, error");
+ABSL_FLAG(absl::Duration, slow_request, absl::Seconds(1), "Log requests slower than this");
 ABSL_FLAG(int32_t, v8_background_threads, 1, "V8 background threads (GC, compilation)");
 
 namespace jscore::daemon {
@@ -92,6 +98,17 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
   c.security.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
   c.security.insecure_listen = absl::GetFlag(FLAGS_insecure_listen);
   if (absl::Status s = CheckListenPolicy(c.listen, c.security); !s.ok()) return s;
+  c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  c.slow_request = absl::GetFlag(FLAGS_slow_request);
+  LogLevel level;
+  if (!ParseLogLevel(absl::GetFlag(FLAGS_log_level), &level)) {
+    return absl::InvalidArgumentError("--log_level must be debug, info, warn or error");
+  }
+  std::string format = absl::GetFlag(FLAGS_log_format);
+  if (format != "plain" && format != "json") {
+    return absl::InvalidArgumentError("--log_format must be plain or json");
+  }
+  ConfigureLog(format == "json" ? LogFormat::kJson : LogFormat::kPlain, level);
 
   if (c.default_timeout <= absl::ZeroDuration() || c.max_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--default_timeout and --max_timeout must be positive");

@@ -1,31 +1,69 @@
-// jscored: the jscore daemon. Parses flags, starts the engine and the gRPC server,
-// and stops gracefully on SIGTERM or SIGINT.
+// jscored: the jscore daemon. Parses flags (and --config), starts the engine and the
+// gRPC server, and stops gracefully on SIGTERM or SIGINT.
 #include <pthread.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/config.h"
+#include "daemon/log.h"
 #include "daemon/server.h"
 #include "daemon/version.h"
 #include "engine/platform.h"
 
+namespace {
+
+// --config=FILE (or --config FILE) becomes absl's --flagfile, placed first so that
+// flags given on the command line override the file's.
+std::vector<std::string> ExpandConfig(int argc, char** argv) {
+  std::vector<std::string> args = {argv[0]};
+  std::vector<std::string> rest;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (absl::StartsWith(arg, "--config=")) {
+      args.push_back("--flagfile=" + arg.substr(9));
+    } else if (arg == "--config" && i + 1 < argc) {
+      args.push_back(std::string("--flagfile=") + argv[++i]);
+    } else {
+      rest.push_back(arg);
+    }
+  }
+  args.insert(args.end(), rest.begin(), rest.end());
+  return args;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("jscored: a JavaScript evaluation daemon (gRPC, V8).\n"
-                               "Usage: jscored [--listen=127.0.0.1:50051] [flags]");
+  absl::SetProgramUsageMessage(
+      "jscored: a JavaScript evaluation daemon (gRPC, V8).\n"
+      "Usage: jscored [--config=FILE] [--listen=127.0.0.1:50051] [flags]\n"
+      "Flags come from the built-in defaults, then --config FILE (one --flag=value per\n"
+      "line, # comments), then the command line; the last one wins.");
   absl::FlagsUsageConfig usage;
   usage.version_string = [] {
     return absl::StrCat("jscored ", jscore::daemon::kVersion, " (V8 ",
                         jscore::engine::V8Version(), ")\n");
   };
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "daemon/");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
   absl::SetFlagsUsageConfig(usage);
-  absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args = ExpandConfig(argc, argv);
+  std::vector<char*> arg_pointers;
+  for (auto& a : args) arg_pointers.push_back(a.data());
+  absl::ParseCommandLine(static_cast<int>(arg_pointers.size()), arg_pointers.data());
 
+  using jscore::daemon::Log;
+  using jscore::daemon::LogLevel;
   auto config = jscore::daemon::ConfigFromFlags();
   if (!config.ok()) {
     std::fprintf(stderr, "jscored: %s\n", std::string(config.status().message()).c_str());
@@ -42,24 +80,30 @@ int main(int argc, char** argv) {
   platform_options.background_threads = config->v8_background_threads;
   auto platform = jscore::engine::Platform::Create(platform_options);
   if (!platform.ok()) {
-    std::fprintf(stderr, "jscored: %s\n", platform.status().ToString().c_str());
+    Log(LogLevel::kError, "start_failed", {{"error", platform.status().ToString()}});
     return 1;
   }
   auto server = jscore::daemon::Server::Start(*config, **platform);
   if (!server.ok()) {
-    std::fprintf(stderr, "jscored: %s\n", server.status().ToString().c_str());
+    Log(LogLevel::kError, "start_failed", {{"error", server.status().ToString()}});
     return 1;
   }
+  // Tests and scripts read these lines: the metrics address (if any) comes first.
+  std::string metrics = (*server)->metrics_address();
+  if (!metrics.empty()) std::printf("jscored metrics on %s\n", metrics.c_str());
   std::printf("jscored listening on %s\n", (*server)->address().c_str());
   std::fflush(stdout);
-  std::fprintf(stderr, "jscored: serving on %s with %d workers\n", (*server)->address().c_str(),
-               config->pool.workers);
+  Log(LogLevel::kInfo, "start",
+      {{"listen", (*server)->address()},
+       {"workers", absl::StrCat(config->pool.workers)},
+       {"metrics", metrics.empty() ? "off" : metrics},
+       {"version", jscore::daemon::kVersion}});
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  std::fprintf(stderr, "jscored: signal %d, shutting down\n", signal_number);
+  Log(LogLevel::kInfo, "stopping", {{"signal", absl::StrCat(signal_number)}});
   (*server)->Shutdown();
   server->reset();
-  std::fprintf(stderr, "jscored: stopped\n");
+  Log(LogLevel::kInfo, "stop");
   return 0;
 }

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
+#include "daemon/metrics.h"
+#include "daemon/metrics_http.h"
 #include "daemon/security.h"
 #include "daemon/service.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -24,6 +26,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config
   ASSIGN_OR_RETURN(std::unique_ptr<engine::Pool> pool, engine::Pool::Create(platform, config.pool));
   auto server = std::unique_ptr<Server>(new Server(config, std::move(pool), std::move(auth)));
 
+  if (!config.metrics_listen.empty()) {
+    Server* self = server.get();
+    ASSIGN_OR_RETURN(server->metrics_http_,
+                     MetricsHttpServer::Start(config.metrics_listen, [self] {
+                       return self->metrics_->RenderPrometheus(self->pool_->Stats());
+                     }));
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -48,7 +57,12 @@ Server::Server(const DaemonConfig& config, std::unique_ptr<engine::Pool> pool,
     : config_(config),
       pool_(std::move(pool)),
       auth_(std::move(auth)),
-      service_(std::make_unique<JsCoreService>(*pool_, config_, *auth_)) {}
+      metrics_(std::make_unique<Metrics>()),
+      service_(std::make_unique<JsCoreService>(*pool_, config_, *auth_, *metrics_)) {}
+
+std::string Server::metrics_address() const {
+  return metrics_http_ != nullptr ? metrics_http_->address() : std::string();
+}
 
 Server::~Server() { Shutdown(); }
 
@@ -65,6 +79,7 @@ void Server::Shutdown() {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     server_->Wait();
   }
+  metrics_http_.reset();
 }
 
 }  // namespace jscore::daemon

@@ -17,6 +17,8 @@ class Server;
 namespace jscore::daemon {
 
 class JsCoreService;
+class Metrics;
+class MetricsHttpServer;
 class TokenAuthenticator;
 
 // Created and shut down on the main thread. Owns the Pool and the gRPC server; the
@@ -29,6 +31,8 @@ class Server {
 
   // "127.0.0.1:50051": the address actually bound (port 0 resolved).
   const std::string& address() const { return address_; }
+  // The metrics endpoint's address, or "" when --metrics_listen is off.
+  std::string metrics_address() const;
 
   // Graceful stop: health turns NOT_SERVING, new requests get UNAVAILABLE, requests in
   // flight get up to the configured grace to finish; then everything is torn down.
@@ -41,6 +45,8 @@ class Server {
   const DaemonConfig config_;
   std::unique_ptr<engine::Pool> pool_;
   std::unique_ptr<TokenAuthenticator> auth_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<MetricsHttpServer> metrics_http_;
   std::unique_ptr<JsCoreService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "daemon/batch_reactor.h"
+#include "daemon/rpc_support.h"
 #include "daemon/request_mapping.h"
 #include "daemon/status_mapping.h"
 #include "daemon/version.h"
@@ -17,8 +18,9 @@ namespace {
 // after Finish (from the worker thread) and after OnCancel if there was one.
 class JobReactor final : public grpc::ServerUnaryReactor {
  public:
-  JobReactor(engine::Pool& pool, grpc::CallbackServerContext* context)
-      : pool_(pool), context_(context) {}
+  JobReactor(engine::Pool& pool, grpc::CallbackServerContext* context, Method method,
+             Metrics& metrics, absl::Duration slow)
+      : pool_(pool), context_(context), method_(method), metrics_(metrics), slow_(slow) {}
 
   // Handler thread: submits the job, or finishes at once with the admission error.
   void Submit(std::shared_ptr<engine::Job> job) {
@@ -28,7 +30,13 @@ class JobReactor final : public grpc::ServerUnaryReactor {
   }
 
   // Any thread, once.
-  void FinishWith(const absl::Status& status) { Finish(ToGrpcStatus(status, context_)); }
+  void FinishWith(const absl::Status& status) {
+    grpc::Status answer = ToGrpcStatus(status, context_);
+    absl::Duration took = absl::Now() - started_;
+    metrics_.Record(method_, answer.error_code(), took);
+    NoteRequest(method_, answer, took, slow_);
+    Finish(answer);
+  }
 
   void OnCancel() override {
     if (job_ != nullptr) pool_.Cancel(job_);
@@ -38,30 +46,29 @@ class JobReactor final : public grpc::ServerUnaryReactor {
  private:
   engine::Pool& pool_;
   grpc::CallbackServerContext* context_;
+  const Method method_;
+  Metrics& metrics_;
+  const absl::Duration slow_;
+  const absl::Time started_ = absl::Now();
   std::shared_ptr<engine::Job> job_;
 };
 
-absl::Time GrpcDeadline(const grpc::CallbackServerContext* context) {
-  auto deadline = context->deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
-  return absl::FromChrono(deadline);
-}
 
 }  // namespace
 
 template <typename Request, typename Response>
-grpc::ServerUnaryReactor* JsCoreService::RunJob(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackServerContext* context,
                                                 const Request& request,
                                                 const google::protobuf::Duration& timeout,
                                                 Response* response) {
-  auto* reactor = new JobReactor(pool_, context);
+  auto* reactor = new JobReactor(pool_, context, method, metrics_, config_.slow_request);
   if (absl::Status allowed = auth_.Check(*context); !allowed.ok()) {
     reactor->FinishWith(allowed);
     return reactor;
   }
   absl::StatusOr<engine::JobSpec> spec = SpecFromRequest(request, config_);
   absl::StatusOr<absl::Time> deadline =
-      DeadlineFor(timeout, GrpcDeadline(context), absl::Now(), config_);
+      DeadlineFor(timeout, GrpcDeadline(*context), absl::Now(), config_);
   if (!spec.ok() || !deadline.ok()) {
     reactor->FinishWith(!spec.ok() ? spec.status() : deadline.status());
     return reactor;
@@ -77,50 +84,50 @@ grpc::ServerUnaryReactor* JsCoreService::RunJob(grpc::CallbackServerContext* con
 grpc::ServerUnaryReactor* JsCoreService::Evaluate(grpc::CallbackServerContext* context,
                                                   const v1::EvaluateRequest* request,
                                                   v1::EvaluateResponse* response) {
-  return RunJob(context, *request, request->timeout(), response);
+  return RunJob(Method::kEvaluate, context, *request, request->timeout(), response);
 }
 
 grpc::ServerUnaryReactor* JsCoreService::Call(grpc::CallbackServerContext* context,
                                               const v1::CallRequest* request,
                                               v1::EvaluateResponse* response) {
-  return RunJob(context, *request, request->timeout(), response);
+  return RunJob(Method::kCall, context, *request, request->timeout(), response);
 }
 
 grpc::ServerUnaryReactor* JsCoreService::LoadProgram(grpc::CallbackServerContext* context,
                                                      const v1::LoadProgramRequest* request,
                                                      v1::LoadProgramResponse* response) {
-  return RunJob(context, *request, google::protobuf::Duration(), response);
+  return RunJob(Method::kLoadProgram, context, *request, google::protobuf::Duration(), response);
 }
 
 grpc::ServerUnaryReactor* JsCoreService::CreateSession(grpc::CallbackServerContext* context,
                                                        const v1::CreateSessionRequest* request,
                                                        v1::CreateSessionResponse* response) {
-  return RunJob(context, *request, google::protobuf::Duration(), response);
+  return RunJob(Method::kCreateSession, context, *request, google::protobuf::Duration(), response);
 }
 
 grpc::ServerUnaryReactor* JsCoreService::DeleteSession(grpc::CallbackServerContext* context,
                                                        const v1::DeleteSessionRequest* request,
                                                        v1::DeleteSessionResponse* response) {
-  return RunJob(context, *request, google::protobuf::Duration(), response);
+  return RunJob(Method::kDeleteSession, context, *request, google::protobuf::Duration(), response);
 }
 
 grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse>* JsCoreService::Batch(
     grpc::CallbackServerContext* context) {
-  return new BatchReactor(pool_, config_, context, auth_.Check(*context));
+  return new BatchReactor(pool_, config_, context, auth_.Check(*context), metrics_);
 }
 
 grpc::ServerUnaryReactor* JsCoreService::UnloadProgram(grpc::CallbackServerContext* context,
                                                        const v1::UnloadProgramRequest* request,
                                                        v1::UnloadProgramResponse* /*response*/) {
   auto* reactor = context->DefaultReactor();
-  if (absl::Status allowed = auth_.Check(*context); !allowed.ok()) {
-    reactor->Finish(ToGrpcStatus(allowed));
-  } else if (pool_.UnloadProgram(request->program())) {
-    reactor->Finish(grpc::Status::OK);
-  } else {
-    reactor->Finish(ToGrpcStatus(
-        absl::NotFoundError(absl::StrCat("program not loaded: ", request->program()))));
+  absl::Time started = absl::Now();
+  absl::Status status = auth_.Check(*context);
+  if (status.ok() && !pool_.UnloadProgram(request->program())) {
+    status = absl::NotFoundError(absl::StrCat("program not loaded: ", request->program()));
   }
+  grpc::Status answer = ToGrpcStatus(status);
+  metrics_.Record(Method::kUnloadProgram, answer.error_code(), absl::Now() - started);
+  reactor->Finish(answer);
   return reactor;
 }
 
@@ -129,9 +136,11 @@ grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* c
                                                   v1::GetStatsResponse* response) {
   auto* reactor = context->DefaultReactor();
   if (absl::Status allowed = auth_.Check(*context); !allowed.ok()) {
+    metrics_.Record(Method::kGetStats, grpc::StatusCode::UNAUTHENTICATED, absl::ZeroDuration());
     reactor->Finish(ToGrpcStatus(allowed));
     return reactor;
   }
+  metrics_.Record(Method::kGetStats, grpc::StatusCode::OK, absl::ZeroDuration());
   engine::PoolStats stats = pool_.Stats();
   for (const auto& w : stats.workers) {
     auto* out = response->add_workers();
@@ -153,6 +162,12 @@ grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* c
   response->set_programs(stats.programs);
   response->set_sessions(stats.sessions);
   response->set_version(kVersion);
+  for (const Metrics::Count& c : metrics_.Counts()) {
+    auto* out = response->add_requests();
+    out->set_method(MethodName(c.method));
+    out->set_code(c.code);
+    out->set_count(c.count);
+  }
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

@@ -3,6 +3,7 @@
 #define JSCORE_DAEMON_SERVICE_H_
 
 #include "daemon/config.h"
+#include "daemon/metrics.h"
 #include "daemon/security.h"
 #include "engine/pool.h"
 #include "jscore/v1/jscore.grpc.pb.h"
@@ -14,8 +15,9 @@ namespace jscore::daemon {
 // the job finishes the RPC. The pool and config must outlive the service.
 class JsCoreService final : public v1::JsCore::CallbackService {
  public:
-  JsCoreService(engine::Pool& pool, const DaemonConfig& config, const TokenAuthenticator& auth)
-      : pool_(pool), config_(config), auth_(auth) {}
+  JsCoreService(engine::Pool& pool, const DaemonConfig& config, const TokenAuthenticator& auth,
+                Metrics& metrics)
+      : pool_(pool), config_(config), auth_(auth), metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
                                      const v1::EvaluateRequest* request,
@@ -44,12 +46,14 @@ class JsCoreService final : public v1::JsCore::CallbackService {
  private:
   // Validates `request`, runs it as a job, and finishes the RPC with FillResponse.
   template <typename Request, typename Response>
-  grpc::ServerUnaryReactor* RunJob(grpc::CallbackServerContext* context, const Request& request,
+  grpc::ServerUnaryReactor* RunJob(Method method, grpc::CallbackServerContext* context,
+                                   const Request& request,
                                    const google::protobuf::Duration& timeout, Response* response);
 
   engine::Pool& pool_;
   const DaemonConfig& config_;
   const TokenAuthenticator& auth_;
+  Metrics& metrics_;
 };
 
 }  // namespace jscore::daemon

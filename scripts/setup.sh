@@ -13,7 +13,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libuv1-dev libssl-dev openssl zlib1g-dev libicu-dev libbrotli-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libconcurrentqueue-dev libboost-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libconcurrentqueue-dev libboost-dev libmicrohttpd-dev
   python3-grpcio python3-protobuf python3-pytest
 )
 

@@ -71,10 +71,14 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
   daemon->pid_ = pid;
   daemon->client_ = std::move(client);
 
-  // Read "jscored listening on HOST:PORT" within the bound.
+  // Read stdout until "jscored listening on HOST:PORT" (a "jscored metrics on" line
+  // may come first), within the bound.
   absl::Time deadline = absl::Now() + ready_bound;
+  constexpr char kListening[] = "jscored listening on ";
+  constexpr char kMetrics[] = "jscored metrics on ";
   std::string out;
-  while (!absl::StrContains(out, "\n")) {
+  while (!absl::StrContains(out, kListening) ||
+         out.find('\n', out.find(kListening)) == std::string::npos) {
     int left_ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
     if (left_ms <= 0) break;
     pollfd p{pipe_fds[0], POLLIN, 0};
@@ -85,13 +89,18 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     out.append(buf, n);
   }
   close(pipe_fds[0]);
-  constexpr char kPrefix[] = "jscored listening on ";
-  size_t at = out.find(kPrefix);
-  size_t end = out.find('\n');
-  if (at == std::string::npos || end == std::string::npos) {
+  auto value_after = [&out](const char* prefix) -> std::string {
+    size_t at = out.find(prefix);
+    if (at == std::string::npos) return "";
+    size_t start = at + std::strlen(prefix);
+    size_t end = out.find('\n', start);
+    return end == std::string::npos ? "" : out.substr(start, end - start);
+  };
+  daemon->address_ = value_after(kListening);
+  daemon->metrics_address_ = value_after(kMetrics);
+  if (daemon->address_.empty()) {
     return absl::UnavailableError(absl::StrCat("jscored did not report its address: ", out));
   }
-  daemon->address_ = out.substr(at + sizeof(kPrefix) - 1, end - at - sizeof(kPrefix) + 1);
 
   auto channel = daemon->NewChannel();
   while (absl::Now() < deadline) {

@@ -32,6 +32,8 @@ class DaemonProcess {
   ~DaemonProcess();
 
   const std::string& address() const { return address_; }
+  // The metrics endpoint, when started with --metrics_listen ("" otherwise).
+  const std::string& metrics_address() const { return metrics_address_; }
   pid_t pid() const { return pid_; }
   std::shared_ptr<grpc::Channel> NewChannel() const;
   std::unique_ptr<v1::JsCore::Stub> NewStub() const;
@@ -44,6 +46,7 @@ class DaemonProcess {
   DaemonProcess() = default;
   pid_t pid_ = -1;
   std::string address_;
+  std::string metrics_address_;
   ClientOptions client_;
   bool reaped_ = false;
 };

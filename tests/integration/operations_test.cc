@@ -1,0 +1,146 @@
+// Operations against a real jscored: the Prometheus endpoint, GetStats counts, the
+// config file and its precedence, and the README's flags table against --help.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/daemon_process.h"
+
+namespace jscore::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// GET http://ADDRESS/PATH with a plain socket; the whole response (headers + body).
+std::string HttpGet(const std::string& address, const std::string& path) {
+  size_t colon = address.rfind(':');
+  int port = 0;
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &port)) return "";
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, address.substr(0, colon).c_str(), &addr.sin_addr);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: x\r\n\r\n");
+  (void)!write(fd, request.data(), request.size());
+  std::string response;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, n);
+  close(fd);
+  return response;
+}
+
+void Evaluate(v1::JsCore::Stub& stub, const std::string& source, grpc::Status* status = nullptr) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  v1::EvaluateRequest request;
+  request.set_source(source);
+  request.mutable_timeout()->set_nanos(200000000);
+  v1::EvaluateResponse response;
+  grpc::Status s = stub.Evaluate(&context, request, &response);
+  if (status != nullptr) *status = s;
+}
+
+TEST(OperationsTest, PrometheusEndpointAndGetStatsAgree) {
+  auto daemon = DaemonProcess::Start({"--workers=2", "--metrics_listen=127.0.0.1:0"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  ASSERT_FALSE((*daemon)->metrics_address().empty());
+  auto stub = (*daemon)->NewStub();
+  for (int i = 0; i < 3; ++i) Evaluate(*stub, "1");
+  Evaluate(*stub, "while(true){}");
+  std::string scrape = HttpGet((*daemon)->metrics_address(), "/metrics");
+  EXPECT_THAT(scrape, HasSubstr(" 200 OK"));
+  EXPECT_THAT(scrape, HasSubstr("jscore_requests_total{method=\"Evaluate\",code=\"OK\"} 3\n"));
+  EXPECT_THAT(scrape,
+              HasSubstr("jscore_requests_total{method=\"Evaluate\",code=\"DEADLINE_EXCEEDED\"} 1\n"));
+  EXPECT_THAT(scrape, HasSubstr("jscore_request_duration_seconds_count{method=\"Evaluate\"} 4\n"));
+  EXPECT_THAT(scrape, HasSubstr("jscore_request_duration_seconds_bucket{method=\"Evaluate\",le=\"+Inf\"} 4\n"));
+  EXPECT_THAT(scrape, HasSubstr("jscore_queue_capacity 4096\n"));
+  EXPECT_THAT(scrape, HasSubstr("jscore_timeouts_total 1\n"));
+  EXPECT_THAT(scrape, HasSubstr("jscore_worker_heap_limit_bytes{worker=\"1\"}"));
+  EXPECT_THAT(HttpGet((*daemon)->metrics_address(), "/nothing"), HasSubstr("404"));
+
+  grpc::ClientContext context;
+  v1::GetStatsResponse stats;
+  ASSERT_TRUE(stub->GetStats(&context, {}, &stats).ok());
+  uint64_t ok = 0, deadline = 0;
+  for (const auto& r : stats.requests()) {
+    if (r.method() == "Evaluate" && r.code() == 0) ok = r.count();
+    if (r.method() == "Evaluate" && r.code() == 4) deadline = r.count();
+  }
+  EXPECT_EQ(ok, 3u);
+  EXPECT_EQ(deadline, 1u);
+  EXPECT_EQ(stats.timeouts(), 1u);
+}
+
+TEST(OperationsTest, ConfigFileThenCommandLine) {
+  std::string path = absl::StrCat(ProcessTempDir(), "/jscored.conf");
+  std::ofstream(path) << "# a test config\n--workers=1\n--max_source_bytes=100\n";
+  auto from_file = DaemonProcess::Start({"--config=" + path});
+  ASSERT_TRUE(from_file.ok()) << from_file.status();
+  auto stub = (*from_file)->NewStub();
+  grpc::ClientContext context;
+  v1::GetStatsResponse stats;
+  ASSERT_TRUE(stub->GetStats(&context, {}, &stats).ok());
+  EXPECT_EQ(stats.workers_size(), 1);
+  grpc::Status big;
+  Evaluate(*stub, std::string(200, ' ') + "1", &big);
+  EXPECT_EQ(big.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  auto overridden = DaemonProcess::Start({"--config", path, "--workers=2"});
+  ASSERT_TRUE(overridden.ok()) << overridden.status();
+  grpc::ClientContext context2;
+  ASSERT_TRUE((*overridden)->NewStub()->GetStats(&context2, {}, &stats).ok());
+  EXPECT_EQ(stats.workers_size(), 2);
+}
+
+TEST(OperationsTest, ReadmeFlagsTableMatchesHelp) {
+  FILE* pipe = popen(absl::StrCat(JSCORED_PATH, " --help 2>&1").c_str(), "r");
+  std::string help;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) help.append(buf, n);
+  pclose(pipe);
+  std::set<std::string> from_help;
+  std::regex flag_line(R"(\n    --([a-z0-9_]+) \()");
+  for (std::sregex_iterator it(help.begin(), help.end(), flag_line), end; it != end; ++it) {
+    from_help.insert((*it)[1]);
+  }
+  ASSERT_GT(from_help.size(), 20u) << help;
+
+  std::ifstream readme_file(JSCORE_README_PATH);
+  std::stringstream readme;
+  readme << readme_file.rdbuf();
+  std::string text = readme.str();
+  std::set<std::string> from_readme;
+  std::regex row(R"(\n\| `--([a-z0-9_]+)`)");
+  for (std::sregex_iterator it(text.begin(), text.end(), row), end; it != end; ++it) {
+    from_readme.insert((*it)[1]);
+  }
+  // --config and --version are handled in main() and by absl, not daemon flags.
+  from_readme.erase("config");
+  from_readme.erase("version");
+  EXPECT_EQ(from_readme, from_help);
+}
+
+}  // namespace
+}  // namespace jscore::testing
