@@ -51,8 +51,10 @@ void Watchdog::Run() {
       armed = true;
       int64_t deadline = s.deadline_ns.load(std::memory_order_relaxed);
       if (deadline <= now) {
-        // Only if the slot still holds that token: a disarm or re-arm wins.
-        if (s.token.compare_exchange_strong(token, 0)) fire_(i, token);
+        // Fire again at every tick until the worker disarms: JavaScript can resume
+        // after a termination has unwound (V8 clears it at the top level, and a
+        // re-posted task may run more), and none may run past the deadline.
+        fire_(i, token);
       } else if (deadline < earliest) {
         earliest = deadline;
       }

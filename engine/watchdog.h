@@ -19,10 +19,10 @@ namespace jscore::engine {
 // both are two atomic stores, because they happen around every job. The thread scans
 // the slots every `tick` while any was armed recently (so it fires at most one tick
 // late) and parks when all stayed idle for a while; an Arm wakes a parked thread.
-// When an armed deadline passes, the thread disarms the slot and calls
-// `fire(slot, token)`; the worker decides, under its own lock, whether that token is
-// still running (so a late fire never hits the next job). `fire` runs on the watchdog
-// thread and must be quick.
+// When an armed deadline passes, the thread calls `fire(slot, token)`, and again at
+// every tick until the worker disarms the slot; the worker decides, under its own
+// lock, whether that token is still running (so a late fire never hits the next
+// job). `fire` runs on the watchdog thread and must be quick.
 class Watchdog {
  public:
   using Fire = std::function<void(int slot, uint64_t token)>;

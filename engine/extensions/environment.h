@@ -11,7 +11,8 @@ namespace jscore::engine::extensions {
 // function is called from here, in a fixed order.
 void InstallStandardEnvironment(internal::JsScope& scope);
 
-// Called for Environment::kBare: removes what V8 itself adds beyond ECMAScript.
+// Called for Environment::kBare: removes what V8 itself adds beyond ECMAScript, and
+// makes the safety changes every context gets (FinalizationRegistry, weak_refs.h).
 void StripToBareEcmaScript(internal::JsScope& scope);
 
 }  // namespace jscore::engine::extensions

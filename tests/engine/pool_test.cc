@@ -192,6 +192,21 @@ TEST(PoolTest, TooManyTimersIsARangeError) {
   EXPECT_THAT(o.error.message, HasSubstr("too many pending timers"));
 }
 
+TEST(PoolTest, FinalizationCallbacksNeverRunInLaterJobs) {
+  auto pool = MakePool(SmallPool(1));
+  // Cleanup callbacks that loop would otherwise run from a V8 task inside later jobs.
+  Outcome o = RunJs(*pool, R"(
+    const r = new FinalizationRegistry(() => { for (;;) {} });
+    for (let i = 0; i < 100000; i++) r.register({pad: new Array(50)}, i);
+    [r instanceof FinalizationRegistry, typeof r.unregister, String(FinalizationRegistry)])");
+  EXPECT_EQ(Json(o), R"([true,"function","function FinalizationRegistry() { [native code] }"])");
+  for (int i = 0; i < 5; ++i) {
+    Outcome later = RunJs(*pool, "let a = []; for (let i = 0; i < 300000; i++) a.push({i}); 'ok'",
+                          absl::Seconds(5));
+    EXPECT_EQ(Json(later), "\"ok\"");
+  }
+}
+
 TEST(PoolTest, OneWorkerHoldsManyAwaitingJobs) {
   auto pool = MakePool(SmallPool(1));
   std::vector<PendingJob> jobs;
