@@ -40,9 +40,10 @@ Pool::Pool(Platform& platform, const PoolOptions& options)
       queue_(std::make_unique<internal::JobQueue>(options.queue_capacity)),
       programs_(std::make_unique<ProgramCache>(options.max_programs)),
       sessions_(std::make_unique<SessionTable>(options.max_sessions, options.workers)) {
-  watchdog_ = std::make_unique<Watchdog>(options.workers, [this](int slot, uint64_t token) {
-    workers_[slot]->Interrupt(token, InterruptReason::kDeadline);
-  });
+  watchdog_ = std::make_unique<Watchdog>(
+      options.workers,
+      [this](int slot, uint64_t token) { workers_[slot]->Interrupt(token, InterruptReason::kDeadline); },
+      [this] { ReapExpiredQueuedJobs(); });
   for (int i = 0; i < options.workers; ++i) {
     worker_queues_.push_back(std::make_unique<internal::FifoJobQueue>(options.queue_capacity));
     WorkerShared shared{*queue_, *worker_queues_.back(), *watchdog_, *programs_, *sessions_};
@@ -133,6 +134,32 @@ void Pool::WakeOneIdleWorker() {
   // Every worker is busy; each looks at the queue again before it goes idle.
 }
 
+void Pool::ReapExpiredQueuedJobs() {
+  absl::Time now = absl::Now();
+  if (now - last_reap_ < absl::Milliseconds(20) || queue_->size() == 0) return;
+  last_reap_ = now;
+  for (auto& w : workers_) {
+    if (w->WouldTakeWork()) return;  // an idle worker will get to the queue first
+  }
+  // Every job taken out is ours alone until it is put back: no worker can see it.
+  std::vector<std::shared_ptr<Job>> keep;
+  std::shared_ptr<Job> job;
+  size_t budget = queue_->size();
+  while (budget-- > 0 && queue_->TryPop(job)) {
+    if (job->deadline_ > now) {
+      keep.push_back(std::move(job));
+      continue;
+    }
+    reaped_.fetch_add(1, std::memory_order_relaxed);
+    Outcome outcome = Outcome::Failed(absl::DeadlineExceededError(
+        "the deadline passed while the job waited in the queue (every worker was busy)"));
+    outcome.stats.queue_wait = now - job->enqueued_at_;
+    Job::Completion done = std::move(job->on_complete_);
+    if (done) done(std::move(outcome));
+  }
+  for (auto& kept : keep) queue_->PushBack(std::move(kept));
+}
+
 void Pool::Cancel(const std::shared_ptr<Job>& job) {
   job->cancel_requested_.store(true, std::memory_order_seq_cst);
   int worker = job->running_on_.load(std::memory_order_seq_cst);
@@ -169,6 +196,7 @@ PoolStats Pool::Stats() const {
   stats.queue_depth = queue_->size();
   stats.queue_capacity = queue_->capacity();
   stats.jobs_rejected = rejected_.load(std::memory_order_relaxed);
+  stats.timeouts = reaped_.load(std::memory_order_relaxed);
   stats.programs = programs_->size();
   stats.sessions = sessions_->size();
   for (const auto& w : workers_) {

@@ -110,6 +110,9 @@ class Pool {
  private:
   Pool(Platform& platform, const PoolOptions& options);
   void WakeOneIdleWorker();
+  // Watchdog thread: fails queued jobs whose deadline passed while every worker is
+  // busy, instead of leaving their callers waiting until a worker frees up.
+  void ReapExpiredQueuedJobs();
   absl::Status Route(const std::shared_ptr<Job>& job, int* worker);
 
   Platform& platform_;
@@ -123,6 +126,8 @@ class Pool {
   std::atomic<bool> admitting_{true};
   std::atomic<uint64_t> next_job_id_{1};
   std::atomic<uint64_t> rejected_{0};
+  std::atomic<uint64_t> reaped_{0};
+  absl::Time last_reap_ = absl::InfinitePast();  // watchdog thread only
   std::atomic<unsigned> wake_cursor_{0};
   std::atomic<int> submitting_{0};  // Submit calls under way (Shutdown waits them out)
   std::atomic<bool> shut_down_workers_{false};

@@ -8,10 +8,11 @@ namespace {
 constexpr int kIdleScansBeforePark = 100;
 }  // namespace
 
-Watchdog::Watchdog(int slots, Fire fire, absl::Duration tick)
+Watchdog::Watchdog(int slots, Fire fire, Tick tick, absl::Duration interval)
     : fire_(std::move(fire)),
+      on_tick_(std::move(tick)),
       slot_count_(slots),
-      tick_(tick),
+      tick_(interval),
       slots_(std::make_unique<Slot[]>(slots)) {
   thread_ = std::thread([this] { Run(); });
 }
@@ -60,6 +61,7 @@ void Watchdog::Run() {
       }
     }
     idle_scans = armed ? 0 : idle_scans + 1;
+    if (on_tick_) on_tick_();
     absl::MutexLock lock(&mu_);
     if (stop_) return;
     if (idle_scans >= kIdleScansBeforePark) {

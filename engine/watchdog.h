@@ -26,8 +26,12 @@ namespace jscore::engine {
 class Watchdog {
  public:
   using Fire = std::function<void(int slot, uint64_t token)>;
+  using Tick = std::function<void()>;
 
-  Watchdog(int slots, Fire fire, absl::Duration tick = absl::Milliseconds(5));
+  // `tick` (optional) runs on the watchdog thread at every scan while it is not
+  // parked, i.e. while workers run JavaScript.
+  Watchdog(int slots, Fire fire, Tick tick = nullptr,
+           absl::Duration interval = absl::Milliseconds(5));
   ~Watchdog();  // stops and joins the thread
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
@@ -44,6 +48,7 @@ class Watchdog {
   void Run();
 
   const Fire fire_;
+  const Tick on_tick_;
   const int slot_count_;
   const absl::Duration tick_;
   std::unique_ptr<Slot[]> slots_;

@@ -81,6 +81,8 @@ void Worker::Join() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
+bool Worker::WouldTakeWork() const { return impl_->accepting.load(std::memory_order_acquire); }
+
 uint32_t Worker::InFlight() const { return impl_->inflight.load(std::memory_order_acquire); }
 
 WorkerStatsSnapshot Worker::Stats() const {
@@ -187,6 +189,9 @@ void Worker::Impl::ReplaceIsolate(const char* why) {
   std::vector<JobRun*> victims;
   for (auto& [run, owned] : runs) victims.push_back(run);
   for (JobRun* run : victims) {
+    // A job outside a session has had no effect beyond its own context (the sandbox
+    // has no I/O): run it again from the start rather than fail it.
+    if (run->session == nullptr && RequeueFromScratch(run)) continue;
     Complete(run, Outcome::Failed(absl::UnavailableError(absl::StrCat(
                       "the worker's JavaScript engine was replaced (", why, "); retry"))));
   }
@@ -195,6 +200,23 @@ void Worker::Impl::ReplaceIsolate(const char* why) {
   replacements.fetch_add(1, std::memory_order_relaxed);
   absl::Status status = CreateIsolate();
   JSCORE_CHECK(status.ok());  // a fresh isolate with the same limits as at start
+}
+
+bool Worker::Impl::RequeueFromScratch(JobRun* run) {
+  std::shared_ptr<Job> job = run->job;
+  job->running_on_.store(-1, std::memory_order_seq_cst);
+  if (!shared_queue.TryPush(job)) return false;  // the queue is full: fail it instead
+  run->CloseHandles();
+  run->promise.Reset();
+  if (!run->context.IsEmpty()) {
+    v8::HandleScope handles(isolate);
+    v8::Local<v8::Context> context = run->context.Get(isolate);
+    if (internal::ContextHost::From(context) == run) internal::ContextHost::Attach(context, nullptr);
+    run->context.Reset();
+  }
+  runs.erase(run);
+  inflight.fetch_sub(1, std::memory_order_relaxed);
+  return true;
 }
 
 void Worker::Impl::MaybeReplaceIsolate() {

@@ -59,6 +59,10 @@ class Worker {
   void Stop();
   void Join();
 
+  // Any thread: true when the worker is idle with spare capacity (it would take a
+  // queued job at once).
+  bool WouldTakeWork() const;
+
   // Any thread: jobs this worker holds (running or parked).
   uint32_t InFlight() const;
   WorkerStatsSnapshot Stats() const;

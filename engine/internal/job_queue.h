@@ -27,6 +27,12 @@ class JobQueue {
     return true;
   }
 
+  // Puts back a job taken out by TryPop, whatever the capacity (it was counted).
+  void PushBack(std::shared_ptr<Job> job) {
+    size_.fetch_add(1, std::memory_order_acq_rel);
+    queue_.enqueue(std::move(job));
+  }
+
   bool TryPop(std::shared_ptr<Job>& job) {
     if (!queue_.try_dequeue(job)) return false;
     size_.fetch_sub(1, std::memory_order_acq_rel);

@@ -123,6 +123,9 @@ struct Worker::Impl {
   absl::Status CreateIsolate();
   void DisposeIsolate();
   void ReplaceIsolate(const char* why);
+  // Puts a run's job back on the shared queue to start over (its isolate is going
+  // away); false when the queue is full.
+  bool RequeueFromScratch(JobRun* run);
   void OnWake();
   void Drain();
   void StopOnThread();

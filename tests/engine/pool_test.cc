@@ -170,6 +170,19 @@ TEST(PoolTest, HeapBombReplacesTheIsolateAndServingGoesOn) {
   EXPECT_EQ(pool->Stats().workers[0].isolate_replacements, 1u);
 }
 
+TEST(PoolTest, InnocentJobsSurviveAnIsolateReplacement) {
+  auto pool = MakePool(SmallPool(1));
+  engine::JobSpec spec;
+  spec.source = "new Promise(r => setTimeout(() => r('innocent'), 200))";
+  PendingJob parked = MakeJob(std::move(spec));
+  ASSERT_TRUE(pool->Submit(parked.job).ok());
+  Outcome bomb = RunJs(*pool, "let a = []; while (true) a.push(new Array(1e6).fill(1))");
+  EXPECT_EQ(bomb.status.code(), absl::StatusCode::kResourceExhausted);
+  // Started over on the new isolate instead of failing with the culprit.
+  EXPECT_EQ(Json(parked.Wait()), "\"innocent\"");
+  EXPECT_EQ(pool->Stats().workers[0].isolate_replacements, 1u);
+}
+
 TEST(PoolTest, DeepRecursionIsARangeError) {
   auto pool = MakePool(SmallPool(1));
   Outcome o = RunJs(*pool, "function f(n) { return f(n + 1) + 1 } f(0)");

@@ -1,0 +1,2 @@
+// expect: js_error RangeError
+new ArrayBuffer(2 ** 31)

@@ -1,0 +1,2 @@
+// expect: js_error RangeError
+new Array(2 ** 32)

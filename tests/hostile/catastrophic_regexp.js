@@ -1,0 +1,2 @@
+// expect: DEADLINE_EXCEEDED
+/^(a+)+$/.test("a".repeat(40) + "b")

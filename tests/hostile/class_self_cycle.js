@@ -1,0 +1,2 @@
+// expect: js_error TypeError
+class A { constructor() { this.me = this } } new A()

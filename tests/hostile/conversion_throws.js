@@ -1,0 +1,2 @@
+// expect: js_error Error
+({ get bad() { throw new Error("no") } })

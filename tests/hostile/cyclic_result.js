@@ -1,0 +1,2 @@
+// expect: js_error TypeError
+const o = {}; o.self = o; o

@@ -1,0 +1,2 @@
+// expect: DEADLINE_EXCEEDED
+try { throw 1 } finally { for (;;) {} }

@@ -1,0 +1,2 @@
+// expect: value "object"
+typeof Function("return this")()

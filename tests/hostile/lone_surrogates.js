@@ -1,0 +1,2 @@
+// expect: value "a\ufffdb\ufffd"
+"a\uD800b\uDFFF"

@@ -1,0 +1,2 @@
+// expect: DEADLINE_EXCEEDED
+Promise.resolve(1).then(() => { for (;;) {} })

@@ -1,0 +1,2 @@
+// expect: DEADLINE_EXCEEDED
+new Promise(r => setTimeout(() => { for (;;) {} }, 1))

@@ -1,0 +1,2 @@
+// expect: DEADLINE_EXCEEDED
+({ toJSON() { for (;;) {} } })

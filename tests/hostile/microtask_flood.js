@@ -1,0 +1,2 @@
+// expect: DEADLINE_EXCEEDED
+function f() { Promise.resolve().then(f) } f()

@@ -1,0 +1,2 @@
+// expect: js_error Error
+new Promise(() => {})

@@ -1,0 +1,2 @@
+// expect: js_error SyntaxError
+new RegExp("(".repeat(100000))

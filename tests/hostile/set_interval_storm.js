@@ -1,0 +1,2 @@
+// expect: DEADLINE_EXCEEDED
+for (let i = 0; i < 5000; i++) setInterval(() => {}, 0); new Promise(() => {})

@@ -1,0 +1,2 @@
+// expect: DEADLINE_EXCEEDED
+new Promise(() => setTimeout("while (true) {}", 1))

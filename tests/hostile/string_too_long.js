@@ -1,0 +1,2 @@
+// expect: js_error RangeError
+"x".repeat(2 ** 30)

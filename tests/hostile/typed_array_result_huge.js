@@ -1,0 +1,2 @@
+// expect: js_error RangeError
+new Uint8Array(8 << 20)
