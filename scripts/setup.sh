@@ -15,6 +15,7 @@ packages=(
   libabsl-dev libuv1-dev libssl-dev openssl zlib1g-dev libicu-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev libconcurrentqueue-dev libboost-dev libmicrohttpd-dev
   python3-grpcio python3-protobuf python3-pytest yamllint
+  golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
 )
 
 missing=()

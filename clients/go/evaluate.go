@@ -1,0 +1,194 @@
+// Evaluate, and the Result of an evaluation or a call.
+
+package jscore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	jscorev1 "jscore.dev/proto/jscore/v1"
+
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// ConsoleLine is one line of console output.
+type ConsoleLine struct {
+	Level string // "log", "info", "warn", "error", "debug" or "trace"
+	Text  string
+}
+
+// ExecStats says where and how long a job ran.
+type ExecStats struct {
+	Worker    int
+	QueueWait time.Duration // from admission to a worker taking the job
+	WallTime  time.Duration // on the worker, awaiting included
+	CPUTime   time.Duration // running the job's JavaScript
+}
+
+// Result is the outcome of an evaluation or a call that produced a value.
+type Result struct {
+	// Undefined is true when the script's value was undefined (Value is then nil).
+	Undefined        bool
+	Console          []ConsoleLine
+	ConsoleTruncated bool
+	Stats            ExecStats
+	// Response is the raw response, for what this type does not cover.
+	Response *jscorev1.EvaluateResponse
+
+	value any
+}
+
+// Value is the result as a Go value: nil, bool, float64, string, []any and
+// map[string]any as encoding/json gives them, plus the JS types the daemon annotated:
+// *big.Int (BigInt), time.Time (Date), []byte (ArrayBuffer, Uint8Array, DataView),
+// NaN and ±Inf float64s, nil (undefined), map[string]any (Map) and []any (Set).
+func (r *Result) Value() any { return r.value }
+
+// Decode stores the value in the variable target points to, like json.Unmarshal
+// (see the package function Decode for the rules).
+func (r *Result) Decode(target any) error { return Decode(r.value, target) }
+
+// String is the value in a short human form.
+func (r *Result) String() string {
+	if r.Undefined {
+		return "undefined"
+	}
+	return fmt.Sprint(r.value)
+}
+
+func consoleOf(resp *jscorev1.EvaluateResponse) []ConsoleLine {
+	if len(resp.GetConsole()) == 0 {
+		return nil
+	}
+	lines := make([]ConsoleLine, len(resp.GetConsole()))
+	for i, l := range resp.GetConsole() {
+		lines[i] = ConsoleLine{Level: strings.ToLower(l.GetLevel().String()), Text: l.GetText()}
+	}
+	return lines
+}
+
+// resultOf turns a response into a Result, or into its *JsError / *Hooked.
+func resultOf(resp *jscorev1.EvaluateResponse) (*Result, error) {
+	switch r := resp.GetResult().(type) {
+	case *jscorev1.EvaluateResponse_Error:
+		return nil, newJsError(r.Error, consoleOf(resp))
+	case *jscorev1.EvaluateResponse_HookData:
+		return nil, &Hooked{Data: DecodeValue(r.HookData, resp.GetAnnotations()), Console: consoleOf(resp)}
+	}
+	s := resp.GetStats()
+	return &Result{
+		Undefined:        resp.GetUndefined(),
+		Console:          consoleOf(resp),
+		ConsoleTruncated: resp.GetConsoleTruncated(),
+		Stats: ExecStats{
+			Worker:    int(s.GetWorker()),
+			QueueWait: s.GetQueueWait().AsDuration(),
+			WallTime:  s.GetWallTime().AsDuration(),
+			CPUTime:   s.GetCpuTime().AsDuration(),
+		},
+		Response: resp,
+		value:    DecodeValue(resp.GetValue(), resp.GetAnnotations()),
+	}, nil
+}
+
+func (c *Client) evalConfig(opts []EvalOption) evalConfig {
+	cfg := evalConfig{timeout: c.timeout}
+	for _, opt := range opts {
+		opt.applyEval(&cfg)
+	}
+	return cfg
+}
+
+func globalsOf(globals map[string]any) (map[string]*structpb.Value, error) {
+	if len(globals) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]*structpb.Value, len(globals))
+	for name, v := range globals {
+		value, err := ToValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("%w (global %q)", err, name)
+		}
+		out[name] = value
+	}
+	return out, nil
+}
+
+func argsOf(args []any) ([]*structpb.Value, error) {
+	out := make([]*structpb.Value, len(args))
+	for i, v := range args {
+		value, err := ToValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("%w (argument %d)", err, i)
+		}
+		out[i] = value
+	}
+	return out, nil
+}
+
+func evaluateRequest(src, session string, cfg *evalConfig) (*jscorev1.EvaluateRequest, error) {
+	if cfg.timeout < 0 {
+		return nil, fmt.Errorf("jscore: negative timeout %v", cfg.timeout)
+	}
+	globals, err := globalsOf(cfg.globals)
+	if err != nil {
+		return nil, err
+	}
+	req := &jscorev1.EvaluateRequest{
+		Source:       src,
+		Filename:     cfg.filename,
+		Globals:      globals,
+		Timeout:      durationOrNil(cfg.timeout),
+		Session:      session,
+		RandomSeed:   cfg.randomSeed,
+		FrozenTimeMs: cfg.frozenTimeMs,
+	}
+	if cfg.noExtensions {
+		req.Extensions = jscorev1.Extensions_EXTENSIONS_NONE
+	}
+	return req, nil
+}
+
+func callRequest(function string, args []any, cfg *evalConfig) (*jscorev1.CallRequest, error) {
+	if cfg.timeout < 0 {
+		return nil, fmt.Errorf("jscore: negative timeout %v", cfg.timeout)
+	}
+	values, err := argsOf(args)
+	if err != nil {
+		return nil, err
+	}
+	return &jscorev1.CallRequest{
+		Function:     function,
+		Args:         values,
+		Timeout:      durationOrNil(cfg.timeout),
+		Fresh:        cfg.fresh,
+		RandomSeed:   cfg.randomSeed,
+		FrozenTimeMs: cfg.frozenTimeMs,
+	}, nil
+}
+
+// Evaluate runs src in a fresh context and returns its value; a returned promise is
+// awaited. A script that throws gives a *JsError, one that calls $terminate(v) a
+// *Hooked; a failed RPC (timeout, queue full...) gives a *StatusError.
+//
+//	r, err := c.Evaluate(ctx, "x * 2", jscore.Global("x", 21))
+//	var n int
+//	err = r.Decode(&n) // 42
+func (c *Client) Evaluate(ctx context.Context, src string, opts ...EvalOption) (*Result, error) {
+	cfg := c.evalConfig(opts)
+	return c.evaluate(ctx, src, "", &cfg)
+}
+
+func (c *Client) evaluate(ctx context.Context, src, session string, cfg *evalConfig) (*Result, error) {
+	req, err := evaluateRequest(src, session, cfg)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := unary(ctx, c, "Evaluate", cfg.timeout, c.stub.Evaluate, req)
+	if err != nil {
+		return nil, err
+	}
+	return resultOf(resp)
+}

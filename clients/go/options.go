@@ -1,0 +1,161 @@
+// Options of evaluations, calls, programs, sessions and batches.
+
+package jscore
+
+import (
+	"time"
+)
+
+// EvalOption configures Evaluate and Call (of a client, a program or a session).
+type EvalOption interface{ applyEval(*evalConfig) }
+
+// ProgramOption configures LoadProgram and Validate.
+type ProgramOption interface{ applyProgram(*programConfig) }
+
+// SessionOption configures NewSession.
+type SessionOption interface{ applySession(*sessionConfig) }
+
+type evalConfig struct {
+	globals      map[string]any
+	timeout      time.Duration
+	filename     string
+	noExtensions bool
+	fresh        bool
+	randomSeed   uint64
+	frozenTimeMs int64
+}
+
+type programConfig struct {
+	timeout  time.Duration
+	filename string
+	modules  map[string]string
+}
+
+type sessionConfig struct {
+	timeout      time.Duration
+	ttl          time.Duration
+	program      *Program
+	programID    string
+	source       string
+	noExtensions bool
+	randomSeed   uint64
+	frozenTimeMs int64
+}
+
+type evalOption func(*evalConfig)
+
+func (f evalOption) applyEval(c *evalConfig) { f(c) }
+
+// Globals become global variables before the script runs (values as ToValue takes
+// them). Several Globals and Global options add up.
+func Globals(globals map[string]any) EvalOption {
+	return evalOption(func(c *evalConfig) {
+		if c.globals == nil {
+			c.globals = make(map[string]any, len(globals))
+		}
+		for k, v := range globals {
+			c.globals[k] = v
+		}
+	})
+}
+
+// Global makes one global variable.
+func Global(name string, value any) EvalOption {
+	return evalOption(func(c *evalConfig) {
+		if c.globals == nil {
+			c.globals = map[string]any{}
+		}
+		c.globals[name] = value
+	})
+}
+
+// Fresh runs a program call in a fresh copy of the program's context (no state kept
+// from earlier calls). Ignored elsewhere.
+func Fresh() EvalOption { return evalOption(func(c *evalConfig) { c.fresh = true }) }
+
+// TimeoutOption is the option Timeout returns; it applies to every kind of request.
+type TimeoutOption time.Duration
+
+// Timeout bounds this request instead of the client's timeout (WithTimeout). The
+// context's deadline, if sooner, wins; so does the daemon's --max_timeout.
+func Timeout(d time.Duration) TimeoutOption { return TimeoutOption(d) }
+
+func (t TimeoutOption) applyEval(c *evalConfig)       { c.timeout = time.Duration(t) }
+func (t TimeoutOption) applyProgram(c *programConfig) { c.timeout = time.Duration(t) }
+func (t TimeoutOption) applySession(c *sessionConfig) { c.timeout = time.Duration(t) }
+
+// FilenameOption is the option Filename returns.
+type FilenameOption string
+
+// Filename is shown in stack traces ("<eval>" and "<program>" by default).
+func Filename(name string) FilenameOption { return FilenameOption(name) }
+
+func (f FilenameOption) applyEval(c *evalConfig)       { c.filename = string(f) }
+func (f FilenameOption) applyProgram(c *programConfig) { c.filename = string(f) }
+
+// NoExtensionsOption is the option NoExtensions returns.
+type NoExtensionsOption struct{}
+
+// NoExtensions gives bare ECMAScript: no timers, no console (EXTENSIONS_NONE).
+func NoExtensions() NoExtensionsOption { return NoExtensionsOption{} }
+
+func (NoExtensionsOption) applyEval(c *evalConfig)       { c.noExtensions = true }
+func (NoExtensionsOption) applySession(c *sessionConfig) { c.noExtensions = true }
+
+// RandomSeedOption is the option RandomSeed returns.
+type RandomSeedOption uint64
+
+// RandomSeed seeds Math.random and crypto randomness for reproducible runs (for a
+// session: once, at creation).
+func RandomSeed(seed uint64) RandomSeedOption { return RandomSeedOption(seed) }
+
+func (s RandomSeedOption) applyEval(c *evalConfig)       { c.randomSeed = uint64(s) }
+func (s RandomSeedOption) applySession(c *sessionConfig) { c.randomSeed = uint64(s) }
+
+// FrozenTimeOption is the option FrozenTime returns.
+type FrozenTimeOption int64
+
+// FrozenTime freezes Date.now() and friends at t (for a session: for its whole life).
+func FrozenTime(t time.Time) FrozenTimeOption { return FrozenTimeOption(t.UnixMilli()) }
+
+func (f FrozenTimeOption) applyEval(c *evalConfig)       { c.frozenTimeMs = int64(f) }
+func (f FrozenTimeOption) applySession(c *sessionConfig) { c.frozenTimeMs = int64(f) }
+
+type programOption func(*programConfig)
+
+func (f programOption) applyProgram(c *programConfig) { f(c) }
+
+// Modules gives a program require(name) for these CommonJS sources (name -> source).
+func Modules(modules map[string]string) ProgramOption {
+	return programOption(func(c *programConfig) {
+		if c.modules == nil {
+			c.modules = make(map[string]string, len(modules))
+		}
+		for k, v := range modules {
+			c.modules[k] = v
+		}
+	})
+}
+
+type sessionOption func(*sessionConfig)
+
+func (f sessionOption) applySession(c *sessionConfig) { f(c) }
+
+// TTL is the idle time after which the daemon deletes the session (default: the
+// daemon's --session_ttl).
+func TTL(d time.Duration) SessionOption { return sessionOption(func(c *sessionConfig) { c.ttl = d }) }
+
+// FromProgram starts the session from a program's globals (re-sent if the daemon lost it).
+func FromProgram(p *Program) SessionOption {
+	return sessionOption(func(c *sessionConfig) { c.program = p })
+}
+
+// FromProgramID starts the session from a loaded program, by id.
+func FromProgramID(id string) SessionOption {
+	return sessionOption(func(c *sessionConfig) { c.programID = id })
+}
+
+// Source is a script run once when the session is created.
+func Source(src string) SessionOption {
+	return sessionOption(func(c *sessionConfig) { c.source = src })
+}

@@ -1,0 +1,132 @@
+// Programs: compile once, call many times, re-sent when a daemon lost them.
+
+package jscore
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	jscorev1 "jscore.dev/proto/jscore/v1"
+)
+
+// Program is a script loaded on the daemon (Client.LoadProgram). It keeps its source,
+// so when a daemon answers that it does not hold the program (a restart, another
+// replica behind a load balancer, an unload) Call re-sends it and retries once.
+// Safe for concurrent use.
+type Program struct {
+	c        *Client
+	source   string
+	filename string
+	modules  map[string]string
+	timeout  time.Duration
+
+	mu sync.Mutex
+	id string
+}
+
+// LoadProgram compiles src once on the daemon. A source that does not compile gives
+// a *JsError (a SyntaxError, with its line and column).
+func (c *Client) LoadProgram(ctx context.Context, src string, opts ...ProgramOption) (*Program, error) {
+	cfg := programConfig{timeout: c.timeout}
+	for _, opt := range opts {
+		opt.applyProgram(&cfg)
+	}
+	p := &Program{c: c, source: src, filename: cfg.filename, modules: cfg.modules, timeout: cfg.timeout}
+	if err := p.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Validate checks that src compiles, keeping nothing; a *JsError says why not.
+func (c *Client) Validate(ctx context.Context, src string, opts ...ProgramOption) error {
+	cfg := programConfig{timeout: c.timeout}
+	for _, opt := range opts {
+		opt.applyProgram(&cfg)
+	}
+	req := &jscorev1.LoadProgramRequest{
+		Source: src, Filename: cfg.filename, Modules: cfg.modules, ValidateOnly: true,
+	}
+	resp, err := unary(ctx, c, "LoadProgram", cfg.timeout, c.stub.LoadProgram, req)
+	if err != nil {
+		return err
+	}
+	if e := resp.GetError(); e != nil {
+		return newJsError(e, nil)
+	}
+	return nil
+}
+
+// ID is the program id: the hex SHA-256 of its source and modules.
+func (p *Program) ID() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.id
+}
+
+// Source is the program's source.
+func (p *Program) Source() string { return p.source }
+
+// Reload sends the program to the daemon again (what Call does when needed).
+func (p *Program) Reload(ctx context.Context) error {
+	req := &jscorev1.LoadProgramRequest{Source: p.source, Filename: p.filename, Modules: p.modules}
+	resp, err := unary(ctx, p.c, "LoadProgram", p.timeout, p.c.stub.LoadProgram, req)
+	if err != nil {
+		return err
+	}
+	if e := resp.GetError(); e != nil {
+		return newJsError(e, nil)
+	}
+	p.mu.Lock()
+	p.id = resp.GetProgram()
+	p.mu.Unlock()
+	return nil
+}
+
+// Unload drops the program from the daemon (on every worker). A later Call loads it
+// again.
+func (p *Program) Unload(ctx context.Context) error {
+	_, err := unary(ctx, p.c, "UnloadProgram", p.timeout, p.c.stub.UnloadProgram,
+		&jscorev1.UnloadProgramRequest{Program: p.ID()})
+	return err
+}
+
+// Call calls function(args...): function is a dotted path from the global object
+// ("sign", "CryptoLib.encrypt"); arguments are converted as ToValue does; a returned
+// promise is awaited. The function throwing gives a *JsError.
+func (p *Program) Call(ctx context.Context, function string, args ...any) (*Result, error) {
+	return p.CallWith(ctx, function, args)
+}
+
+// CallWith is Call with options (Timeout, Fresh, RandomSeed, FrozenTime).
+func (p *Program) CallWith(ctx context.Context, function string, args []any, opts ...EvalOption) (*Result, error) {
+	cfg := p.c.evalConfig(opts)
+	req, err := callRequest(function, args, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	req.Target = &jscorev1.CallRequest_Program{Program: p.ID()}
+	resp, err := unary(ctx, p.c, "Call", cfg.timeout, p.c.stub.Call, req)
+	if isProgramNotLoaded(err) {
+		if err := p.Reload(ctx); err != nil {
+			return nil, err
+		}
+		req.Target = &jscorev1.CallRequest_Program{Program: p.ID()}
+		resp, err = unary(ctx, p.c, "Call", cfg.timeout, p.c.stub.Call, req)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return resultOf(resp)
+}
+
+// NewSession creates a session that starts from this program's globals.
+func (p *Program) NewSession(ctx context.Context, opts ...SessionOption) (*Session, error) {
+	return p.c.NewSession(ctx, append([]SessionOption{FromProgram(p)}, opts...)...)
+}
+
+func isProgramNotLoaded(err error) bool {
+	se, ok := err.(*StatusError)
+	return ok && se.ProgramNotLoaded()
+}

@@ -1,0 +1,287 @@
+"""Requests and responses shared by the sync and the async client.
+
+Builds the protobuf requests from Python arguments, and turns responses into Python
+values or exceptions. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+
+import grpc
+
+from jscore._proto import duration_pb2, pb
+from jscore.errors import (
+    ConsoleLine,
+    Error,
+    Hooked,
+    JsError,
+    error_for_status,
+    status_code_from_int,
+)
+from jscore.values import decode, fill_value
+
+__all__ = [
+    "DEFAULT_OPTIONS",
+    "Duration",
+    "ExecStats",
+    "Metadata",
+    "Result",
+    "batch_error",
+    "call_request",
+    "check_load_response",
+    "check_session_response",
+    "console_of",
+    "create_session_request",
+    "error_of",
+    "evaluate_request",
+    "is_program_not_loaded",
+    "load_program_request",
+    "result_of",
+    "rpc_timeout",
+    "seconds",
+    "value_of",
+]
+
+Duration = Union[float, int, _dt.timedelta]
+"""A timeout or TTL: seconds (int or float) or a ``timedelta``."""
+
+Metadata = Sequence[Tuple[str, Union[str, bytes]]]
+
+# The daemon's defaults: results up to --max_result_bytes (4 MiB) fit easily, and
+# sources up to --max_source_bytes (16 MiB) can be sent.
+DEFAULT_OPTIONS: List[Tuple[str, Any]] = [
+    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+    ("grpc.max_send_message_length", 64 * 1024 * 1024),
+]
+
+_LEVELS = {v.number: v.name.lower() for v in pb.ConsoleLine.Level.DESCRIPTOR.values}
+
+
+def seconds(value: Optional[Duration]) -> Optional[float]:
+    """Seconds of a timeout argument (``None`` stays ``None``)."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.timedelta):
+        value = value.total_seconds()
+    value = float(value)
+    if value < 0:
+        raise ValueError(f"a timeout must not be negative, got {value}")
+    return value
+
+
+def _duration(value: float) -> duration_pb2.Duration:
+    d = duration_pb2.Duration()
+    d.FromNanoseconds(int(round(value * 1e9)))
+    return d
+
+
+def rpc_timeout(timeout: Optional[float]) -> Optional[float]:
+    """The gRPC deadline for a request whose script may run ``timeout`` seconds.
+
+    A little longer than the script's own timeout, so that the daemon reports the
+    overrun (with its message) rather than the client cutting the call first.
+    """
+    if timeout is None:
+        return None
+    return timeout + max(1.0, timeout * 0.1)
+
+
+def evaluate_request(
+    source: str,
+    globals: Optional[Mapping[str, Any]] = None,
+    *,
+    timeout: Optional[float] = None,
+    filename: Optional[str] = None,
+    session: Optional[str] = None,
+    extensions: bool = True,
+) -> pb.EvaluateRequest:
+    """An ``EvaluateRequest``; ``globals`` values go through :func:`jscore.values.to_value`."""
+    if not isinstance(source, str):
+        raise TypeError(f"source must be a str, not {type(source).__name__}")
+    request = pb.EvaluateRequest(source=source)
+    if filename:
+        request.filename = filename
+    if session:
+        request.session = session
+    if not extensions:
+        request.extensions = pb.EXTENSIONS_NONE
+    if timeout is not None:
+        request.timeout.CopyFrom(_duration(timeout))
+    if globals:
+        for name, value in globals.items():
+            if not isinstance(name, str):
+                raise TypeError(f"global names must be str, not {type(name).__name__}")
+            fill_value(request.globals[name], value)
+    return request
+
+
+def call_request(
+    function: str,
+    args: Iterable[Any],
+    *,
+    program: Optional[str] = None,
+    session: Optional[str] = None,
+    timeout: Optional[float] = None,
+    fresh: bool = False,
+) -> pb.CallRequest:
+    """A ``CallRequest`` for a program's or a session's function (a dotted path)."""
+    if (program is None) == (session is None):
+        raise ValueError("a call names exactly one of a program or a session")
+    request = pb.CallRequest(function=function)
+    if program is not None:
+        request.program = program
+    else:
+        request.session = session  # type: ignore[assignment]
+    if fresh:
+        request.fresh = True
+    if timeout is not None:
+        request.timeout.CopyFrom(_duration(timeout))
+    for arg in args:
+        fill_value(request.args.add(), arg)
+    return request
+
+
+def load_program_request(
+    source: str,
+    modules: Optional[Mapping[str, str]] = None,
+    filename: Optional[str] = None,
+    validate_only: bool = False,
+) -> pb.LoadProgramRequest:
+    """A ``LoadProgramRequest``: the source, and ``require(name)`` modules."""
+    request = pb.LoadProgramRequest(source=source, validate_only=validate_only)
+    if filename:
+        request.filename = filename
+    for name, module in (modules or {}).items():
+        request.modules[name] = module
+    return request
+
+
+def create_session_request(
+    *,
+    program: Optional[str] = None,
+    source: Optional[str] = None,
+    ttl: Optional[Duration] = None,
+    extensions: bool = True,
+    random_seed: Optional[int] = None,
+) -> pb.CreateSessionRequest:
+    """A ``CreateSessionRequest`` (a context pinned to one worker)."""
+    request = pb.CreateSessionRequest()
+    if program:
+        request.program = program
+    if source:
+        request.source = source
+    ttl_seconds = seconds(ttl)
+    if ttl_seconds is not None:
+        request.ttl.CopyFrom(_duration(ttl_seconds))
+    if not extensions:
+        request.extensions = pb.EXTENSIONS_NONE
+    if random_seed is not None:
+        request.random_seed = random_seed
+    return request
+
+
+class ExecStats(NamedTuple):
+    """Where and how long a job ran (seconds)."""
+
+    worker: int
+    queue_wait: float
+    wall_time: float
+    cpu_time: float
+
+
+class Result:
+    """The whole outcome of a successful evaluation or call.
+
+    Attributes:
+        value: The result as a Python value (see :mod:`jscore.values`).
+        undefined: The script's result was ``undefined`` (``value`` is then ``None``).
+        console: The script's console output.
+        console_truncated: The daemon cut the console output at its bound.
+        stats: Worker, queue wait, wall and CPU time.
+        response: The raw ``EvaluateResponse``.
+    """
+
+    __slots__ = ("value", "undefined", "console", "console_truncated", "stats", "response")
+
+    def __init__(self, response: pb.EvaluateResponse) -> None:
+        self.response = response
+        self.value: Any = decode(response.value, response.annotations)
+        self.undefined: bool = response.undefined
+        self.console: List[ConsoleLine] = console_of(response)
+        self.console_truncated: bool = response.console_truncated
+        s = response.stats
+        self.stats = ExecStats(
+            worker=s.worker,
+            queue_wait=s.queue_wait.ToNanoseconds() / 1e9,
+            wall_time=s.wall_time.ToNanoseconds() / 1e9,
+            cpu_time=s.cpu_time.ToNanoseconds() / 1e9,
+        )
+
+    def __repr__(self) -> str:
+        return f"Result(value={self.value!r}, console={self.console!r})"
+
+
+def console_of(response: pb.EvaluateResponse) -> List[ConsoleLine]:
+    """The console lines of a response."""
+    return [ConsoleLine(_LEVELS.get(line.level, "log"), line.text) for line in response.console]
+
+
+def error_of(response: pb.EvaluateResponse) -> Optional[Error]:
+    """The exception a response stands for (``JsError``, ``Hooked``), or ``None``."""
+    which = response.WhichOneof("result")
+    if which == "error":
+        e = response.error
+        return JsError(
+            e.name, e.message, e.stack, e.line, e.column, e.source_line, console_of(response)
+        )
+    if which == "hook_data":
+        return Hooked(decode(response.hook_data, response.annotations), console_of(response))
+    return None
+
+
+def value_of(response: pb.EvaluateResponse) -> Any:
+    """The Python value of a response, or raises its ``JsError``/``Hooked``."""
+    error = error_of(response)
+    if error is not None:
+        raise error
+    return decode(response.value, response.annotations)
+
+
+def result_of(response: pb.EvaluateResponse) -> Result:
+    """The :class:`Result` of a response, or raises its ``JsError``/``Hooked``."""
+    error = error_of(response)
+    if error is not None:
+        raise error
+    return Result(response)
+
+
+def batch_error(code: int, message: str) -> Error:
+    """The exception for a failed batch item (its ``code`` and ``message``)."""
+    return error_for_status(status_code_from_int(code), message)
+
+
+def check_load_response(response: pb.LoadProgramResponse) -> str:
+    """The program id of a ``LoadProgramResponse``, or raises the ``JsError`` it holds."""
+    if response.HasField("error"):
+        e = response.error
+        raise JsError(e.name, e.message, e.stack, e.line, e.column, e.source_line)
+    return response.program
+
+
+def check_session_response(response: pb.CreateSessionResponse) -> Tuple[str, int]:
+    """``(session id, worker)`` of a ``CreateSessionResponse``, or raises its ``JsError``."""
+    if response.HasField("error"):
+        e = response.error
+        raise JsError(e.name, e.message, e.stack, e.line, e.column, e.source_line)
+    return response.session, response.worker
+
+
+def is_program_not_loaded(error: Error) -> bool:
+    """The daemon does not hold the program: re-send ``LoadProgram``, then retry."""
+    return (
+        error.code == grpc.StatusCode.FAILED_PRECONDITION
+        and error.detail is not None
+        and error.detail.reason == pb.ErrorDetail.PROGRAM_NOT_LOADED
+    )

@@ -1,0 +1,532 @@
+"""The asyncio client: the API of :mod:`jscore.client` with async/await (``grpc.aio``).
+
+Example::
+
+    import jscore.aio
+
+    async def main() -> None:
+        async with jscore.aio.Client("127.0.0.1:50051") as client:
+            await client.evaluate("1 + 2")                              # 3
+            prog = await client.load_program("function f(x) { return x + 1 }")
+            await prog.call("f", 1)                                     # 2
+            async with client.context() as ctx:
+                await ctx.compile("var n = 0; function inc() { return ++n }")
+                await ctx.call("inc")                                   # 1
+            async for r in client.batch(jscore.Eval(f"{i}") for i in range(100)):
+                print(r.id, r.value)
+
+Create the client inside the event loop that uses it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import itertools
+import types
+from typing import (
+    Any,
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Deque,
+    Dict,
+    Generator,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Type,
+)
+
+import grpc
+import grpc.aio
+
+from jscore import _requests as rq
+from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
+from jscore.batch import BatchItem, BatchResult, _Retries, to_batch_request
+from jscore.errors import Error, NotFound, error_from_rpc
+
+__all__ = ["Client", "Context", "PendingContext", "Program"]
+
+_FAILED_PRECONDITION = grpc.StatusCode.FAILED_PRECONDITION.value[0]
+
+
+class Client:
+    """An asyncio connection to a ``jscored`` daemon; see :class:`jscore.Client` for
+    the arguments. Safe to share between the tasks of one event loop."""
+
+    def __init__(
+        self,
+        target: str = "127.0.0.1:50051",
+        timeout: Optional[rq.Duration] = 5.0,
+        *,
+        credentials: Optional[grpc.ChannelCredentials] = None,
+        metadata: rq.Metadata = (),
+        options: Sequence[Any] = (),
+        channel: Optional[grpc.aio.Channel] = None,
+    ) -> None:
+        self.target = target
+        self.timeout: Optional[float] = rq.seconds(timeout)
+        self.metadata: Optional[rq.Metadata] = tuple(metadata) or None
+        self._owns_channel = channel is None
+        if channel is None:
+            opts = rq.DEFAULT_OPTIONS + list(options)
+            if credentials is not None:
+                channel = grpc.aio.secure_channel(target, credentials, opts)
+            else:
+                channel = grpc.aio.insecure_channel(target, opts)
+        self.channel: grpc.aio.Channel = channel
+        self.stub = pb_grpc.JsCoreStub(channel)
+        """The raw ``jscore.v1.JsCore`` stub (its methods return awaitables)."""
+        self._health = health_pb2_grpc.HealthStub(channel)
+
+    def _timeout(self, timeout: Optional[rq.Duration]) -> Optional[float]:
+        return self.timeout if timeout is None else rq.seconds(timeout)
+
+    async def _unary(self, method: Any, request: Any, timeout: Optional[float]) -> Any:
+        try:
+            return await method(request, timeout=rq.rpc_timeout(timeout), metadata=self.metadata)
+        except grpc.RpcError as e:
+            raise error_from_rpc(e) from None
+
+    async def evaluate(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]] = None,
+        *,
+        timeout: Optional[rq.Duration] = None,
+        filename: Optional[str] = None,
+        extensions: bool = True,
+    ) -> Any:
+        """Runs ``source`` in a fresh context and returns its value
+        (see :meth:`jscore.Client.evaluate`)."""
+        return rq.value_of(await self._evaluate(source, globals, timeout, filename, extensions))
+
+    async def evaluate_result(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]] = None,
+        *,
+        timeout: Optional[rq.Duration] = None,
+        filename: Optional[str] = None,
+        extensions: bool = True,
+    ) -> rq.Result:
+        """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`."""
+        return rq.result_of(await self._evaluate(source, globals, timeout, filename, extensions))
+
+    async def _evaluate(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]],
+        timeout: Optional[rq.Duration],
+        filename: Optional[str],
+        extensions: bool,
+    ) -> pb.EvaluateResponse:
+        seconds = self._timeout(timeout)
+        request = rq.evaluate_request(
+            source, globals, timeout=seconds, filename=filename, extensions=extensions
+        )
+        return await self._unary(self.stub.Evaluate, request, seconds)
+
+    async def load_program(
+        self,
+        source: str,
+        modules: Optional[Mapping[str, str]] = None,
+        *,
+        filename: Optional[str] = None,
+    ) -> "Program":
+        """Compiles ``source`` once on the daemon (see :meth:`jscore.Client.load_program`)."""
+        request = rq.load_program_request(source, modules, filename)
+        response = await self._unary(self.stub.LoadProgram, request, self.timeout)
+        return Program(self, rq.check_load_response(response), source, modules, filename)
+
+    async def validate(
+        self,
+        source: str,
+        modules: Optional[Mapping[str, str]] = None,
+        *,
+        filename: Optional[str] = None,
+    ) -> None:
+        """Checks that ``source`` compiles, keeping nothing; raises its ``JsError`` if not."""
+        request = rq.load_program_request(source, modules, filename, validate_only=True)
+        rq.check_load_response(await self._unary(self.stub.LoadProgram, request, self.timeout))
+
+    def context(
+        self,
+        *,
+        random_seed: Optional[int] = None,
+        ttl: Optional[rq.Duration] = None,
+        program: "Program | str | None" = None,
+        source: Optional[str] = None,
+        extensions: bool = True,
+    ) -> "PendingContext":
+        """A session (see :meth:`jscore.Client.context`): ``ctx = await client.context()``,
+        or ``async with client.context() as ctx:`` to delete it at the end."""
+        return PendingContext(self, program, random_seed, ttl, source, extensions)
+
+    async def _create_context(
+        self,
+        program: "Program | str | None",
+        random_seed: Optional[int],
+        ttl: Optional[rq.Duration],
+        source: Optional[str],
+        extensions: bool,
+    ) -> "Context":
+        program_id = program if isinstance(program, str) or program is None else program.id
+        request = rq.create_session_request(
+            program=program_id, source=source, ttl=ttl, extensions=extensions,
+            random_seed=random_seed,
+        )
+        try:
+            response = await self._unary(self.stub.CreateSession, request, self.timeout)
+        except Error as e:
+            if not (isinstance(program, Program) and rq.is_program_not_loaded(e)):
+                raise
+            await program.reload()
+            response = await self._unary(self.stub.CreateSession, request, self.timeout)
+        session, worker = rq.check_session_response(response)
+        return Context(self, session, worker)
+
+    def batch(
+        self,
+        items: "Iterable[BatchItem] | AsyncIterable[BatchItem]",
+        *,
+        window: int = 256,
+        timeout: Optional[rq.Duration] = None,
+    ) -> AsyncGenerator[BatchResult, None]:
+        """Many evaluations and calls through one stream (see :meth:`jscore.Client.batch`);
+        ``items`` may also be an async iterable. Use with ``async for``."""
+        if window < 1:
+            raise ValueError("window must be at least 1")
+        return _run_batch(self, items, window, rq.seconds(timeout))
+
+    async def stats(self) -> pb.GetStatsResponse:
+        """The daemon's counters."""
+        return await self._unary(self.stub.GetStats, pb.GetStatsRequest(), self.timeout)
+
+    async def health(self, service: str = "") -> str:
+        """The grpc.health.v1 status: ``"SERVING"``, ``"NOT_SERVING"``..."""
+        response = await self._unary(
+            self._health.Check, health_pb2.HealthCheckRequest(service=service), self.timeout
+        )
+        return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
+
+    async def close(self) -> None:
+        """Closes the channel (if the client created it)."""
+        if self._owns_channel:
+            await self.channel.close()
+
+    async def __aenter__(self) -> "Client":
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[types.TracebackType],
+    ) -> None:
+        await self.close()
+
+
+class Program:
+    """A loaded program (see :class:`jscore.Program`); its methods are coroutines."""
+
+    def __init__(
+        self,
+        client: Client,
+        id: str,
+        source: str,
+        modules: Optional[Mapping[str, str]] = None,
+        filename: Optional[str] = None,
+    ) -> None:
+        self.client = client
+        self.id = id
+        self.source = source
+        self.modules: Dict[str, str] = dict(modules or {})
+        self.filename = filename
+
+    async def call(
+        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None, fresh: bool = False
+    ) -> Any:
+        """Calls ``function(*args)``; re-sends the program and retries once if the
+        daemon does not hold it."""
+        return rq.value_of(await self._call(function, args, timeout, fresh))
+
+    async def call_result(
+        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None, fresh: bool = False
+    ) -> rq.Result:
+        """Like :meth:`call`, but returns the whole :class:`~jscore.Result`."""
+        return rq.result_of(await self._call(function, args, timeout, fresh))
+
+    async def _call(
+        self, function: str, args: Sequence[Any], timeout: Optional[rq.Duration], fresh: bool
+    ) -> pb.EvaluateResponse:
+        client = self.client
+        seconds = client._timeout(timeout)
+        request = rq.call_request(function, args, program=self.id, timeout=seconds, fresh=fresh)
+        try:
+            return await client._unary(client.stub.Call, request, seconds)
+        except Error as e:
+            if not rq.is_program_not_loaded(e):
+                raise
+        await self.reload()
+        request.program = self.id
+        return await client._unary(client.stub.Call, request, seconds)
+
+    async def reload(self) -> None:
+        """Sends the program to the daemon again."""
+        request = rq.load_program_request(self.source, self.modules, self.filename)
+        response = await self.client._unary(
+            self.client.stub.LoadProgram, request, self.client.timeout
+        )
+        self.id = rq.check_load_response(response)
+
+    async def unload(self) -> None:
+        """Drops the program from the daemon."""
+        await self.client._unary(
+            self.client.stub.UnloadProgram, pb.UnloadProgramRequest(program=self.id),
+            self.client.timeout,
+        )
+
+    def context(self, **kwargs: Any) -> "PendingContext":
+        """A session that starts from this program's globals."""
+        return self.client.context(program=self, **kwargs)
+
+
+class Context:
+    """A session (see :class:`jscore.Context`); its methods are coroutines."""
+
+    def __init__(self, client: Client, id: str, worker: int = 0) -> None:
+        self.client = client
+        self.id = id
+        self.worker = worker
+        self._closed = False
+
+    async def compile(
+        self, source: str, *, timeout: Optional[rq.Duration] = None, filename: Optional[str] = None
+    ) -> None:
+        """Runs ``source`` in the session for its definitions; the result is discarded."""
+        rq.value_of(await self._evaluate(source, None, timeout, filename))
+
+    async def evaluate(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]] = None,
+        *,
+        timeout: Optional[rq.Duration] = None,
+        filename: Optional[str] = None,
+    ) -> Any:
+        """Runs ``source`` in the session and returns its value."""
+        return rq.value_of(await self._evaluate(source, globals, timeout, filename))
+
+    async def evaluate_result(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]] = None,
+        *,
+        timeout: Optional[rq.Duration] = None,
+        filename: Optional[str] = None,
+    ) -> rq.Result:
+        """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`."""
+        return rq.result_of(await self._evaluate(source, globals, timeout, filename))
+
+    async def _evaluate(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]],
+        timeout: Optional[rq.Duration],
+        filename: Optional[str],
+    ) -> pb.EvaluateResponse:
+        seconds = self.client._timeout(timeout)
+        request = rq.evaluate_request(
+            source, globals, timeout=seconds, filename=filename, session=self.id
+        )
+        return await self.client._unary(self.client.stub.Evaluate, request, seconds)
+
+    async def call(self, function: str, *args: Any, timeout: Optional[rq.Duration] = None) -> Any:
+        """Calls the session's ``function(*args)``."""
+        return rq.value_of(await self._call(function, args, timeout))
+
+    async def call_result(
+        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None
+    ) -> rq.Result:
+        """Like :meth:`call`, but returns the whole :class:`~jscore.Result`."""
+        return rq.result_of(await self._call(function, args, timeout))
+
+    async def _call(
+        self, function: str, args: Sequence[Any], timeout: Optional[rq.Duration]
+    ) -> pb.EvaluateResponse:
+        seconds = self.client._timeout(timeout)
+        request = rq.call_request(function, args, session=self.id, timeout=seconds)
+        return await self.client._unary(self.client.stub.Call, request, seconds)
+
+    @property
+    def closed(self) -> bool:
+        """:meth:`close` was called."""
+        return self._closed
+
+    async def close(self) -> None:
+        """Deletes the session on the daemon. Idempotent; ``NotFound`` is ignored."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self.client._unary(
+                self.client.stub.DeleteSession, pb.DeleteSessionRequest(session=self.id),
+                self.client.timeout,
+            )
+        except NotFound:
+            pass
+
+    async def __aenter__(self) -> "Context":
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[types.TracebackType],
+    ) -> None:
+        await self.close()
+
+
+class PendingContext:
+    """What :meth:`Client.context` returns: await it for a :class:`Context`, or use it
+    with ``async with`` to have the session deleted at the end."""
+
+    def __init__(
+        self,
+        client: Client,
+        program: "Program | str | None",
+        random_seed: Optional[int],
+        ttl: Optional[rq.Duration],
+        source: Optional[str],
+        extensions: bool,
+    ) -> None:
+        self._args = (program, random_seed, ttl, source, extensions)
+        self._client = client
+        self._context: Optional[Context] = None
+
+    def __await__(self) -> Generator[Any, None, Context]:
+        return self._client._create_context(*self._args).__await__()
+
+    async def __aenter__(self) -> Context:
+        self._context = await self._client._create_context(*self._args)
+        return self._context
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[types.TracebackType],
+    ) -> None:
+        if self._context is not None:
+            await self._context.close()
+
+
+async def _aiter_items(
+    items: "Iterable[BatchItem] | AsyncIterable[BatchItem]",
+) -> AsyncIterator[BatchItem]:
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item
+
+
+async def _run_batch(
+    client: Client,
+    items: "Iterable[BatchItem] | AsyncIterable[BatchItem]",
+    window: int,
+    timeout: Optional[float],
+) -> AsyncGenerator[BatchResult, None]:
+    """The async batch: a writer task sends items within the window; this generator
+    reads results. Same semantics as :func:`jscore.batch.run_batch`."""
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    call = client.stub.Batch(timeout=rq.rpc_timeout(timeout), metadata=client.metadata)
+    changed = asyncio.Condition()
+    state: Dict[str, Any] = {"in_flight": 0, "exhausted": False}
+    seq = itertools.count()
+    resend: Deque[pb.BatchRequest] = collections.deque()
+    retries = _Retries(seq)
+    failures: List[BaseException] = []
+
+    async def writer() -> None:
+        index = 0
+        source = _aiter_items(items).__aiter__()
+        while True:
+            again: Optional[pb.BatchRequest] = None
+            async with changed:
+                await changed.wait_for(
+                    lambda: bool(resend)
+                    or (not state["exhausted"] and state["in_flight"] < window)
+                    or (state["exhausted"] and state["in_flight"] == 0)
+                )
+                if resend:
+                    again = resend.popleft()
+                elif state["exhausted"]:
+                    break
+                else:
+                    state["in_flight"] += 1
+            if again is not None:
+                await call.write(again)
+                continue
+            try:
+                item = await source.__anext__()
+                request, program = to_batch_request(item, index, client.timeout)
+            except StopAsyncIteration:
+                async with changed:
+                    state["exhausted"] = True
+                    state["in_flight"] -= 1
+                continue
+            except Exception as e:  # handed to the reading side
+                failures.append(e)
+                break
+            index += 1
+            if program is not None:
+                retries.remember(request, program, False)
+            else:
+                next(seq)
+            await call.write(request)
+        await call.done_writing()
+
+    task = asyncio.ensure_future(writer())
+    try:
+        while True:
+            try:
+                response = await call.read()
+            except grpc.RpcError as e:
+                if failures:
+                    raise failures[0] from None
+                raise error_from_rpc(e) from None
+            if response is grpc.aio.EOF:
+                break
+            if retries.pending:
+                entry = retries.take(response.id)
+                if entry is not None and response.code == _FAILED_PRECONDITION and not entry[2]:
+                    request, program, _, sent_at = entry
+                    if retries.needs_reload(program, sent_at):
+                        await program.reload()
+                    retries.remember(request, program, True)
+                    async with changed:
+                        resend.append(request)
+                        changed.notify_all()
+                    continue
+            async with changed:
+                state["in_flight"] -= 1
+                changed.notify_all()
+            yield BatchResult(response)
+        await task
+    finally:
+        if not task.done():
+            task.cancel()
+        elif not task.cancelled():
+            task.exception()  # retrieved: the read side reports the stream's failure
+        call.cancel()
+    if failures:
+        raise failures[0]
+

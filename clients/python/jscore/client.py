@@ -1,0 +1,470 @@
+"""The synchronous client: :class:`Client`, :class:`Program` and :class:`Context`.
+
+One :class:`Client` holds one gRPC channel and may be shared by any number of threads;
+so may the :class:`Program` and :class:`Context` objects it returns (the daemon runs a
+session's jobs one at a time, in arrival order).
+"""
+
+from __future__ import annotations
+
+import types
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Generator,
+    Iterable,
+    Mapping,
+    Optional,
+    Sequence,
+    Type,
+    TypeVar,
+)
+
+import grpc
+
+from jscore import _requests as rq
+from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
+from jscore.batch import BatchItem, BatchResult, run_batch
+from jscore.errors import Error, NotFound, error_from_rpc
+
+__all__ = ["Client", "Context", "Program"]
+
+_T = TypeVar("_T")
+
+
+class Client:
+    """A connection to a ``jscored`` daemon.
+
+    Args:
+        target: ``host:port`` of the daemon (any gRPC target: ``dns:///...`` too).
+        timeout: Default timeout of each request, in seconds; the daemon stops a
+            script that runs longer (:class:`~jscore.Timeout`). ``None`` leaves it to
+            the daemon's ``--default_timeout``.
+        credentials: TLS channel credentials; plaintext when ``None``.
+        metadata: Sent with every RPC (an auth token, for instance).
+        options: Extra gRPC channel options.
+        channel: Use this channel instead of creating one (``target``,
+            ``credentials`` and ``options`` are then ignored; the client does not
+            close it).
+
+    Example::
+
+        with jscore.Client("127.0.0.1:50051") as client:
+            client.evaluate("1 + 2")                     # 3
+            client.evaluate("x * 2", globals={"x": 21})  # 42
+    """
+
+    def __init__(
+        self,
+        target: str = "127.0.0.1:50051",
+        timeout: Optional[rq.Duration] = 5.0,
+        *,
+        credentials: Optional[grpc.ChannelCredentials] = None,
+        metadata: rq.Metadata = (),
+        options: Sequence[Any] = (),
+        channel: Optional[grpc.Channel] = None,
+    ) -> None:
+        self.target = target
+        self.timeout: Optional[float] = rq.seconds(timeout)
+        self.metadata: Optional[rq.Metadata] = tuple(metadata) or None
+        self._owns_channel = channel is None
+        if channel is None:
+            opts = rq.DEFAULT_OPTIONS + list(options)
+            if credentials is not None:
+                channel = grpc.secure_channel(target, credentials, opts)
+            else:
+                channel = grpc.insecure_channel(target, opts)
+        self.channel: grpc.Channel = channel
+        self.stub = pb_grpc.JsCoreStub(channel)
+        """The raw ``jscore.v1.JsCore`` stub, for what this API does not cover."""
+        self._health = health_pb2_grpc.HealthStub(channel)
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def _timeout(self, timeout: Optional[rq.Duration]) -> Optional[float]:
+        return self.timeout if timeout is None else rq.seconds(timeout)
+
+    def _unary(self, method: Callable[..., _T], request: Any, timeout: Optional[float]) -> _T:
+        try:
+            return method(request, timeout=rq.rpc_timeout(timeout), metadata=self.metadata)
+        except grpc.RpcError as e:
+            raise error_from_rpc(e) from None
+
+    # -- evaluation -------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]] = None,
+        *,
+        timeout: Optional[rq.Duration] = None,
+        filename: Optional[str] = None,
+        extensions: bool = True,
+    ) -> Any:
+        """Runs ``source`` in a fresh context and returns its value.
+
+        A returned promise is awaited. ``globals`` become global variables first.
+
+        Raises:
+            JsError: the script threw or its promise was rejected.
+            Timeout, ResourceExhausted, InvalidArgument, Unavailable, Error: see
+                :mod:`jscore.errors`.
+        """
+        return rq.value_of(self._evaluate(source, globals, timeout, filename, extensions))
+
+    def evaluate_result(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]] = None,
+        *,
+        timeout: Optional[rq.Duration] = None,
+        filename: Optional[str] = None,
+        extensions: bool = True,
+    ) -> rq.Result:
+        """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`
+        (value, console output, timings)."""
+        return rq.result_of(self._evaluate(source, globals, timeout, filename, extensions))
+
+    def _evaluate(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]],
+        timeout: Optional[rq.Duration],
+        filename: Optional[str],
+        extensions: bool,
+    ) -> pb.EvaluateResponse:
+        seconds = self._timeout(timeout)
+        request = rq.evaluate_request(
+            source, globals, timeout=seconds, filename=filename, extensions=extensions
+        )
+        return self._unary(self.stub.Evaluate, request, seconds)
+
+    # -- programs ---------------------------------------------------------------------
+
+    def load_program(
+        self,
+        source: str,
+        modules: Optional[Mapping[str, str]] = None,
+        *,
+        filename: Optional[str] = None,
+    ) -> "Program":
+        """Compiles ``source`` once on the daemon; call its functions with
+        :meth:`Program.call`.
+
+        Args:
+            source: A script defining functions (``function sign(...) {...}``).
+            modules: ``name -> CommonJS source``, reachable with ``require(name)``.
+            filename: Shown in stack traces (default ``<program>``).
+
+        Raises:
+            JsError: the source does not compile (a ``SyntaxError``...).
+        """
+        request = rq.load_program_request(source, modules, filename)
+        response = self._unary(self.stub.LoadProgram, request, self.timeout)
+        return Program(self, rq.check_load_response(response), source, modules, filename)
+
+    def validate(
+        self,
+        source: str,
+        modules: Optional[Mapping[str, str]] = None,
+        *,
+        filename: Optional[str] = None,
+    ) -> None:
+        """Checks that ``source`` compiles, keeping nothing; raises its ``JsError`` if not."""
+        request = rq.load_program_request(source, modules, filename, validate_only=True)
+        rq.check_load_response(self._unary(self.stub.LoadProgram, request, self.timeout))
+
+    # -- sessions ---------------------------------------------------------------------
+
+    def context(
+        self,
+        *,
+        random_seed: Optional[int] = None,
+        ttl: Optional[rq.Duration] = None,
+        program: "Program | str | None" = None,
+        source: Optional[str] = None,
+        extensions: bool = True,
+    ) -> "Context":
+        """Creates a session: a JS context kept on the daemon, the analogue of
+        ``never_jscore.Context``. Use it as a context manager to delete it at the end.
+
+        Args:
+            random_seed: Seed of ``Math.random`` (not served by the daemon yet:
+                ``UNIMPLEMENTED``).
+            ttl: Idle time after which the daemon deletes the session (default: the
+                daemon's ``--session_ttl``).
+            program: Start from this program's globals (a :class:`Program` is
+                re-sent if the daemon lost it).
+            source: A script run once when the session is created.
+            extensions: ``False`` for bare ECMAScript.
+        """
+        program_id = program if isinstance(program, str) or program is None else program.id
+        request = rq.create_session_request(
+            program=program_id, source=source, ttl=ttl, extensions=extensions,
+            random_seed=random_seed,
+        )
+        try:
+            response = self._unary(self.stub.CreateSession, request, self.timeout)
+        except Error as e:
+            if not (isinstance(program, Program) and rq.is_program_not_loaded(e)):
+                raise
+            program.reload()
+            response = self._unary(self.stub.CreateSession, request, self.timeout)
+        session, worker = rq.check_session_response(response)
+        return Context(self, session, worker)
+
+    # -- batch ------------------------------------------------------------------------
+
+    def batch(
+        self,
+        items: Iterable[BatchItem],
+        *,
+        window: int = 256,
+        timeout: Optional[rq.Duration] = None,
+    ) -> Generator[BatchResult, None, None]:
+        """Sends many evaluations and calls through one stream.
+
+        Args:
+            items: :class:`~jscore.Eval`, :class:`~jscore.CallItem` or dicts; may be a
+                lazy iterator (it is consumed as the window allows).
+            window: Most items in flight beyond the results received.
+            timeout: Deadline of the whole stream in seconds (none by default);
+                each item has its own timeout (default: the client's).
+
+        Yields:
+            :class:`~jscore.BatchResult` in completion order; ``.value`` raises the
+            item's error.
+
+        Raises:
+            Error: the stream itself failed (daemon gone, cancelled...).
+        """
+        if window < 1:
+            raise ValueError("window must be at least 1")
+        return run_batch(self, items, window, rq.seconds(timeout))
+
+    # -- service ----------------------------------------------------------------------
+
+    def stats(self) -> pb.GetStatsResponse:
+        """The daemon's counters: workers, queue, timeouts, programs, sessions."""
+        return self._unary(self.stub.GetStats, pb.GetStatsRequest(), self.timeout)
+
+    def health(self, service: str = "") -> str:
+        """The grpc.health.v1 status: ``"SERVING"``, ``"NOT_SERVING"``..."""
+        response = self._unary(
+            self._health.Check, health_pb2.HealthCheckRequest(service=service), self.timeout
+        )
+        return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
+
+    def close(self) -> None:
+        """Closes the channel (if the client created it). Idempotent."""
+        if self._owns_channel:
+            self.channel.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[types.TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"jscore.Client({self.target!r}, timeout={self.timeout})"
+
+
+class Program:
+    """A program loaded on the daemon (:meth:`Client.load_program`).
+
+    It keeps its source, so when a daemon answers that it does not hold the program
+    (a restart, another replica behind a load balancer, an unload) :meth:`call`
+    re-sends it and retries once.
+
+    Attributes:
+        id: The program id (hex SHA-256 of source and modules).
+        source, modules, filename: What was loaded.
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        id: str,
+        source: str,
+        modules: Optional[Mapping[str, str]] = None,
+        filename: Optional[str] = None,
+    ) -> None:
+        self.client = client
+        self.id = id
+        self.source = source
+        self.modules: Dict[str, str] = dict(modules or {})
+        self.filename = filename
+
+    def call(
+        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None, fresh: bool = False
+    ) -> Any:
+        """Calls ``function(*args)``; ``function`` is a dotted path from the global
+        object (``"sign"``, ``"CryptoLib.encrypt"``). A returned promise is awaited.
+
+        Args:
+            fresh: Run in a fresh copy of the program's context (no state kept from
+                earlier calls).
+
+        Raises:
+            JsError: the function threw (or is not a function).
+        """
+        return rq.value_of(self._call(function, args, timeout, fresh))
+
+    def call_result(
+        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None, fresh: bool = False
+    ) -> rq.Result:
+        """Like :meth:`call`, but returns the whole :class:`~jscore.Result`."""
+        return rq.result_of(self._call(function, args, timeout, fresh))
+
+    def _call(
+        self, function: str, args: Sequence[Any], timeout: Optional[rq.Duration], fresh: bool
+    ) -> pb.EvaluateResponse:
+        client = self.client
+        seconds = client._timeout(timeout)
+        request = rq.call_request(function, args, program=self.id, timeout=seconds, fresh=fresh)
+        try:
+            return client._unary(client.stub.Call, request, seconds)
+        except Error as e:
+            if not rq.is_program_not_loaded(e):
+                raise
+        self.reload()
+        request.program = self.id
+        return client._unary(client.stub.Call, request, seconds)
+
+    def reload(self) -> None:
+        """Sends the program to the daemon again (what :meth:`call` does when needed)."""
+        request = rq.load_program_request(self.source, self.modules, self.filename)
+        response = self.client._unary(self.client.stub.LoadProgram, request, self.client.timeout)
+        self.id = rq.check_load_response(response)
+
+    def unload(self) -> None:
+        """Drops the program from the daemon (``NotFound`` if it is not loaded)."""
+        self.client._unary(
+            self.client.stub.UnloadProgram, pb.UnloadProgramRequest(program=self.id),
+            self.client.timeout,
+        )
+
+    def context(self, **kwargs: Any) -> "Context":
+        """A session that starts from this program's globals (see :meth:`Client.context`)."""
+        return self.client.context(program=self, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"jscore.Program({self.id[:12]}...)"
+
+
+class Context:
+    """A session on the daemon: one JS context that keeps its globals between calls,
+    pinned to one worker (:meth:`Client.context`).
+
+    Use it as a context manager, or call :meth:`close`; otherwise the daemon deletes
+    it after its idle TTL.
+
+    Attributes:
+        id: The session id.
+        worker: The daemon worker the session lives on.
+    """
+
+    def __init__(self, client: Client, id: str, worker: int = 0) -> None:
+        self.client = client
+        self.id = id
+        self.worker = worker
+        self._closed = False
+
+    def compile(
+        self, source: str, *, timeout: Optional[rq.Duration] = None, filename: Optional[str] = None
+    ) -> None:
+        """Runs ``source`` in the session for its definitions; the result is discarded."""
+        rq.value_of(self._evaluate(source, None, timeout, filename))
+
+    def evaluate(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]] = None,
+        *,
+        timeout: Optional[rq.Duration] = None,
+        filename: Optional[str] = None,
+    ) -> Any:
+        """Runs ``source`` in the session and returns its value (``var``/``function``
+        declarations and ``globals`` stay in the session)."""
+        return rq.value_of(self._evaluate(source, globals, timeout, filename))
+
+    def evaluate_result(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]] = None,
+        *,
+        timeout: Optional[rq.Duration] = None,
+        filename: Optional[str] = None,
+    ) -> rq.Result:
+        """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`."""
+        return rq.result_of(self._evaluate(source, globals, timeout, filename))
+
+    def _evaluate(
+        self,
+        source: str,
+        globals: Optional[Mapping[str, Any]],
+        timeout: Optional[rq.Duration],
+        filename: Optional[str],
+    ) -> pb.EvaluateResponse:
+        seconds = self.client._timeout(timeout)
+        request = rq.evaluate_request(
+            source, globals, timeout=seconds, filename=filename, session=self.id
+        )
+        return self.client._unary(self.client.stub.Evaluate, request, seconds)
+
+    def call(self, function: str, *args: Any, timeout: Optional[rq.Duration] = None) -> Any:
+        """Calls the session's ``function(*args)`` (a dotted path); awaits a promise."""
+        return rq.value_of(self._call(function, args, timeout))
+
+    def call_result(
+        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None
+    ) -> rq.Result:
+        """Like :meth:`call`, but returns the whole :class:`~jscore.Result`."""
+        return rq.result_of(self._call(function, args, timeout))
+
+    def _call(
+        self, function: str, args: Sequence[Any], timeout: Optional[rq.Duration]
+    ) -> pb.EvaluateResponse:
+        seconds = self.client._timeout(timeout)
+        request = rq.call_request(function, args, session=self.id, timeout=seconds)
+        return self.client._unary(self.client.stub.Call, request, seconds)
+
+    @property
+    def closed(self) -> bool:
+        """:meth:`close` was called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Deletes the session on the daemon. Idempotent; a session the daemon already
+        dropped (TTL, isolate replaced) is not an error here."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.client._unary(
+                self.client.stub.DeleteSession, pb.DeleteSessionRequest(session=self.id),
+                self.client.timeout,
+            )
+        except NotFound:
+            pass
+
+    def __enter__(self) -> "Context":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[types.TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"jscore.Context({self.id!r}, worker={self.worker})"
