@@ -1,10 +1,13 @@
 #include "engine/internal/value_codec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
 
@@ -29,9 +32,14 @@ void AppendSegment(std::string& path, std::string_view segment) {
   }
 }
 
+// As Date.prototype.toISOString: years outside 0..9999 take six digits and a sign.
 std::string FormatIsoDate(double ms) {
   absl::Time t = absl::FromUnixMillis(static_cast<int64_t>(ms));
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+  absl::CivilSecond civil = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  int64_t year = civil.year();
+  std::string rest = absl::FormatTime("-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+  if (year >= 0 && year <= 9999) return absl::StrFormat("%04d", year) + rest;
+  return absl::StrFormat("%c%06d", year < 0 ? '-' : '+', year < 0 ? -year : year) + rest;
 }
 
 // One conversion: walks the value depth first, keeping the path and the ancestors
@@ -193,7 +201,14 @@ class Encoder {
       std::string name = scope_.Utf8(key_string);
       bytes_ += name.size();
       AppendSegment(path_, name);
-      absl::Status s = Encode(value, &(*fields)[name], depth + 1);
+      // Keys that stringify alike (1 and "1"): the later entry wins, as in
+      // Object.fromEntries, and nothing of the earlier one stays behind.
+      Value& slot = (*fields)[name];
+      if (slot.kind_case() != Value::KIND_NOT_SET) {
+        slot.Clear();
+        DropAnnotationsUnder(path_);
+      }
+      absl::Status s = Encode(value, &slot, depth + 1);
       path_.resize(mark);
       if (!s.ok()) return s;
     }
@@ -258,6 +273,17 @@ class Encoder {
   }
 
   void Annotate(TypeAnnotation::Kind kind) { out_->annotations.push_back({path_, kind}); }
+
+  void DropAnnotationsUnder(const std::string& path) {
+    auto& a = out_->annotations;
+    a.erase(std::remove_if(a.begin(), a.end(),
+                           [&path](const TypeAnnotation& t) {
+                             return t.path == path ||
+                                    (t.path.size() > path.size() && t.path.compare(0, path.size(), path) == 0 &&
+                                     t.path[path.size()] == '/');
+                           }),
+            a.end());
+  }
 
   std::string LastSegment() const {
     size_t slash = path_.rfind('/');

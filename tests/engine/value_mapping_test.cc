@@ -77,6 +77,18 @@ TEST_F(ValueMappingTest, DateBecomesIsoString) {
   EXPECT_THAT(Annotations(o), ElementsAre(Pair("/0", Kind::kDate), Pair("/1", Kind::kDate)));
 }
 
+TEST_F(ValueMappingTest, DatesOutsideFourDigitYearsAreExpanded) {
+  EXPECT_EQ(J("[new Date(8.64e15), new Date(Date.UTC(-1, 0, 1)), new Date(Date.UTC(10000, 0, 1))]"),
+            R"(["+275760-09-13T00:00:00.000Z","-000001-01-01T00:00:00.000Z","+010000-01-01T00:00:00.000Z"])");
+  EXPECT_EQ(J("new Date(8.64e15).toISOString()"), "\"+275760-09-13T00:00:00.000Z\"");
+}
+
+TEST_F(ValueMappingTest, MapKeysThatStringifyAlikeKeepTheLastEntry) {
+  Outcome o = Eval("new Map([[1, new Uint8Array([1])], ['1', [7]], [2, 5n], ['2', 'x']])");
+  EXPECT_EQ(Json(o), R"({"1":[7],"2":"x"})");
+  EXPECT_THAT(Annotations(o), ElementsAre(Pair("", Kind::kMap)));
+}
+
 TEST_F(ValueMappingTest, MapBecomesStructWithStringKeys) {
   Outcome o = Eval("new Map([[1, 'one'], ['k', {x: 2}], [true, null]])");
   EXPECT_EQ(Json(o), R"({"1":"one","k":{"x":2},"true":null})");
