@@ -171,6 +171,7 @@ int Batch(const std::vector<std::string>& args) {
 
   const int window = std::max(1, absl::GetFlag(FLAGS_window));
   grpc::ClientContext context;
+  SetDeadline(context, absl::Hours(24) - Timeout());  // the stream lives as long as the input
   auto stream = stub->Batch(&context);
   std::mutex mu;  // guards the counters and stdout
   std::condition_variable room;

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       "  jscore call -p sign.js sign '\"a\"' 1        (arguments are JSON)\n"
       "  jscore batch [--program_file=sign.js] [--window=256] in.jsonl > out.jsonl\n"
       "  jscore health | jscore stats\n"
+      "TLS and auth: --tls_ca=ca.pem [--tls_server_name=NAME] --token_file=token\n"
       "Exit codes: 0 ok, 1 the script threw (batch: some item failed), 2 usage,\n"
       "3 RPC error or daemon unreachable, 4 not serving.");
   // -p is short for --program_file.

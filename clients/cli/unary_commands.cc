@@ -1,10 +1,12 @@
 // jscore eval / call / health / stats.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/json_writer.h"
@@ -18,6 +20,9 @@ ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10),
 ABSL_FLAG(std::string, file, "", "eval: read the script from this file ('-' for stdin)");
 ABSL_FLAG(std::string, program_file, "",
           "call, batch: load this file as a program (LoadProgram) and call into it");
+ABSL_FLAG(std::string, tls_ca, "", "Talk TLS, trusting the CAs in this PEM file");
+ABSL_FLAG(std::string, tls_server_name, "", "With --tls_ca: the name to check the certificate for");
+ABSL_FLAG(std::string, token_file, "", "Send the bearer token in this file's first line");
 
 namespace jscore::cli {
 
@@ -25,14 +30,28 @@ std::shared_ptr<grpc::Channel> Connect() {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
-  return grpc::CreateCustomChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(),
-                                   args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (std::string ca_file = absl::GetFlag(FLAGS_tls_ca); !ca_file.empty()) {
+    grpc::SslCredentialsOptions options;
+    if (!ReadFile(ca_file, &options.pem_root_certs)) std::exit(kUsage);
+    credentials = grpc::SslCredentials(options);
+    std::string name = absl::GetFlag(FLAGS_tls_server_name);
+    if (!name.empty()) args.SetSslTargetNameOverride(name);
+  }
+  return grpc::CreateCustomChannel(absl::GetFlag(FLAGS_target), credentials, args);
 }
 
 absl::Duration Timeout() { return absl::GetFlag(FLAGS_timeout); }
 
 void SetDeadline(grpc::ClientContext& context, absl::Duration extra) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + Timeout() + extra));
+  static const std::string token = [] {
+    std::string path = absl::GetFlag(FLAGS_token_file);
+    std::string text;
+    if (path.empty() || !ReadFile(path, &text)) return std::string();
+    return std::string(absl::StripAsciiWhitespace(text.substr(0, text.find('\n'))));
+  }();
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
 }
 
 google::protobuf::Duration ToProto(absl::Duration d) {

@@ -130,6 +130,33 @@ TEST_F(SecurityTest, MutualTlsRequiresAClientCertificate) {
   EXPECT_FALSE(Eval(*no_cert, kToken, &response).ok());
 }
 
+TEST_F(SecurityTest, CliSpeaksTlsWithAToken) {
+  ClientOptions tls{Tls(false), "127.0.0.1"};
+  auto daemon = DaemonProcess::Start(
+      {"--workers=1", "--tls_cert=" + PathOf("server.pem"), "--tls_key=" + PathOf("server.key"),
+       "--auth_token_file=" + PathOf("token")},
+      absl::Seconds(30), tls);
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  auto cli = [&](const std::string& extra) {
+    std::string command = absl::StrCat(JSCORE_CLI_PATH, " --target=", (*daemon)->address(),
+                                       " --tls_ca=", PathOf("ca.pem"),
+                                       " --tls_server_name=127.0.0.1 ", extra, " eval '20 + 22' 2>&1");
+    FILE* pipe = popen(command.c_str(), "r");
+    std::string out;
+    char buf[512];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+    int status = pclose(pipe);
+    return std::make_pair(WEXITSTATUS(status), out);
+  };
+  auto with_token = cli("--token_file=" + PathOf("token"));
+  EXPECT_EQ(with_token.first, 0) << with_token.second;
+  EXPECT_EQ(with_token.second, "42\n");
+  auto without = cli("");
+  EXPECT_EQ(without.first, 3);
+  EXPECT_THAT(without.second, ::testing::HasSubstr("missing authorization"));
+}
+
 TEST_F(SecurityTest, RefusesAnUnprotectedNetworkAddress) {
   std::string command = absl::StrCat(JSCORED_PATH, " --listen=0.0.0.0:0 2>&1");
   FILE* pipe = popen(command.c_str(), "r");
