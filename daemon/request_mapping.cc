@@ -1,6 +1,7 @@
 #include "daemon/request_mapping.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -36,12 +37,55 @@ google::protobuf::Duration ToProtoDuration(absl::Duration d) {
 constexpr size_t kMaxNameBytes = 1024;
 constexpr int kMaxModules = 1000;
 
-absl::Status CheckDeterminism(uint64_t seed, int64_t frozen_time_ms, v1::Profile profile) {
-  if (seed != 0 || frozen_time_ms != 0 || profile != v1::PROFILE_DEFAULT) {
-    return absl::UnimplementedError(
-        "random_seed, frozen_time_ms and profile are not implemented by this server yet");
+// Dates are ±8.64e15 ms around the epoch (ECMA-262 21.4.1.1).
+constexpr int64_t kMaxTimeMs = 8640000000000000;
+constexpr size_t kMaxProfileStringBytes = 16 << 10;
+constexpr int kMaxLanguages = 32;
+constexpr int kMaxScreenSide = 100000;
+
+absl::Status CheckFrozenTime(int64_t frozen_time_ms) {
+  if (frozen_time_ms < -kMaxTimeMs || frozen_time_ms > kMaxTimeMs) {
+    return absl::InvalidArgumentError("frozen_time_ms is outside the range of a JS Date");
   }
   return absl::OkStatus();
+}
+
+// The browser profile of a request or session, when PROFILE_BROWSER asks for one.
+absl::StatusOr<std::optional<engine::BrowserProfile>> BrowserFromRequest(
+    v1::Profile profile, bool has_browser, const v1::BrowserProfile& browser) {
+  if (profile == v1::PROFILE_DEFAULT) {
+    if (has_browser) return absl::InvalidArgumentError("browser is set but profile is not PROFILE_BROWSER");
+    return std::optional<engine::BrowserProfile>();
+  }
+  if (profile != v1::PROFILE_BROWSER) return absl::InvalidArgumentError("unknown profile");
+  for (const std::string* s : {&browser.user_agent(), &browser.url(), &browser.cookie(),
+                               &browser.referrer(), &browser.platform()}) {
+    if (s->size() > kMaxProfileStringBytes) {
+      return absl::InvalidArgumentError("a browser profile string is longer than 16 KiB");
+    }
+  }
+  if (browser.languages_size() > kMaxLanguages) {
+    return absl::InvalidArgumentError("a browser profile has at most 32 languages");
+  }
+  if (browser.screen_width() < 0 || browser.screen_height() < 0 ||
+      browser.screen_width() > kMaxScreenSide || browser.screen_height() > kMaxScreenSide) {
+    return absl::InvalidArgumentError("screen sizes must be between 0 and 100000");
+  }
+  engine::BrowserProfile out;
+  out.user_agent = browser.user_agent();
+  out.url = browser.url();
+  out.cookie = browser.cookie();
+  out.referrer = browser.referrer();
+  out.platform = browser.platform();
+  for (const std::string& language : browser.languages()) {
+    if (language.empty() || language.size() > 64) {
+      return absl::InvalidArgumentError("a browser profile language is empty or too long");
+    }
+    out.languages.push_back(language);
+  }
+  out.screen_width = browser.screen_width();
+  out.screen_height = browser.screen_height();
+  return std::optional<engine::BrowserProfile>(std::move(out));
 }
 
 bool IsProgramId(const std::string& id) {
@@ -78,12 +122,24 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
                                                    "; the limit is ", config.max_globals, ")"));
   }
   if (request.session().size() > kMaxNameBytes) return absl::InvalidArgumentError("session id too long");
-  if (auto s = CheckDeterminism(request.random_seed(), request.frozen_time_ms(), request.profile());
-      !s.ok()) {
-    return s;
+  if (auto s = CheckFrozenTime(request.frozen_time_ms()); !s.ok()) return s;
+  absl::StatusOr<std::optional<engine::BrowserProfile>> browser =
+      BrowserFromRequest(request.profile(), request.has_browser(), request.browser());
+  if (!browser.ok()) return browser.status();
+  if (!request.session().empty() && browser->has_value()) {
+    return absl::InvalidArgumentError(
+        "a session's profile is chosen when it is created (CreateSession), not per evaluation");
+  }
+  if (!request.session().empty() && request.probe()) {
+    return absl::UnimplementedError(
+        "probe is not available inside a session; probe a fresh evaluation or a program call");
   }
   engine::JobSpec spec;
   spec.kind = engine::JobKind::kEvaluate;
+  spec.random_seed = request.random_seed();
+  spec.frozen_time_ms = request.frozen_time_ms();
+  spec.browser = std::move(*browser);
+  spec.probe = request.probe();
   spec.session = request.session();
   spec.source = request.source();
   if (!request.filename().empty()) spec.filename = request.filename();
@@ -118,10 +174,14 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
   if (request.function().empty() || request.function().size() > kMaxNameBytes) {
     return absl::InvalidArgumentError("function must name a function (a dotted path, <= 1024 bytes)");
   }
-  if (auto s = CheckDeterminism(request.random_seed(), request.frozen_time_ms(), v1::PROFILE_DEFAULT);
-      !s.ok()) {
-    return s;
+  if (auto s = CheckFrozenTime(request.frozen_time_ms()); !s.ok()) return s;
+  if (request.probe() && request.target_case() == v1::CallRequest::kSession) {
+    return absl::UnimplementedError(
+        "probe is not available inside a session; probe a fresh evaluation or a program call");
   }
+  spec.random_seed = request.random_seed();
+  spec.frozen_time_ms = request.frozen_time_ms();
+  spec.probe = request.probe();
   spec.function = request.function();
   spec.args.assign(request.args().begin(), request.args().end());
   spec.fresh = request.fresh();
@@ -168,12 +228,15 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CreateSessionRequest& 
   if (request.ttl().seconds() < 0 || request.ttl().nanos() < 0) {
     return absl::InvalidArgumentError("ttl must not be negative");
   }
-  if (auto s = CheckDeterminism(request.random_seed(), request.frozen_time_ms(), request.profile());
-      !s.ok()) {
-    return s;
-  }
+  if (auto s = CheckFrozenTime(request.frozen_time_ms()); !s.ok()) return s;
+  absl::StatusOr<std::optional<engine::BrowserProfile>> browser =
+      BrowserFromRequest(request.profile(), request.has_browser(), request.browser());
+  if (!browser.ok()) return browser.status();
   engine::JobSpec spec;
   spec.kind = engine::JobKind::kCreateSession;
+  spec.random_seed = request.random_seed();
+  spec.frozen_time_ms = request.frozen_time_ms();
+  spec.browser = std::move(*browser);
   spec.program = request.program();
   spec.source = request.source();
   spec.filename = "<session>";
@@ -208,8 +271,12 @@ absl::StatusOr<absl::Time> DeadlineFor(const google::protobuf::Duration& timeout
 
 absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* response) {
   if (outcome.kind == engine::Outcome::Kind::kFailed) return outcome.status;
-  if (outcome.kind == engine::Outcome::Kind::kValue) {
-    *response->mutable_value() = std::move(outcome.value);
+  if (outcome.kind == engine::Outcome::Kind::kValue || outcome.kind == engine::Outcome::Kind::kHook) {
+    if (outcome.kind == engine::Outcome::Kind::kHook) {
+      *response->mutable_hook_data() = std::move(outcome.value);
+    } else {
+      *response->mutable_value() = std::move(outcome.value);
+    }
     response->set_undefined(outcome.undefined);
     for (const auto& a : outcome.annotations) {
       auto* out = response->add_annotations();
@@ -225,6 +292,7 @@ absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* respons
     out->set_text(std::move(line.text));
   }
   response->set_console_truncated(outcome.console_truncated);
+  for (auto& name : outcome.probed_missing) response->add_probed_missing(std::move(name));
   auto* stats = response->mutable_stats();
   *stats->mutable_queue_wait() = ToProtoDuration(outcome.stats.queue_wait);
   *stats->mutable_wall_time() = ToProtoDuration(outcome.stats.wall_time);

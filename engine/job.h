@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,19 @@
 namespace jscore::engine {
 
 enum class Environment { kStandard, kBare };
+
+// PROFILE_BROWSER's page (extensions/browser_profile.h). Empty strings, empty
+// languages and zero sizes take the defaults of a desktop Chrome on Windows.
+struct BrowserProfile {
+  std::string user_agent;
+  std::string url;
+  std::string cookie;
+  std::string referrer;
+  std::string platform;
+  std::vector<std::string> languages;
+  int screen_width = 0;
+  int screen_height = 0;
+};
 
 enum class JobKind {
   kEvaluate,       // run `source` (fresh context, or `session`'s)
@@ -44,6 +58,14 @@ struct JobSpec {
   std::map<std::string, std::string> modules;  // LoadProgram: require(name) sources
   bool validate_only = false;                  // LoadProgram: check, keep nothing
   absl::Duration ttl = absl::ZeroDuration();   // CreateSession: idle time to live
+  // Evaluate, Call, CreateSession: seeds Math.random and crypto randomness (0: not
+  // seeded) and freezes Date/performance clocks at an epoch millisecond (0: real time).
+  uint64_t random_seed = 0;
+  int64_t frozen_time_ms = 0;
+  // Evaluate (fresh), CreateSession: the browser profile, when set.
+  std::optional<BrowserProfile> browser;
+  // Evaluate (fresh), Call (program): record undefined global reads (Outcome::probed_missing).
+  bool probe = false;
 };
 
 // One place in a result whose JS type JSON cannot express.
@@ -75,10 +97,12 @@ struct ExecStats {
   int worker = -1;
 };
 
-// How a job ended. Exactly one of: a value, a JS error (both with status OK), or a
-// non-OK status (deadline, heap limit, cancellation, shutdown...).
+// How a job ended. Exactly one of: a value, a JS error, hook data (all with status
+// OK), or a non-OK status (deadline, heap limit, cancellation, shutdown...).
 struct Outcome {
-  enum class Kind { kValue, kJsError, kFailed };
+  // kHook: the script stopped itself with $terminate(v); `value` (and `undefined`,
+  // `annotations`) hold v.
+  enum class Kind { kValue, kJsError, kFailed, kHook };
   Kind kind = Kind::kFailed;
   absl::Status status;  // non-OK only for kFailed
   google::protobuf::Value value;
@@ -89,6 +113,8 @@ struct Outcome {
   bool console_truncated = false;
   ExecStats stats;
   std::string id;  // LoadProgram: the program id; CreateSession: the session id
+  // With JobSpec::probe: undefined names the script read, in first-read order.
+  std::vector<std::string> probed_missing;
 
   static Outcome Failed(absl::Status status) {
     Outcome o;

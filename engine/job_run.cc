@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/extensions/hooks.h"
 #include "engine/internal/js_error.h"
 #include "engine/internal/platform_impl.h"
 #include "engine/internal/value_codec.h"
@@ -88,6 +89,36 @@ void JobRun::AddConsoleLine(ConsoleLine::Level level, std::string text) {
   console.push_back(ConsoleLine{level, std::move(text)});
 }
 
+void JobRun::TerminateWithHook(JsScope& scope, v8::Local<v8::Value> data) {
+  Outcome outcome;
+  {
+    v8::TryCatch try_catch(scope.isolate());
+    internal::ConvertedValue converted;
+    internal::ConversionLimits limits{worker_.options.max_result_bytes,
+                                      worker_.options.max_result_depth};
+    absl::Status status = internal::ToProtoValue(scope, data, limits, &converted);
+    if (try_catch.HasTerminated()) {
+      try_catch.ReThrow();  // a deadline or cancellation got there first
+      return;
+    }
+    if (status.ok()) {
+      outcome.kind = Outcome::Kind::kHook;
+      outcome.value = std::move(converted.value);
+      outcome.undefined = converted.undefined;
+      outcome.annotations = std::move(converted.annotations);
+    } else if (try_catch.HasCaught()) {
+      outcome = ErrorOutcome(
+          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
+    } else {
+      outcome = ErrorOutcome(SimpleError(
+          absl::IsInvalidArgument(status) ? "TypeError" : "RangeError",
+          absl::StrCat("$terminate: ", status.message())));
+    }
+  }
+  hook = std::move(outcome);
+  worker_.StopForHook(*this);
+}
+
 void JobRun::CloseHandles() {
   while (!timers.empty()) ClearTimer(timers.begin()->first);
   if (deadline_timer != nullptr) {
@@ -147,6 +178,8 @@ SectionEnd Worker::Impl::EndSection(JobRun& run) {
         return SectionEnd::kCancelled;
       case InterruptReason::kShutdown:
         return SectionEnd::kTerminated;
+      case InterruptReason::kHook:
+        return SectionEnd::kHook;
     }
   }
   return terminating ? SectionEnd::kTerminated : SectionEnd::kCompleted;
@@ -166,14 +199,45 @@ absl::Status Worker::Impl::SectionStatus(SectionEnd end, const PoolOptions& opti
           " MB) and was stopped; the worker's isolate is replaced"));
     case SectionEnd::kTerminated:
       return absl::UnavailableError("the server is shutting down");
+    case SectionEnd::kHook:
+      return absl::InternalError("$terminate ended the job without hook data");
   }
   return absl::InternalError("unknown section end");
+}
+
+Outcome Worker::Impl::EndedOutcome(JobRun& run, SectionEnd end) {
+  if (end == SectionEnd::kHook && run.hook) {
+    Outcome hook = std::move(*run.hook);
+    run.hook.reset();
+    return hook;
+  }
+  return Outcome::Failed(SectionStatus(end, options));
+}
+
+Outcome Worker::Impl::ThrownOutcome(JsScope& scope, v8::TryCatch& try_catch) {
+  v8::Local<v8::Value> exception = try_catch.Exception();
+  v8::Local<v8::Value> returned;
+  if (extensions::ReturnedValue(scope, exception, &returned)) {
+    try_catch.Reset();
+    return SettledOutcome(scope, try_catch, returned, /*rejected=*/false);
+  }
+  return ErrorOutcome(internal::ExceptionToJsError(scope, exception, try_catch.Message()));
+}
+
+void Worker::Impl::StopForHook(JobRun& run) {
+  absl::MutexLock lock(&interrupt_mu);
+  if (running_job != run.job->id_ || running_isolate == nullptr || interrupted) return;
+  interrupted = true;
+  interrupt_reason = InterruptReason::kHook;
+  isolate->TerminateExecution();
 }
 
 void Worker::Impl::Checkpoint(JobRun& run) {
   v8::Platform* v8_platform = platform.impl().v8_platform.get();
   run.microtasks->PerformCheckpoint(isolate);
-  while (!isolate->IsExecutionTerminating() &&
+  // V8 may clear a termination once it has unwound; after $terminate (run.hook set)
+  // nothing more of the job may run.
+  while (!isolate->IsExecutionTerminating() && !run.hook &&
          v8::platform::PumpMessageLoop(v8_platform, isolate,
                                        v8::platform::MessageLoopBehavior::kDoNotWait)) {
     run.microtasks->PerformCheckpoint(isolate);
@@ -216,6 +280,11 @@ std::optional<Outcome> Worker::Impl::OutcomeOf(JsScope& scope, v8::TryCatch& try
 
 Outcome Worker::Impl::SettledOutcome(JsScope& scope, v8::TryCatch& try_catch,
                                      v8::Local<v8::Value> value, bool rejected) {
+  v8::Local<v8::Value> returned;
+  if (rejected && extensions::ReturnedValue(scope, value, &returned)) {
+    value = returned;  // the awaited promise was rejected by an uncaught $return(v)
+    rejected = false;
+  }
   if (rejected) {
     return ErrorOutcome(internal::ExceptionToJsError(
         scope, value, v8::Exception::CreateMessage(isolate, value)));
@@ -249,7 +318,7 @@ void Worker::Impl::Finish(JobRun* run) {
     outcome = SettledOutcome(scope, try_catch, promise->Result(),
                              promise->State() == v8::Promise::kRejected);
     SectionEnd end = EndSection(*run);
-    if (end != SectionEnd::kCompleted) outcome = Outcome::Failed(SectionStatus(end, options));
+    if (end != SectionEnd::kCompleted) outcome = EndedOutcome(*run, end);
   }
   Complete(run, std::move(outcome));
 }
@@ -306,7 +375,7 @@ void Worker::Impl::FireTimer(Timer* timer) {
   JobRun* run = timer->run;
   // Thousands of due timers can run in one loop turn: none may run past the deadline.
   if (absl::Now() >= run->job->deadline()) return ParkedDeadline(run);
-  std::optional<Outcome> failed;
+  std::optional<Outcome> ended;  // the timer ended the job (threw, $return, $terminate...)
   {
     JsScope scope(isolate, run->context);
     v8::TryCatch try_catch(isolate);
@@ -321,15 +390,15 @@ void Worker::Impl::FireTimer(Timer* timer) {
                    .IsEmpty();
     if (ok) Checkpoint(*run);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      // An uncaught exception in a timer fails the evaluation (as it would crash Node).
-      failed = ErrorOutcome(internal::ExceptionToJsError(scope, try_catch.Exception(),
-                                                         try_catch.Message()));
+      // An uncaught exception in a timer fails the evaluation (as it would crash Node);
+      // an uncaught $return(v) ends it with v.
+      ended = ThrownOutcome(scope, try_catch);
     }
     SectionEnd end = EndSection(*run);
-    if (end != SectionEnd::kCompleted) failed = Outcome::Failed(SectionStatus(end, options));
+    if (end != SectionEnd::kCompleted) ended = EndedOutcome(*run, end);
   }
-  if (failed) {
-    Complete(run, std::move(*failed));
+  if (ended) {
+    Complete(run, std::move(*ended));
   } else {
     Settle(run);
   }
@@ -358,9 +427,11 @@ void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
 
   run->CloseHandles();
   run->promise.Reset();
+  run->hook.reset();
   if (!run->context.IsEmpty()) {
     v8::HandleScope handles(isolate);
     v8::Local<v8::Context> context = run->context.Get(isolate);
+    EndJobSettings(context, *run, outcome);
     if (internal::ContextHost::From(context) == run) {
       internal::ContextHost::Attach(context, nullptr);
     }

@@ -135,6 +135,8 @@ void Pool::WakeOneIdleWorker() {
 }
 
 void Pool::ReapExpiredQueuedJobs() {
+  absl::MutexLock lock(&reap_mu_);  // Shutdown waits for a reap under way
+  if (!admitting_.load(std::memory_order_seq_cst)) return;
   absl::Time now = absl::Now();
   if (now - last_reap_ < absl::Milliseconds(20) || queue_->size() == 0) return;
   last_reap_ = now;
@@ -157,7 +159,12 @@ void Pool::ReapExpiredQueuedJobs() {
     Job::Completion done = std::move(job->on_complete_);
     if (done) done(std::move(outcome));
   }
+  if (keep.empty()) return;
   for (auto& kept : keep) queue_->PushBack(std::move(kept));
+  // A worker may have gone idle while these were out of the queue: wake one, or they
+  // would wait for the next submission.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  WakeOneIdleWorker();
 }
 
 void Pool::Cancel(const std::shared_ptr<Job>& job) {
@@ -172,6 +179,7 @@ void Pool::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   admitting_.store(false, std::memory_order_seq_cst);
+  { absl::MutexLock lock(&reap_mu_); }  // no reap holds jobs out of the queue past here
   while (submitting_.load(std::memory_order_seq_cst) > 0) std::this_thread::yield();
   absl::Time deadline = absl::Now() + grace;
   auto busy = [this] {

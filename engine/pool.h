@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "engine/job.h"
 #include "engine/platform.h"
@@ -127,7 +128,8 @@ class Pool {
   std::atomic<uint64_t> next_job_id_{1};
   std::atomic<uint64_t> rejected_{0};
   std::atomic<uint64_t> reaped_{0};
-  absl::Time last_reap_ = absl::InfinitePast();  // watchdog thread only
+  absl::Mutex reap_mu_;
+  absl::Time last_reap_ ABSL_GUARDED_BY(reap_mu_) = absl::InfinitePast();
   std::atomic<unsigned> wake_cursor_{0};
   std::atomic<int> submitting_{0};  // Submit calls under way (Shutdown waits them out)
   std::atomic<bool> shut_down_workers_{false};

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "engine/extensions/environment.h"
+#include "engine/extensions/probe.h"
 #include "engine/internal/platform_impl.h"
 #include "engine/internal/worker_impl.h"
 
@@ -50,6 +51,8 @@ void Worker::Interrupt(uint64_t job_id, InterruptReason reason) {
   {
     absl::MutexLock lock(&impl_->interrupt_mu);
     if (impl_->running_job == job_id && impl_->running_isolate != nullptr) {
+      // The script already ended itself with $terminate: that is its outcome.
+      if (impl_->interrupted && impl_->interrupt_reason == InterruptReason::kHook) return;
       impl_->interrupted = true;
       impl_->interrupt_reason = reason;
       impl_->running_isolate->TerminateExecution();
@@ -303,14 +306,22 @@ void Worker::Impl::PrebuildOne() {
 }
 
 v8::MaybeLocal<v8::Context> Worker::Impl::NewContext(Environment environment,
-                                                     v8::MicrotaskQueue** queue) {
+                                                     v8::MicrotaskQueue** queue,
+                                                     const ContextOptions& context_options) {
   v8::EscapableHandleScope handles(isolate);
   auto record = std::make_unique<ContextRecord>();
   record->microtasks = v8::MicrotaskQueue::New(isolate, v8::MicrotasksPolicy::kExplicit);
+  record->state = std::make_unique<internal::ContextState>();
+  v8::Local<v8::ObjectTemplate> global_template;
+  if (context_options.probe) {
+    global_template = extensions::ProbeGlobalTemplate(isolate);
+    record->state->probe_built = true;
+  }
   v8::Local<v8::Context> context =
-      v8::Context::New(isolate, nullptr, {}, {}, {}, record->microtasks.get());
+      v8::Context::New(isolate, nullptr, global_template, {}, {}, record->microtasks.get());
   if (context.IsEmpty()) return {};
   internal::ContextHost::Attach(context, nullptr);
+  internal::ContextState::Attach(context, record->state.get());
   {
     JsScope scope(isolate, context);
     if (environment == Environment::kStandard) {

@@ -28,8 +28,9 @@ struct WorkerShared {
   SessionTable& sessions;
 };
 
-// Why a running job is being stopped from outside its thread.
-enum class InterruptReason { kDeadline, kCancelled, kShutdown };
+// Why a running job is being stopped: from outside its thread, or (kHook) by the
+// script itself through $terminate.
+enum class InterruptReason { kDeadline, kCancelled, kShutdown, kHook };
 
 // Owned by the Pool. Everything V8 and libuv is created, used and destroyed on the
 // worker's own thread (see engine/README.md, "Worker lifecycle"). The methods below

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "engine/extensions/hooks.h"
 #include "engine/extensions/require.h"
 #include "engine/internal/js_error.h"
 #include "engine/internal/value_codec.h"
@@ -121,7 +122,12 @@ void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
 bool Worker::Impl::AcquireFreshContext(JobRun& run, Environment environment) {
   v8::HandleScope handles(isolate);
   v8::Local<v8::Context> context;
-  if (environment == Environment::kStandard && !prebuilt.empty()) {
+  const JobSpec& spec = run.job->spec();
+  if (NeedsOwnContext(spec)) {
+    ContextOptions context_options;
+    context_options.probe = spec.probe;
+    if (!NewContext(environment, &run.microtasks, context_options).ToLocal(&context)) return false;
+  } else if (environment == Environment::kStandard && !prebuilt.empty()) {
     Prebuilt p = std::move(prebuilt.back());
     prebuilt.pop_back();
     prebuilt_count.store(prebuilt.size(), std::memory_order_relaxed);
@@ -151,8 +157,9 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
     v8::Local<v8::Context> context = scope.context();
     v8::TryCatch try_catch(isolate);
     BeginSection(*run);
-    bool ok = true;
+    bool ok = ApplyJobSettings(scope, *run);
     for (const auto& [name, value] : spec.globals) {
+      if (!ok) break;
       v8::Local<v8::Value> js;
       if (!internal::FromProtoValue(scope, value).ToLocal(&js) ||
           context->Global()->Set(context, scope.Str(name), js).IsNothing()) {
@@ -176,8 +183,7 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
     if (ok) Checkpoint(*run);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
       // Reading the error may run user getters: still inside the section.
-      outcome = JsErrorOutcome(
-          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
+      outcome = ThrownOutcome(scope, try_catch);
     }
     if (ok) {
       outcome = OutcomeOf(scope, try_catch, run, result);
@@ -188,7 +194,7 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
       outcome = JsErrorOutcome(std::move(e));
     }
     SectionEnd end = EndSection(*run);
-    if (end != SectionEnd::kCompleted) outcome = Outcome::Failed(SectionStatus(end, options));
+    if (end != SectionEnd::kCompleted) outcome = EndedOutcome(*run, end);
   }
   AfterStart(run, std::move(outcome));
 }
@@ -199,7 +205,8 @@ void Worker::Impl::StartCall(JobRun* run) {
     run->context.Reset(isolate, run->session->context);
     run->microtasks = run->session->microtasks;
     run->shared_context = true;
-  } else if (std::optional<Outcome> failed = EnterProgramContext(run, spec.fresh)) {
+  } else if (std::optional<Outcome> failed =
+                 EnterProgramContext(run, spec.fresh || NeedsFreshProgramContext(spec))) {
     return Complete(run, std::move(*failed));
   }
   std::optional<Outcome> outcome;
@@ -214,8 +221,12 @@ void Worker::Impl::StartCall(JobRun* run) {
     v8::Local<v8::Value> result;
     bool found = false;
     bool ok = false;
-    if (std::optional<JsError> missing =
-            LookupFunction(scope, spec.function, &function, &holder, &found)) {
+    // A program's settings were applied before its top level (BuildProgramContext);
+    // when applying a session's throws or is terminated, the TryCatch and EndSection say so.
+    bool prepared = run->session == nullptr || ApplyJobSettings(scope, *run);
+    std::optional<JsError> missing;
+    if (prepared) missing = LookupFunction(scope, spec.function, &function, &holder, &found);
+    if (missing) {
       failed = JsErrorOutcome(std::move(*missing));
     } else if (found) {
       std::vector<v8::Local<v8::Value>> argv;
@@ -234,15 +245,14 @@ void Worker::Impl::StartCall(JobRun* run) {
       if (ok) Checkpoint(*run);
     }
     if (!failed && !ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      failed = JsErrorOutcome(
-          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
+      failed = ThrownOutcome(scope, try_catch);
     }
     if (!failed && !ok) {
       failed = Outcome::Failed(absl::InvalidArgumentError("the arguments could not be converted"));
     }
     std::optional<Outcome> settled = failed ? std::move(failed) : OutcomeOf(scope, try_catch, run, result);
     SectionEnd end = EndSection(*run);
-    if (end != SectionEnd::kCompleted) settled = Outcome::Failed(SectionStatus(end, options));
+    if (end != SectionEnd::kCompleted) settled = EndedOutcome(*run, end);
     outcome = std::move(settled);
   }
   AfterStart(run, std::move(outcome));
@@ -298,7 +308,8 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run, const Prog
   v8::Local<v8::Context> context = scope.context();
   v8::TryCatch try_catch(isolate);
   BeginSection(*run);
-  if (!program.modules.empty()) extensions::InstallRequire(scope, program.modules);
+  bool ok = ApplyJobSettings(scope, *run);
+  if (ok && !program.modules.empty()) extensions::InstallRequire(scope, program.modules);
   v8::Local<v8::String> source = scope.Str(program.source);
   v8::ScriptOrigin origin(isolate, scope.Str(program.filename));
   auto* cached = program.code_cache.empty()
@@ -309,19 +320,23 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run, const Prog
   v8::ScriptCompiler::Source compiled_source(source, origin, cached);  // owns `cached`
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> ignored;
-  bool ok = v8::ScriptCompiler::Compile(context, &compiled_source,
-                                        cached != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
-                                                          : v8::ScriptCompiler::kNoCompileOptions)
-                .ToLocal(&script) &&
-            script->Run(context).ToLocal(&ignored);
+  ok = ok &&
+       v8::ScriptCompiler::Compile(context, &compiled_source,
+                                   cached != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
+                                                     : v8::ScriptCompiler::kNoCompileOptions)
+           .ToLocal(&script) &&
+       script->Run(context).ToLocal(&ignored);
   if (ok) Checkpoint(*run);
-  if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+  v8::Local<v8::Value> returned;
+  if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated() &&
+      !extensions::ReturnedValue(scope, try_catch.Exception(), &returned)) {
+    // ($return at the top level only ends the top level early.)
     JsError error = internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message());
     error.message = "while running the program's top level: " + error.message;
     failed = JsErrorOutcome(std::move(error));
   }
   SectionEnd end = EndSection(*run);
-  if (end != SectionEnd::kCompleted) failed = Outcome::Failed(SectionStatus(end, options));
+  if (end != SectionEnd::kCompleted) failed = EndedOutcome(*run, end);
   return failed;
 }
 
@@ -389,7 +404,7 @@ void Worker::Impl::LoadProgram(JobRun* run) {
           internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
     }
     SectionEnd end = EndSection(*run);
-    if (end != SectionEnd::kCompleted) failed = Outcome::Failed(SectionStatus(end, options));
+    if (end != SectionEnd::kCompleted) failed = EndedOutcome(*run, end);
   }
   if (failed) return Complete(run, std::move(*failed));
   if (!spec.validate_only) {
@@ -420,22 +435,37 @@ void Worker::Impl::CreateSession(JobRun* run) {
   } else if (!AcquireFreshContext(*run, spec.environment)) {
     failed = Outcome::Failed(absl::ResourceExhaustedError("the engine could not create a context"));
   }
-  if (!failed && !spec.source.empty()) {
+  // A session from a program got its settings before the program's top level.
+  bool apply_settings = spec.program.empty();
+  if (!failed && (!spec.source.empty() || apply_settings)) {
     JsScope scope(isolate, run->context);
     v8::TryCatch try_catch(isolate);
     BeginSection(*run);
     v8::ScriptOrigin origin(isolate, scope.Str(spec.filename));
     v8::Local<v8::Script> script;
     v8::Local<v8::Value> ignored;
-    bool ok = v8::Script::Compile(scope.context(), scope.Str(spec.source), &origin).ToLocal(&script) &&
-              script->Run(scope.context()).ToLocal(&ignored);
+    bool ok = !apply_settings || ApplyJobSettings(scope, *run);
+    ok = ok &&
+         (spec.source.empty() ||
+          (v8::Script::Compile(scope.context(), scope.Str(spec.source), &origin).ToLocal(&script) &&
+           script->Run(scope.context()).ToLocal(&ignored)));
     if (ok) Checkpoint(*run);
-    if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+    v8::Local<v8::Value> returned;
+    if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated() &&
+        !extensions::ReturnedValue(scope, try_catch.Exception(), &returned)) {
+      // ($return in the session's source only ends the source early.)
       failed = JsErrorOutcome(
           internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
     }
     SectionEnd end = EndSection(*run);
-    if (end != SectionEnd::kCompleted) failed = Outcome::Failed(SectionStatus(end, options));
+    if (end != SectionEnd::kCompleted) failed = EndedOutcome(*run, end);
+  }
+  if (failed && failed->kind == Outcome::Kind::kHook) {
+    JsError error;
+    error.name = "Error";
+    error.message = "$terminate was called while the session was being created";
+    error.stack = "Error: " + error.message;
+    failed = JsErrorOutcome(std::move(error));
   }
   run->shared_context = true;  // the context lives on as the session's
   if (failed) {

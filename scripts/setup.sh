@@ -15,7 +15,13 @@ packages=(
   libabsl-dev libuv1-dev libssl-dev openssl zlib1g-dev libicu-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev libconcurrentqueue-dev libboost-dev libmicrohttpd-dev
   python3-grpcio python3-protobuf python3-pytest yamllint
+  gnuplot-nox  # bench/run's plots
   golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
+  openjdk-17-jdk-headless maven libgrpc-java libprotobuf-java protobuf-compiler-grpc-java-plugin
+  libnetty-java libnetty-tcnative-java libnetty-tcnative-jni libgoogle-gson-java libperfmark-java
+  libanimal-sniffer-java libgoogle-common-protos-java libguava-java liberror-prone-java libjsr305-java
+  libgeronimo-annotation-1.3-spec-java junit4 libmaven-compiler-plugin-java libmaven-resources-plugin-java
+  libmaven-jar-plugin-java libsurefire-java libexec-maven-plugin-java libbuild-helper-maven-plugin-java
 )
 
 missing=()

@@ -1,7 +1,17 @@
 #include "engine/extensions/environment.h"
 
+#include "engine/extensions/abort.h"
 #include "engine/extensions/console.h"
+#include "engine/extensions/crypto.h"
+#include "engine/extensions/crypto_utils.h"
+#include "engine/extensions/dom_exception.h"
+#include "engine/extensions/encoding.h"
+#include "engine/extensions/events.h"
+#include "engine/extensions/hooks.h"
+#include "engine/extensions/performance.h"
+#include "engine/extensions/structured_clone.h"
 #include "engine/extensions/timers.h"
+#include "engine/extensions/url.h"
 #include "engine/extensions/weak_refs.h"
 
 namespace jscore::engine::extensions {
@@ -10,6 +20,16 @@ void InstallStandardEnvironment(internal::JsScope& scope) {
   InstallSafeFinalizationRegistry(scope);
   InstallTimers(scope);
   InstallConsole(scope);
+  InstallPerformance(scope);  // first of the Web APIs: records the time origin
+  InstallDomException(scope);
+  InstallEncoding(scope);
+  InstallStructuredClone(scope);
+  InstallUrl(scope);
+  InstallEvents(scope);
+  InstallAbort(scope);
+  InstallCrypto(scope);       // lazy: crypto, Crypto, SubtleCrypto, CryptoKey
+  InstallCryptoUtils(scope);  // lazy: md5, sha1, sha256, sha512, CryptoUtils
+  InstallHooks(scope);        // $return, $exit, $terminate
 }
 
 void StripToBareEcmaScript(internal::JsScope& scope) {

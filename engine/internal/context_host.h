@@ -1,4 +1,4 @@
-// ContextHost: what a context's native functions (timers, console) call back into.
+// ContextHost: what a context's native functions (timers, console, hooks) call back into.
 #ifndef JSCORE_ENGINE_INTERNAL_CONTEXT_HOST_H_
 #define JSCORE_ENGINE_INTERNAL_CONTEXT_HOST_H_
 
@@ -24,6 +24,10 @@ class ContextHost {
                        std::vector<v8::Global<v8::Value>> args, double delay_ms, bool repeat) = 0;
   virtual void ClearTimer(int id) = 0;
   virtual void AddConsoleLine(ConsoleLine::Level level, std::string text) = 0;
+  // $terminate(data): stops the running job at once, uncatchably (`finally` does not
+  // run); its outcome becomes `data` as hook data (Outcome::Kind::kHook). Called from
+  // a native function inside the job's section; converts `data` there.
+  virtual void TerminateWithHook(JsScope& scope, v8::Local<v8::Value> data) = 0;
 
   static void Attach(v8::Local<v8::Context> context, ContextHost* host) {
     context->SetAlignedPointerInEmbedderData(kSlot, host);

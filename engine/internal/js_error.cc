@@ -43,7 +43,13 @@ JsError ExceptionToJsError(JsScope& scope, v8::Local<v8::Value> exception,
     v8::Local<v8::String> source_line;
     if (message->GetSourceLine(context).ToLocal(&source_line)) {
       error.source_line = scope.Utf8(source_line);
-      if (error.source_line.size() > 1024) error.source_line.resize(1024);
+      if (error.source_line.size() > 1024) {
+        // Cut at a character boundary: half a UTF-8 sequence is not a valid proto3
+        // string, and clients that check (Go, Python) would reject the whole response.
+        size_t cut = 1024;
+        while (cut > 0 && (static_cast<unsigned char>(error.source_line[cut]) & 0xC0) == 0x80) --cut;
+        error.source_line.resize(cut);
+      }
     }
     if (error.stack.empty()) {
       std::string resource;

@@ -20,6 +20,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "engine/internal/context_host.h"
+#include "engine/internal/context_state.h"
 #include "engine/internal/counting_allocator.h"
 #include "engine/internal/fifo_job_queue.h"
 #include "engine/internal/job_queue.h"
@@ -40,6 +41,13 @@ namespace jscore::engine {
 struct ContextRecord {
   v8::Global<v8::Context> weak;
   std::unique_ptr<v8::MicrotaskQueue> microtasks;
+  std::unique_ptr<internal::ContextState> state;  // what its extensions keep
+};
+
+// How a context is built beyond its environment.
+struct ContextOptions {
+  // With the probe's global interceptor (never pre-built; see extensions/probe.h).
+  bool probe = false;
 };
 
 struct Timer;
@@ -56,6 +64,7 @@ class JobRun final : public internal::ContextHost {
                std::vector<v8::Global<v8::Value>> args, double delay_ms, bool repeat) override;
   void ClearTimer(int id) override;
   void AddConsoleLine(ConsoleLine::Level level, std::string text) override;
+  void TerminateWithHook(internal::JsScope& scope, v8::Local<v8::Value> data) override;
 
   // Closes every libuv handle this run owns (they free themselves when closed).
   void CloseHandles();
@@ -71,6 +80,7 @@ class JobRun final : public internal::ContextHost {
   std::vector<ConsoleLine> console;
   size_t console_bytes = 0;
   bool console_truncated = false;
+  std::optional<Outcome> hook;  // $terminate's data, while its termination unwinds
   absl::Time started;
   absl::Duration cpu;
   bool parked = false;
@@ -113,7 +123,8 @@ struct ProgramContext {
 };
 
 // How a synchronous stretch of JavaScript ended, seen from outside the script.
-enum class SectionEnd { kCompleted, kDeadline, kCancelled, kHeapLimit, kTerminated };
+// kHook: the script called $terminate (the run's `hook` holds the outcome).
+enum class SectionEnd { kCompleted, kDeadline, kCancelled, kHeapLimit, kTerminated, kHook };
 
 struct Worker::Impl {
   Impl(int index, Platform& platform, const WorkerShared& shared, const PoolOptions& options);
@@ -133,7 +144,8 @@ struct Worker::Impl {
   void PrebuildOne();
   void SweepDeadContexts();
   // A new context with the standard (or bare) environment, or empty on failure.
-  v8::MaybeLocal<v8::Context> NewContext(Environment environment, v8::MicrotaskQueue** queue);
+  v8::MaybeLocal<v8::Context> NewContext(Environment environment, v8::MicrotaskQueue** queue,
+                                         const ContextOptions& context_options = {});
 
   // ---- worker thread: starting each kind of job (worker_jobs.cc) ----
   void RunJob(std::shared_ptr<Job> job);
@@ -185,6 +197,28 @@ struct Worker::Impl {
   // Runs the context's microtasks and V8's pending foreground tasks.
   void Checkpoint(JobRun& run);
   static absl::Status SectionStatus(SectionEnd end, const PoolOptions& options);
+  // The outcome of a section that did not complete: the hook data of $terminate, or
+  // the failure SectionStatus names.
+  Outcome EndedOutcome(JobRun& run, SectionEnd end);
+  // Inside a section, after JS threw (not terminated): the JS error, or the value of
+  // an uncaught $return(v).
+  Outcome ThrownOutcome(internal::JsScope& scope, v8::TryCatch& try_catch);
+  // $terminate from inside `run`'s section: terminates it unless a deadline, a
+  // cancellation or shutdown got there first (the first reason wins).
+  void StopForHook(JobRun& run);
+
+  // ---- worker thread: per-job settings of a context (job_settings.cc) ----
+  // Whether the job wants a context of its own, never a pre-built or cached one.
+  static bool NeedsOwnContext(const JobSpec& spec);
+  // Whether a Call on a program must run in a fresh copy of the program's context.
+  static bool NeedsFreshProgramContext(const JobSpec& spec);
+  // Inside the job's first section, before its code: seeds, freezes the clock,
+  // installs the browser profile, starts the probe. Returns false when JS threw or
+  // was terminated (see the TryCatch).
+  bool ApplyJobSettings(internal::JsScope& scope, JobRun& run);
+  // At completion: stops the probe and hands its names to `outcome`; gives a session
+  // its own clock back.
+  void EndJobSettings(v8::Local<v8::Context> context, JobRun& run, Outcome& outcome);
 
   // ---- immutable after construction ----
   const int index;

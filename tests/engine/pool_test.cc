@@ -101,7 +101,7 @@ TEST(PoolTest, ConsoleIsCapturedPerJobAndBounded) {
   auto pool = MakePool(SmallPool(1));
   Outcome o = RunJs(*pool, "console.log('a', 1, {b: 2}); console.error('e'); 0");
   ASSERT_EQ(o.console.size(), 2u);
-  EXPECT_EQ(o.console[0].text, R"(a 1 {"b":2})");
+  EXPECT_EQ(o.console[0].text, "a 1 { b: 2 }");  // formatted as Node's console.log
   EXPECT_EQ(o.console[1].level, engine::ConsoleLine::Level::kError);
   Outcome flood = RunJs(*pool, "for (let i = 0; i < 5000; i++) console.log(i); 0");
   EXPECT_TRUE(flood.console_truncated);
@@ -291,6 +291,25 @@ TEST(PoolTest, FullQueueIsRejectedAtOnce) {
   EXPECT_GE(rejected, 6);
   for (auto& j : jobs) EXPECT_EQ(Json(j.Wait()), "1");
   EXPECT_EQ(pool->Stats().jobs_rejected, static_cast<uint64_t>(rejected));
+}
+
+TEST(PoolTest, QueuedJobsAreNeverStrandedByTheDeadlineScan) {
+  // While every worker is busy the watchdog takes queued jobs out to fail expired
+  // ones and puts the rest back; a worker that went idle meanwhile must be woken.
+  auto pool = MakePool(SmallPool(1));
+  for (int i = 0; i < 20; ++i) {
+    engine::JobSpec busy_spec;
+    busy_spec.source = "const end = Date.now() + 60; while (Date.now() < end) {} 1";
+    PendingJob busy = MakeJob(std::move(busy_spec));
+    ASSERT_TRUE(pool->Submit(busy.job).ok());
+    engine::JobSpec next_spec;
+    next_spec.source = "'next'";
+    PendingJob next = MakeJob(std::move(next_spec), absl::Seconds(30));
+    ASSERT_TRUE(pool->Submit(next.job).ok());
+    ASSERT_TRUE(next.done->WaitForNotificationWithTimeout(absl::Seconds(10))) << "stranded, round " << i;
+    EXPECT_EQ(Json(*next.outcome), "\"next\"");
+    busy.Wait();
+  }
 }
 
 TEST(PoolTest, QueuedPastItsDeadlineNeverStarts) {

@@ -242,9 +242,9 @@ TEST(DaemonTest, BadRequestsGetClearErrors) {
   v1::EvaluateRequest empty_global = Request("1");
   (*empty_global.mutable_globals())[""].set_number_value(1);
   EXPECT_EQ(Evaluate(*stub, empty_global).status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  v1::EvaluateRequest seeded = Request("Math.random()");
-  seeded.set_random_seed(7);  // not served by this version yet: said, not ignored
-  EXPECT_EQ(Evaluate(*stub, seeded).status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  v1::EvaluateRequest browser_alone = Request("1");
+  browser_alone.mutable_browser()->set_url("https://example.com/");  // no PROFILE_BROWSER: said, not ignored
+  EXPECT_EQ(Evaluate(*stub, browser_alone).status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Evaluate(*stub, Request("'still fine'")).Json(), "\"still fine\"");
 }
 

@@ -1,0 +1,1 @@
+console.log({ token: 'x'.repeat(40), secret: 'y'.repeat(40) }); 0

@@ -1,0 +1,1 @@
+console.log(new TypeError('bad input')); 0

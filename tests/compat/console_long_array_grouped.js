@@ -1,0 +1,1 @@
+console.log(Array.from({ length: 26 }, (_, i) => i * 7)); 0

@@ -1,0 +1,1 @@
+console.log(['plain', "it's", 'say "hi"', 'line\nbreak']); 0

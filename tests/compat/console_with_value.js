@@ -1,0 +1,1 @@
+console.log('computing'); 6 * 7

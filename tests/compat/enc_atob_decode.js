@@ -1,0 +1,1 @@
+atob('anNjb3JlIHJ1bnMgSlM=')

@@ -1,0 +1,1 @@
+btoa('Hello World')

@@ -1,0 +1,1 @@
+Array.from(new TextEncoder().encode('héllo €'))

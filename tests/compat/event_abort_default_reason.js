@@ -1,0 +1,1 @@
+const c = new AbortController(); c.abort(); [c.signal.reason.name, c.signal.reason.message, c.signal.reason instanceof DOMException]

@@ -1,0 +1,1 @@
+const c = new AbortController(); c.abort(); c.signal.throwIfAborted()

@@ -1,0 +1,1 @@
+(async () => { await null; throw new RangeError('out of range'); })()

@@ -1,0 +1,1 @@
+`${user.name} has ${items.length} items`

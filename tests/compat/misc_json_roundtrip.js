@@ -1,0 +1,1 @@
+JSON.parse(JSON.stringify({ a: [1, { b: null }], c: 'é' }))

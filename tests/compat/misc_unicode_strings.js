@@ -1,0 +1,1 @@
+['😀'.length, [...'😀'].length, 'ß'.toUpperCase(), 'İ'.toLowerCase().length, 'café'.normalize('NFD').length]

@@ -1,0 +1,1 @@
+new URL('http://example.com:99999/')

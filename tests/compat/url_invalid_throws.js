@@ -1,0 +1,1 @@
+new URL('not a url')

@@ -1,0 +1,1 @@
+[new URL('https://münchen.de/').host, new URL('https://例子.测试/').hostname]

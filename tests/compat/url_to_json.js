@@ -1,0 +1,1 @@
+JSON.stringify({ u: new URL('https://a.com') })

@@ -1,0 +1,1 @@
+[typeof URL, typeof atob, typeof console, typeof setTimeout, typeof JSON]

@@ -1,0 +1,1 @@
+[String(atob), String(TextEncoder), String(URL.prototype.toString), String(structuredClone)]
