@@ -85,7 +85,10 @@ void SetFunction(JsScope& scope, const char* name, v8::FunctionCallback callback
   }
   v8::Local<v8::String> key = scope.Str(name);
   fn->SetName(key);
-  if (scope.context()->Global()->Set(scope.context(), key, fn).IsNothing()) return;
+  // Non-enumerable, as browsers define their own globals.
+  if (scope.context()->Global()->DefineOwnProperty(scope.context(), key, fn, v8::DontEnum).IsNothing()) {
+    return;
+  }
 }
 
 }  // namespace
