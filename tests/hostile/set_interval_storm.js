@@ -1,2 +1,2 @@
 // expect: DEADLINE_EXCEEDED
-for (let i = 0; i < 5000; i++) setInterval(() => {}, 0); new Promise(() => {})
+for (let i = 0; i < 2000; i++) setInterval(() => {}, 0); new Promise(() => {})
