@@ -42,6 +42,9 @@ class LatencyHistogram {
   // that percentiles are monotonic and never exceed max. 0 when empty.
   uint64_t ValueAtQuantile(double q) const;
 
+  // Recordings in bucket `index` (0 <= index < kBuckets).
+  uint64_t BucketCount(int index) const { return buckets_[index].load(std::memory_order_relaxed); }
+
   // Bucket arithmetic, exposed for tests and for the report.
   static int BucketIndex(uint64_t micros);
   static uint64_t BucketLowest(int index);

@@ -4,6 +4,8 @@
 //   jscore_loadgen --rate=5000 --duration=10s --json            open loop, one JSON object
 //   jscore_loadgen --workload=call --program_source='function f(a,b){return a+b}'
 //                  --function=f --args_json='[1,2]' --expect_json=3
+//   jscore_loadgen --workload=batch --program_source=... --function=f --concurrency=256
+//                                                              the same calls through one Batch stream
 //
 // Exit codes: 0 the run completed (errors, if any, are in the report); 2 usage;
 // 3 setup failed (cannot connect, the workload's RPC is not served, bad program).
@@ -20,6 +22,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "bench/loadgen/batch_runner.h"
 #include "bench/loadgen/json.h"
 #include "bench/loadgen/report.h"
 #include "bench/loadgen/runner.h"
@@ -29,7 +32,10 @@
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "jscored address");
 ABSL_FLAG(std::string, workload, "evaluate",
-          "evaluate (Evaluate --source) or call (LoadProgram once, then Call --function)");
+          "evaluate (Evaluate --source), call (LoadProgram once, then Call --function) or "
+          "batch (one Batch stream of --batch_item items, --concurrency of them unanswered)");
+ABSL_FLAG(std::string, batch_item, "call",
+          "batch: what each item is, call (as --workload=call) or evaluate (as --workload=evaluate)");
 ABSL_FLAG(std::string, source, "1+1", "evaluate: the script");
 ABSL_FLAG(std::string, program_source, "", "call: the program loaded with LoadProgram");
 ABSL_FLAG(std::string, function, "", "call: the function to call (dotted path from the global)");
@@ -48,6 +54,8 @@ ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5),
           "per request: the gRPC deadline and the request's timeout");
 ABSL_FLAG(int, channels, 4, "gRPC channels (each its own connection) the load is spread over");
 ABSL_FLAG(bool, json, false, "print one JSON object on stdout instead of a summary");
+ABSL_FLAG(bool, histogram, false,
+          "with --json: add the latency histogram, [[upper_us, count], ...] over non-empty buckets");
 ABSL_FLAG(std::string, expect_json, "",
           "when set, an answer whose value (compact JSON, sorted keys) differs counts as a "
           "mismatch (an error)");
@@ -158,12 +166,21 @@ int Main() {
 
   WorkloadOptions work;
   const std::string workload_name = absl::GetFlag(FLAGS_workload);
-  if (workload_name == "evaluate") {
+  const bool batch = workload_name == "batch";
+  // The batch workload sends the request of the evaluate or call workload as items.
+  const std::string item_name = batch ? absl::GetFlag(FLAGS_batch_item) : workload_name;
+  if (item_name == "evaluate") {
     work.kind = WorkloadKind::kEvaluate;
-  } else if (workload_name == "call") {
+  } else if (item_name == "call") {
     work.kind = WorkloadKind::kCall;
+  } else if (batch) {
+    return Usage(absl::StrCat("--batch_item must be evaluate or call, not '", item_name, "'"));
   } else {
-    return Usage(absl::StrCat("--workload must be evaluate or call, not '", workload_name, "'"));
+    return Usage(absl::StrCat("--workload must be evaluate, call or batch, not '", workload_name,
+                              "'"));
+  }
+  if (batch && run.mode == LoopMode::kOpen) {
+    return Usage("--workload=batch is a closed loop: use --concurrency, not --rate");
   }
   work.source = absl::GetFlag(FLAGS_source);
   work.program_source = absl::GetFlag(FLAGS_program_source);
@@ -197,7 +214,7 @@ int Main() {
     stubs.push_back(v1::JsCore::NewStub(channel));
   }
 
-  auto workload = Workload::Create(work, *stubs[0]);
+  auto workload = Workload::Create(work, stubs);
   if (!workload.ok()) return SetupFailed(std::string(workload.status().message()));
   if (int code = Probe(**workload, *stubs[0], run.timeout, run.expect_json); code != 0) {
     return code;
@@ -205,7 +222,7 @@ int Main() {
 
   RunSetup setup;
   setup.target = target;
-  setup.workload = std::string((*workload)->name());
+  setup.workload = batch ? "batch" : std::string((*workload)->name());
   setup.channels = channels;
   setup.concurrency = run.mode == LoopMode::kClosed ? run.concurrency : 0;
   setup.rate = run.rate;
@@ -213,15 +230,26 @@ int Main() {
       duration == absl::InfiniteDuration() ? 0 : absl::ToDoubleSeconds(duration);
   setup.requests = run.requests;
   setup.warmup_seconds = absl::ToDoubleSeconds(run.warmup);
+  setup.histogram = absl::GetFlag(FLAGS_histogram);
+  if (batch) setup.channels = 1;
 
-  auto runner = std::make_unique<Runner>(run, **workload, std::move(stubs));
-  RunResult result = runner->Run();
+  RunResult result;
+  if (batch) {
+    // One stream on the first channel; the runner is leaked if the stream is stuck.
+    auto runner = std::make_unique<BatchRunner>(run, (*workload)->BatchItem(), *stubs[0]);
+    result = runner->Run();
+    if (result.unfinished > 0) (void)runner.release();
+  } else {
+    auto runner = std::make_unique<Runner>(run, **workload, std::move(stubs));
+    result = runner->Run();
+    if (result.unfinished > 0) (void)runner.release();
+  }
   std::string report = absl::GetFlag(FLAGS_json) ? ReportJson(setup, result) + "\n"
                                                  : ReportText(setup, result);
   std::fputs(report.c_str(), stdout);
   std::fflush(stdout);
   if (result.unfinished > 0) {
-    // RPCs still hold pointers into the runner: do not tear anything down.
+    // RPCs still hold pointers into the (leaked) runner: do not tear anything down.
     std::fflush(stderr);
     std::_Exit(0);
   }

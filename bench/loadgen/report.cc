@@ -45,6 +45,16 @@ std::string ReportJson(const RunSetup& setup, const RunResult& result) {
   for (const Quantile& q : kQuantiles) {
     quantiles.push_back(absl::StrCat("\"", q.key, "\":", latency.ValueAtQuantile(q.q)));
   }
+  std::string histogram;
+  if (setup.histogram) {
+    std::vector<std::string> buckets;
+    for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
+      uint64_t n = latency.BucketCount(i);
+      if (n == 0) continue;
+      buckets.push_back(absl::StrCat("[", LatencyHistogram::BucketHighest(i), ",", n, "]"));
+    }
+    histogram = absl::StrCat(",\"histogram\":[", absl::StrJoin(buckets, ","), "]");
+  }
   return absl::StrCat(
       "{\"target\":", JsonQuote(setup.target), ",\"workload\":", JsonQuote(setup.workload),
       ",\"mode\":\"", ModeName(result.mode), "\",\"channels\":", setup.channels,
@@ -61,7 +71,7 @@ std::string ReportJson(const RunSetup& setup, const RunResult& result) {
       absl::StrJoin(quantiles, ","), ",\"max\":", latency.max(),
       ",\"mean\":", Rounded(latency.mean()), "},\"client_cpu_s\":",
       JsonNumber(std::round(result.client_cpu_seconds * 1000) / 1000),
-      ",\"client_cpu_percent\":", Rounded(CpuPercent(result)), "}");
+      ",\"client_cpu_percent\":", Rounded(CpuPercent(result)), histogram, "}");
 }
 
 std::string ReportText(const RunSetup& setup, const RunResult& result) {

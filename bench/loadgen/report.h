@@ -11,13 +11,16 @@ namespace jscore::loadgen {
 // How the run was set up, echoed in the report.
 struct RunSetup {
   std::string target;
-  std::string workload;  // "evaluate" or "call"
+  std::string workload;  // "evaluate", "call" or "batch"
   int channels = 0;
   int concurrency = 0;   // closed loop
   double rate = 0;       // open loop
   double duration_seconds = 0;  // 0: bounded by --requests only
   int64_t requests = 0;
   double warmup_seconds = 0;
+  // Add the latency histogram: "histogram":[[upper_us, count], ...] over the
+  // non-empty buckets, in increasing order (for CDF plots).
+  bool histogram = false;
 };
 
 // One line of JSON (no trailing newline). Every number is finite: NaN and

@@ -27,6 +27,12 @@ class EvaluateWorkload final : public Workload {
     return stub.Evaluate(context, request_, response);
   }
 
+  v1::BatchRequest BatchItem() const override {
+    v1::BatchRequest item;
+    *item.mutable_evaluate() = request_;
+    return item;
+  }
+
  private:
   const v1::EvaluateRequest request_;
 };
@@ -46,6 +52,12 @@ class CallWorkload final : public Workload {
   grpc::Status Send(v1::JsCore::Stub& stub, grpc::ClientContext* context,
                     v1::EvaluateResponse* response) const override {
     return stub.Call(context, request_, response);
+  }
+
+  v1::BatchRequest BatchItem() const override {
+    v1::BatchRequest item;
+    *item.mutable_call() = request_;
+    return item;
   }
 
  private:
@@ -84,8 +96,9 @@ absl::StatusOr<std::string> LoadProgram(const WorkloadOptions& options, v1::JsCo
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Workload>> Workload::Create(const WorkloadOptions& options,
-                                                           v1::JsCore::Stub& setup_stub) {
+absl::StatusOr<std::unique_ptr<Workload>> Workload::Create(
+    const WorkloadOptions& options, const std::vector<std::unique_ptr<v1::JsCore::Stub>>& stubs) {
+  if (stubs.empty()) return absl::InvalidArgumentError("no channel");
   switch (options.kind) {
     case WorkloadKind::kEvaluate: {
       v1::EvaluateRequest request;
@@ -101,8 +114,16 @@ absl::StatusOr<std::unique_ptr<Workload>> Workload::Create(const WorkloadOptions
       }
       auto args = ParseJsonArray(options.args_json);
       if (!args.ok()) return absl::InvalidArgumentError(absl::StrCat("--args_json: ", args.status().message()));
-      auto program = LoadProgram(options, setup_stub);
+      auto program = LoadProgram(options, *stubs[0]);
       if (!program.ok()) return program.status();
+      for (size_t i = 1; i < stubs.size(); ++i) {
+        auto again = LoadProgram(options, *stubs[i]);
+        if (!again.ok()) return again.status();
+        if (*again != *program) {
+          return absl::InternalError(absl::StrCat("LoadProgram answered ", *again, " on channel ",
+                                                  i, " but ", *program, " on channel 0"));
+        }
+      }
       v1::CallRequest request;
       request.set_program(*program);
       request.set_function(options.function);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -38,9 +39,13 @@ class Workload {
   using Done = std::function<void(grpc::Status)>;
 
   // Fails with a message fit for the user when the request cannot be built or the
-  // setup RPC fails (UNIMPLEMENTED included).
-  static absl::StatusOr<std::unique_ptr<Workload>> Create(const WorkloadOptions& options,
-                                                          v1::JsCore::Stub& setup_stub);
+  // setup RPC fails (UNIMPLEMENTED included). A call workload loads its program
+  // through every stub: each is its own connection and, behind a load balancer or a
+  // server with several processes (SO_REUSEPORT, Node's cluster), may reach a
+  // different replica, which must hold the program (as the client libraries re-send
+  // it on FAILED_PRECONDITION).
+  static absl::StatusOr<std::unique_ptr<Workload>> Create(
+      const WorkloadOptions& options, const std::vector<std::unique_ptr<v1::JsCore::Stub>>& stubs);
   virtual ~Workload() = default;
 
   // "evaluate" or "call".
@@ -56,6 +61,9 @@ class Workload {
   // Blocking: one RPC, for the probe before the run.
   virtual grpc::Status Send(v1::JsCore::Stub& stub, grpc::ClientContext* context,
                             v1::EvaluateResponse* response) const = 0;
+
+  // The same request as one item of a Batch stream (id left empty).
+  virtual v1::BatchRequest BatchItem() const = 0;
 };
 
 // Fills a google.protobuf.Duration.
