@@ -53,6 +53,10 @@ ABSL_FLAG(std::string, auth_token_file, "",
           "(authorization: Bearer <token>); the health check is exempt");
 ABSL_FLAG(bool, insecure_listen, false,
           "Allow a non-loopback --listen with neither TLS nor a token");
+ABSL_FLAG(std::string, advertise_address, "",
+          "HOST:PORT clients reach this replica at, returned with sessions and "
+          "PROGRAM_NOT_LOADED details (empty: the bound --listen address, unless it is "
+          "a wildcard)");
 ABSL_FLAG(std::string, metrics_listen, "",
           "HOST:PORT to serve Prometheus metrics on (GET /metrics); empty: off");
 ABSL_FLAG(std::string, log_format, "plain", "Log lines on stderr: plain or json");
@@ -99,6 +103,7 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
   c.security.insecure_listen = absl::GetFlag(FLAGS_insecure_listen);
   if (absl::Status s = CheckListenPolicy(c.listen, c.security); !s.ok()) return s;
   c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  c.advertise_address = absl::GetFlag(FLAGS_advertise_address);
   c.slow_request = absl::GetFlag(FLAGS_slow_request);
   LogLevel level;
   if (!ParseLogLevel(absl::GetFlag(FLAGS_log_level), &level)) {

@@ -24,6 +24,7 @@ struct DaemonConfig {
   int batch_window = 256;  // unanswered items per Batch stream before reading pauses
   int v8_background_threads = 1;
   SecurityConfig security;
+  std::string advertise_address;  // empty: derived from the bound --listen address
   std::string metrics_listen;  // empty: no metrics endpoint
   absl::Duration slow_request = absl::Seconds(1);  // log requests slower than this
 };

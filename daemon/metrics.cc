@@ -118,6 +118,10 @@ std::string Metrics::RenderPrometheus(const engine::PoolStats& pool) const {
              [](const auto& w) { return static_cast<uint64_t>(w.program_contexts); });
   per_worker("jscore_worker_sessions", "gauge", "Sessions pinned to a worker.",
              [](const auto& w) { return static_cast<uint64_t>(w.sessions); });
+  // Busy ratio over a window: rate(jscore_worker_busy_seconds_total[1m]).
+  per_worker("jscore_worker_busy_seconds_total", "counter",
+             "Time a worker was not waiting for work (busy ratio: its rate).",
+             [](const auto& w) { return absl::StrFormat("%.6f", w.busy_ns / 1e9); });
   return out;
 }
 

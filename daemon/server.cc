@@ -16,6 +16,24 @@
 #include "grpcpp/server_builder.h"
 
 namespace jscore::daemon {
+namespace {
+
+// --advertise_address, else `listen` itself unless its port is still 0 or its host is
+// a wildcard (0.0.0.0, [::]): no client can dial those, so nothing is advertised.
+std::string AdvertisedAddress(const DaemonConfig& config, absl::string_view listen) {
+  if (!config.advertise_address.empty()) return config.advertise_address;
+  size_t colon = listen.rfind(':');
+  if (colon == absl::string_view::npos) return std::string();
+  absl::string_view host = listen.substr(0, colon);
+  absl::string_view port = listen.substr(colon + 1);
+  if (port == "0" || host.empty() || host == "0.0.0.0" || host == "[::]" || host == "::" ||
+      host == "*") {
+    return std::string();
+  }
+  return std::string(listen);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config,
                                                       engine::Platform& platform) {
@@ -35,6 +53,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config
   }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // A fixed port is known before binding: requests never see an empty address.
+  server->replica_.Set(AdvertisedAddress(config, config.listen));
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config.listen, credentials, &port);
@@ -49,6 +69,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config
   absl::string_view host = config.listen;
   size_t colon = host.rfind(':');
   server->address_ = absl::StrCat(host.substr(0, colon), ":", port);
+  server->replica_.Set(AdvertisedAddress(config, server->address_));
   return server;
 }
 
@@ -58,7 +79,7 @@ Server::Server(const DaemonConfig& config, std::unique_ptr<engine::Pool> pool,
       pool_(std::move(pool)),
       auth_(std::move(auth)),
       metrics_(std::make_unique<Metrics>()),
-      service_(std::make_unique<JsCoreService>(*pool_, config_, *auth_, *metrics_)) {}
+      service_(std::make_unique<JsCoreService>(*pool_, config_, *auth_, *metrics_, replica_)) {}
 
 std::string Server::metrics_address() const {
   return metrics_http_ != nullptr ? metrics_http_->address() : std::string();

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/config.h"
+#include "daemon/rpc_support.h"
 #include "engine/platform.h"
 #include "engine/pool.h"
 
@@ -47,6 +48,7 @@ class Server {
   std::unique_ptr<TokenAuthenticator> auth_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;
+  ReplicaAddress replica_;
   std::unique_ptr<JsCoreService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

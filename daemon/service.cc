@@ -19,8 +19,13 @@ namespace {
 class JobReactor final : public grpc::ServerUnaryReactor {
  public:
   JobReactor(engine::Pool& pool, grpc::CallbackServerContext* context, Method method,
-             Metrics& metrics, absl::Duration slow)
-      : pool_(pool), context_(context), method_(method), metrics_(metrics), slow_(slow) {}
+             Metrics& metrics, absl::Duration slow, const ReplicaAddress& replica)
+      : pool_(pool),
+        context_(context),
+        method_(method),
+        metrics_(metrics),
+        slow_(slow),
+        replica_(replica) {}
 
   // Handler thread: submits the job, or finishes at once with the admission error.
   void Submit(std::shared_ptr<engine::Job> job) {
@@ -31,7 +36,8 @@ class JobReactor final : public grpc::ServerUnaryReactor {
 
   // Any thread, once.
   void FinishWith(const absl::Status& status) {
-    grpc::Status answer = ToGrpcStatus(status, context_);
+    grpc::Status answer =
+        status.ok() ? grpc::Status::OK : ToGrpcStatus(status, context_, replica_.Get());
     absl::Duration took = absl::Now() - started_;
     metrics_.Record(method_, answer.error_code(), took);
     NoteRequest(method_, answer, took, slow_);
@@ -49,10 +55,18 @@ class JobReactor final : public grpc::ServerUnaryReactor {
   const Method method_;
   Metrics& metrics_;
   const absl::Duration slow_;
+  const ReplicaAddress& replica_;
   const absl::Time started_ = absl::Now();
   std::shared_ptr<engine::Job> job_;
 };
 
+// A session's response names the replica that holds it; other responses carry no
+// address.
+template <typename Response>
+void NameReplica(Response* /*response*/, const ReplicaAddress& /*replica*/) {}
+void NameReplica(v1::CreateSessionResponse* response, const ReplicaAddress& replica) {
+  response->set_replica(replica.Get());
+}
 
 }  // namespace
 
@@ -61,7 +75,7 @@ grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackSer
                                                 const Request& request,
                                                 const google::protobuf::Duration& timeout,
                                                 Response* response) {
-  auto* reactor = new JobReactor(pool_, context, method, metrics_, config_.slow_request);
+  auto* reactor = new JobReactor(pool_, context, method, metrics_, config_.slow_request, replica_);
   if (absl::Status allowed = auth_.Check(*context); !allowed.ok()) {
     reactor->FinishWith(allowed);
     return reactor;
@@ -74,8 +88,10 @@ grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackSer
     return reactor;
   }
   auto job = std::make_shared<engine::Job>(
-      std::move(*spec), *deadline, [reactor, response](engine::Outcome outcome) {
-        reactor->FinishWith(FillResponse(std::move(outcome), response));
+      std::move(*spec), *deadline, [this, reactor, response](engine::Outcome outcome) {
+        absl::Status status = FillResponse(std::move(outcome), response);
+        if (status.ok()) NameReplica(response, replica_);
+        reactor->FinishWith(status);
       });
   reactor->Submit(std::move(job));
   return reactor;
@@ -153,6 +169,7 @@ grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* c
     out->set_prebuilt_contexts(w.prebuilt_contexts);
     out->set_programs(w.program_contexts);
     out->set_sessions(w.sessions);
+    out->set_busy_seconds(static_cast<double>(w.busy_ns) / 1e9);
   }
   response->set_queue_depth(stats.queue_depth);
   response->set_queue_capacity(stats.queue_capacity);
@@ -162,6 +179,7 @@ grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* c
   response->set_programs(stats.programs);
   response->set_sessions(stats.sessions);
   response->set_version(kVersion);
+  response->set_replica(replica_.Get());
   for (const Metrics::Count& c : metrics_.Counts()) {
     auto* out = response->add_requests();
     out->set_method(MethodName(c.method));

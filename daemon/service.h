@@ -4,6 +4,7 @@
 
 #include "daemon/config.h"
 #include "daemon/metrics.h"
+#include "daemon/rpc_support.h"
 #include "daemon/security.h"
 #include "engine/pool.h"
 #include "jscore/v1/jscore.grpc.pb.h"
@@ -16,8 +17,8 @@ namespace jscore::daemon {
 class JsCoreService final : public v1::JsCore::CallbackService {
  public:
   JsCoreService(engine::Pool& pool, const DaemonConfig& config, const TokenAuthenticator& auth,
-                Metrics& metrics)
-      : pool_(pool), config_(config), auth_(auth), metrics_(metrics) {}
+                Metrics& metrics, const ReplicaAddress& replica)
+      : pool_(pool), config_(config), auth_(auth), metrics_(metrics), replica_(replica) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
                                      const v1::EvaluateRequest* request,
@@ -54,6 +55,7 @@ class JsCoreService final : public v1::JsCore::CallbackService {
   const DaemonConfig& config_;
   const TokenAuthenticator& auth_;
   Metrics& metrics_;
+  const ReplicaAddress& replica_;
 };
 
 }  // namespace jscore::daemon

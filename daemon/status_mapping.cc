@@ -7,7 +7,8 @@
 
 namespace jscore::daemon {
 
-grpc::Status ToGrpcStatus(const absl::Status& status, grpc::CallbackServerContext* context) {
+grpc::Status ToGrpcStatus(const absl::Status& status, grpc::CallbackServerContext* context,
+                          const std::string& replica) {
   if (status.ok()) return grpc::Status::OK;
   if (context != nullptr) {
     std::string program = engine::NotLoadedProgram(status);
@@ -15,6 +16,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status, grpc::CallbackServerContex
       v1::ErrorDetail detail;
       detail.set_reason(v1::ErrorDetail::PROGRAM_NOT_LOADED);
       detail.set_program(program);
+      detail.set_replica(replica);
       context->AddTrailingMetadata("jscore-error-detail-bin", detail.SerializeAsString());
     }
   }

@@ -2,6 +2,8 @@
 #ifndef JSCORE_DAEMON_STATUS_MAPPING_H_
 #define JSCORE_DAEMON_STATUS_MAPPING_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
@@ -9,10 +11,11 @@
 namespace jscore::daemon {
 
 // Same code, same message. With a `context`, an error a client can act on also gets
-// its jscore.v1.ErrorDetail as trailing metadata "jscore-error-detail-bin" (call it
-// before Finish).
+// its jscore.v1.ErrorDetail (naming `replica`, this server's advertised address) as
+// trailing metadata "jscore-error-detail-bin" (call it before Finish).
 grpc::Status ToGrpcStatus(const absl::Status& status,
-                          grpc::CallbackServerContext* context = nullptr);
+                          grpc::CallbackServerContext* context = nullptr,
+                          const std::string& replica = std::string());
 
 }  // namespace jscore::daemon
 

@@ -63,6 +63,9 @@ struct WorkerStatsSnapshot {
   uint64_t timeouts = 0;
   uint32_t program_contexts = 0;
   uint32_t sessions = 0;
+  // Time the thread spent outside its loop's wait for events (libuv's idle-time
+  // metric), since the worker started.
+  uint64_t busy_ns = 0;
 };
 
 struct PoolStats {

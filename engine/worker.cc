@@ -100,6 +100,11 @@ WorkerStatsSnapshot Worker::Stats() const {
   s.timeouts = impl_->timeouts.load(std::memory_order_relaxed);
   s.program_contexts = impl_->program_context_count.load(std::memory_order_relaxed);
   s.sessions = impl_->session_count.load(std::memory_order_relaxed);
+  if (impl_->loop_metrics.load(std::memory_order_acquire)) {
+    uint64_t alive = uv_hrtime() - impl_->loop_started_ns;
+    uint64_t idle = uv_metrics_idle_time(&impl_->loop);
+    s.busy_ns = alive > idle ? alive - idle : 0;
+  }
   return s;
 }
 
@@ -131,6 +136,10 @@ size_t NearHeapLimit(void* data, size_t current_limit, size_t /*initial_limit*/)
 // Order (CONVENTIONS.md 5): loop -> isolate -> contexts; teardown in reverse.
 void Worker::Impl::ThreadMain() {
   uv_loop_init(&loop);
+  if (uv_loop_configure(&loop, UV_METRICS_IDLE_TIME) == 0) {
+    loop_started_ns = uv_hrtime();
+    loop_metrics.store(true, std::memory_order_release);
+  }
   uv_async_init(&loop, &wake, [](uv_async_t* handle) {
     static_cast<Impl*>(handle->data)->OnWake();
   });

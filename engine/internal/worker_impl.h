@@ -245,6 +245,10 @@ struct Worker::Impl {
   std::atomic<uint32_t> prebuilt_count{0};
   std::atomic<uint64_t> timeouts{0};
   uv_async_t wake;  // uv_async_send is the one libuv call other threads make
+  // libuv's idle-time metric (UV_METRICS_IDLE_TIME) is on for `loop`: Stats() reads
+  // it from other threads (uv_metrics_idle_time takes the loop's metrics lock).
+  std::atomic<bool> loop_metrics{false};
+  uint64_t loop_started_ns = 0;  // uv_hrtime() when the metric started; before the flag
 
   absl::Mutex interrupt_mu;
   uint64_t running_job ABSL_GUARDED_BY(interrupt_mu) = 0;  // 0: no JS running

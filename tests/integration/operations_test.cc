@@ -90,6 +90,15 @@ TEST(OperationsTest, PrometheusEndpointAndGetStatsAgree) {
   EXPECT_EQ(ok, 3u);
   EXPECT_EQ(deadline, 1u);
   EXPECT_EQ(stats.timeouts(), 1u);
+  // The 200 ms loop kept one worker busy at least that long; the scrape names the
+  // counter for every worker.
+  double busy = 0;
+  for (const auto& w : stats.workers()) busy += w.busy_seconds();
+  EXPECT_GE(busy, 0.19);
+  EXPECT_THAT(scrape, HasSubstr("jscore_worker_busy_seconds_total{worker=\"0\"} "));
+  EXPECT_THAT(scrape, HasSubstr("jscore_worker_busy_seconds_total{worker=\"1\"} "));
+  // Port 0 was resolved: the replica advertises the address it is bound to.
+  EXPECT_EQ(stats.replica(), (*daemon)->address());
 }
 
 TEST(OperationsTest, ConfigFileThenCommandLine) {

@@ -124,6 +124,7 @@ TEST(ProgramsTest, UnknownProgramIsFailedPreconditionWithADetail) {
   ASSERT_TRUE(parsed.ParseFromString(detail->second));
   EXPECT_EQ(parsed.reason(), v1::ErrorDetail::PROGRAM_NOT_LOADED);
   EXPECT_EQ(parsed.program(), program);
+  EXPECT_EQ(parsed.replica(), daemon->address());  // where to re-send it
   // What a client does: re-send the source, retry.
   EXPECT_EQ(Load(*stub, "function f(x) { return x + 1 }"), program);
   ASSERT_TRUE(Call(*stub, request, &response).ok());
@@ -168,6 +169,7 @@ TEST(SessionsTest, StatefulContextPinnedToAWorker) {
   v1::CreateSessionResponse session;
   ASSERT_TRUE(stub->CreateSession(&create_context, create, &session).ok());
   ASSERT_FALSE(session.session().empty());
+  EXPECT_EQ(session.replica(), daemon->address());  // the replica that holds it
 
   for (int i = 1; i <= 20; ++i) {
     v1::CallRequest call;
