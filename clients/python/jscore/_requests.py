@@ -7,7 +7,20 @@ values or exceptions. No I/O happens here.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+import ipaddress
+import json
+from typing import (
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 import grpc
 
@@ -25,11 +38,13 @@ from jscore.values import decode, fill_value
 __all__ = [
     "DEFAULT_OPTIONS",
     "Duration",
+    "Target",
     "ExecStats",
     "Metadata",
     "Result",
     "batch_error",
     "call_request",
+    "channel_options",
     "check_load_response",
     "check_session_response",
     "console_of",
@@ -38,6 +53,9 @@ __all__ = [
     "evaluate_request",
     "is_program_not_loaded",
     "load_program_request",
+    "reload_attempts",
+    "replica_of",
+    "replica_target",
     "result_of",
     "rpc_timeout",
     "seconds",
@@ -55,6 +73,82 @@ DEFAULT_OPTIONS: List[Tuple[str, Any]] = [
     ("grpc.max_receive_message_length", 64 * 1024 * 1024),
     ("grpc.max_send_message_length", 64 * 1024 * 1024),
 ]
+
+Target = Union[str, Sequence[str]]
+"""Where the daemon is: one gRPC target (``"127.0.0.1:50051"``, ``"dns:///jscore:50051"``)
+or a list of replicas' ``IP:port`` addresses, balanced with ``round_robin``."""
+
+# Methods gRPC may send again, to another replica, when a call fails UNAVAILABLE
+# before any answer (the replica was gone or shutting down): none of them has an
+# effect outside the daemon. Batch (a stream) and DeleteSession are never re-sent.
+_RETRIED_METHODS = ("Evaluate", "Call", "LoadProgram", "CreateSession", "GetStats")
+
+
+def replica_target(target: Target) -> Tuple[str, List[str]]:
+    """``(gRPC target, replica addresses)``. A list of addresses (or one string of
+    comma-separated ones) becomes gRPC's static ``ipv4:``/``ipv6:`` target; other
+    targets name no replicas."""
+    if isinstance(target, str):
+        if "," not in target:
+            return target, []
+        target = target.split(",")
+    replicas = [a.strip() for a in target if a.strip()]
+    if not replicas:
+        raise ValueError("no replica address given")
+    families = set()
+    for address in replicas:
+        host, _, port = address.rpartition(":")
+        try:
+            families.add(ipaddress.ip_address(host.strip("[]")).version)
+            if not 0 < int(port) < 65536:
+                raise ValueError
+        except ValueError:
+            raise ValueError(
+                f"replica address {address!r} is not IP:port (for a name, use one "
+                "target such as dns:///jscore:50051)"
+            ) from None
+    if len(families) > 1:
+        raise ValueError("replica addresses mix IPv4 and IPv6")
+    scheme = "ipv4" if families == {4} else "ipv6"
+    return f"{scheme}:{','.join(replicas)}", replicas
+
+
+def channel_options(balanced: bool, retries: int, options: Sequence[Any]) -> List[Any]:
+    """The client's channel options: ``round_robin`` over the replicas when
+    ``balanced``, and gRPC's retry of UNAVAILABLE (``retries`` more attempts) for the
+    methods that are safe to send again; ``options`` come last and win."""
+    config: Dict[str, Any] = {}
+    if balanced:
+        config["loadBalancingConfig"] = [{"round_robin": {}}]
+    if retries > 0:
+        config["methodConfig"] = [{
+            "name": [{"service": "jscore.v1.JsCore", "method": m} for m in _RETRIED_METHODS],
+            "retryPolicy": {
+                "maxAttempts": min(retries + 1, 5),  # gRPC's own cap is 5
+                "initialBackoff": "0.05s",
+                "maxBackoff": "1s",
+                "backoffMultiplier": 2,
+                "retryableStatusCodes": ["UNAVAILABLE"],
+            },
+        }]
+    out: List[Any] = list(DEFAULT_OPTIONS)
+    if config:
+        out.append(("grpc.service_config", json.dumps(config)))
+    return out + list(options)
+
+
+def reload_attempts(replicas: Sequence[str]) -> int:
+    """How many times a call re-sends a program that a daemon lacks. Each miss names
+    its replica, and the program goes back to that one, so one is enough; replicas
+    that name no address are reached by the balancer in turn, so allow one per
+    replica (and one more)."""
+    return len(replicas) + 1
+
+
+def replica_of(error: Error) -> str:
+    """The replica named by the error's detail (its ``--advertise_address``), or ``""``."""
+    return error.detail.replica if error.detail is not None else ""
+
 
 _LEVELS = {v.number: v.name.lower() for v in pb.ConsoleLine.Level.DESCRIPTOR.values}
 
@@ -270,12 +364,13 @@ def check_load_response(response: pb.LoadProgramResponse) -> str:
     return response.program
 
 
-def check_session_response(response: pb.CreateSessionResponse) -> Tuple[str, int]:
-    """``(session id, worker)`` of a ``CreateSessionResponse``, or raises its ``JsError``."""
+def check_session_response(response: pb.CreateSessionResponse) -> Tuple[str, int, str]:
+    """``(session id, worker, replica)`` of a ``CreateSessionResponse``, or raises its
+    ``JsError``."""
     if response.HasField("error"):
         e = response.error
         raise JsError(e.name, e.message, e.stack, e.line, e.column, e.source_line)
-    return response.session, response.worker
+    return response.session, response.worker, response.replica
 
 
 def is_program_not_loaded(error: Error) -> bool:

@@ -37,6 +37,7 @@ from typing import (
     Mapping,
     Optional,
     Sequence,
+    Tuple,
     Type,
 )
 
@@ -59,28 +60,46 @@ class Client:
 
     def __init__(
         self,
-        target: str = "127.0.0.1:50051",
+        target: rq.Target = "127.0.0.1:50051",
         timeout: Optional[rq.Duration] = 5.0,
         *,
         credentials: Optional[grpc.ChannelCredentials] = None,
         metadata: rq.Metadata = (),
         options: Sequence[Any] = (),
         channel: Optional[grpc.aio.Channel] = None,
+        retries: int = 3,
     ) -> None:
-        self.target = target
+        self.target, self.replicas = rq.replica_target(target)
         self.timeout: Optional[float] = rq.seconds(timeout)
         self.metadata: Optional[rq.Metadata] = tuple(metadata) or None
         self._owns_channel = channel is None
+        self._credentials = credentials
+        self._options = list(options)
         if channel is None:
-            opts = rq.DEFAULT_OPTIONS + list(options)
+            opts = rq.channel_options(len(self.replicas) > 1, retries, options)
             if credentials is not None:
-                channel = grpc.aio.secure_channel(target, credentials, opts)
+                channel = grpc.aio.secure_channel(self.target, credentials, opts)
             else:
-                channel = grpc.aio.insecure_channel(target, opts)
+                channel = grpc.aio.insecure_channel(self.target, opts)
         self.channel: grpc.aio.Channel = channel
         self.stub = pb_grpc.JsCoreStub(channel)
         """The raw ``jscore.v1.JsCore`` stub (its methods return awaitables)."""
         self._health = health_pb2_grpc.HealthStub(channel)
+        self._pinned: Dict[str, Tuple[grpc.aio.Channel, pb_grpc.JsCoreStub]] = {}
+
+    def _stub_at(self, replica: str) -> pb_grpc.JsCoreStub:
+        """See :meth:`jscore.Client._stub_at` (one event loop: no lock needed)."""
+        if not replica or len(self.replicas) < 2 or not self._owns_channel:
+            return self.stub
+        pinned = self._pinned.get(replica)
+        if pinned is None:
+            opts = rq.DEFAULT_OPTIONS + self._options
+            if self._credentials is not None:
+                channel = grpc.aio.secure_channel(replica, self._credentials, opts)
+            else:
+                channel = grpc.aio.insecure_channel(replica, opts)
+            pinned = self._pinned[replica] = (channel, pb_grpc.JsCoreStub(channel))
+        return pinned[1]
 
     def _timeout(self, timeout: Optional[rq.Duration]) -> Optional[float]:
         return self.timeout if timeout is None else rq.seconds(timeout)
@@ -179,15 +198,21 @@ class Client:
             program=program_id, source=source, ttl=ttl, extensions=extensions,
             random_seed=random_seed,
         )
-        try:
-            response = await self._unary(self.stub.CreateSession, request, self.timeout)
-        except Error as e:
-            if not (isinstance(program, Program) and rq.is_program_not_loaded(e)):
-                raise
-            await program.reload()
-            response = await self._unary(self.stub.CreateSession, request, self.timeout)
-        session, worker = rq.check_session_response(response)
-        return Context(self, session, worker)
+        stub = self.stub
+        for attempt in range(rq.reload_attempts(self.replicas) + 1):
+            try:
+                response = await self._unary(stub.CreateSession, request, self.timeout)
+                break
+            except Error as e:
+                if not (isinstance(program, Program) and rq.is_program_not_loaded(e)):
+                    raise
+                if attempt == rq.reload_attempts(self.replicas):
+                    raise
+                stub = self._stub_at(rq.replica_of(e))
+                await program.reload(stub)
+                request.program = program.id
+        session, worker, replica = rq.check_session_response(response)
+        return Context(self, session, worker, replica)
 
     def batch(
         self,
@@ -217,6 +242,9 @@ class Client:
         """Closes the channel (if the client created it)."""
         if self._owns_channel:
             await self.channel.close()
+        pinned, self._pinned = list(self._pinned.values()), {}
+        for channel, _ in pinned:
+            await channel.close()
 
     async def __aenter__(self) -> "Client":
         return self
@@ -266,29 +294,44 @@ class Program:
         client = self.client
         seconds = client._timeout(timeout)
         request = rq.call_request(function, args, program=self.id, timeout=seconds, fresh=fresh)
-        try:
-            return await client._unary(client.stub.Call, request, seconds)
-        except Error as e:
-            if not rq.is_program_not_loaded(e):
-                raise
-        await self.reload()
-        request.program = self.id
-        return await client._unary(client.stub.Call, request, seconds)
+        stub = client.stub
+        attempts = rq.reload_attempts(client.replicas)
+        for attempt in range(attempts + 1):
+            try:
+                return await client._unary(stub.Call, request, seconds)
+            except Error as e:
+                if not rq.is_program_not_loaded(e) or attempt == attempts:
+                    raise
+                stub = client._stub_at(rq.replica_of(e))
+            await self.reload(stub)
+            request.program = self.id
+        raise AssertionError("unreachable")
 
-    async def reload(self) -> None:
+    async def reload(self, stub: Optional[pb_grpc.JsCoreStub] = None) -> None:
         """Sends the program to the daemon again."""
+        stub = stub or self.client.stub
         request = rq.load_program_request(self.source, self.modules, self.filename)
-        response = await self.client._unary(
-            self.client.stub.LoadProgram, request, self.client.timeout
-        )
+        response = await self.client._unary(stub.LoadProgram, request, self.client.timeout)
         self.id = rq.check_load_response(response)
 
     async def unload(self) -> None:
-        """Drops the program from the daemon."""
-        await self.client._unary(
-            self.client.stub.UnloadProgram, pb.UnloadProgramRequest(program=self.id),
-            self.client.timeout,
-        )
+        """Drops the program from the daemon (from every replica when there are
+        several; ``NotFound`` if none held it)."""
+        client = self.client
+        request = pb.UnloadProgramRequest(program=self.id)
+        stubs = [client._stub_at(r) for r in client.replicas] or [client.stub]
+        held = 0
+        for stub in stubs:
+            try:
+                await client._unary(stub.UnloadProgram, request, client.timeout)
+                held += 1
+            except NotFound:
+                if len(stubs) == 1:
+                    raise
+        if held == 0:
+            raise NotFound(
+                f"program not loaded on any replica: {self.id}", grpc.StatusCode.NOT_FOUND
+            )
 
     def context(self, **kwargs: Any) -> "PendingContext":
         """A session that starts from this program's globals."""
@@ -298,10 +341,12 @@ class Program:
 class Context:
     """A session (see :class:`jscore.Context`); its methods are coroutines."""
 
-    def __init__(self, client: Client, id: str, worker: int = 0) -> None:
+    def __init__(self, client: Client, id: str, worker: int = 0, replica: str = "") -> None:
         self.client = client
         self.id = id
         self.worker = worker
+        self.replica = replica
+        self._stub = client._stub_at(replica)
         self._closed = False
 
     async def compile(
@@ -343,7 +388,7 @@ class Context:
         request = rq.evaluate_request(
             source, globals, timeout=seconds, filename=filename, session=self.id
         )
-        return await self.client._unary(self.client.stub.Evaluate, request, seconds)
+        return await self.client._unary(self._stub.Evaluate, request, seconds)
 
     async def call(self, function: str, *args: Any, timeout: Optional[rq.Duration] = None) -> Any:
         """Calls the session's ``function(*args)``."""
@@ -360,7 +405,7 @@ class Context:
     ) -> pb.EvaluateResponse:
         seconds = self.client._timeout(timeout)
         request = rq.call_request(function, args, session=self.id, timeout=seconds)
-        return await self.client._unary(self.client.stub.Call, request, seconds)
+        return await self.client._unary(self._stub.Call, request, seconds)
 
     @property
     def closed(self) -> bool:
@@ -374,7 +419,7 @@ class Context:
         self._closed = True
         try:
             await self.client._unary(
-                self.client.stub.DeleteSession, pb.DeleteSessionRequest(session=self.id),
+                self._stub.DeleteSession, pb.DeleteSessionRequest(session=self.id),
                 self.client.timeout,
             )
         except NotFound:

@@ -7,6 +7,7 @@ session's jobs one at a time, in arrival order).
 
 from __future__ import annotations
 
+import threading
 import types
 from typing import (
     Any,
@@ -17,6 +18,7 @@ from typing import (
     Mapping,
     Optional,
     Sequence,
+    Tuple,
     Type,
     TypeVar,
 )
@@ -37,7 +39,10 @@ class Client:
     """A connection to a ``jscored`` daemon.
 
     Args:
-        target: ``host:port`` of the daemon (any gRPC target: ``dns:///...`` too).
+        target: ``host:port`` of the daemon (any gRPC target: ``dns:///...`` too), or
+            a list of replicas' ``IP:port`` addresses: requests are spread over them
+            with gRPC's ``round_robin``, a session's requests go to the replica that
+            holds it, and a program is re-sent to a replica that lacks it.
         timeout: Default timeout of each request, in seconds; the daemon stops a
             script that runs longer (:class:`~jscore.Timeout`). ``None`` leaves it to
             the daemon's ``--default_timeout``.
@@ -47,6 +52,10 @@ class Client:
         channel: Use this channel instead of creating one (``target``,
             ``credentials`` and ``options`` are then ignored; the client does not
             close it).
+        retries: Extra attempts gRPC makes, on another replica if there is one, when
+            a request fails ``UNAVAILABLE`` before any answer (a replica gone or
+            shutting down); only for requests without effects outside the daemon
+            (evaluations, calls, loads, session creation). 0 turns it off.
 
     Example::
 
@@ -57,33 +66,55 @@ class Client:
 
     def __init__(
         self,
-        target: str = "127.0.0.1:50051",
+        target: rq.Target = "127.0.0.1:50051",
         timeout: Optional[rq.Duration] = 5.0,
         *,
         credentials: Optional[grpc.ChannelCredentials] = None,
         metadata: rq.Metadata = (),
         options: Sequence[Any] = (),
         channel: Optional[grpc.Channel] = None,
+        retries: int = 3,
     ) -> None:
-        self.target = target
+        self.target, self.replicas = rq.replica_target(target)
         self.timeout: Optional[float] = rq.seconds(timeout)
         self.metadata: Optional[rq.Metadata] = tuple(metadata) or None
         self._owns_channel = channel is None
+        self._credentials = credentials
+        self._options = list(options)
         if channel is None:
-            opts = rq.DEFAULT_OPTIONS + list(options)
+            opts = rq.channel_options(len(self.replicas) > 1, retries, options)
             if credentials is not None:
-                channel = grpc.secure_channel(target, credentials, opts)
+                channel = grpc.secure_channel(self.target, credentials, opts)
             else:
-                channel = grpc.insecure_channel(target, opts)
+                channel = grpc.insecure_channel(self.target, opts)
         self.channel: grpc.Channel = channel
         self.stub = pb_grpc.JsCoreStub(channel)
         """The raw ``jscore.v1.JsCore`` stub, for what this API does not cover."""
         self._health = health_pb2_grpc.HealthStub(channel)
+        self._pinned: Dict[str, Tuple[grpc.Channel, pb_grpc.JsCoreStub]] = {}
+        self._pinned_lock = threading.Lock()
 
     # -- plumbing ---------------------------------------------------------------------
 
     def _timeout(self, timeout: Optional[rq.Duration]) -> Optional[float]:
         return self.timeout if timeout is None else rq.seconds(timeout)
+
+    def _stub_at(self, replica: str) -> pb_grpc.JsCoreStub:
+        """The stub for requests that must reach ``replica`` (a session's, a program
+        re-sent to the replica that lacked it): a channel of its own when this client
+        balances over several replicas, else the client's one channel."""
+        if not replica or len(self.replicas) < 2 or not self._owns_channel:
+            return self.stub
+        with self._pinned_lock:
+            pinned = self._pinned.get(replica)
+            if pinned is None:
+                opts = rq.DEFAULT_OPTIONS + self._options
+                if self._credentials is not None:
+                    channel = grpc.secure_channel(replica, self._credentials, opts)
+                else:
+                    channel = grpc.insecure_channel(replica, opts)
+                pinned = self._pinned[replica] = (channel, pb_grpc.JsCoreStub(channel))
+            return pinned[1]
 
     def _unary(self, method: Callable[..., _T], request: Any, timeout: Optional[float]) -> _T:
         try:
@@ -204,15 +235,21 @@ class Client:
             program=program_id, source=source, ttl=ttl, extensions=extensions,
             random_seed=random_seed,
         )
-        try:
-            response = self._unary(self.stub.CreateSession, request, self.timeout)
-        except Error as e:
-            if not (isinstance(program, Program) and rq.is_program_not_loaded(e)):
-                raise
-            program.reload()
-            response = self._unary(self.stub.CreateSession, request, self.timeout)
-        session, worker = rq.check_session_response(response)
-        return Context(self, session, worker)
+        stub = self.stub
+        for attempt in range(rq.reload_attempts(self.replicas) + 1):
+            try:
+                response = self._unary(stub.CreateSession, request, self.timeout)
+                break
+            except Error as e:
+                if not (isinstance(program, Program) and rq.is_program_not_loaded(e)):
+                    raise
+                if attempt == rq.reload_attempts(self.replicas):
+                    raise
+                stub = self._stub_at(rq.replica_of(e))
+                program.reload(stub)
+                request.program = program.id
+        session, worker, replica = rq.check_session_response(response)
+        return Context(self, session, worker, replica)
 
     # -- batch ------------------------------------------------------------------------
 
@@ -260,6 +297,10 @@ class Client:
         """Closes the channel (if the client created it). Idempotent."""
         if self._owns_channel:
             self.channel.close()
+        with self._pinned_lock:
+            pinned, self._pinned = list(self._pinned.values()), {}
+        for channel, _ in pinned:
+            channel.close()
 
     def __enter__(self) -> "Client":
         return self
@@ -329,27 +370,45 @@ class Program:
         client = self.client
         seconds = client._timeout(timeout)
         request = rq.call_request(function, args, program=self.id, timeout=seconds, fresh=fresh)
-        try:
-            return client._unary(client.stub.Call, request, seconds)
-        except Error as e:
-            if not rq.is_program_not_loaded(e):
-                raise
-        self.reload()
-        request.program = self.id
-        return client._unary(client.stub.Call, request, seconds)
+        stub = client.stub
+        attempts = rq.reload_attempts(client.replicas)
+        for attempt in range(attempts + 1):
+            try:
+                return client._unary(stub.Call, request, seconds)
+            except Error as e:
+                if not rq.is_program_not_loaded(e) or attempt == attempts:
+                    raise
+                # Back to the replica that lacks it (with several replicas), re-send, retry there.
+                stub = client._stub_at(rq.replica_of(e))
+            self.reload(stub)
+            request.program = self.id
+        raise AssertionError("unreachable")
 
-    def reload(self) -> None:
+    def reload(self, stub: Optional[pb_grpc.JsCoreStub] = None) -> None:
         """Sends the program to the daemon again (what :meth:`call` does when needed)."""
+        stub = stub or self.client.stub
         request = rq.load_program_request(self.source, self.modules, self.filename)
-        response = self.client._unary(self.client.stub.LoadProgram, request, self.client.timeout)
+        response = self.client._unary(stub.LoadProgram, request, self.client.timeout)
         self.id = rq.check_load_response(response)
 
     def unload(self) -> None:
-        """Drops the program from the daemon (``NotFound`` if it is not loaded)."""
-        self.client._unary(
-            self.client.stub.UnloadProgram, pb.UnloadProgramRequest(program=self.id),
-            self.client.timeout,
-        )
+        """Drops the program from the daemon, from every replica when the client has
+        several (``NotFound`` if none held it)."""
+        client = self.client
+        request = pb.UnloadProgramRequest(program=self.id)
+        stubs = [client._stub_at(r) for r in client.replicas] or [client.stub]
+        held = 0
+        for stub in stubs:
+            try:
+                client._unary(stub.UnloadProgram, request, client.timeout)
+                held += 1
+            except NotFound:
+                if len(stubs) == 1:
+                    raise
+        if held == 0:
+            raise NotFound(
+                f"program not loaded on any replica: {self.id}", grpc.StatusCode.NOT_FOUND
+            )
 
     def context(self, **kwargs: Any) -> "Context":
         """A session that starts from this program's globals (see :meth:`Client.context`)."""
@@ -369,12 +428,16 @@ class Context:
     Attributes:
         id: The session id.
         worker: The daemon worker the session lives on.
+        replica: The replica that holds it (its advertised address; ``""`` if it
+            names none). With several replicas, the session's requests go there.
     """
 
-    def __init__(self, client: Client, id: str, worker: int = 0) -> None:
+    def __init__(self, client: Client, id: str, worker: int = 0, replica: str = "") -> None:
         self.client = client
         self.id = id
         self.worker = worker
+        self.replica = replica
+        self._stub = client._stub_at(replica)
         self._closed = False
 
     def compile(
@@ -417,7 +480,7 @@ class Context:
         request = rq.evaluate_request(
             source, globals, timeout=seconds, filename=filename, session=self.id
         )
-        return self.client._unary(self.client.stub.Evaluate, request, seconds)
+        return self.client._unary(self._stub.Evaluate, request, seconds)
 
     def call(self, function: str, *args: Any, timeout: Optional[rq.Duration] = None) -> Any:
         """Calls the session's ``function(*args)`` (a dotted path); awaits a promise."""
@@ -434,7 +497,7 @@ class Context:
     ) -> pb.EvaluateResponse:
         seconds = self.client._timeout(timeout)
         request = rq.call_request(function, args, session=self.id, timeout=seconds)
-        return self.client._unary(self.client.stub.Call, request, seconds)
+        return self.client._unary(self._stub.Call, request, seconds)
 
     @property
     def closed(self) -> bool:
@@ -449,7 +512,7 @@ class Context:
         self._closed = True
         try:
             self.client._unary(
-                self.client.stub.DeleteSession, pb.DeleteSessionRequest(session=self.id),
+                self._stub.DeleteSession, pb.DeleteSessionRequest(session=self.id),
                 self.client.timeout,
             )
         except NotFound:
