@@ -33,6 +33,11 @@ type Client struct {
 	timeout time.Duration
 	md      metadata.MD
 	target  string
+	retries int
+
+	replicas       []string          // DialReplicas' list
+	pinDialOptions []grpc.DialOption // for a connection to one replica
+	pinned         pinnedConns
 }
 
 // Option configures Dial.
@@ -44,6 +49,7 @@ type dialConfig struct {
 	token       string
 	md          metadata.MD
 	dialOptions []grpc.DialOption
+	retries     int
 }
 
 // WithTimeout sets the default timeout of each request: the daemon stops a script that
@@ -84,13 +90,21 @@ func WithDialOptions(opts ...grpc.DialOption) Option {
 
 // Dial connects to a daemon at target ("127.0.0.1:50051", "dns:///jscore:50051"...).
 // Like grpc.Dial it does not wait for the connection unless grpc.WithBlock is passed.
-func Dial(target string, opts ...Option) (*Client, error) {
-	cfg := dialConfig{timeout: DefaultTimeout}
+// For several replicas, see DialReplicas.
+func Dial(target string, opts ...Option) (*Client, error) { return dial(target, nil, opts) }
+
+// dial connects to target with the client's options; balancing applies to this
+// connection only, not to the connections pinned to one replica.
+func dial(target string, balancing []grpc.DialOption, opts []Option) (*Client, error) {
+	cfg := dialConfig{timeout: DefaultTimeout, retries: DefaultRetries}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
 	if cfg.timeout < 0 {
 		return nil, fmt.Errorf("jscore: negative timeout %v", cfg.timeout)
+	}
+	if cfg.retries < 0 {
+		return nil, fmt.Errorf("jscore: negative retries %d", cfg.retries)
 	}
 	dialOptions := []grpc.DialOption{
 		grpc.WithDefaultCallOptions(
@@ -105,17 +119,21 @@ func Dial(target string, opts ...Option) (*Client, error) {
 	if cfg.token != "" {
 		dialOptions = append(dialOptions, grpc.WithPerRPCCredentials(bearerToken(cfg.token)))
 	}
-	conn, err := grpc.Dial(target, append(dialOptions, cfg.dialOptions...)...)
+	pin := append(append([]grpc.DialOption(nil), dialOptions...), cfg.dialOptions...)
+	all := append(append(append([]grpc.DialOption(nil), dialOptions...), balancing...), cfg.dialOptions...)
+	conn, err := grpc.Dial(target, all...)
 	if err != nil {
 		return nil, fmt.Errorf("jscore: dial %s: %w", target, err)
 	}
 	return &Client{
-		conn:    conn,
-		stub:    jscorev1.NewJsCoreClient(conn),
-		health:  healthpb.NewHealthClient(conn),
-		timeout: cfg.timeout,
-		md:      cfg.md,
-		target:  target,
+		conn:           conn,
+		stub:           jscorev1.NewJsCoreClient(conn),
+		health:         healthpb.NewHealthClient(conn),
+		timeout:        cfg.timeout,
+		md:             cfg.md,
+		target:         target,
+		retries:        cfg.retries,
+		pinDialOptions: pin,
 	}, nil
 }
 
@@ -129,7 +147,10 @@ func (t bearerToken) GetRequestMetadata(context.Context, ...string) (map[string]
 func (bearerToken) RequireTransportSecurity() bool { return false }
 
 // Close closes the connection. Requests in flight fail with CANCELED.
-func (c *Client) Close() error { return c.conn.Close() }
+func (c *Client) Close() error {
+	c.closePinned()
+	return c.conn.Close()
+}
 
 // Conn is the underlying gRPC connection.
 func (c *Client) Conn() *grpc.ClientConn { return c.conn }
@@ -158,7 +179,10 @@ func (c *Client) Stats(ctx context.Context) (*jscorev1.GetStatsResponse, error) 
 	defer cancel()
 	var trailer metadata.MD
 	resp, err := c.stub.GetStats(ctx, &jscorev1.GetStatsRequest{}, grpc.Trailer(&trailer))
-	return resp, statusError("GetStats", err, trailer)
+	if err != nil {
+		return nil, statusError("GetStats", err, trailer)
+	}
+	return resp, nil
 }
 
 // rpcContext adds the client's metadata, and a deadline a little past the script's

@@ -178,15 +178,11 @@ func callRequest(function string, args []any, cfg *evalConfig) (*jscorev1.CallRe
 //	err = r.Decode(&n) // 42
 func (c *Client) Evaluate(ctx context.Context, src string, opts ...EvalOption) (*Result, error) {
 	cfg := c.evalConfig(opts)
-	return c.evaluate(ctx, src, "", &cfg)
-}
-
-func (c *Client) evaluate(ctx context.Context, src, session string, cfg *evalConfig) (*Result, error) {
-	req, err := evaluateRequest(src, session, cfg)
+	req, err := evaluateRequest(src, "", &cfg)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := unary(ctx, c, "Evaluate", cfg.timeout, c.stub.Evaluate, req)
+	resp, err := unaryRetried(ctx, c, "Evaluate", cfg.timeout, c.stub.Evaluate, req)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	jscorev1 "jscore.dev/proto/jscore/v1"
+
+	"google.golang.org/grpc/codes"
 )
 
 // Program is a script loaded on the daemon (Client.LoadProgram). It keeps its source,
@@ -48,7 +50,7 @@ func (c *Client) Validate(ctx context.Context, src string, opts ...ProgramOption
 	req := &jscorev1.LoadProgramRequest{
 		Source: src, Filename: cfg.filename, Modules: cfg.modules, ValidateOnly: true,
 	}
-	resp, err := unary(ctx, c, "LoadProgram", cfg.timeout, c.stub.LoadProgram, req)
+	resp, err := unaryRetried(ctx, c, "LoadProgram", cfg.timeout, c.stub.LoadProgram, req)
 	if err != nil {
 		return err
 	}
@@ -69,9 +71,11 @@ func (p *Program) ID() string {
 func (p *Program) Source() string { return p.source }
 
 // Reload sends the program to the daemon again (what Call does when needed).
-func (p *Program) Reload(ctx context.Context) error {
+func (p *Program) Reload(ctx context.Context) error { return p.reloadAt(ctx, p.c.stub) }
+
+func (p *Program) reloadAt(ctx context.Context, stub jscorev1.JsCoreClient) error {
 	req := &jscorev1.LoadProgramRequest{Source: p.source, Filename: p.filename, Modules: p.modules}
-	resp, err := unary(ctx, p.c, "LoadProgram", p.timeout, p.c.stub.LoadProgram, req)
+	resp, err := unaryRetried(ctx, p.c, "LoadProgram", p.timeout, stub.LoadProgram, req)
 	if err != nil {
 		return err
 	}
@@ -84,12 +88,31 @@ func (p *Program) Reload(ctx context.Context) error {
 	return nil
 }
 
-// Unload drops the program from the daemon (on every worker). A later Call loads it
-// again.
+// Unload drops the program from the daemon (on every worker), and from every replica
+// with DialReplicas (NOT_FOUND only if none held it). A later Call loads it again.
 func (p *Program) Unload(ctx context.Context) error {
-	_, err := unary(ctx, p.c, "UnloadProgram", p.timeout, p.c.stub.UnloadProgram,
-		&jscorev1.UnloadProgramRequest{Program: p.ID()})
-	return err
+	req := &jscorev1.UnloadProgramRequest{Program: p.ID()}
+	if len(p.c.replicas) < 2 {
+		_, err := unary(ctx, p.c, "UnloadProgram", p.timeout, p.c.stub.UnloadProgram, req)
+		return err
+	}
+	var notFound error
+	held := 0
+	for _, replica := range p.c.replicas {
+		_, err := unary(ctx, p.c, "UnloadProgram", p.timeout, p.c.stubAt(replica).UnloadProgram, req)
+		switch {
+		case err == nil:
+			held++
+		case Code(err) == codes.NotFound:
+			notFound = err
+		default:
+			return err
+		}
+	}
+	if held == 0 {
+		return notFound
+	}
+	return nil
 }
 
 // Call calls function(args...): function is a dotted path from the global object
@@ -107,13 +130,16 @@ func (p *Program) CallWith(ctx context.Context, function string, args []any, opt
 		return nil, err
 	}
 	req.Target = &jscorev1.CallRequest_Program{Program: p.ID()}
-	resp, err := unary(ctx, p.c, "Call", cfg.timeout, p.c.stub.Call, req)
-	if isProgramNotLoaded(err) {
-		if err := p.Reload(ctx); err != nil {
+	stub := p.c.stub
+	resp, err := unaryRetried(ctx, p.c, "Call", cfg.timeout, stub.Call, req)
+	for attempt := 0; isProgramNotLoaded(err) && attempt < p.c.reloadAttempts(); attempt++ {
+		// Back to the replica that lacks it (with several replicas): re-send, retry there.
+		stub = p.c.stubAt(replicaOf(err))
+		if err := p.reloadAt(ctx, stub); err != nil {
 			return nil, err
 		}
 		req.Target = &jscorev1.CallRequest_Program{Program: p.ID()}
-		resp, err = unary(ctx, p.c, "Call", cfg.timeout, p.c.stub.Call, req)
+		resp, err = unaryRetried(ctx, p.c, "Call", cfg.timeout, stub.Call, req)
 	}
 	if err != nil {
 		return nil, err

@@ -16,9 +16,11 @@ import (
 // at a time, in arrival order. Safe for concurrent use. Close it when done
 // (defer s.Close()); otherwise the daemon deletes it after its idle TTL.
 type Session struct {
-	c      *Client
-	id     string
-	worker int
+	c       *Client
+	id      string
+	worker  int
+	replica string
+	stub    jscorev1.JsCoreClient // to the replica that holds it
 
 	closeOnce sync.Once
 	closeErr  error
@@ -44,13 +46,16 @@ func (c *Client) NewSession(ctx context.Context, opts ...SessionOption) (*Sessio
 	if cfg.noExtensions {
 		req.Extensions = jscorev1.Extensions_EXTENSIONS_NONE
 	}
-	resp, err := unary(ctx, c, "CreateSession", cfg.timeout, c.stub.CreateSession, req)
-	if cfg.program != nil && isProgramNotLoaded(err) {
-		if err := cfg.program.Reload(ctx); err != nil {
+	stub := c.stub
+	resp, err := unaryRetried(ctx, c, "CreateSession", cfg.timeout, stub.CreateSession, req)
+	for attempt := 0; cfg.program != nil && isProgramNotLoaded(err) && attempt < c.reloadAttempts(); attempt++ {
+		// Back to the replica that lacks the program: re-send it, create the session there.
+		stub = c.stubAt(replicaOf(err))
+		if err := cfg.program.reloadAt(ctx, stub); err != nil {
 			return nil, err
 		}
 		req.Program = cfg.program.ID()
-		resp, err = unary(ctx, c, "CreateSession", cfg.timeout, c.stub.CreateSession, req)
+		resp, err = unaryRetried(ctx, c, "CreateSession", cfg.timeout, stub.CreateSession, req)
 	}
 	if err != nil {
 		return nil, err
@@ -58,7 +63,13 @@ func (c *Client) NewSession(ctx context.Context, opts ...SessionOption) (*Sessio
 	if e := resp.GetError(); e != nil {
 		return nil, newJsError(e, nil)
 	}
-	return &Session{c: c, id: resp.GetSession(), worker: int(resp.GetWorker())}, nil
+	return &Session{
+		c:       c,
+		id:      resp.GetSession(),
+		worker:  int(resp.GetWorker()),
+		replica: resp.GetReplica(),
+		stub:    c.stubAt(resp.GetReplica()),
+	}, nil
 }
 
 // ID is the session id.
@@ -66,6 +77,10 @@ func (s *Session) ID() string { return s.id }
 
 // Worker is the daemon worker the session lives on.
 func (s *Session) Worker() int { return s.worker }
+
+// Replica is the address of the replica that holds the session ("" if the daemon
+// advertises none). With DialReplicas, the session's requests go there.
+func (s *Session) Replica() string { return s.replica }
 
 // Compile runs src in the session for its definitions (top-level var and function
 // declarations persist); the value is discarded.
@@ -78,7 +93,15 @@ func (s *Session) Compile(ctx context.Context, src string, opts ...EvalOption) e
 // Timeout, Filename).
 func (s *Session) Evaluate(ctx context.Context, src string, opts ...EvalOption) (*Result, error) {
 	cfg := s.c.evalConfig(opts)
-	return s.c.evaluate(ctx, src, s.id, &cfg)
+	req, err := evaluateRequest(src, s.id, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := unary(ctx, s.c, "Evaluate", cfg.timeout, s.stub.Evaluate, req)
+	if err != nil {
+		return nil, err
+	}
+	return resultOf(resp)
 }
 
 // Call calls the session's function(args...) (a dotted path); a promise is awaited.
@@ -94,7 +117,7 @@ func (s *Session) CallWith(ctx context.Context, function string, args []any, opt
 		return nil, err
 	}
 	req.Target = &jscorev1.CallRequest_Session{Session: s.id}
-	resp, err := unary(ctx, s.c, "Call", cfg.timeout, s.c.stub.Call, req)
+	resp, err := unary(ctx, s.c, "Call", cfg.timeout, s.stub.Call, req)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +131,7 @@ func (s *Session) Close() error { return s.CloseContext(context.Background()) }
 // CloseContext is Close with a context.
 func (s *Session) CloseContext(ctx context.Context) error {
 	s.closeOnce.Do(func() {
-		_, err := unary(ctx, s.c, "DeleteSession", s.c.timeout, s.c.stub.DeleteSession,
+		_, err := unary(ctx, s.c, "DeleteSession", s.c.timeout, s.stub.DeleteSession,
 			&jscorev1.DeleteSessionRequest{Session: s.id})
 		if Code(err) == codes.NotFound {
 			err = nil
