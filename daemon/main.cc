@@ -12,6 +12,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -42,6 +43,10 @@ std::vector<std::string> ExpandConfig(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's abseil is built without NDEBUG, so every absl::Mutex lock (gRPC's too)
+  // would also update the deadlock detector's lock graph: 1-4% of the daemon's CPU
+  // under load (bench/FINDINGS.md). The test binaries keep the detector on.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       "jscored: a JavaScript evaluation daemon (gRPC, V8).\n"
       "Usage: jscored [--config=FILE] [--listen=127.0.0.1:50051] [flags]\n"
