@@ -146,6 +146,7 @@ void BatchReactor::OnDone() { delete this; }
 // gRPC may run a reaction (OnReadDone...) inline from StartRead/StartWrite.
 void BatchReactor::Step() {
   const v1::BatchResponse* write = nullptr;
+  bool more_to_write = false;  // then gRPC may hold this write back and send several at once
   bool read = false;
   std::optional<grpc::Status> finish;
   {
@@ -162,6 +163,7 @@ void BatchReactor::Step() {
         writing_ = std::move(outbox_.front());
         outbox_.pop_front();
         write = writing_.get();
+        more_to_write = !outbox_.empty();
       }
       if (!reading_ && !reads_done_ && unanswered_ < config_.batch_window) {
         reading_ = true;
@@ -173,7 +175,11 @@ void BatchReactor::Step() {
       }
     }
   }
-  if (write != nullptr) StartWrite(write);
+  if (write != nullptr) {
+    grpc::WriteOptions options;
+    if (more_to_write) options.set_buffer_hint();
+    StartWrite(write, options);
+  }
   if (read) StartRead(&incoming_);
   if (finish) {
     metrics_.Record(Method::kBatch, finish->error_code(), absl::Now() - started_);
