@@ -59,6 +59,7 @@ __all__ = [
     "result_of",
     "rpc_timeout",
     "seconds",
+    "set_environment",
     "value_of",
 ]
 
@@ -276,6 +277,63 @@ def create_session_request(
     return request
 
 
+Browser = Union[bool, Mapping[str, Any]]
+"""``True`` for the browser profile with its defaults, or a mapping of
+``jscore.v1.BrowserProfile`` fields (``user_agent``, ``url``, ``cookie``,
+``languages``, ``screen_width``, ``screen_height``, ``referrer``, ``platform``)."""
+
+_BROWSER_FIELDS = frozenset(f.name for f in pb.BrowserProfile.DESCRIPTOR.fields)
+
+
+def set_environment(
+    request: Any,
+    *,
+    random_seed: Optional[int] = None,
+    frozen_time: "Optional[_dt.datetime | float]" = None,
+    browser: Optional[Browser] = None,
+    probe: bool = False,
+) -> None:
+    """Fills the environment fields of an ``EvaluateRequest``, ``CallRequest`` or
+    ``CreateSessionRequest``: a seed for ``Math.random`` and crypto randomness, a
+    frozen clock (a ``datetime``, or epoch milliseconds), the browser profile, the probe
+    of undefined globals. Fields the request does not have raise ``ValueError``."""
+    if random_seed is not None:
+        if isinstance(random_seed, bool) or not isinstance(random_seed, int):
+            raise TypeError("random_seed must be an int")
+        if not 0 < random_seed < 1 << 64:
+            raise ValueError("random_seed must be in 1..2**64-1 (0 would mean unseeded)")
+        request.random_seed = random_seed
+    if frozen_time is not None:
+        if isinstance(frozen_time, _dt.datetime):
+            if frozen_time.tzinfo is None:
+                frozen_time = frozen_time.replace(tzinfo=_dt.timezone.utc)
+            millis = round(frozen_time.timestamp() * 1000)
+        elif isinstance(frozen_time, (int, float)) and not isinstance(frozen_time, bool):
+            millis = round(frozen_time)
+        else:
+            raise TypeError("frozen_time must be a datetime or epoch milliseconds")
+        if millis == 0:
+            raise ValueError("frozen_time 0 would mean the real clock")
+        request.frozen_time_ms = millis
+    if browser:
+        if "profile" not in request.DESCRIPTOR.fields_by_name:
+            raise ValueError("a call runs in its program's context: set browser on the session")
+        request.profile = pb.PROFILE_BROWSER
+        if not isinstance(browser, bool):
+            for name, value in browser.items():
+                if name not in _BROWSER_FIELDS:
+                    raise TypeError(f"unknown browser field {name!r} "
+                                    f"(one of {', '.join(sorted(_BROWSER_FIELDS))})")
+                if name == "languages":
+                    request.browser.languages.extend(value)
+                else:
+                    setattr(request.browser, name, value)
+    if probe:
+        if "probe" not in request.DESCRIPTOR.fields_by_name:
+            raise ValueError("probe is for evaluations and program calls, not sessions")
+        request.probe = True
+
+
 class ExecStats(NamedTuple):
     """Where and how long a job ran (seconds)."""
 
@@ -294,10 +352,16 @@ class Result:
         console: The script's console output.
         console_truncated: The daemon cut the console output at its bound.
         stats: Worker, queue wait, wall and CPU time.
+        probed_missing: With ``probe=True``: the globals (and ``navigator.*``,
+            ``document.*``, ``screen.*`` properties) the script read but found
+            undefined, in first-read order.
         response: The raw ``EvaluateResponse``.
     """
 
-    __slots__ = ("value", "undefined", "console", "console_truncated", "stats", "response")
+    __slots__ = (
+        "value", "undefined", "console", "console_truncated", "stats", "probed_missing",
+        "response",
+    )
 
     def __init__(self, response: pb.EvaluateResponse) -> None:
         self.response = response
@@ -305,6 +369,7 @@ class Result:
         self.undefined: bool = response.undefined
         self.console: List[ConsoleLine] = console_of(response)
         self.console_truncated: bool = response.console_truncated
+        self.probed_missing: List[str] = list(response.probed_missing)
         s = response.stats
         self.stats = ExecStats(
             worker=s.worker,

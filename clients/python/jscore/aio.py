@@ -20,6 +20,7 @@ Create the client inside the event loop that uses it.
 
 from __future__ import annotations
 
+import datetime as _dt
 import asyncio
 import collections
 import itertools
@@ -118,10 +119,17 @@ class Client:
         timeout: Optional[rq.Duration] = None,
         filename: Optional[str] = None,
         extensions: bool = True,
+        random_seed: Optional[int] = None,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        browser: Optional[rq.Browser] = None,
+        probe: bool = False,
     ) -> Any:
         """Runs ``source`` in a fresh context and returns its value
         (see :meth:`jscore.Client.evaluate`)."""
-        return rq.value_of(await self._evaluate(source, globals, timeout, filename, extensions))
+        return rq.value_of(await self._evaluate(
+            source, globals, timeout, filename, extensions,
+            dict(random_seed=random_seed, frozen_time=frozen_time, browser=browser, probe=probe),
+        ))
 
     async def evaluate_result(
         self,
@@ -131,9 +139,16 @@ class Client:
         timeout: Optional[rq.Duration] = None,
         filename: Optional[str] = None,
         extensions: bool = True,
+        random_seed: Optional[int] = None,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        browser: Optional[rq.Browser] = None,
+        probe: bool = False,
     ) -> rq.Result:
         """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`."""
-        return rq.result_of(await self._evaluate(source, globals, timeout, filename, extensions))
+        return rq.result_of(await self._evaluate(
+            source, globals, timeout, filename, extensions,
+            dict(random_seed=random_seed, frozen_time=frozen_time, browser=browser, probe=probe),
+        ))
 
     async def _evaluate(
         self,
@@ -142,11 +157,13 @@ class Client:
         timeout: Optional[rq.Duration],
         filename: Optional[str],
         extensions: bool,
+        env: Dict[str, Any],
     ) -> pb.EvaluateResponse:
         seconds = self._timeout(timeout)
         request = rq.evaluate_request(
             source, globals, timeout=seconds, filename=filename, extensions=extensions
         )
+        rq.set_environment(request, **env)
         return await self._unary(self.stub.Evaluate, request, seconds)
 
     async def load_program(
@@ -180,10 +197,14 @@ class Client:
         program: "Program | str | None" = None,
         source: Optional[str] = None,
         extensions: bool = True,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        browser: Optional[rq.Browser] = None,
     ) -> "PendingContext":
         """A session (see :meth:`jscore.Client.context`): ``ctx = await client.context()``,
         or ``async with client.context() as ctx:`` to delete it at the end."""
-        return PendingContext(self, program, random_seed, ttl, source, extensions)
+        return PendingContext(
+            self, program, random_seed, ttl, source, extensions, frozen_time, browser
+        )
 
     async def _create_context(
         self,
@@ -192,12 +213,15 @@ class Client:
         ttl: Optional[rq.Duration],
         source: Optional[str],
         extensions: bool,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        browser: Optional[rq.Browser] = None,
     ) -> "Context":
         program_id = program if isinstance(program, str) or program is None else program.id
         request = rq.create_session_request(
             program=program_id, source=source, ttl=ttl, extensions=extensions,
             random_seed=random_seed,
         )
+        rq.set_environment(request, frozen_time=frozen_time, browser=browser)
         stub = self.stub
         for attempt in range(rq.reload_attempts(self.replicas) + 1):
             try:
@@ -276,24 +300,50 @@ class Program:
         self.filename = filename
 
     async def call(
-        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None, fresh: bool = False
+        self,
+        function: str,
+        *args: Any,
+        timeout: Optional[rq.Duration] = None,
+        fresh: bool = False,
+        random_seed: Optional[int] = None,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        probe: bool = False,
     ) -> Any:
         """Calls ``function(*args)``; re-sends the program and retries once if the
         daemon does not hold it."""
-        return rq.value_of(await self._call(function, args, timeout, fresh))
+        return rq.value_of(await self._call(
+            function, args, timeout, fresh,
+            dict(random_seed=random_seed, frozen_time=frozen_time, probe=probe),
+        ))
 
     async def call_result(
-        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None, fresh: bool = False
+        self,
+        function: str,
+        *args: Any,
+        timeout: Optional[rq.Duration] = None,
+        fresh: bool = False,
+        random_seed: Optional[int] = None,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        probe: bool = False,
     ) -> rq.Result:
         """Like :meth:`call`, but returns the whole :class:`~jscore.Result`."""
-        return rq.result_of(await self._call(function, args, timeout, fresh))
+        return rq.result_of(await self._call(
+            function, args, timeout, fresh,
+            dict(random_seed=random_seed, frozen_time=frozen_time, probe=probe),
+        ))
 
     async def _call(
-        self, function: str, args: Sequence[Any], timeout: Optional[rq.Duration], fresh: bool
+        self,
+        function: str,
+        args: Sequence[Any],
+        timeout: Optional[rq.Duration],
+        fresh: bool,
+        env: Dict[str, Any],
     ) -> pb.EvaluateResponse:
         client = self.client
         seconds = client._timeout(timeout)
         request = rq.call_request(function, args, program=self.id, timeout=seconds, fresh=fresh)
+        rq.set_environment(request, **env)
         stub = client.stub
         attempts = rq.reload_attempts(client.replicas)
         for attempt in range(attempts + 1):
@@ -449,8 +499,10 @@ class PendingContext:
         ttl: Optional[rq.Duration],
         source: Optional[str],
         extensions: bool,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        browser: Optional[rq.Browser] = None,
     ) -> None:
-        self._args = (program, random_seed, ttl, source, extensions)
+        self._args = (program, random_seed, ttl, source, extensions, frozen_time, browser)
         self._client = client
         self._context: Optional[Context] = None
 

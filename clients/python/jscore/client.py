@@ -7,6 +7,7 @@ session's jobs one at a time, in arrival order).
 
 from __future__ import annotations
 
+import datetime as _dt
 import threading
 import types
 from typing import (
@@ -132,17 +133,36 @@ class Client:
         timeout: Optional[rq.Duration] = None,
         filename: Optional[str] = None,
         extensions: bool = True,
+        random_seed: Optional[int] = None,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        browser: Optional[rq.Browser] = None,
+        probe: bool = False,
     ) -> Any:
         """Runs ``source`` in a fresh context and returns its value.
 
         A returned promise is awaited. ``globals`` become global variables first.
+
+        Args:
+            extensions: ``False`` for bare ECMAScript.
+            random_seed: Makes ``Math.random``, ``crypto.getRandomValues`` and
+                ``crypto.randomUUID`` repeat the same sequence for the same seed.
+            frozen_time: Stops ``Date.now()``, ``new Date()`` and ``performance.now()``
+                at this instant (a ``datetime``, or epoch milliseconds).
+            browser: ``True``, or a dict of ``BrowserProfile`` fields (``user_agent``,
+                ``url``, ``cookie``, ``languages``...): ``window``, ``navigator``,
+                ``location``, ``document``, ``screen`` and storage, as in a browser page.
+            probe: List in ``Result.probed_missing`` the globals the script read but
+                found undefined (use :meth:`evaluate_result`).
 
         Raises:
             JsError: the script threw or its promise was rejected.
             Timeout, ResourceExhausted, InvalidArgument, Unavailable, Error: see
                 :mod:`jscore.errors`.
         """
-        return rq.value_of(self._evaluate(source, globals, timeout, filename, extensions))
+        return rq.value_of(self._evaluate(
+            source, globals, timeout, filename, extensions,
+            dict(random_seed=random_seed, frozen_time=frozen_time, browser=browser, probe=probe),
+        ))
 
     def evaluate_result(
         self,
@@ -152,10 +172,17 @@ class Client:
         timeout: Optional[rq.Duration] = None,
         filename: Optional[str] = None,
         extensions: bool = True,
+        random_seed: Optional[int] = None,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        browser: Optional[rq.Browser] = None,
+        probe: bool = False,
     ) -> rq.Result:
         """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`
         (value, console output, timings)."""
-        return rq.result_of(self._evaluate(source, globals, timeout, filename, extensions))
+        return rq.result_of(self._evaluate(
+            source, globals, timeout, filename, extensions,
+            dict(random_seed=random_seed, frozen_time=frozen_time, browser=browser, probe=probe),
+        ))
 
     def _evaluate(
         self,
@@ -164,11 +191,13 @@ class Client:
         timeout: Optional[rq.Duration],
         filename: Optional[str],
         extensions: bool,
+        env: Dict[str, Any],
     ) -> pb.EvaluateResponse:
         seconds = self._timeout(timeout)
         request = rq.evaluate_request(
             source, globals, timeout=seconds, filename=filename, extensions=extensions
         )
+        rq.set_environment(request, **env)
         return self._unary(self.stub.Evaluate, request, seconds)
 
     # -- programs ---------------------------------------------------------------------
@@ -216,25 +245,29 @@ class Client:
         program: "Program | str | None" = None,
         source: Optional[str] = None,
         extensions: bool = True,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        browser: Optional[rq.Browser] = None,
     ) -> "Context":
         """Creates a session: a JS context kept on the daemon, the analogue of
         ``never_jscore.Context``. Use it as a context manager to delete it at the end.
 
         Args:
-            random_seed: Seed of ``Math.random`` (not served by the daemon yet:
-                ``UNIMPLEMENTED``).
+            random_seed: Seeds the session's ``Math.random`` and crypto randomness once
+                (the sequence runs on across its requests).
             ttl: Idle time after which the daemon deletes the session (default: the
                 daemon's ``--session_ttl``).
             program: Start from this program's globals (a :class:`Program` is
                 re-sent if the daemon lost it).
             source: A script run once when the session is created.
             extensions: ``False`` for bare ECMAScript.
+            frozen_time, browser: As for :meth:`evaluate`, for the session's life.
         """
         program_id = program if isinstance(program, str) or program is None else program.id
         request = rq.create_session_request(
             program=program_id, source=source, ttl=ttl, extensions=extensions,
             random_seed=random_seed,
         )
+        rq.set_environment(request, frozen_time=frozen_time, browser=browser)
         stub = self.stub
         for attempt in range(rq.reload_attempts(self.replicas) + 1):
             try:
@@ -344,7 +377,14 @@ class Program:
         self.filename = filename
 
     def call(
-        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None, fresh: bool = False
+        self,
+        function: str,
+        *args: Any,
+        timeout: Optional[rq.Duration] = None,
+        fresh: bool = False,
+        random_seed: Optional[int] = None,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        probe: bool = False,
     ) -> Any:
         """Calls ``function(*args)``; ``function`` is a dotted path from the global
         object (``"sign"``, ``"CryptoLib.encrypt"``). A returned promise is awaited.
@@ -352,24 +392,45 @@ class Program:
         Args:
             fresh: Run in a fresh copy of the program's context (no state kept from
                 earlier calls).
+            random_seed, frozen_time, probe: As for :meth:`Client.evaluate` (they
+                run the call in a context of its own).
 
         Raises:
             JsError: the function threw (or is not a function).
         """
-        return rq.value_of(self._call(function, args, timeout, fresh))
+        return rq.value_of(self._call(
+            function, args, timeout, fresh,
+            dict(random_seed=random_seed, frozen_time=frozen_time, probe=probe),
+        ))
 
     def call_result(
-        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None, fresh: bool = False
+        self,
+        function: str,
+        *args: Any,
+        timeout: Optional[rq.Duration] = None,
+        fresh: bool = False,
+        random_seed: Optional[int] = None,
+        frozen_time: "Optional[_dt.datetime | float]" = None,
+        probe: bool = False,
     ) -> rq.Result:
         """Like :meth:`call`, but returns the whole :class:`~jscore.Result`."""
-        return rq.result_of(self._call(function, args, timeout, fresh))
+        return rq.result_of(self._call(
+            function, args, timeout, fresh,
+            dict(random_seed=random_seed, frozen_time=frozen_time, probe=probe),
+        ))
 
     def _call(
-        self, function: str, args: Sequence[Any], timeout: Optional[rq.Duration], fresh: bool
+        self,
+        function: str,
+        args: Sequence[Any],
+        timeout: Optional[rq.Duration],
+        fresh: bool,
+        env: Dict[str, Any],
     ) -> pb.EvaluateResponse:
         client = self.client
         seconds = client._timeout(timeout)
         request = rq.call_request(function, args, program=self.id, timeout=seconds, fresh=fresh)
+        rq.set_environment(request, **env)
         stub = client.stub
         attempts = rq.reload_attempts(client.replicas)
         for attempt in range(attempts + 1):
