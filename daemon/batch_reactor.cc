@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "daemon/request_mapping.h"
 #include "daemon/rpc_support.h"
@@ -10,6 +11,10 @@
 
 namespace jscore::daemon {
 namespace {
+
+// Bounds of one packed results message (BatchResponse.more).
+constexpr int kMaxPackedResults = 256;
+constexpr size_t kMaxPackedBytes = 1 << 20;
 
 
 std::unique_ptr<v1::BatchResponse> Failure(const std::string& id, const absl::Status& status) {
@@ -40,7 +45,28 @@ BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
 }
 
 void BatchReactor::OnReadDone(bool ok) {
-  if (ok) Submit(incoming_);
+  if (ok) {
+    if (first_read_) {
+      first_read_ = false;
+      absl::MutexLock lock(&mu_);
+      packed_ = incoming_.packed_results();
+    }
+    Submit(incoming_);
+    int taken = 1;
+    for (const v1::BatchRequest& item : incoming_.more()) {
+      if (taken++ < config_.batch_window) {
+        Submit(item);
+        continue;
+      }
+      {
+        absl::MutexLock lock(&mu_);
+        unanswered_++;
+      }
+      Deliver(Failure(item.id(), absl::InvalidArgumentError(absl::StrCat(
+                                     "a Batch message carries at most ", config_.batch_window,
+                                     " items (--batch_window)"))));
+    }
+  }
   {
     absl::MutexLock lock(&mu_);
     reading_ = false;
@@ -119,7 +145,8 @@ void BatchReactor::OnWriteDone(bool ok) {
   {
     absl::MutexLock lock(&mu_);
     writing_.reset();
-    unanswered_--;
+    unanswered_ -= writing_count_;
+    writing_count_ = 0;
     if (!ok) CancelLocked();  // the client is gone: nobody will read the rest
   }
   Step();
@@ -162,6 +189,20 @@ void BatchReactor::Step() {
       if (writing_ == nullptr && !outbox_.empty()) {
         writing_ = std::move(outbox_.front());
         outbox_.pop_front();
+        writing_count_ = 1;
+        if (packed_) {
+          // Everything else that is ready rides along, within a size a client
+          // accepts by default (4 MiB) and a bound on the count.
+          size_t bytes = writing_->ByteSizeLong();
+          while (!outbox_.empty() && writing_count_ < kMaxPackedResults) {
+            size_t next = outbox_.front()->ByteSizeLong();
+            if (bytes + next > kMaxPackedBytes) break;
+            bytes += next;
+            writing_->mutable_more()->AddAllocated(outbox_.front().release());
+            outbox_.pop_front();
+            writing_count_++;
+          }
+        }
         write = writing_.get();
         more_to_write = !outbox_.empty();
       }

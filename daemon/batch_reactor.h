@@ -54,7 +54,10 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::
   std::unordered_map<uint64_t, std::shared_ptr<engine::Job>> jobs_ ABSL_GUARDED_BY(mu_);
   std::deque<std::unique_ptr<v1::BatchResponse>> outbox_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<v1::BatchResponse> writing_ ABSL_GUARDED_BY(mu_);
+  int writing_count_ ABSL_GUARDED_BY(mu_) = 0;  // results in writing_ (with its `more`)
   int unanswered_ ABSL_GUARDED_BY(mu_) = 0;  // read, not yet written
+  bool first_read_ = true;  // read side only (one read at a time)
+  bool packed_ ABSL_GUARDED_BY(mu_) = false;  // the client reads BatchResponse.more
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;

@@ -41,8 +41,8 @@ double ProcessCpuSeconds() {
 class BatchRunner::Stream final
     : public grpc::ClientBidiReactor<v1::BatchRequest, v1::BatchResponse> {
  public:
-  Stream(RunOptions options, v1::BatchRequest item, v1::JsCore::Stub& stub)
-      : options_(std::move(options)), item_(std::move(item)), stub_(stub) {}
+  Stream(RunOptions options, v1::BatchRequest item, v1::JsCore::Stub& stub, bool packed)
+      : options_(std::move(options)), item_(std::move(item)), stub_(stub), packed_(packed) {}
 
   RunResult Run();
 
@@ -58,10 +58,14 @@ class BatchRunner::Stream final
     bool measured;
   };
 
-  // Queues one item for writing, or writes it now if no write is in flight.
-  void Issue() ABSL_LOCKS_EXCLUDED(mu_);
-  // Fills the write buffer with item `seq`; the caller then calls StartWrite.
-  void PrepareWrite(uint64_t seq) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Queues `n` items for writing, and writes them now if no write is in flight.
+  void Issue(int n) ABSL_LOCKS_EXCLUDED(mu_);
+  // Fills the write buffer with the next queued item (all of them, up to the server's
+  // default --batch_window, when packed); the caller then calls StartWrite.
+  void PrepareWrite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // An answer (and, packed, the ones it carries): records them; returns how many.
+  int Answered(const v1::BatchResponse& answer, Clock::time_point now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // After the run: half-closes once every item is answered and no write is pending.
   bool ShouldHalfClose() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Record(const Pending& pending, const v1::BatchResponse& answer, Clock::time_point now)
@@ -70,6 +74,8 @@ class BatchRunner::Stream final
   const RunOptions options_;
   const v1::BatchRequest item_;
   v1::JsCore::Stub& stub_;
+  const bool packed_;
+  bool first_write_ = true;  // under mu_
   grpc::ClientContext context_;
   const std::shared_ptr<LatencyHistogram> latency_ = std::make_shared<LatencyHistogram>();
   absl::Notification requests_exhausted_;
@@ -116,7 +122,7 @@ RunResult BatchRunner::Stream::Run() {
   cpu_at_measure_start_ = ProcessCpuSeconds();
   stub_.async()->Batch(&context_, this);
   StartRead(&read_buffer_);
-  for (int i = 0; i < options_.concurrency; ++i) Issue();
+  Issue(options_.concurrency);
   StartCall();
 
   if (warm) {
@@ -169,33 +175,45 @@ RunResult BatchRunner::Stream::Run() {
   return result;
 }
 
-void BatchRunner::Stream::Issue() {
+void BatchRunner::Stream::Issue(int n) {
   bool start_write = false;
   {
     absl::MutexLock lock(&mu_);
-    if (phase_ == Phase::kStopped || stream_over_) return;
-    const bool measured = phase_ == Phase::kMeasure;
-    if (measured && options_.requests > 0) {
-      if (measured_issued_ >= options_.requests) return;
-      if (++measured_issued_ == options_.requests) requests_exhausted_.Notify();
-    }
-    if (measured) ++sent_;
-    uint64_t seq = next_seq_++;
-    in_flight_.emplace(seq, Pending{Clock::now(), measured});
-    if (writing_) {
+    for (int i = 0; i < n; ++i) {
+      if (phase_ == Phase::kStopped || stream_over_) break;
+      const bool measured = phase_ == Phase::kMeasure;
+      if (measured && options_.requests > 0) {
+        if (measured_issued_ >= options_.requests) break;
+        if (++measured_issued_ == options_.requests) requests_exhausted_.Notify();
+      }
+      if (measured) ++sent_;
+      uint64_t seq = next_seq_++;
+      in_flight_.emplace(seq, Pending{Clock::now(), measured});
       to_write_.push_back(seq);
-    } else {
+    }
+    if (!writing_ && !to_write_.empty()) {
       writing_ = true;
-      PrepareWrite(seq);
+      PrepareWrite();
       start_write = true;
     }
   }
   if (start_write) StartWrite(&write_buffer_);
 }
 
-void BatchRunner::Stream::PrepareWrite(uint64_t seq) {
+void BatchRunner::Stream::PrepareWrite() {
+  constexpr int kMaxPacked = 256;  // jscored's default --batch_window
   write_buffer_ = item_;
-  write_buffer_.set_id(absl::StrCat(seq));
+  write_buffer_.set_id(absl::StrCat(to_write_.front()));
+  to_write_.pop_front();
+  if (!packed_) return;
+  if (first_write_) write_buffer_.set_packed_results(true);
+  first_write_ = false;
+  for (int n = 1; n < kMaxPacked && !to_write_.empty(); ++n) {
+    v1::BatchRequest* more = write_buffer_.add_more();
+    *more = item_;
+    more->set_id(absl::StrCat(to_write_.front()));
+    to_write_.pop_front();
+  }
 }
 
 void BatchRunner::Stream::OnWriteDone(bool ok) {
@@ -209,8 +227,7 @@ void BatchRunner::Stream::OnWriteDone(bool ok) {
       return;
     }
     if (!to_write_.empty()) {
-      PrepareWrite(to_write_.front());
-      to_write_.pop_front();
+      PrepareWrite();
       start_write = true;
     } else {
       writing_ = false;
@@ -224,22 +241,27 @@ void BatchRunner::Stream::OnWriteDone(bool ok) {
 void BatchRunner::Stream::OnReadDone(bool ok) {
   if (!ok) return;  // the server ended the stream: OnDone follows
   const Clock::time_point now = Clock::now();
-  bool issue = false;
+  int issue = 0;
   bool half_close = false;
   {
     absl::MutexLock lock(&mu_);
-    uint64_t seq = 0;
-    auto it = absl::SimpleAtoi(read_buffer_.id(), &seq) ? in_flight_.find(seq) : in_flight_.end();
-    if (it != in_flight_.end()) {
-      if (it->second.measured) Record(it->second, read_buffer_, now);
-      in_flight_.erase(it);
-      issue = phase_ != Phase::kStopped;
-    }
-    half_close = !issue && ShouldHalfClose();
+    int answered = Answered(read_buffer_, now);
+    for (const v1::BatchResponse& more : read_buffer_.more()) answered += Answered(more, now);
+    if (phase_ != Phase::kStopped) issue = answered;
+    half_close = issue == 0 && ShouldHalfClose();
   }
-  if (issue) Issue();
+  if (issue > 0) Issue(issue);
   StartRead(&read_buffer_);
   if (half_close) StartWritesDone();
+}
+
+int BatchRunner::Stream::Answered(const v1::BatchResponse& answer, Clock::time_point now) {
+  uint64_t seq = 0;
+  auto it = absl::SimpleAtoi(answer.id(), &seq) ? in_flight_.find(seq) : in_flight_.end();
+  if (it == in_flight_.end()) return 0;
+  if (it->second.measured) Record(it->second, answer, now);
+  in_flight_.erase(it);
+  return 1;
 }
 
 bool BatchRunner::Stream::ShouldHalfClose() {
@@ -289,8 +311,9 @@ void BatchRunner::Stream::OnDone(const grpc::Status& status) {
   done_.Notify();
 }
 
-BatchRunner::BatchRunner(RunOptions options, v1::BatchRequest item, v1::JsCore::Stub& stub)
-    : stream_(std::make_unique<Stream>(std::move(options), std::move(item), stub)) {}
+BatchRunner::BatchRunner(RunOptions options, v1::BatchRequest item, v1::JsCore::Stub& stub,
+                         bool packed)
+    : stream_(std::make_unique<Stream>(std::move(options), std::move(item), stub, packed)) {}
 
 BatchRunner::~BatchRunner() = default;
 

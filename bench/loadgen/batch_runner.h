@@ -22,7 +22,10 @@ namespace jscore::loadgen {
 // result.unfinished > 0 and the runner must be leaked, not destroyed.
 class BatchRunner {
  public:
-  BatchRunner(RunOptions options, v1::BatchRequest item, v1::JsCore::Stub& stub);
+  // `packed`: items ready together go in one message (BatchRequest.more), and the
+  // stream asks for packed results (BatchResponse.more); otherwise one item and one
+  // result per message.
+  BatchRunner(RunOptions options, v1::BatchRequest item, v1::JsCore::Stub& stub, bool packed);
   ~BatchRunner();
   BatchRunner(const BatchRunner&) = delete;
   BatchRunner& operator=(const BatchRunner&) = delete;

@@ -34,6 +34,9 @@ ABSL_FLAG(std::string, target, "127.0.0.1:50051", "jscored address");
 ABSL_FLAG(std::string, workload, "evaluate",
           "evaluate (Evaluate --source), call (LoadProgram once, then Call --function) or "
           "batch (one Batch stream of --batch_item items, --concurrency of them unanswered)");
+ABSL_FLAG(bool, batch_pack, true,
+          "batch: items ready together share a message, and results come packed "
+          "(BatchRequest.more, BatchResponse.more); false: one item or result per message");
 ABSL_FLAG(std::string, batch_item, "call",
           "batch: what each item is, call (as --workload=call) or evaluate (as --workload=evaluate)");
 ABSL_FLAG(std::string, source, "1+1", "evaluate: the script");
@@ -236,7 +239,8 @@ int Main() {
   RunResult result;
   if (batch) {
     // One stream on the first channel; the runner is leaked if the stream is stuck.
-    auto runner = std::make_unique<BatchRunner>(run, (*workload)->BatchItem(), *stubs[0]);
+    auto runner = std::make_unique<BatchRunner>(run, (*workload)->BatchItem(), *stubs[0],
+                                                absl::GetFlag(FLAGS_batch_pack));
     result = runner->Run();
     if (result.unfinished > 0) (void)runner.release();
   } else {

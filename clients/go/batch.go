@@ -14,6 +14,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 )
 
 // DefaultWindow is the default number of batch items in flight (the daemon's
@@ -121,6 +122,7 @@ type batchRun struct {
 
 	sendMu     sync.Mutex // Send and CloseSend
 	closedSend bool
+	sentFirst  bool // the first message went out (it asks for packed results)
 
 	mu         sync.Mutex
 	pending    map[string]*pendingItem // by wire id
@@ -242,6 +244,12 @@ func (b *batchRun) sendRequest(req *jscorev1.BatchRequest) {
 	if b.closedSend {
 		return
 	}
+	if !b.sentFirst {
+		// This client reads results several to a message (BatchResponse.more).
+		b.sentFirst = true
+		req = proto.Clone(req).(*jscorev1.BatchRequest)
+		req.PackedResults = true
+	}
 	// A failed Send means the stream is over; Recv reports why.
 	_ = b.stream.Send(req)
 }
@@ -269,11 +277,35 @@ func (b *batchRun) maybeCloseSend() {
 	}
 }
 
+// handle matches one result to its item: delivers it, or retries the item if the
+// daemon lost its program.
+func (b *batchRun) handle(resp *jscorev1.BatchResponse) {
+	b.mu.Lock()
+	p := b.pending[resp.GetId()]
+	delete(b.pending, resp.GetId())
+	b.mu.Unlock()
+	if p == nil {
+		return // not ours
+	}
+	if codes.Code(resp.GetCode()) == codes.FailedPrecondition && p.program != nil && !p.retried {
+		err := b.retry(p)
+		if err == nil {
+			return // the item keeps its slot
+		}
+		b.deliver(BatchResult{ID: p.id, Index: p.index, Err: err})
+		b.release()
+		return
+	}
+	b.deliver(batchResult(p, resp))
+	b.release()
+	b.maybeCloseSend()
+}
+
 // receive runs on its own goroutine: it matches results to items, retries items whose
 // program the daemon lost, and fails what is left when the stream ends.
 func (b *batchRun) receive() {
 	for {
-		resp, err := b.stream.Recv()
+		message, err := b.stream.Recv()
 		if err == io.EOF {
 			// Normal when every item was answered (the stream was half-closed then).
 			b.mu.Lock()
@@ -289,25 +321,10 @@ func (b *batchRun) receive() {
 			b.breakWith(statusError("Batch", err, b.stream.Trailer()))
 			break
 		}
-		b.mu.Lock()
-		p := b.pending[resp.GetId()]
-		delete(b.pending, resp.GetId())
-		b.mu.Unlock()
-		if p == nil {
-			continue // not ours
+		b.handle(message)
+		for _, more := range message.GetMore() {
+			b.handle(more)
 		}
-		if codes.Code(resp.GetCode()) == codes.FailedPrecondition && p.program != nil && !p.retried {
-			if err := b.retry(p); err == nil {
-				continue // the item keeps its slot
-			} else {
-				b.deliver(BatchResult{ID: p.id, Index: p.index, Err: err})
-				b.release()
-				continue
-			}
-		}
-		b.deliver(batchResult(p, resp))
-		b.release()
-		b.maybeCloseSend()
 	}
 	// Whatever is still pending failed with the stream.
 	b.mu.Lock()

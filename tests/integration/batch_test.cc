@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/support/daemon_process.h"
@@ -85,6 +86,69 @@ TEST(BatchTest, EveryItemComesBackOnceWithItsOwnOutcome) {
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(seen.size(), static_cast<size_t>(kItems));
   EXPECT_EQ(wrong, 0);
+}
+
+// A client that packs: items 50 to a message (BatchRequest.more), results read
+// packed (BatchResponse.more). Every item still comes back once with its own value;
+// a message with more items than --batch_window gets INVALID_ARGUMENT for the extra.
+TEST(BatchTest, PackedItemsAndResults) {
+  auto daemon = StartDaemon({"--workers=2", "--batch_window=64"});
+  ASSERT_NE(daemon, nullptr);
+  auto stub = daemon->NewStub();
+  constexpr int kMessages = 40;
+  constexpr int kPerMessage = 50;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  auto stream = stub->Batch(&context);
+  std::thread writer([&] {
+    for (int m = 0; m < kMessages; ++m) {
+      v1::BatchRequest message = EvalItem(absl::StrCat(m * kPerMessage), absl::StrCat(m * kPerMessage, " * 3"));
+      if (m == 0) message.set_packed_results(true);
+      for (int k = 1; k < kPerMessage; ++k) {
+        int i = m * kPerMessage + k;
+        *message.add_more() = EvalItem(absl::StrCat(i), absl::StrCat("Promise.resolve(", i, " * 3)"));
+      }
+      if (!stream->Write(message)) break;
+    }
+    v1::BatchRequest too_many = EvalItem("big-0", "0");
+    for (int k = 1; k < 70; ++k) *too_many.add_more() = EvalItem(absl::StrCat("big-", k), "0");
+    stream->Write(too_many);
+    stream->WritesDone();
+  });
+  std::set<std::string> seen;
+  int wrong = 0, messages = 0, refused = 0;
+  v1::BatchResponse response;
+  while (stream->Read(&response)) {
+    ++messages;
+    std::vector<const v1::BatchResponse*> results = {&response};
+    for (const auto& more : response.more()) {
+      EXPECT_EQ(more.more_size(), 0);
+      results.push_back(&more);
+    }
+    for (const v1::BatchResponse* r : results) {
+      EXPECT_TRUE(seen.insert(r->id()).second) << "twice: " << r->id();
+      if (absl::StartsWith(r->id(), "big-")) {
+        int k = std::stoi(r->id().substr(4));
+        if (k < 64) {
+          EXPECT_EQ(r->code(), 0) << r->id() << " " << r->message();
+        } else {
+          EXPECT_EQ(r->code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT)) << r->id();
+          EXPECT_NE(r->message().find("--batch_window"), std::string::npos) << r->message();
+          ++refused;
+        }
+        continue;
+      }
+      EXPECT_EQ(r->code(), 0) << r->message();
+      wrong += r->result().value().number_value() != 3 * std::stoi(r->id());
+    }
+  }
+  writer.join();
+  grpc::Status status = stream->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kMessages * kPerMessage + 70));
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(refused, 70 - 64);
+  std::printf("packed batch: %zu results in %d messages\n", seen.size(), messages);
 }
 
 TEST(BatchTest, ItemFailuresAreItemStatuses) {

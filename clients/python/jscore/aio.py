@@ -47,7 +47,7 @@ import grpc.aio
 
 from jscore import _requests as rq
 from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
-from jscore.batch import BatchItem, BatchResult, _Retries, to_batch_request
+from jscore.batch import BatchItem, BatchResult, _Retries, to_batch_request, unpack
 from jscore.errors import Error, NotFound, error_from_rpc
 
 __all__ = ["Client", "Context", "PendingContext", "Program"]
@@ -583,6 +583,8 @@ async def _run_batch(
             except Exception as e:  # handed to the reading side
                 failures.append(e)
                 break
+            if index == 0:
+                request.packed_results = True  # results may come several to a message
             index += 1
             if program is not None:
                 retries.remember(request, program, False)
@@ -595,28 +597,30 @@ async def _run_batch(
     try:
         while True:
             try:
-                response = await call.read()
+                message = await call.read()
             except grpc.RpcError as e:
                 if failures:
                     raise failures[0] from None
                 raise error_from_rpc(e) from None
-            if response is grpc.aio.EOF:
+            if message is grpc.aio.EOF:
                 break
-            if retries.pending:
-                entry = retries.take(response.id)
-                if entry is not None and response.code == _FAILED_PRECONDITION and not entry[2]:
-                    request, program, _, sent_at = entry
-                    if retries.needs_reload(program, sent_at):
-                        await program.reload()
-                    retries.remember(request, program, True)
-                    async with changed:
-                        resend.append(request)
-                        changed.notify_all()
-                    continue
-            async with changed:
-                state["in_flight"] -= 1
-                changed.notify_all()
-            yield BatchResult(response)
+            for response in unpack(message):
+                if retries.pending:
+                    entry = retries.take(response.id)
+                    if (entry is not None and response.code == _FAILED_PRECONDITION
+                            and not entry[2]):
+                        request, program, _, sent_at = entry
+                        if retries.needs_reload(program, sent_at):
+                            await program.reload()
+                        retries.remember(request, program, True)
+                        async with changed:
+                            resend.append(request)
+                            changed.notify_all()
+                        continue
+                async with changed:
+                    state["in_flight"] -= 1
+                    changed.notify_all()
+                yield BatchResult(response)
         await task
     finally:
         if not task.done():

@@ -41,7 +41,7 @@ from jscore.values import decode
 if TYPE_CHECKING:  # pragma: no cover
     from jscore.client import Client
 
-__all__ = ["BatchItem", "BatchResult", "CallItem", "Eval", "to_batch_request"]
+__all__ = ["BatchItem", "BatchResult", "CallItem", "Eval", "to_batch_request", "unpack"]
 
 _FAILED_PRECONDITION = grpc.StatusCode.FAILED_PRECONDITION.value[0]
 
@@ -284,6 +284,12 @@ class _Retries:
         return True
 
 
+def unpack(response: pb.BatchResponse) -> List[pb.BatchResponse]:
+    """The results one message carries: itself, and the ones packed in ``more`` (the
+    client asks for packed results on its first message, ``packed_results``)."""
+    return [response, *response.more] if response.more else [response]
+
+
 def run_batch(
     client: "Client",
     items: Iterable[BatchItem],
@@ -350,6 +356,8 @@ def run_batch(
                     state["closed"] = True
                     state["in_flight"] -= 1
                 return
+            if index == 0:
+                request.packed_results = True  # results may come several to a message
             index += 1
             if program is not None:
                 with cond:
@@ -362,18 +370,20 @@ def run_batch(
         requests(), timeout=rq.rpc_timeout(timeout), metadata=client.metadata
     )
     try:
-        for response in call:
-            if retries.pending:
+        for message in call:
+            for response in unpack(message):
+                if retries.pending:
+                    with cond:
+                        entry = retries.take(response.id)
+                    if (entry is not None and response.code == _FAILED_PRECONDITION
+                            and not entry[2]):
+                        _retry(entry, retries, resend, cond)
+                        continue  # the item's slot stays taken by its retry
                 with cond:
-                    entry = retries.take(response.id)
-                if entry is not None and response.code == _FAILED_PRECONDITION and not entry[2]:
-                    _retry(entry, retries, resend, cond)
-                    continue  # the item's slot stays taken by its retry
-            with cond:
-                state["in_flight"] -= 1
-                if state["in_flight"] <= state["wake_at"]:
-                    cond.notify()
-            yield BatchResult(response)
+                    state["in_flight"] -= 1
+                    if state["in_flight"] <= state["wake_at"]:
+                        cond.notify()
+                yield BatchResult(response)
     except grpc.RpcError as e:
         if failures:
             raise failures[0] from None
