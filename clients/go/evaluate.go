@@ -33,7 +33,10 @@ type Result struct {
 	Undefined        bool
 	Console          []ConsoleLine
 	ConsoleTruncated bool
-	Stats            ExecStats
+	// ProbedMissing: with Probe, the names the script read but found undefined, in
+	// first-read order.
+	ProbedMissing []string
+	Stats         ExecStats
 	// Response is the raw response, for what this type does not cover.
 	Response *jscorev1.EvaluateResponse
 
@@ -82,6 +85,7 @@ func resultOf(resp *jscorev1.EvaluateResponse) (*Result, error) {
 		Undefined:        resp.GetUndefined(),
 		Console:          consoleOf(resp),
 		ConsoleTruncated: resp.GetConsoleTruncated(),
+		ProbedMissing:    resp.GetProbedMissing(),
 		Stats: ExecStats{
 			Worker:    int(s.GetWorker()),
 			QueueWait: s.GetQueueWait().AsDuration(),
@@ -144,9 +148,14 @@ func evaluateRequest(src, session string, cfg *evalConfig) (*jscorev1.EvaluateRe
 		Session:      session,
 		RandomSeed:   cfg.randomSeed,
 		FrozenTimeMs: cfg.frozenTimeMs,
+		Probe:        cfg.probe,
 	}
 	if cfg.noExtensions {
 		req.Extensions = jscorev1.Extensions_EXTENSIONS_NONE
+	}
+	if cfg.browser != nil {
+		req.Profile = jscorev1.Profile_PROFILE_BROWSER
+		req.Browser = cfg.browser
 	}
 	return req, nil
 }
@@ -154,6 +163,9 @@ func evaluateRequest(src, session string, cfg *evalConfig) (*jscorev1.EvaluateRe
 func callRequest(function string, args []any, cfg *evalConfig) (*jscorev1.CallRequest, error) {
 	if cfg.timeout < 0 {
 		return nil, fmt.Errorf("jscore: negative timeout %v", cfg.timeout)
+	}
+	if cfg.browser != nil {
+		return nil, fmt.Errorf("jscore: Browser is for evaluations and sessions: a call runs in its program's context")
 	}
 	values, err := argsOf(args)
 	if err != nil {
@@ -166,6 +178,7 @@ func callRequest(function string, args []any, cfg *evalConfig) (*jscorev1.CallRe
 		Fresh:        cfg.fresh,
 		RandomSeed:   cfg.randomSeed,
 		FrozenTimeMs: cfg.frozenTimeMs,
+		Probe:        cfg.probe,
 	}, nil
 }
 

@@ -4,6 +4,8 @@ package jscore
 
 import (
 	"time"
+
+	jscorev1 "jscore.dev/proto/jscore/v1"
 )
 
 // EvalOption configures Evaluate and Call (of a client, a program or a session).
@@ -23,6 +25,8 @@ type evalConfig struct {
 	fresh        bool
 	randomSeed   uint64
 	frozenTimeMs int64
+	browser      *jscorev1.BrowserProfile
+	probe        bool
 }
 
 type programConfig struct {
@@ -40,6 +44,7 @@ type sessionConfig struct {
 	noExtensions bool
 	randomSeed   uint64
 	frozenTimeMs int64
+	browser      *jscorev1.BrowserProfile
 }
 
 type evalOption func(*evalConfig)
@@ -120,6 +125,28 @@ func FrozenTime(t time.Time) FrozenTimeOption { return FrozenTimeOption(t.UnixMi
 
 func (f FrozenTimeOption) applyEval(c *evalConfig)       { c.frozenTimeMs = int64(f) }
 func (f FrozenTimeOption) applySession(c *sessionConfig) { c.frozenTimeMs = int64(f) }
+
+// BrowserOption is the option Browser returns.
+type BrowserOption struct{ profile *jscorev1.BrowserProfile }
+
+// Browser gives the script a browser page's globals: window/self/top, navigator,
+// location, document, screen, localStorage and sessionStorage, shaped by profile
+// (user agent, page URL, cookie, languages, screen size...; nil or zero fields: the
+// defaults, a desktop Chrome on Windows). For Evaluate and sessions (a program's
+// calls run in the program's context).
+func Browser(profile *jscorev1.BrowserProfile) BrowserOption {
+	if profile == nil {
+		profile = &jscorev1.BrowserProfile{}
+	}
+	return BrowserOption{profile}
+}
+
+func (b BrowserOption) applyEval(c *evalConfig)       { c.browser = b.profile }
+func (b BrowserOption) applySession(c *sessionConfig) { c.browser = b.profile }
+
+// Probe lists in Result.ProbedMissing the globals (and navigator.*, document.*,
+// screen.* properties) the script read but found undefined. Not inside a session.
+func Probe() EvalOption { return evalOption(func(c *evalConfig) { c.probe = true }) }
 
 type programOption func(*programConfig)
 

@@ -40,6 +40,10 @@ func (c *Client) NewSession(ctx context.Context, opts ...SessionOption) (*Sessio
 		RandomSeed:   cfg.randomSeed,
 		FrozenTimeMs: cfg.frozenTimeMs,
 	}
+	if cfg.browser != nil {
+		req.Profile = jscorev1.Profile_PROFILE_BROWSER
+		req.Browser = cfg.browser
+	}
 	if cfg.program != nil {
 		req.Program = cfg.program.ID()
 	}
