@@ -54,8 +54,11 @@ TEST(FetchDaemonTest, AllowedHostsOnlyDeadlinesAndStats) {
   auto stub = (*daemon)->NewStub();
 
   v1::EvaluateResponse r;
-  ASSERT_TRUE(Evaluate(*stub, absl::StrCat("(async () => (await fetch('", server->Url("/json"), "')).json())()"), &r).ok());
-  EXPECT_EQ(Json(r.value()), R"({"a":1,"list":[1,2,3]})");
+  ASSERT_TRUE(Evaluate(*stub,
+                       absl::StrCat("(async () => JSON.stringify(await (await fetch('",
+                                    server->Url("/json"), "')).json()))()"),
+                       &r).ok());
+  EXPECT_EQ(r.value().string_value(), R"({"a":1,"list":[1,2,3]})");
 
   // A host that is not on the daemon's list: a JS TypeError (status OK), no request.
   v1::EvaluateResponse refused;
