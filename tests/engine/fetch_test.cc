@@ -243,6 +243,36 @@ TEST_F(FetchTest, AJobThatEndsAbortsItsTransfers) {
   EXPECT_EQ(Json(RunJs(*pool, "'still here'")), "\"still here\"");
 }
 
+TEST_F(FetchTest, ShutdownWithAFetchInFlight) {
+  auto pool = MakePool(Options());
+  engine::JobSpec spec;
+  spec.source = Js("(async () => (await fetch('BASE/slow')).text())()");
+  PendingJob slow = MakeJob(spec, absl::Seconds(20));
+  ASSERT_TRUE(pool->Submit(slow.job).ok());
+  ASSERT_TRUE(server_->WaitFor("/slow", absl::Seconds(10)));
+  pool->Shutdown(absl::Milliseconds(100));
+  Outcome o = slow.Wait();
+  EXPECT_TRUE(absl::IsUnavailable(o.status)) << Json(o);
+}
+
+// Innocent jobs start over on a new isolate, but not one that made a request: its
+// effects may be outside its context, so it fails (UNAVAILABLE) instead of repeating.
+TEST_F(FetchTest, AJobThatMadeARequestIsNotRerunAfterAnIsolateReplacement) {
+  auto pool = MakePool(Options());
+  engine::JobSpec spec;
+  spec.source = Js("(async () => (await fetch('BASE/slow')).text())()");
+  PendingJob fetching = MakeJob(spec, absl::Seconds(20));
+  ASSERT_TRUE(pool->Submit(fetching.job).ok());
+  ASSERT_TRUE(server_->WaitFor("/slow", absl::Seconds(10)));
+  Outcome bomb = RunJs(*pool, "let a = []; while (true) a.push(new Array(1e6).fill(1))");
+  EXPECT_EQ(bomb.status.code(), absl::StatusCode::kResourceExhausted);
+  Outcome o = fetching.Wait();
+  EXPECT_TRUE(absl::IsUnavailable(o.status)) << Json(o);
+  EXPECT_EQ(FetchesInFlight(*pool), 0u);
+  EXPECT_EQ(server_->Seen("/slow").size(), 1u);
+  EXPECT_EQ(Json(RunJs(*pool, Js("(async () => (await fetch('BASE/text')).status)()"))), "200");
+}
+
 TEST_F(FetchTest, XmlHttpRequestAsync) {
   auto pool = MakePool(Options());
   Outcome o = RunJs(*pool, Js(R"JS(new Promise((resolve) => {
