@@ -62,6 +62,14 @@ ABSL_FLAG(std::string, metrics_listen, "",
 ABSL_FLAG(std::string, log_format, "plain", "Log lines on stderr: plain or json");
 ABSL_FLAG(std::string, log_level, "info", "Least important log level shown: debug, info, warn, error");
 ABSL_FLAG(absl::Duration, slow_request, absl::Seconds(1), "Log requests slower than this");
+ABSL_FLAG(std::string, allow_fetch, "",
+          "Hosts that scripts may reach with fetch and XMLHttpRequest, comma-separated: host "
+          "(default port), host:port, host:* (any port), *.domain, [v6]:port; empty: neither "
+          "exists");
+ABSL_FLAG(uint64_t, fetch_max_response_bytes, 8ull << 20,
+          "Largest response body fetch/XMLHttpRequest accept (after decoding)");
+ABSL_FLAG(int32_t, fetch_max_redirects, 10,
+          "Redirects one request follows, each to an allowed host");
 ABSL_FLAG(int32_t, v8_background_threads, 1, "V8 background threads (GC, compilation)");
 
 namespace jscore::daemon {
@@ -85,6 +93,18 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
   c.pool.program_context_memory_mb = absl::GetFlag(FLAGS_program_context_memory_mb);
   c.pool.max_sessions = absl::GetFlag(FLAGS_max_sessions);
   c.pool.default_session_ttl = absl::GetFlag(FLAGS_session_ttl);
+  absl::StatusOr<engine::FetchAllowlist> allowlist =
+      engine::FetchAllowlist::Parse(absl::GetFlag(FLAGS_allow_fetch));
+  if (!allowlist.ok()) return allowlist.status();
+  c.pool.fetch.allowlist = std::move(*allowlist);
+  c.pool.fetch.max_response_bytes = absl::GetFlag(FLAGS_fetch_max_response_bytes);
+  c.pool.fetch.max_redirects = absl::GetFlag(FLAGS_fetch_max_redirects);
+  if (c.pool.fetch.max_response_bytes < 1 || c.pool.fetch.max_response_bytes > (1ull << 30)) {
+    return absl::InvalidArgumentError("--fetch_max_response_bytes must be between 1 and 1 GiB");
+  }
+  if (c.pool.fetch.max_redirects < 0 || c.pool.fetch.max_redirects > 100) {
+    return absl::InvalidArgumentError("--fetch_max_redirects must be between 0 and 100");
+  }
   c.default_timeout = absl::GetFlag(FLAGS_default_timeout);
   c.max_timeout = absl::GetFlag(FLAGS_max_timeout);
   c.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);

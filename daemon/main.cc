@@ -102,6 +102,8 @@ int main(int argc, char** argv) {
       {{"listen", (*server)->address()},
        {"workers", absl::StrCat(config->pool.workers)},
        {"metrics", metrics.empty() ? "off" : metrics},
+       {"allow_fetch", config->pool.fetch.allowlist.empty() ? "off"
+                                                            : config->pool.fetch.allowlist.ToString()},
        {"version", jscore::daemon::kVersion}});
 
   int signal_number = 0;

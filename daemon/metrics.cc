@@ -107,6 +107,9 @@ std::string Metrics::RenderPrometheus(const engine::PoolStats& pool) const {
              [](const auto& w) { return w.jobs_completed; });
   per_worker("jscore_worker_jobs_in_flight", "gauge", "Jobs a worker holds (running or awaiting).",
              [](const auto& w) { return static_cast<uint64_t>(w.jobs_in_flight); });
+  per_worker("jscore_worker_fetches_in_flight", "gauge",
+             "HTTP transfers of fetch/XMLHttpRequest a worker has in flight (--allow_fetch).",
+             [](const auto& w) { return static_cast<uint64_t>(w.fetches_in_flight); });
   per_worker("jscore_worker_heap_used_bytes", "gauge", "V8 heap in use (sampled).",
              [](const auto& w) { return w.heap_used_bytes; });
   per_worker("jscore_worker_heap_limit_bytes", "gauge", "V8 heap limit.",

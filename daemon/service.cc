@@ -170,6 +170,7 @@ grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* c
     out->set_programs(w.program_contexts);
     out->set_sessions(w.sessions);
     out->set_busy_seconds(static_cast<double>(w.busy_ns) / 1e9);
+    out->set_fetches_in_flight(w.fetches_in_flight);
   }
   response->set_queue_depth(stats.queue_depth);
   response->set_queue_capacity(stats.queue_capacity);

@@ -119,8 +119,40 @@ void JobRun::TerminateWithHook(JsScope& scope, v8::Local<v8::Value> data) {
   worker_.StopForHook(*this);
 }
 
+absl::StatusOr<uint64_t> JobRun::StartHttp(internal::HttpRequest request, HttpDone done) {
+  if (worker_.http == nullptr) return absl::FailedPreconditionError("fetch is not enabled");
+  if (static_cast<int>(http_calls.size()) >= worker_.options.fetch.max_per_job) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "too many requests in flight in this evaluation (at most ",
+        worker_.options.fetch.max_per_job, ")"));
+  }
+  request.deadline = std::min(request.deadline, job->deadline());
+  absl::StatusOr<uint64_t> id = worker_.http->Start(
+      std::move(request), [run = this](uint64_t id, internal::HttpResult result) {
+        run->worker_.FireHttp(run, id, std::move(result));
+      });
+  if (!id.ok()) return id;
+  did_io = true;
+  http_calls.emplace(*id, std::move(done));
+  worker_.PublishHttpInFlight();
+  return id;
+}
+
+void JobRun::AbortHttp(uint64_t id) {
+  auto it = http_calls.find(id);
+  if (it == http_calls.end()) return;
+  http_calls.erase(it);
+  worker_.http->Abort(id);
+  worker_.PublishHttpInFlight();
+}
+
 void JobRun::CloseHandles() {
   while (!timers.empty()) ClearTimer(timers.begin()->first);
+  if (!http_calls.empty()) {
+    for (auto& [id, done] : http_calls) worker_.http->Abort(id);
+    http_calls.clear();  // drops the `done`s (and their handles) on the worker thread
+    worker_.PublishHttpInFlight();
+  }
   if (deadline_timer != nullptr) {
     uv_close(reinterpret_cast<uv_handle_t*>(deadline_timer),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
@@ -251,7 +283,7 @@ void Worker::Impl::Settle(JobRun* run) {
   {
     v8::HandleScope handles(isolate);
     if (run->promise.Get(isolate)->State() == v8::Promise::kPending) {
-      if (run->timers.empty()) {
+      if (run->timers.empty() && run->http_calls.empty()) {
         return Complete(run, ErrorOutcome(SimpleError(
                                  "Error", "the script's promise can never settle: nothing is "
                                           "pending that could resolve it")));
@@ -404,6 +436,40 @@ void Worker::Impl::FireTimer(Timer* timer) {
   }
   MaybeReplaceIsolate();
   Drain();
+}
+
+void Worker::Impl::FireHttp(JobRun* run, uint64_t id, internal::HttpResult result) {
+  auto it = run->http_calls.find(id);
+  if (it == run->http_calls.end()) return;
+  JobRun::HttpDone done = std::move(it->second);
+  run->http_calls.erase(it);
+  PublishHttpInFlight();
+  if (absl::Now() >= run->job->deadline()) return ParkedDeadline(run);
+  std::optional<Outcome> ended;  // the callback ended the job (threw, $return, $terminate...)
+  {
+    JsScope scope(isolate, run->context);
+    v8::TryCatch try_catch(isolate);
+    BeginSection(*run);
+    done(scope, std::move(result));
+    done = nullptr;  // its handles go while the context is entered
+    bool ok = !try_catch.HasCaught();
+    if (ok) Checkpoint(*run);
+    if (!ok && !try_catch.HasTerminated()) ended = ThrownOutcome(scope, try_catch);
+    SectionEnd end = EndSection(*run);
+    if (end != SectionEnd::kCompleted) ended = EndedOutcome(*run, end);
+  }
+  if (ended) {
+    Complete(run, std::move(*ended));
+  } else {
+    Settle(run);
+  }
+  MaybeReplaceIsolate();
+  Drain();
+}
+
+void Worker::Impl::PublishHttpInFlight() {
+  http_in_flight.store(http == nullptr ? 0 : static_cast<uint32_t>(http->in_flight()),
+                       std::memory_order_relaxed);
 }
 
 void Worker::Impl::ScanCancelled() {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "engine/fetch_policy.h"
 #include "engine/job.h"
 #include "engine/platform.h"
 
@@ -50,6 +51,8 @@ struct PoolOptions {
   absl::Duration default_session_ttl = absl::Minutes(10);
   // Replace a worker's isolate every N jobs (0: never; heap-limit events always do).
   uint64_t recycle_after_jobs = 0;
+  // fetch and XMLHttpRequest: they exist only when fetch.allowlist names hosts.
+  FetchOptions fetch;
 };
 
 struct WorkerStatsSnapshot {
@@ -66,6 +69,7 @@ struct WorkerStatsSnapshot {
   // Time the thread spent outside its loop's wait for events (libuv's idle-time
   // metric), since the worker started.
   uint64_t busy_ns = 0;
+  uint32_t fetches_in_flight = 0;  // HTTP transfers of fetch/XMLHttpRequest
 };
 
 struct PoolStats {

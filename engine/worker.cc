@@ -105,6 +105,7 @@ WorkerStatsSnapshot Worker::Stats() const {
     uint64_t idle = uv_metrics_idle_time(&impl_->loop);
     s.busy_ns = alive > idle ? alive - idle : 0;
   }
+  s.fetches_in_flight = impl_->http_in_flight.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -158,6 +159,19 @@ void Worker::Impl::ThreadMain() {
     ready.Notify();
     return;
   }
+  if (!options.fetch.allowlist.empty()) {
+    http = internal::HttpClient::Create(&loop, options.fetch);
+    if (http == nullptr) {
+      start_status = absl::InternalError("libcurl could not start (fetch)");
+      DisposeIsolate();
+      uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
+      uv_close(reinterpret_cast<uv_handle_t*>(&session_timer), nullptr);
+      uv_unref(reinterpret_cast<uv_handle_t*>(&wake));
+      uv_run(&loop, UV_RUN_DEFAULT);
+      ready.Notify();
+      return;
+    }
+  }
   ready.Notify();
   Drain();
   uv_run(&loop, UV_RUN_DEFAULT);
@@ -201,8 +215,8 @@ void Worker::Impl::ReplaceIsolate(const char* why) {
   std::vector<JobRun*> victims;
   for (auto& [run, owned] : runs) victims.push_back(run);
   for (JobRun* run : victims) {
-    // A job outside a session has had no effect beyond its own context (the sandbox
-    // has no I/O): run it again from the start rather than fail it.
+    // A job outside a session that made no request has had no effect beyond its own
+    // context: run it again from the start rather than fail it.
     if (run->session == nullptr && RequeueFromScratch(run)) continue;
     Complete(run, Outcome::Failed(absl::UnavailableError(absl::StrCat(
                       "the worker's JavaScript engine was replaced (", why, "); retry"))));
@@ -215,6 +229,9 @@ void Worker::Impl::ReplaceIsolate(const char* why) {
 }
 
 bool Worker::Impl::RequeueFromScratch(JobRun* run) {
+  // A job that made a request (fetch) may have had effects outside its context:
+  // never repeat it behind the caller's back.
+  if (run->did_io) return false;
   std::shared_ptr<Job> job = run->job;
   job->running_on_.store(-1, std::memory_order_seq_cst);
   if (!shared_queue.TryPush(job)) return false;  // the queue is full: fail it instead
@@ -334,7 +351,7 @@ v8::MaybeLocal<v8::Context> Worker::Impl::NewContext(Environment environment,
   {
     JsScope scope(isolate, context);
     if (environment == Environment::kStandard) {
-      extensions::InstallStandardEnvironment(scope);
+      extensions::InstallStandardEnvironment(scope, /*with_fetch=*/http != nullptr);
     } else {
       extensions::StripToBareEcmaScript(scope);
     }
@@ -372,6 +389,10 @@ void Worker::Impl::StopOnThread() {
   while (own_queue.TryPop(job)) Drop(job, closing);
   while (shared_queue.TryPop(job)) Drop(job, closing);
   DisposeIsolate();
+  if (http != nullptr) {
+    http->Close();  // every run is complete: no transfer is left
+    http.reset();
+  }
   uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&session_timer), nullptr);
   uv_unref(reinterpret_cast<uv_handle_t*>(&wake));  // uv_run returns once the rest is closed

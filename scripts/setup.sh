@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what jscore needs to build and test, from Debian's packages only.
 # Idempotent: safe to run again; it installs only what is missing.
-#   - build tools and libraries (gRPC, protobuf, abseil, libuv, OpenSSL, GoogleTest, ...)
+#   - build tools and libraries (gRPC, protobuf, abseil, libuv, OpenSSL, libcurl, GoogleTest, ...)
 #   - V8 10.2 from Debian's libnode108 + libnode-dev, unpacked (not installed) into
 #     third_party/libnode/ because this machine's Node.js is not Debian's.
 set -euo pipefail
@@ -14,6 +14,7 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libuv1-dev libssl-dev openssl zlib1g-dev libicu-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev libconcurrentqueue-dev libboost-dev libmicrohttpd-dev
+  libcurl4-openssl-dev  # fetch/XMLHttpRequest (--allow_fetch)
   python3-grpcio python3-protobuf python3-pytest yamllint
   gnuplot-nox  # bench/run's plots
   golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc

@@ -85,7 +85,7 @@ void BuildContexts(v8::Isolate* isolate, Environment environment, int count,
     {
       jscore::engine::internal::JsScope scope(isolate, context);
       if (environment == Environment::kStandard) {
-        jscore::engine::extensions::InstallStandardEnvironment(scope);
+        jscore::engine::extensions::InstallStandardEnvironment(scope, /*with_fetch=*/false);
       } else {
         jscore::engine::extensions::StripToBareEcmaScript(scope);
       }

@@ -332,6 +332,14 @@ bool IsAborted(JsScope& scope, v8::Local<v8::Object> signal) {
          web::At(scope, state, kAborted)->IsTrue();
 }
 
+v8::Local<v8::Value> Reason(JsScope& scope, v8::Local<v8::Object> signal) {
+  v8::Local<v8::Array> state;
+  if (!web::GetState(scope, signal, kSignalKey, &state, web::OnMismatch::kQuiet)) {
+    return v8::Undefined(scope.isolate());
+  }
+  return web::At(scope, state, kReason);
+}
+
 bool AddAlgorithm(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Function> algorithm) {
   v8::Local<v8::Array> state;
   return web::GetState(scope, signal, kSignalKey, &state) &&

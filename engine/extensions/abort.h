@@ -18,6 +18,8 @@ namespace abort {
 // run `algorithm` (a function of no arguments) when it aborts.
 bool IsAbortSignal(internal::JsScope& scope, v8::Local<v8::Value> value);
 bool IsAborted(internal::JsScope& scope, v8::Local<v8::Object> signal);
+// The signal's abort reason (undefined while it is not aborted).
+v8::Local<v8::Value> Reason(internal::JsScope& scope, v8::Local<v8::Object> signal);
 bool AddAlgorithm(internal::JsScope& scope, v8::Local<v8::Object> signal,
                   v8::Local<v8::Function> algorithm);
 

@@ -7,6 +7,7 @@
 #include "engine/extensions/dom_exception.h"
 #include "engine/extensions/encoding.h"
 #include "engine/extensions/events.h"
+#include "engine/extensions/fetch.h"
 #include "engine/extensions/hooks.h"
 #include "engine/extensions/performance.h"
 #include "engine/extensions/structured_clone.h"
@@ -16,7 +17,7 @@
 
 namespace jscore::engine::extensions {
 
-void InstallStandardEnvironment(internal::JsScope& scope) {
+void InstallStandardEnvironment(internal::JsScope& scope, bool with_fetch) {
   InstallSafeFinalizationRegistry(scope);
   InstallTimers(scope);
   InstallConsole(scope);
@@ -30,6 +31,7 @@ void InstallStandardEnvironment(internal::JsScope& scope) {
   InstallCrypto(scope);       // lazy: crypto, Crypto, SubtleCrypto, CryptoKey
   InstallCryptoUtils(scope);  // lazy: md5, sha1, sha256, sha512, CryptoUtils
   InstallHooks(scope);        // $return, $exit, $terminate
+  if (with_fetch) InstallFetch(scope);  // lazy: fetch, Headers, Response, XMLHttpRequest
 }
 
 void StripToBareEcmaScript(internal::JsScope& scope) {

@@ -8,8 +8,9 @@ namespace jscore::engine::extensions {
 
 // Called on the worker thread for every context built with Environment::kStandard
 // (including the pre-built ones), before any job owns it. Each family's Install…
-// function is called from here, in a fixed order.
-void InstallStandardEnvironment(internal::JsScope& scope);
+// function is called from here, in a fixed order. `with_fetch` (the daemon was
+// started with --allow_fetch) adds fetch, Headers, Response and XMLHttpRequest.
+void InstallStandardEnvironment(internal::JsScope& scope, bool with_fetch);
 
 // Called for Environment::kBare: removes what V8 itself adds beyond ECMAScript, and
 // makes the safety changes every context gets (FinalizationRegistry, weak_refs.h).

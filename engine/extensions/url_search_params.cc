@@ -540,4 +540,9 @@ bool ResetList(JsScope& scope, v8::Local<v8::Object> params, std::string_view qu
          web::Put(scope, state, kList, list);
 }
 
+bool IsUrlSearchParams(JsScope& scope, v8::Local<v8::Value> value) {
+  v8::Local<v8::Array> state;
+  return web::GetState(scope, value, kParamsKey, &state, web::OnMismatch::kQuiet);
+}
+
 }  // namespace jscore::engine::extensions::url_internal

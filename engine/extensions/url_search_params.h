@@ -24,6 +24,9 @@ v8::MaybeLocal<v8::Object> NewSearchParamsFor(internal::JsScope& scope, v8::Loca
 // Replaces the list of `params` with the parse of `query` (after URL setters).
 bool ResetList(internal::JsScope& scope, v8::Local<v8::Object> params, std::string_view query);
 
+// Whether `value` is a URLSearchParams (fetch bodies are sent form-encoded).
+bool IsUrlSearchParams(internal::JsScope& scope, v8::Local<v8::Value> value);
+
 }  // namespace jscore::engine::extensions::url_internal
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_URL_SEARCH_PARAMS_H_

@@ -38,6 +38,10 @@ enum class Slot : int {
   kTextDecoder,
   kPerformance,
   kConsole,
+  kHeaders,         // fetch.h: Headers, Response, fetch, XMLHttpRequest
+  kResponse,
+  kFetch,
+  kXmlHttpRequest,
   kCount,
 };
 

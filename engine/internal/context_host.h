@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "engine/internal/http_client.h"
 #include "engine/internal/js_scope.h"
 #include "engine/job.h"
 #include "v8.h"
@@ -28,6 +31,17 @@ class ContextHost {
   // run); its outcome becomes `data` as hook data (Outcome::Kind::kHook). Called from
   // a native function inside the job's section; converts `data` there.
   virtual void TerminateWithHook(JsScope& scope, v8::Local<v8::Value> data) = 0;
+
+  // fetch and XMLHttpRequest. Starts an HTTP transfer on the worker's loop for the
+  // job and returns its id; `done` runs later inside a section of the job, with its
+  // context entered, unless the job ends first (then the transfer is aborted and
+  // `done` is dropped, on the worker thread). Fails at once, with nothing started,
+  // for a URL that is not allowed (PermissionDenied) or not fetchable
+  // (InvalidArgument), too many transfers (ResourceExhausted), or no fetch at all.
+  using HttpDone = absl::AnyInvocable<void(JsScope& scope, HttpResult result)>;
+  virtual absl::StatusOr<uint64_t> StartHttp(HttpRequest request, HttpDone done) = 0;
+  // Aborts a transfer of this job; its `done` never runs. Unknown ids are ignored.
+  virtual void AbortHttp(uint64_t id) = 0;
 
   static void Attach(v8::Local<v8::Context> context, ContextHost* host) {
     context->SetAlignedPointerInEmbedderData(kSlot, host);

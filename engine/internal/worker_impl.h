@@ -23,6 +23,7 @@
 #include "engine/internal/context_state.h"
 #include "engine/internal/counting_allocator.h"
 #include "engine/internal/fifo_job_queue.h"
+#include "engine/internal/http_client.h"
 #include "engine/internal/job_queue.h"
 #include "engine/internal/js_scope.h"
 #include "engine/job.h"
@@ -65,6 +66,8 @@ class JobRun final : public internal::ContextHost {
   void ClearTimer(int id) override;
   void AddConsoleLine(ConsoleLine::Level level, std::string text) override;
   void TerminateWithHook(internal::JsScope& scope, v8::Local<v8::Value> data) override;
+  absl::StatusOr<uint64_t> StartHttp(internal::HttpRequest request, HttpDone done) override;
+  void AbortHttp(uint64_t id) override;
 
   // Closes every libuv handle this run owns (they free themselves when closed).
   void CloseHandles();
@@ -77,6 +80,10 @@ class JobRun final : public internal::ContextHost {
   std::unordered_map<int, Timer*> timers;
   int next_timer_id = 1;
   uv_timer_t* deadline_timer = nullptr;      // armed while parked
+  // HTTP transfers in flight (fetch, XMLHttpRequest), by HttpClient id: aborted
+  // with the run, so no `done` ever reaches a finished job or a dead context.
+  std::unordered_map<uint64_t, HttpDone> http_calls;
+  bool did_io = false;  // made a request: never started over from scratch
   std::vector<ConsoleLine> console;
   size_t console_bytes = 0;
   bool console_truncated = false;
@@ -190,6 +197,9 @@ struct Worker::Impl {
   void SettleSiblings(JobRun* run);
   void MaybeReplaceIsolate();
   void FireTimer(Timer* timer);
+  // A transfer of `run` ended: runs its `done` in a section, then settles the run.
+  void FireHttp(JobRun* run, uint64_t id, internal::HttpResult result);
+  void PublishHttpInFlight();
   void ParkedDeadline(JobRun* run);
   void ScanCancelled();
   void BeginSection(JobRun& run);
@@ -244,6 +254,7 @@ struct Worker::Impl {
   std::atomic<uint32_t> replacements{0};
   std::atomic<uint32_t> prebuilt_count{0};
   std::atomic<uint64_t> timeouts{0};
+  std::atomic<uint32_t> http_in_flight{0};
   uv_async_t wake;  // uv_async_send is the one libuv call other threads make
   // libuv's idle-time metric (UV_METRICS_IDLE_TIME) is on for `loop`: Stats() reads
   // it from other threads (uv_metrics_idle_time takes the loop's metrics lock).
@@ -259,6 +270,8 @@ struct Worker::Impl {
   // ---- worker thread only ----
   uv_loop_t loop;
   uv_idle_t prebuild_idle;
+  // fetch/XMLHttpRequest transfers; null unless --allow_fetch names hosts.
+  std::unique_ptr<internal::HttpClient> http;
   bool prebuilding = false;
   v8::Isolate* isolate = nullptr;
   std::unique_ptr<internal::CountingAllocator> allocator;

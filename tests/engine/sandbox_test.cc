@@ -1,6 +1,8 @@
 // The sandbox: nothing reachable from a context's global object can touch files,
 // processes, the environment or the network.
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -61,6 +63,38 @@ TEST(SandboxTest, NoIoCapabilityIsReachableFromGlobalThis) {
   std::string found;
   for (const auto& v : fields.at("found").list_value().values()) found += v.string_value() + " ";
   EXPECT_EQ(found, "") << "capabilities reachable from globalThis";
+}
+
+// With --allow_fetch the only I/O that appears is fetch and XMLHttpRequest, and they
+// reach only the listed hosts (refused before any connection: no network needed).
+TEST(SandboxTest, WithAllowFetchOnlyFetchAndXhrAppearAndOnlyForListedHosts) {
+  engine::PoolOptions options = SmallPool(1);
+  auto allowlist = engine::FetchAllowlist::Parse("127.0.0.1:1");
+  ASSERT_TRUE(allowlist.ok());
+  options.fetch.allowlist = *allowlist;
+  auto pool = engine::Pool::Create(TestPlatform(), options);
+  ASSERT_TRUE(pool.ok());
+  Outcome o = RunJs(**pool, kWalker, absl::Seconds(30));
+  ASSERT_EQ(o.kind, Outcome::Kind::kValue) << Json(o);
+  std::vector<std::string> found;
+  for (const auto& v : o.value.struct_value().fields().at("found").list_value().values()) {
+    found.push_back(v.string_value());
+  }
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::string>{"globalThis.XMLHttpRequest", "globalThis.fetch"}));
+  Outcome refused = RunJs(**pool, R"JS((async () => {
+    const out = [];
+    for (const url of ['http://example.com/', 'https://127.0.0.1/', 'http://127.0.0.1:2/',
+                       'file:///etc/passwd', 'http://localhost:1/']) {
+      try { await fetch(url); out.push('fetched ' + url); } catch (e) { out.push(e.name); }
+    }
+    const x = new XMLHttpRequest();
+    x.open('GET', 'http://example.com/');
+    await new Promise((resolve) => { x.onerror = resolve; x.onload = resolve; x.send(); });
+    out.push(x.status);
+    return out;
+  })())JS");
+  EXPECT_EQ(Json(refused), R"(["TypeError","TypeError","TypeError","TypeError","TypeError",0])");
 }
 
 TEST(SandboxTest, NoModuleLoadingOrDynamicImport) {
