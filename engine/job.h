@@ -12,7 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "google/protobuf/struct.pb.h"
 
@@ -126,8 +128,10 @@ struct Outcome {
 
 // A job is created by a front end, submitted to the Pool, run by one worker, and
 // completed exactly once: `on_complete` runs on the worker thread that ran it (or
-// that dropped it), must not block, and must not call back into the Pool
-// synchronously for the same job. Shared between the front end (which may cancel it)
+// that dropped it) or, for a job whose deadline passed while it awaited and its
+// worker was busy with another job's JavaScript, on the watchdog thread (the worker
+// cleans up later, answering nothing). It must not block, and must not call back
+// into the Pool synchronously for the same job. Shared between the front end (which may cancel it)
 // and the worker, hence held by shared_ptr; only the atomics change after Submit.
 class Job {
  public:
@@ -146,9 +150,16 @@ class Job {
   friend class Pool;
   friend class Worker;
 
+  // The completion, once: whoever answers takes it; later takers get none.
+  Completion TakeCompletion() {
+    absl::MutexLock lock(&answer_mu_);
+    return std::move(on_complete_);
+  }
+
   JobSpec spec_;
   absl::Time deadline_;
-  Completion on_complete_;
+  absl::Mutex answer_mu_;
+  Completion on_complete_ ABSL_GUARDED_BY(answer_mu_);
   uint64_t id_ = 0;            // set by Pool::Submit
   absl::Time enqueued_at_;     // set by Pool::Submit
   std::atomic<bool> cancel_requested_{false};

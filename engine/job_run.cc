@@ -1,5 +1,6 @@
 // Running one job's JavaScript on its worker: context, script, timers, awaiting,
 // conversion of the result, and completion. All on the worker thread.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <utility>
@@ -380,6 +381,10 @@ void Worker::Impl::SettleSiblings(JobRun* run) {
 void Worker::Impl::Park(JobRun* run) {
   if (run->parked) return;
   run->parked = true;
+  {
+    absl::MutexLock lock(&parked_mu);
+    parked_jobs.push_back(run->job);
+  }
   run->deadline_timer = new uv_timer_t;
   uv_timer_init(&loop, run->deadline_timer);
   run->deadline_timer->data = run;
@@ -518,7 +523,15 @@ void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
   }
   if (run->session != nullptr) ReleaseSession(run);
   job.running_on_.store(-1, std::memory_order_seq_cst);
-  Job::Completion done = std::move(job.on_complete_);
+  if (run->parked) {
+    absl::MutexLock lock(&parked_mu);
+    auto it = std::find(parked_jobs.begin(), parked_jobs.end(), run->job);
+    if (it != parked_jobs.end()) {
+      *it = std::move(parked_jobs.back());
+      parked_jobs.pop_back();
+    }
+  }
+  Job::Completion done = job.TakeCompletion();  // none if the watchdog answered
   runs.erase(run);  // frees run
   inflight.fetch_sub(1, std::memory_order_relaxed);
   completed.fetch_add(1, std::memory_order_relaxed);
@@ -534,7 +547,7 @@ void Worker::Impl::Drop(const std::shared_ptr<Job>& job, absl::Status status) {
   Outcome outcome = Outcome::Failed(std::move(status));
   outcome.stats.queue_wait = absl::Now() - job->enqueued_at_;
   outcome.stats.worker = index;
-  Job::Completion done = std::move(job->on_complete_);
+  Job::Completion done = job->TakeCompletion();
   if (done) done(std::move(outcome));
 }
 

@@ -43,7 +43,10 @@ Pool::Pool(Platform& platform, const PoolOptions& options)
   watchdog_ = std::make_unique<Watchdog>(
       options.workers,
       [this](int slot, uint64_t token) { workers_[slot]->Interrupt(token, InterruptReason::kDeadline); },
-      [this] { ReapExpiredQueuedJobs(); });
+      [this] {
+        ReapExpiredQueuedJobs();
+        AnswerOverdueParkedJobs();
+      });
   for (int i = 0; i < options.workers; ++i) {
     worker_queues_.push_back(std::make_unique<internal::FifoJobQueue>(options.queue_capacity));
     WorkerShared shared{*queue_, *worker_queues_.back(), *watchdog_, *programs_, *sessions_};
@@ -134,6 +137,13 @@ void Pool::WakeOneIdleWorker() {
   // Every worker is busy; each looks at the queue again before it goes idle.
 }
 
+void Pool::AnswerOverdueParkedJobs() {
+  absl::MutexLock lock(&reap_mu_);  // Shutdown waits for a scan under way
+  if (!admitting_.load(std::memory_order_seq_cst)) return;
+  absl::Time now = absl::Now();
+  for (auto& w : workers_) w->AnswerOverdue(now);
+}
+
 void Pool::ReapExpiredQueuedJobs() {
   absl::MutexLock lock(&reap_mu_);  // Shutdown waits for a reap under way
   if (!admitting_.load(std::memory_order_seq_cst)) return;
@@ -156,7 +166,7 @@ void Pool::ReapExpiredQueuedJobs() {
     Outcome outcome = Outcome::Failed(absl::DeadlineExceededError(
         "the deadline passed while the job waited in the queue (every worker was busy)"));
     outcome.stats.queue_wait = now - job->enqueued_at_;
-    Job::Completion done = std::move(job->on_complete_);
+    Job::Completion done = job->TakeCompletion();
     if (done) done(std::move(outcome));
   }
   if (keep.empty()) return;

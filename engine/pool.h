@@ -121,6 +121,9 @@ class Pool {
   // Watchdog thread: fails queued jobs whose deadline passed while every worker is
   // busy, instead of leaving their callers waiting until a worker frees up.
   void ReapExpiredQueuedJobs();
+  // Watchdog thread: answers parked jobs whose workers are too busy to
+  // (Worker::AnswerOverdue).
+  void AnswerOverdueParkedJobs();
   absl::Status Route(const std::shared_ptr<Job>& job, int* worker);
 
   Platform& platform_;

@@ -88,6 +88,25 @@ bool Worker::WouldTakeWork() const { return impl_->accepting.load(std::memory_or
 
 uint32_t Worker::InFlight() const { return impl_->inflight.load(std::memory_order_acquire); }
 
+void Worker::AnswerOverdue(absl::Time now) {
+  std::vector<std::shared_ptr<Job>> overdue;
+  {
+    absl::MutexLock lock(&impl_->parked_mu);
+    for (const auto& job : impl_->parked_jobs) {
+      if (job->deadline() + kLateAnswer <= now) overdue.push_back(job);
+    }
+  }
+  for (const auto& job : overdue) {
+    Job::Completion done = job->TakeCompletion();
+    if (!done) continue;
+    Outcome outcome = Outcome::Failed(absl::DeadlineExceededError(
+        "the script's promise did not settle before the deadline"));
+    outcome.stats.wall_time = now - job->enqueued_at_;
+    outcome.stats.worker = impl_->index;
+    done(std::move(outcome));
+  }
+}
+
 WorkerStatsSnapshot Worker::Stats() const {
   WorkerStatsSnapshot s;
   s.id = impl_->index;

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "engine/pool.h"
 
 namespace jscore::engine {
@@ -63,6 +65,14 @@ class Worker {
   // Any thread: true when the worker is idle with spare capacity (it would take a
   // queued job at once).
   bool WouldTakeWork() const;
+
+  // Watchdog thread: answers DEADLINE_EXCEEDED for the parked jobs (awaiting a
+  // promise, a timer, a fetch) whose deadline passed `kLateAnswer` ago: the worker
+  // would have answered them itself by then unless it is running another job's
+  // JavaScript, which may last up to that job's own deadline. The worker stops and
+  // frees them later, answering nothing more.
+  void AnswerOverdue(absl::Time now);
+  static constexpr absl::Duration kLateAnswer = absl::Milliseconds(25);
 
   // Any thread: jobs this worker holds (running or parked).
   uint32_t InFlight() const;

@@ -261,6 +261,10 @@ struct Worker::Impl {
   std::atomic<bool> loop_metrics{false};
   uint64_t loop_started_ns = 0;  // uv_hrtime() when the metric started; before the flag
 
+  // Every parked job (from Park to Complete), for Worker::AnswerOverdue.
+  absl::Mutex parked_mu;
+  std::vector<std::shared_ptr<Job>> parked_jobs ABSL_GUARDED_BY(parked_mu);
+
   absl::Mutex interrupt_mu;
   uint64_t running_job ABSL_GUARDED_BY(interrupt_mu) = 0;  // 0: no JS running
   v8::Isolate* running_isolate ABSL_GUARDED_BY(interrupt_mu) = nullptr;

@@ -235,6 +235,28 @@ TEST(PoolTest, OneWorkerHoldsManyAwaitingJobs) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(3));
 }
 
+// A parked job's deadline is answered on time even while its worker runs another
+// job's JavaScript: the watchdog thread answers it, the worker cleans up afterwards.
+TEST(PoolTest, ParkedJobIsAnsweredAtItsDeadlineWhileItsWorkerIsBusy) {
+  auto pool = MakePool(SmallPool(1));
+  engine::JobSpec parked_spec;
+  parked_spec.source = "new Promise(r => setTimeout(r, 60000))";
+  PendingJob parked = MakeJob(std::move(parked_spec), absl::Milliseconds(150));
+  ASSERT_TRUE(pool->Submit(parked.job).ok());
+  while (pool->Stats().workers[0].jobs_in_flight == 0) absl::SleepFor(absl::Milliseconds(1));
+  engine::JobSpec busy_spec;
+  busy_spec.source = "const end = Date.now() + 1500; while (Date.now() < end) {} 1";
+  PendingJob busy = MakeJob(std::move(busy_spec));
+  ASSERT_TRUE(pool->Submit(busy.job).ok());
+  Outcome o = parked.Wait();
+  EXPECT_EQ(o.status.code(), absl::StatusCode::kDeadlineExceeded) << o.status;
+  EXPECT_FALSE(busy.done->HasBeenNotified()) << "answered only after the busy job";
+  EXPECT_EQ(Json(busy.Wait()), "1");
+  EXPECT_EQ(Json(RunJs(*pool, "2")), "2");
+  // The worker dropped the parked job itself, answering nothing more.
+  while (pool->Stats().workers[0].jobs_in_flight != 0) absl::SleepFor(absl::Milliseconds(1));
+}
+
 TEST(PoolTest, CancelStopsARunningJob) {
   auto pool = MakePool(SmallPool(1));
   engine::JobSpec spec;
