@@ -446,7 +446,7 @@ def markdown(res, plots, args, bench_dir, md_dir):
     add(f"| CPU | {m['nproc']} × {m['cpu_model']} (`nproc` = {m['nproc']}), {m['mem_gib']} GiB |")
     add(f"| kernel | {m['kernel']} |")
     add(f"| commit | `{m['commit']}`{' plus uncommitted changes in the tree' if m['dirty'] else ''} |")
-    add(f"| jscored | {m['jscored_version']}, Release build, `--workers={n}` "
+    add(f"| jscored | {m['jscored_version']}, {m.get('build_type') or 'Release'} build, `--workers={n}` "
         "(and a second daemon with `--workers=1`), other flags default |")
     add(f"| Node.js | {m['node_version']} (node-vm and spawn-per-call) |")
     waited = (f"after waiting {m['waited_s']} s; it was {m['loadavg_before_wait']}"

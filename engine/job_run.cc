@@ -408,6 +408,16 @@ void Worker::Impl::ParkedDeadline(JobRun* run) {
   Drain();
 }
 
+void Worker::Impl::AfterCallback(JobRun* run, std::optional<Outcome> ended) {
+  if (ended) {
+    Complete(run, std::move(*ended));
+  } else {
+    Settle(run);
+  }
+  MaybeReplaceIsolate();
+  Drain();
+}
+
 void Worker::Impl::FireTimer(Timer* timer) {
   JobRun* run = timer->run;
   // Thousands of due timers can run in one loop turn: none may run past the deadline.
@@ -434,13 +444,7 @@ void Worker::Impl::FireTimer(Timer* timer) {
     SectionEnd end = EndSection(*run);
     if (end != SectionEnd::kCompleted) ended = EndedOutcome(*run, end);
   }
-  if (ended) {
-    Complete(run, std::move(*ended));
-  } else {
-    Settle(run);
-  }
-  MaybeReplaceIsolate();
-  Drain();
+  AfterCallback(run, std::move(ended));
 }
 
 void Worker::Impl::FireHttp(JobRun* run, uint64_t id, internal::HttpResult result) {
@@ -463,13 +467,7 @@ void Worker::Impl::FireHttp(JobRun* run, uint64_t id, internal::HttpResult resul
     SectionEnd end = EndSection(*run);
     if (end != SectionEnd::kCompleted) ended = EndedOutcome(*run, end);
   }
-  if (ended) {
-    Complete(run, std::move(*ended));
-  } else {
-    Settle(run);
-  }
-  MaybeReplaceIsolate();
-  Drain();
+  AfterCallback(run, std::move(ended));
 }
 
 void Worker::Impl::PublishHttpInFlight() {

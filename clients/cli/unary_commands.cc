@@ -198,7 +198,7 @@ int Stats() {
   v1::GetStatsResponse response;
   grpc::Status status = stub->GetStats(&context, {}, &response);
   if (!status.ok()) return RpcFailure(status);
-  // GetStatsResponse holds only integers and strings: protobuf's printer is safe here.
+  // GetStatsResponse holds integers, strings and finite doubles: protobuf's printer is safe here.
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;

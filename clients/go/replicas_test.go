@@ -79,14 +79,22 @@ func warmUp(t *testing.T, c *jscore.Client, n int) {
 	}
 }
 
-func TestReplicasSpreadLoad(t *testing.T) {
-	_, addrs := startReplicas(t)
-	c, err := jscore.DialReplicas(addrs)
+// dialReplicas connects to addrs (closed at the end of the test) and waits until
+// `live` replicas have answered through it.
+func dialReplicas(t *testing.T, addrs []string, live int, opts ...jscore.Option) *jscore.Client {
+	t.Helper()
+	c, err := jscore.DialReplicas(addrs, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	warmUp(t, c, replicaCount)
+	t.Cleanup(func() { c.Close() })
+	warmUp(t, c, live)
+	return c
+}
+
+func TestReplicasSpreadLoad(t *testing.T) {
+	_, addrs := startReplicas(t)
+	c := dialReplicas(t, addrs, replicaCount)
 	var wg sync.WaitGroup
 	errs := make(chan error, 300)
 	for g := 0; g < 4; g++ {
@@ -131,12 +139,7 @@ func TestReplicasSpreadLoad(t *testing.T) {
 
 func TestReplicasProgramsAndSessions(t *testing.T) {
 	_, addrs := startReplicas(t)
-	c, err := jscore.DialReplicas(addrs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	warmUp(t, c, replicaCount)
+	c := dialReplicas(t, addrs, replicaCount)
 	p, err := c.LoadProgram(ctxT(t), "function sign(x) { return 'v:' + x }")
 	if err != nil {
 		t.Fatal(err)
@@ -274,12 +277,7 @@ func TestReplicasKillOneLosesOnlyInFlight(t *testing.T) {
 
 	// Without retries: only the requests in flight on the killed replica fail, with
 	// UNAVAILABLE; its sessions are gone, the others' keep their state.
-	c, err := jscore.DialReplicas(addrs, jscore.WithRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	warmUp(t, c, replicaCount)
+	c := dialReplicas(t, addrs, replicaCount, jscore.WithRetries(0))
 	var doomed, survivor *jscore.Session
 	for doomed == nil || survivor == nil {
 		s, err := c.NewSession(ctxT(t), jscore.Source("var n = 0; function inc() { return ++n }"))
@@ -319,12 +317,7 @@ func TestReplicasKillOneLosesOnlyInFlight(t *testing.T) {
 	t.Logf("kill one, no retries: %v (%d in flight at the kill)", outcomes, inFlight)
 
 	// With the default retries the requests in flight go to a live replica: none fails.
-	c2, err := jscore.DialReplicas(addrs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c2.Close()
-	warmUp(t, c2, replicaCount-1)
+	c2 := dialReplicas(t, addrs, replicaCount-1)
 	outcomes, inFlight = runUntilKilled(t, c2, ds[1], goroutines)
 	if len(outcomes) != 1 || outcomes[codes.OK] == 0 {
 		t.Errorf("with retries: %v, want only OK", outcomes)

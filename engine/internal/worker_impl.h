@@ -196,6 +196,9 @@ struct Worker::Impl {
   void Park(JobRun* run);
   void SettleSiblings(JobRun* run);
   void MaybeReplaceIsolate();
+  // After a timer's or a fetch's callback ran: completes the job if the callback
+  // ended it (`ended`), else settles it; then the isolate and the queues.
+  void AfterCallback(JobRun* run, std::optional<Outcome> ended);
   void FireTimer(Timer* timer);
   // A transfer of `run` ended: runs its `done` in a section, then settles the run.
   void FireHttp(JobRun* run, uint64_t id, internal::HttpResult result);

@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -31,10 +32,13 @@ constexpr int kMaxMessageBytes = 64 << 20;  // jscored's --max_message_bytes def
 
 void FillAnswer(v1::EvaluateResponse* response) { response->mutable_value()->set_number_value(2); }
 
-// One Batch stream: reads an item, writes its answer, reads the next. Items are
-// answered in order, one write at a time (gRPC allows no more); the client's items
-// wait in the transport meanwhile, so the stream is never idle while items remain.
-// Lives on gRPC's threads; deletes itself in OnDone.
+// One Batch stream: reads a message, writes its answers, reads the next. A message
+// may carry more items (BatchRequest.more): a stream that asked for packed results
+// (packed_results on its first message) gets them all in one BatchResponse, as
+// jscored packs what is ready; otherwise one answer per message, one write at a time
+// (gRPC allows no more). The client's messages wait in the transport meanwhile, so
+// the stream is never idle while items remain. Lives on gRPC's threads (one reaction
+// at a time: a read, then the writes, then the next read); deletes itself in OnDone.
 class EchoBatch final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse> {
  public:
   EchoBatch() { StartRead(&request_); }
@@ -44,10 +48,21 @@ class EchoBatch final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::Bat
       Finish(grpc::Status::OK);
       return;
     }
-    response_.Clear();
-    response_.set_id(request_.id());
-    FillAnswer(response_.mutable_result());
-    StartWrite(&response_);
+    if (first_) packed_ = request_.packed_results();
+    first_ = false;
+    answers_.clear();
+    Answer(request_.id());
+    for (const v1::BatchRequest& item : request_.more()) {
+      if (packed_) {
+        v1::BatchResponse* more = answers_.front().add_more();
+        more->set_id(item.id());
+        FillAnswer(more->mutable_result());
+      } else {
+        Answer(item.id());
+      }
+    }
+    next_ = 0;
+    StartWrite(&answers_[next_++]);
   }
 
   void OnWriteDone(bool ok) override {
@@ -55,14 +70,27 @@ class EchoBatch final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::Bat
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away"));
       return;
     }
-    StartRead(&request_);
+    if (next_ < answers_.size()) {
+      StartWrite(&answers_[next_++]);
+    } else {
+      StartRead(&request_);
+    }
   }
 
   void OnDone() override { delete this; }
 
  private:
+  void Answer(const std::string& id) {
+    answers_.emplace_back();
+    answers_.back().set_id(id);
+    FillAnswer(answers_.back().mutable_result());
+  }
+
   v1::BatchRequest request_;
-  v1::BatchResponse response_;
+  std::deque<v1::BatchResponse> answers_;  // of the message read last
+  size_t next_ = 0;
+  bool first_ = true;
+  bool packed_ = false;
 };
 
 class EchoService final : public v1::JsCore::CallbackService {
