@@ -64,7 +64,8 @@ void BatchReactor::OnReadDone(bool ok) {
       }
       Deliver(Failure(item.id(), absl::InvalidArgumentError(absl::StrCat(
                                      "a Batch message carries at most ", config_.batch_window,
-                                     " items (--batch_window)"))));
+                                     " items (--batch_window)"))),
+              std::nullopt);
     }
   }
   {
@@ -95,7 +96,7 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
     unanswered_++;
   }
   if (!spec.ok() || !deadline.ok()) {
-    return Deliver(Failure(id, !spec.ok() ? spec.status() : deadline.status()));
+    return Deliver(Failure(id, !spec.ok() ? spec.status() : deadline.status()), std::nullopt);
   }
   uint64_t token;
   {
@@ -110,11 +111,9 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
         if (!status.ok()) {
           response = Failure(id, status);
         }
-        {
-          absl::MutexLock lock(&mu_);
-          jobs_.erase(token);
-        }
-        Deliver(std::move(response));
+        // The job leaves jobs_ in the same critical section that queues its result:
+        // once it is gone, a cancelled stream may finish (and be deleted) at once.
+        Deliver(std::move(response), token);
       });
   {
     absl::MutexLock lock(&mu_);
@@ -123,22 +122,22 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
   }
   absl::Status submitted = pool_.Submit(job);
   if (!submitted.ok()) {
-    {
+    if (absl::IsUnavailable(submitted)) {
+      // The daemon is stopping (Pool::Submit's only UNAVAILABLE): read no more items.
       absl::MutexLock lock(&mu_);
-      jobs_.erase(token);
+      draining_ = true;
     }
-    Deliver(Failure(id, submitted));
+    Deliver(Failure(id, submitted), token);
   }
 }
 
-void BatchReactor::Deliver(std::unique_ptr<v1::BatchResponse> response) {
+void BatchReactor::Deliver(std::unique_ptr<v1::BatchResponse> response,
+                           std::optional<uint64_t> done_job) {
+  // `this` is alive here: the item is unanswered and, if it ran, its job is still in
+  // jobs_, so the stream cannot finish before Step below.
   metrics_.Record(Method::kBatchItem, static_cast<grpc::StatusCode>(response->code()),
                   absl::ZeroDuration());
-  {
-    absl::MutexLock lock(&mu_);
-    outbox_.push_back(std::move(response));
-  }
-  Step();
+  Step(std::move(response), done_job);
 }
 
 void BatchReactor::OnWriteDone(bool ok) {
@@ -171,13 +170,25 @@ void BatchReactor::OnDone() { delete this; }
 // Moves the stream forward: one write at a time, reading while under the window,
 // finishing when nothing is left. Decides under the lock and acts after it, because
 // gRPC may run a reaction (OnReadDone...) inline from StartRead/StartWrite.
-void BatchReactor::Step() {
+//
+// Lifetime: gRPC keeps `this` alive while one of its reactions (OnReadDone,
+// OnWriteDone, OnCancel) runs, but a worker thread delivering a result has no such
+// hold: once the lock is released, another thread may finish the stream and OnDone
+// delete it as soon as nothing holds it open (a job in jobs_, a write or a read under
+// way, an unanswered item). So a delivery changes the state only in here, under the
+// lock, and after the lock only what this call decided is done; each decision holds
+// the stream open until it is acted on (a write or read this call starts, or the
+// Finish that only this call may make).
+void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
+                        std::optional<uint64_t> done_job) {
   const v1::BatchResponse* write = nullptr;
   bool more_to_write = false;  // then gRPC may hold this write back and send several at once
   bool read = false;
   std::optional<grpc::Status> finish;
   {
     absl::MutexLock lock(&mu_);
+    if (done_job) jobs_.erase(*done_job);
+    if (deliver != nullptr) outbox_.push_back(std::move(deliver));
     if (finished_) return;
     if (cancelled_) {
       outbox_.clear();  // results nobody can receive
@@ -206,13 +217,18 @@ void BatchReactor::Step() {
         write = writing_.get();
         more_to_write = !outbox_.empty();
       }
-      if (!reading_ && !reads_done_ && unanswered_ < config_.batch_window) {
+      if (!reading_ && !reads_done_ && !draining_ && unanswered_ < config_.batch_window) {
         reading_ = true;
         read = true;
       }
-      if (reads_done_ && !reading_ && unanswered_ == 0 && writing_ == nullptr) {
+      if ((reads_done_ || draining_) && !reading_ && unanswered_ == 0 && writing_ == nullptr) {
         finished_ = true;
-        finish = grpc::Status::OK;
+        // Stopping: every item read has its answer; what the client sent after them
+        // was not read, and the stream's status says so.
+        finish = reads_done_ ? grpc::Status::OK
+                             : grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                            "the server is shutting down; items after the "
+                                            "last answered one were not read");
       }
     }
   }

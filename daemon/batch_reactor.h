@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "absl/base/thread_annotations.h"
@@ -24,6 +25,8 @@ namespace jscore::daemon {
 // job completes (worker threads), one write at a time. After the client half-closes,
 // the stream ends with the last result. A cancel (or the stream's deadline) cancels
 // every job still pending; the stream then ends CANCELLED once they have all completed.
+// When the daemon stops, the item the pool refuses gets UNAVAILABLE, no further item
+// is read, and the stream ends UNAVAILABLE once every item read has its answer.
 class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse> {
  public:
   // `admission` not OK (e.g. UNAUTHENTICATED): the stream ends at once with it.
@@ -37,9 +40,14 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::
 
  private:
   void Submit(const v1::BatchRequest& request) ABSL_LOCKS_EXCLUDED(mu_);
-  // Any thread: queues a result for writing.
-  void Deliver(std::unique_ptr<v1::BatchResponse> response) ABSL_LOCKS_EXCLUDED(mu_);
-  void Step() ABSL_LOCKS_EXCLUDED(mu_);
+  // Any thread: queues a result for writing; `done_job` (the token of the job that
+  // produced it) leaves jobs_ in the same step.
+  void Deliver(std::unique_ptr<v1::BatchResponse> response, std::optional<uint64_t> done_job)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Any thread: applies `deliver`/`done_job` (if given), then starts what the stream
+  // can do next (a write, a read, the Finish).
+  void Step(std::unique_ptr<v1::BatchResponse> deliver = nullptr,
+            std::optional<uint64_t> done_job = std::nullopt) ABSL_LOCKS_EXCLUDED(mu_);
   void CancelLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   engine::Pool& pool_;
@@ -61,6 +69,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;  // the pool stopped admitting: read no more
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -17,6 +17,7 @@ packages=(
   libcurl4-openssl-dev  # fetch/XMLHttpRequest (--allow_fetch)
   python3-grpcio python3-protobuf python3-pytest yamllint
   gnuplot-nox  # bench/run's plots
+  clang libclang-rt-14-dev llvm  # sanitizer and fuzzing builds (scripts/sanitizers.sh, fuzz.sh)
   golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
   openjdk-17-jdk-headless maven libgrpc-java libprotobuf-java protobuf-compiler-grpc-java-plugin
   libnetty-java libnetty-tcnative-java libnetty-tcnative-jni libgoogle-gson-java libperfmark-java

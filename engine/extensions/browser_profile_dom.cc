@@ -154,7 +154,9 @@ Jar Parse(std::string_view text) {
 void SetCookie(Jar* jar, std::string_view text, absl::Time now) {
   Jar parts = Parse(text);
   if (parts.empty()) return;
-  auto [name, value] = parts.front();
+  // Named copies, not a structured binding: C++17 lambdas cannot capture those (clang).
+  std::string name = parts.front().first;
+  std::string value = parts.front().second;
   bool expired = false;
   for (size_t i = 1; i < parts.size(); ++i) {
     std::string attribute = Lower(parts[i].first);

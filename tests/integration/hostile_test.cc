@@ -20,6 +20,15 @@
 #include "gtest/gtest.h"
 #include "tests/support/daemon_process.h"
 
+// The latency and RSS bounds hold for the production build. A sanitizer build
+// (cmake/Sanitizers.cmake defines JSCORE_SANITIZED) runs the corpus for its outcomes
+// only: instrumentation slows our code, and ASan keeps freed memory in quarantine.
+#ifdef JSCORE_SANITIZED
+constexpr bool kCheckBounds = false;
+#else
+constexpr bool kCheckBounds = true;
+#endif
+
 namespace jscore::testing {
 namespace {
 
@@ -166,7 +175,7 @@ TEST(HostileTest, CorpusAllAtOnceWithNormalTraffic) {
         request.set_filename(c.name);
         Reply r = Evaluate(*own, request, c.timeout);
         std::string why = Mismatch(c.expect, r);
-        if (why.empty() && r.took > c.timeout + c.slack) {
+        if (why.empty() && kCheckBounds && r.took > c.timeout + c.slack) {
           why = absl::StrCat("took ", absl::FormatDuration(r.took), " (timeout ", absl::FormatDuration(c.timeout), ")");
         }
         if (!why.empty()) {
@@ -192,7 +201,9 @@ TEST(HostileTest, CorpusAllAtOnceWithNormalTraffic) {
   RecordProperty("rss_after_kb", static_cast<int>(rss_after));
   // Stated bound: the corpus may leave at most 256 MB behind (two 64 MB heaps that
   // grew and were replaced, allocator caches); a leak per request would be far more.
-  EXPECT_LT(rss_after, rss_before + 256 * 1024) << "before " << rss_before << " kB";
+  if (kCheckBounds) {
+    EXPECT_LT(rss_after, rss_before + 256 * 1024) << "before " << rss_before << " kB";
+  }
   std::printf("hostile corpus: %zu scripts, RSS %lu kB before, %lu kB after\n", corpus.size(),
               static_cast<unsigned long>(rss_before), static_cast<unsigned long>(rss_after));
 }

@@ -1,0 +1,1 @@
+[new Uint8Array([1, 2, 255]), new Float64Array([NaN, 1.5, Infinity]), new ArrayBuffer(4), new DataView(new ArrayBuffer(2)), new BigInt64Array([5n, -1n]), new Int16Array(new ArrayBuffer(8), 2, 2)]

@@ -1,0 +1,1 @@
+console.log('a', {b: 1, c: [2, {d: new Map([[1, 2]])}]}, 3n, Symbol('x')); console.error(new Error('e\ud800')); console.table([{a: 1}]); structuredClone(new Map([[1, {a: [1n, new Date(5)]}]]))

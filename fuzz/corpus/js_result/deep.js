@@ -1,0 +1,1 @@
+let a = []; for (let i = 0; i < 120; i++) a = [a]; a

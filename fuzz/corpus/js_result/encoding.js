@@ -1,0 +1,1 @@
+[new TextDecoder().decode(new Uint8Array([0xff, 0xc3, 0xa9, 0xed, 0xa0, 0x80])), new TextDecoder('utf-16le').decode(new Uint8Array([0x00, 0xd8])), new TextEncoder().encode('\ud800x'), btoa('abc'), atob('YWJj'), new TextEncoder().encodeInto('héllo', new Uint8Array(3))]

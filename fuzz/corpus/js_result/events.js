@@ -1,0 +1,1 @@
+const t = new EventTarget(); let n = 0; t.addEventListener('x', e => { n += e.detail }); t.dispatchEvent(new CustomEvent('x', {detail: 2})); const c = new AbortController(); c.abort(new DOMException('m', 'AbortError')); [n, c.signal.aborted, c.signal.reason.name, performance.now() >= 0, typeof queueMicrotask]

@@ -1,0 +1,1 @@
+$terminate({a: [1, NaN], b: undefined})

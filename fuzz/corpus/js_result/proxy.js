@@ -1,0 +1,1 @@
+new Proxy({a: 1}, {ownKeys() { return ['a', 'b', 'a'] }, get(t, k) { return typeof k === 'string' ? k.repeat(2) : 0 }, getOwnPropertyDescriptor() { return {value: 1, enumerable: true, configurable: true} }})

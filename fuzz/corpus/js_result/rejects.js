@@ -1,0 +1,1 @@
+Promise.reject(new (class extends Error { get message() { throw 1 } })())

@@ -1,0 +1,1 @@
+['\ud800' + 'x' + String.fromCharCode(0xdfff), {['\udc00k']: '\ud83d'}]

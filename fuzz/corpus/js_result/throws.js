@@ -1,0 +1,1 @@
+throw Object.assign(new RangeError('r\ud800'), {name: 'N\udfff'})

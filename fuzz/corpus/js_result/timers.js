@@ -1,0 +1,1 @@
+new Promise(r => { let i = 0; const h = setInterval(() => { if (++i === 3) { clearInterval(h); r(i) } }, 0) })

@@ -1,0 +1,1 @@
+({toJSON(key) { return {key, inner: {toJSON() { return [1, undefined] }}} }, get g() { return [this.x] }, x: 1})

@@ -1,0 +1,1 @@
+(async () => { await new Promise(r => setTimeout(r, 1)); const u = new URL('https://user:pw@xn--nxasmq6b.example:8080/a/../b?c=d&e#f'); u.searchParams.append('x', 'y z'); return [u.href, u.host, new URLSearchParams('a=1&b=%zz&a=2').getAll('a'), URL.canParse('ht tp://x')] })()

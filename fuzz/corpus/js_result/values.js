@@ -1,0 +1,1 @@
+({a: [1, 'x', null, undefined], b: {c: NaN, d: -Infinity, e: -0}, f: 2n ** 70n, g: new Date(0), h: new Date(NaN), i: Symbol('s'), j: () => 1})
