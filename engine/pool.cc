@@ -44,6 +44,8 @@ Pool::Pool(Platform& platform, const PoolOptions& options)
       options.workers,
       [this](int slot, uint64_t token) { workers_[slot]->Interrupt(token, InterruptReason::kDeadline); },
       [this] {
+        // The watchdog's thread starts before workers_ is filled: nothing to scan yet.
+        if (!constructed_.load(std::memory_order_acquire)) return;
         ReapExpiredQueuedJobs();
         AnswerOverdueParkedJobs();
       });
@@ -52,6 +54,7 @@ Pool::Pool(Platform& platform, const PoolOptions& options)
     WorkerShared shared{*queue_, *worker_queues_.back(), *watchdog_, *programs_, *sessions_};
     workers_.push_back(std::make_unique<Worker>(i, platform_, shared, options_));
   }
+  constructed_.store(true, std::memory_order_release);
 }
 
 Pool::~Pool() {

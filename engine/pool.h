@@ -135,6 +135,7 @@ class Pool {
   std::unique_ptr<Watchdog> watchdog_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<bool> admitting_{true};
+  std::atomic<bool> constructed_{false};  // workers_ is complete (the watchdog may scan it)
   std::atomic<uint64_t> next_job_id_{1};
   std::atomic<uint64_t> rejected_{0};
   std::atomic<uint64_t> reaped_{0};
