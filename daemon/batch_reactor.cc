@@ -68,10 +68,18 @@ void BatchReactor::OnReadDone(bool ok) {
               std::nullopt);
     }
   }
+  // A read fails when the client half-closes, or when the call was cancelled (the
+  // client cancelled or went away; gRPC then marks the context cancelled, possibly
+  // before OnCancel runs). Only the first ends the stream OK after the last result.
+  const bool cancelled = !ok && context_->IsCancelled();
   {
     absl::MutexLock lock(&mu_);
     reading_ = false;
-    if (!ok) reads_done_ = true;
+    if (cancelled) {
+      CancelLocked();
+    } else if (!ok) {
+      reads_done_ = true;
+    }
   }
   Step();
 }
