@@ -128,20 +128,6 @@ bool WaitDrained(Stub& stub) {
   return WaitFor([&] { return Held(Stats(stub)) == 0; }, absl::Seconds(10));
 }
 
-uint64_t RssKb(pid_t pid) {
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    absl::string_view v = line;
-    uint64_t kb = 0;
-    if (absl::ConsumePrefix(&v, "VmRSS:") &&
-        absl::SimpleAtoi(absl::StripSuffix(absl::StripAsciiWhitespace(v), " kB"), &kb)) {
-      return kb;
-    }
-  }
-  return 0;
-}
-
 // One unary Evaluate on gRPC's callback API, so that a test can hold hundreds at once.
 struct Call {
   grpc::ClientContext context;

@@ -77,20 +77,6 @@ std::vector<Case> LoadCorpus() {
   return cases;
 }
 
-uint64_t RssKb(pid_t pid) {
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    absl::string_view v = line;
-    uint64_t kb = 0;
-    if (absl::ConsumePrefix(&v, "VmRSS:") &&
-        absl::SimpleAtoi(absl::StripSuffix(absl::StripAsciiWhitespace(v), " kB"), &kb)) {
-      return kb;
-    }
-  }
-  return 0;
-}
-
 struct Reply {
   grpc::Status status;
   v1::EvaluateResponse response;

@@ -10,8 +10,13 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -26,6 +31,20 @@ std::string ProcessTempDir() {
     return std::string(mkdtemp(pattern.data()));
   }();
   return dir;
+}
+
+uint64_t RssKb(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    absl::string_view v = line;
+    uint64_t kb = 0;
+    if (absl::ConsumePrefix(&v, "VmRSS:") &&
+        absl::SimpleAtoi(absl::StripSuffix(absl::StripAsciiWhitespace(v), " kB"), &kb)) {
+      return kb;
+    }
+  }
+  return 0;
 }
 
 bool IsServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration deadline) {

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ class DaemonProcess {
 // A directory of this test process's own (made once, under the test temp dir), so
 // that tests running in parallel never share files.
 std::string ProcessTempDir();
+
+// The resident set of process `pid` in kB (/proc/PID/status VmRSS; 0 if unreadable).
+uint64_t RssKb(pid_t pid);
 
 // Checks grpc.health.v1 once with a deadline; true when SERVING.
 bool IsServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration deadline);
