@@ -143,12 +143,22 @@ Worker::Impl::Impl(int index, Platform& platform, const WorkerShared& shared,
 
 namespace {
 
+// V8's largest single object: a FixedArray or FixedDoubleArray of 2^27 elements
+// (1 GiB), with room to spare.
+constexpr size_t kLargestObjectBytes = size_t{1536} << 20;
+
 size_t NearHeapLimit(void* data, size_t current_limit, size_t /*initial_limit*/) {
   auto* impl = static_cast<Worker::Impl*>(data);
+  // Room to unwind the terminated script; the isolate is replaced right after. The
+  // allocation that hit the limit must still fit, or V8 aborts the whole process
+  // ("Fatal javascript OOM"): one `new Array(2 ** 26).fill(1)` is 512 MiB at once.
+  // So the first time the margin takes V8's largest object; the script stops at its
+  // next instruction and the memory goes with the replaced isolate.
+  size_t margin = impl->heap_limit_hit ? std::max<size_t>(current_limit / 2, 64 << 20)
+                                       : kLargestObjectBytes;
   impl->heap_limit_hit = true;
   impl->isolate->TerminateExecution();
-  // Room to unwind the terminated script; the isolate is replaced right after.
-  return current_limit + std::max<size_t>(current_limit / 2, 64 << 20);
+  return current_limit + margin;
 }
 
 }  // namespace
