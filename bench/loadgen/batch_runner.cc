@@ -286,7 +286,7 @@ void BatchRunner::Stream::Record(const Pending& pending, const v1::BatchResponse
   if (answer.result().has_error()) {
     ++js_errors_;
   } else if (options_.expect_json &&
-             ValueToJson(answer.result().value()) != *options_.expect_json) {
+             ResultJson(answer.result()) != *options_.expect_json) {
     ++mismatches_;
   } else {
     ++ok_;

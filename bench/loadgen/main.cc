@@ -43,6 +43,9 @@ ABSL_FLAG(std::string, source, "1+1", "evaluate: the script");
 ABSL_FLAG(std::string, program_source, "", "call: the program loaded with LoadProgram");
 ABSL_FLAG(std::string, function, "", "call: the function to call (dotted path from the global)");
 ABSL_FLAG(std::string, args_json, "[]", "call: the arguments, a JSON array");
+ABSL_FLAG(bool, json_values, false,
+          "Send arguments as args_json and ask for JSON-encoded results (JsValue, as the "
+          "jscore clients do) instead of google.protobuf.Value");
 ABSL_FLAG(int, concurrency, 8, "closed loop: requests outstanding at all times");
 ABSL_FLAG(double, rate, 0,
           "open loop when > 0: requests per second on a fixed schedule (--concurrency is ignored)");
@@ -130,9 +133,9 @@ int Probe(const Workload& workload, v1::JsCore::Stub& stub, absl::Duration timeo
   if (response.has_error()) {
     std::fprintf(stderr, "jscore_loadgen: warning: the script throws: %s: %s\n",
                  response.error().name().c_str(), response.error().message().c_str());
-  } else if (expect_json && ValueToJson(response.value()) != *expect_json) {
+  } else if (expect_json && ResultJson(response) != *expect_json) {
     std::fprintf(stderr, "jscore_loadgen: warning: the probe answered %s, --expect_json is %s\n",
-                 ValueToJson(response.value()).c_str(), expect_json->c_str());
+                 ResultJson(response).c_str(), expect_json->c_str());
   }
   return 0;
 }
@@ -189,6 +192,7 @@ int Main() {
   work.program_source = absl::GetFlag(FLAGS_program_source);
   work.function = absl::GetFlag(FLAGS_function);
   work.args_json = absl::GetFlag(FLAGS_args_json);
+  work.json_values = absl::GetFlag(FLAGS_json_values);
   work.timeout = run.timeout;
   if (work.kind == WorkloadKind::kCall) {
     if (work.program_source.empty() || work.function.empty()) {

@@ -211,7 +211,7 @@ void Runner::Record(const Call& call, const grpc::Status& status, Clock::time_po
   latency_->Record(static_cast<uint64_t>(std::max<int64_t>(0, micros)));
   if (call.response.has_error()) {
     js_errors_.fetch_add(1, std::memory_order_relaxed);
-  } else if (options_.expect_json && ValueToJson(call.response.value()) != *options_.expect_json) {
+  } else if (options_.expect_json && ResultJson(call.response) != *options_.expect_json) {
     mismatches_.fetch_add(1, std::memory_order_relaxed);
   } else {
     ok_.fetch_add(1, std::memory_order_relaxed);

@@ -104,6 +104,7 @@ absl::StatusOr<std::unique_ptr<Workload>> Workload::Create(
       v1::EvaluateRequest request;
       request.set_source(options.source);
       request.set_filename("<loadgen>");
+      if (options.json_values) request.set_value_encoding(v1::VALUE_ENCODING_JSON);
       SetDuration(options.timeout, request.mutable_timeout());
       return std::make_unique<EvaluateWorkload>(std::move(request));
     }
@@ -127,12 +128,23 @@ absl::StatusOr<std::unique_ptr<Workload>> Workload::Create(
       v1::CallRequest request;
       request.set_program(*program);
       request.set_function(options.function);
-      *request.mutable_args() = std::move(*args->mutable_values());
+      if (options.json_values) {
+        request.mutable_args_json()->set_json(options.args_json);
+        request.set_value_encoding(v1::VALUE_ENCODING_JSON);
+      } else {
+        *request.mutable_args() = std::move(*args->mutable_values());
+      }
       SetDuration(options.timeout, request.mutable_timeout());
       return std::make_unique<CallWorkload>(std::move(request));
     }
   }
   return absl::InvalidArgumentError("unknown workload");
+}
+
+std::string ResultJson(const v1::EvaluateResponse& response) {
+  if (!response.has_value_json()) return ValueToJson(response.value());
+  absl::StatusOr<google::protobuf::Value> value = ParseJsonValue(response.value_json().json());
+  return value.ok() ? ValueToJson(*value) : "<unparsable value_json>";
 }
 
 void SetDuration(absl::Duration d, google::protobuf::Duration* out) {

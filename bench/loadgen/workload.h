@@ -26,6 +26,9 @@ struct WorkloadOptions {
   std::string program_source;
   std::string function;
   std::string args_json = "[]";
+  // Send arguments as CallRequest.args_json and ask for VALUE_ENCODING_JSON results (the
+  // encoding the jscore clients use), instead of google.protobuf.Value both ways.
+  bool json_values = false;
   // Sent as the request's timeout; the caller also sets it as the gRPC deadline.
   absl::Duration timeout = absl::Seconds(5);
 };
@@ -65,6 +68,10 @@ class Workload {
   // The same request as one item of a Batch stream (id left empty).
   virtual v1::BatchRequest BatchItem() const = 0;
 };
+
+// The response's result as compact JSON with sorted keys (as ValueToJson prints it),
+// whichever encoding carries it; for --expect_json. Thread-safe.
+std::string ResultJson(const v1::EvaluateResponse& response);
 
 // Fills a google.protobuf.Duration.
 void SetDuration(absl::Duration d, google::protobuf::Duration* out);
