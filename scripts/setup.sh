@@ -16,6 +16,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libconcurrentqueue-dev libboost-dev libmicrohttpd-dev
   libcurl4-openssl-dev  # fetch/XMLHttpRequest (--allow_fetch)
   python3-grpcio python3-protobuf python3-pytest yamllint
+  python3-venv python3-pip python3-setuptools python3-wheel  # pip install ./clients/python (offline)
   gnuplot-nox  # bench/run's plots
   clang libclang-rt-14-dev llvm  # sanitizer and fuzzing builds (scripts/sanitizers.sh, fuzz.sh)
   golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
