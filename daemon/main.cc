@@ -1,4 +1,4 @@
-// jscored: the jscore daemon. Parses flags (and --config), starts the engine and the
+// jscored: the jscore daemon. Parses flags (daemon/command_line.h), starts the engine and the
 // gRPC server, and stops gracefully on SIGTERM or SIGINT.
 #include <pthread.h>
 #include <signal.h>
@@ -9,62 +9,41 @@
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "daemon/command_line.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "daemon/version.h"
 #include "engine/platform.h"
 
-namespace {
-
-// --config=FILE (or --config FILE) becomes absl's --flagfile, placed first so that
-// flags given on the command line override the file's.
-std::vector<std::string> ExpandConfig(int argc, char** argv) {
-  std::vector<std::string> args = {argv[0]};
-  std::vector<std::string> rest;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (absl::StartsWith(arg, "--config=")) {
-      args.push_back("--flagfile=" + arg.substr(9));
-    } else if (arg == "--config" && i + 1 < argc) {
-      args.push_back(std::string("--flagfile=") + argv[++i]);
-    } else {
-      rest.push_back(arg);
-    }
-  }
-  args.insert(args.end(), rest.begin(), rest.end());
-  return args;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   // Debian's abseil is built without NDEBUG, so every absl::Mutex lock (gRPC's too)
   // would also update the deadlock detector's lock graph: 1-4% of the daemon's CPU
   // under load (bench/FINDINGS.md). The test binaries keep the detector on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::SetProgramUsageMessage(
-      "jscored: a JavaScript evaluation daemon (gRPC, V8).\n"
-      "Usage: jscored [--config=FILE] [--listen=127.0.0.1:50051] [flags]\n"
-      "Flags come from the built-in defaults, then --config FILE (one --flag=value per\n"
-      "line, # comments), then the command line; the last one wins.");
-  absl::FlagsUsageConfig usage;
-  usage.version_string = [] {
-    return absl::StrCat("jscored ", jscore::daemon::kVersion, " (V8 ",
-                        jscore::engine::V8Version(), ")\n");
-  };
-  usage.contains_help_flags = [](absl::string_view file) {
-    return absl::StrContains(file, "daemon/");
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage);
-  std::vector<std::string> args = ExpandConfig(argc, argv);
+  absl::SetProgramUsageMessage("jscored: a JavaScript evaluation daemon (gRPC, V8); see --help");
+  const std::string version_line = absl::StrCat("jscored ", jscore::daemon::kVersion, " (V8 ",
+                                                jscore::engine::V8Version(), ")\n");
+  jscore::daemon::CommandLine command_line = jscore::daemon::PrepareCommandLine(argc, argv);
+  if (command_line.action == jscore::daemon::CommandLine::Action::kHelp) {
+    std::fputs(jscore::daemon::HelpText(version_line).c_str(), stdout);
+    return 0;
+  }
+  if (command_line.action == jscore::daemon::CommandLine::Action::kVersion) {
+    std::fputs(version_line.c_str(), stdout);
+    return 0;
+  }
+  // Config files first, so that the command line (parsed next) overrides them.
+  for (const std::string& file : command_line.config_files) {
+    if (absl::Status s = jscore::daemon::ApplyConfigFile(file); !s.ok()) {
+      std::fprintf(stderr, "jscored: %s\n", std::string(s.message()).c_str());
+      return 2;
+    }
+  }
   std::vector<char*> arg_pointers;
-  for (auto& a : args) arg_pointers.push_back(a.data());
+  for (auto& a : command_line.args) arg_pointers.push_back(a.data());
   absl::ParseCommandLine(static_cast<int>(arg_pointers.size()), arg_pointers.data());
 
   using jscore::daemon::Log;

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -22,6 +23,7 @@ namespace jscore::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // GET http://ADDRESS/PATH with a plain socket; the whole response (headers + body).
 std::string HttpGet(const std::string& address, const std::string& path) {
@@ -130,7 +132,7 @@ TEST(OperationsTest, ReadmeFlagsTableMatchesHelp) {
   while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) help.append(buf, n);
   pclose(pipe);
   std::set<std::string> from_help;
-  std::regex flag_line(R"(\n    --([a-z0-9_]+) \()");
+  std::regex flag_line(R"(\n  --([a-z0-9_]+) \(default: )");
   for (std::sregex_iterator it(help.begin(), help.end(), flag_line), end; it != end; ++it) {
     from_help.insert((*it)[1]);
   }
@@ -145,10 +147,56 @@ TEST(OperationsTest, ReadmeFlagsTableMatchesHelp) {
   for (std::sregex_iterator it(text.begin(), text.end(), row), end; it != end; ++it) {
     from_readme.insert((*it)[1]);
   }
-  // --config and --version are handled in main() and by absl, not daemon flags.
-  from_readme.erase("config");
-  from_readme.erase("version");
   EXPECT_EQ(from_readme, from_help);
+}
+
+// Runs jscored with `args` to completion (it must not start serving); returns its exit
+// code and fills `output` with stdout and stderr.
+int RunJscored(const std::string& args, std::string* output) {
+  FILE* pipe = popen(absl::StrCat(JSCORED_PATH, " ", args, " 2>&1").c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output->append(buf, n);
+  int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(OperationsTest, HelpAndVersionExitZeroAndHelpIsGrouped) {
+  std::string help;
+  EXPECT_EQ(RunJscored("--help", &help), 0);
+  EXPECT_THAT(help, HasSubstr("Usage: jscored [--config=FILE]"));
+  EXPECT_THAT(help, HasSubstr("\nSecurity:\n  --tls_cert (default: none)"));
+  EXPECT_THAT(help, HasSubstr("--max_message_bytes (default: 64 MiB)"));
+  EXPECT_THAT(help, Not(HasSubstr(".cc")));  // no source paths
+  std::string version;
+  EXPECT_EQ(RunJscored("--version", &version), 0);
+  EXPECT_THAT(version, HasSubstr("jscored "));
+}
+
+TEST(OperationsTest, ConfigFileTakesSpacesAndNamesTheLineOfAnError) {
+  std::string path = absl::StrCat(ProcessTempDir(), "/spaced.conf");
+  std::ofstream(path) << "# spaces around '=' and no leading dashes\n"
+                         "workers = 1\n\n--max_source_bytes = 100   # trailing comment\n";
+  auto daemon = DaemonProcess::Start({"--config=" + path});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  grpc::ClientContext context;
+  v1::GetStatsResponse stats;
+  ASSERT_TRUE((*daemon)->NewStub()->GetStats(&context, {}, &stats).ok());
+  EXPECT_EQ(stats.workers_size(), 1);
+  grpc::Status big;
+  Evaluate(*(*daemon)->NewStub(), std::string(200, ' ') + "1", &big);
+  EXPECT_EQ(big.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  std::string bad_path = absl::StrCat(ProcessTempDir(), "/bad.conf");
+  std::ofstream(bad_path) << "workers = 1\n# fine so far\nmax_timeout = soon\n";
+  std::string output;
+  EXPECT_EQ(RunJscored("--config=" + bad_path, &output), 2);
+  EXPECT_THAT(output, HasSubstr(bad_path + ":3: --max_timeout=soon"));
+  std::string unknown_path = absl::StrCat(ProcessTempDir(), "/unknown.conf");
+  std::ofstream(unknown_path) << "\n--no_such_flag = 1\n";
+  output.clear();
+  EXPECT_EQ(RunJscored("--config " + unknown_path, &output), 2);
+  EXPECT_THAT(output, HasSubstr(unknown_path + ":2: unknown flag --no_such_flag"));
 }
 
 }  // namespace
