@@ -64,18 +64,23 @@ bool ParseLogLevel(absl::string_view text, LogLevel* level) {
 }
 
 void Log(LogLevel level, absl::string_view event,
-         std::initializer_list<std::pair<absl::string_view, std::string>> fields) {
+         std::initializer_list<std::pair<absl::string_view, LogValue>> fields) {
   if (level < g_min_level.load(std::memory_order_relaxed)) return;
   std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   std::string line;
   if (g_format.load(std::memory_order_relaxed) == LogFormat::kJson) {
     line = absl::StrCat("{\"ts\":\"", ts, "\",\"level\":\"", LevelName(level), "\",\"event\":",
                         JsonQuoted(event));
-    for (const auto& [key, value] : fields) absl::StrAppend(&line, ",", JsonQuoted(key), ":", JsonQuoted(value));
+    for (const auto& [key, value] : fields) {
+      absl::StrAppend(&line, ",", JsonQuoted(key), ":",
+                      value.literal() ? value.text() : JsonQuoted(value.text()));
+    }
     line += "}\n";
   } else {
     line = absl::StrCat(ts, " ", LevelName(level), " ", event);
-    for (const auto& [key, value] : fields) absl::StrAppend(&line, " ", key, "=", PlainValue(value));
+    for (const auto& [key, value] : fields) {
+      absl::StrAppend(&line, " ", key, "=", PlainValue(value.text()));
+    }
     line += "\n";
   }
   // One write(2) per line: lines from different threads never interleave.

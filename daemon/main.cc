@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   Log(LogLevel::kInfo, "start",
       {{"listen", (*server)->address()},
-       {"workers", absl::StrCat(config->pool.workers)},
+       {"workers", config->pool.workers},
        {"metrics", metrics.empty() ? "off" : metrics},
        {"allow_fetch", config->pool.fetch.allowlist.empty() ? "off"
                                                             : config->pool.fetch.allowlist.ToString()},
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  Log(LogLevel::kInfo, "stopping", {{"signal", absl::StrCat(signal_number)}});
+  Log(LogLevel::kInfo, "stopping", {{"signal", signal_number}});
   (*server)->Shutdown();
   server->reset();
   Log(LogLevel::kInfo, "stop");

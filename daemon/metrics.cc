@@ -6,20 +6,21 @@
 namespace jscore::daemon {
 namespace {
 
-const char* CodeName(int code) {
-  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-  return code >= 0 && code < 17 ? kNames[code] : "UNKNOWN";
-}
-
 void Metric(std::string& out, const char* name, const char* type, const char* help) {
   absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
 }
 
 }  // namespace
+
+const char* StatusCodeName(grpc::StatusCode code) {
+  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  int n = static_cast<int>(code);
+  return n >= 0 && n < 17 ? kNames[n] : "UNKNOWN";
+}
 
 const char* MethodName(Method method) {
   switch (method) {
@@ -64,7 +65,7 @@ std::string Metrics::RenderPrometheus(const engine::PoolStats& pool) const {
   Metric(out, "jscore_requests_total", "counter", "RPCs (and batch items) by method and status code.");
   for (const Count& c : Counts()) {
     absl::StrAppend(&out, "jscore_requests_total{method=\"", MethodName(c.method), "\",code=\"",
-                    CodeName(c.code), "\"} ", c.count, "\n");
+                    StatusCodeName(static_cast<grpc::StatusCode>(c.code)), "\"} ", c.count, "\n");
   }
   Metric(out, "jscore_request_duration_seconds", "histogram", "Time from request to answer.");
   for (int i = 0; i < kMethodCount; ++i) {

@@ -20,14 +20,14 @@ void NoteRequest(Method method, const grpc::Status& status, absl::Duration took,
   if (code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::RESOURCE_EXHAUSTED) {
     Log(LogLevel::kWarn, "limit_hit",
         {{"method", MethodName(method)},
-         {"code", code == grpc::StatusCode::DEADLINE_EXCEEDED ? "DEADLINE_EXCEEDED" : "RESOURCE_EXHAUSTED"},
-         {"ms", absl::StrCat(absl::ToInt64Milliseconds(took))},
+         {"code", StatusCodeName(code)},
+         {"ms", absl::ToInt64Milliseconds(took)},
          {"message", status.error_message()}});
   } else if (took >= slow) {
     Log(LogLevel::kInfo, "slow_request",
         {{"method", MethodName(method)},
-         {"code", absl::StrCat(static_cast<int>(code))},
-         {"ms", absl::StrCat(absl::ToInt64Milliseconds(took))}});
+         {"code", StatusCodeName(code)},
+         {"ms", absl::ToInt64Milliseconds(took)}});
   }
 }
 

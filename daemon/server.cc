@@ -66,6 +66,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config
     server->pool_->Shutdown(absl::ZeroDuration());
     return absl::UnavailableError(absl::StrCat("could not listen on ", config.listen));
   }
+  // Health answers per service too: "" (the server) and jscore.v1.JsCore.
+  server->server_->GetHealthCheckService()->SetServingStatus(v1::JsCore::service_full_name(), true);
   absl::string_view host = config.listen;
   size_t colon = host.rfind(':');
   server->address_ = absl::StrCat(host.substr(0, colon), ":", port);

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/support/daemon_process.h"
 
 namespace jscore::testing {
@@ -159,6 +160,26 @@ int RunJscored(const std::string& args, std::string* output) {
   while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output->append(buf, n);
   int status = pclose(pipe);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(OperationsTest, HealthAnswersPerService) {
+  auto daemon = DaemonProcess::Start({"--workers=1"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  auto health = grpc::health::v1::Health::NewStub((*daemon)->NewChannel());
+  auto check = [&](const std::string& service, grpc::health::v1::HealthCheckResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    return health->Check(&context, request, response);
+  };
+  for (const std::string service : {"", "jscore.v1.JsCore"}) {
+    grpc::health::v1::HealthCheckResponse response;
+    ASSERT_TRUE(check(service, &response).ok()) << service;
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
+  }
+  grpc::health::v1::HealthCheckResponse response;
+  EXPECT_EQ(check("no.such.Service", &response).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST(OperationsTest, HelpAndVersionExitZeroAndHelpIsGrouped) {
