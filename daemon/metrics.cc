@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "daemon/process_metrics.h"
 
 namespace jscore::daemon {
 namespace {
@@ -126,6 +127,7 @@ std::string Metrics::RenderPrometheus(const engine::PoolStats& pool) const {
   per_worker("jscore_worker_busy_seconds_total", "counter",
              "Time a worker was not waiting for work (busy ratio: its rate).",
              [](const auto& w) { return absl::StrFormat("%.6f", w.busy_ns / 1e9); });
+  AppendProcessMetrics(out);
   return out;
 }
 

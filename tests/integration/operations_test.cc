@@ -100,6 +100,19 @@ TEST(OperationsTest, PrometheusEndpointAndGetStatsAgree) {
   EXPECT_GE(busy, 0.19);
   EXPECT_THAT(scrape, HasSubstr("jscore_worker_busy_seconds_total{worker=\"0\"} "));
   EXPECT_THAT(scrape, HasSubstr("jscore_worker_busy_seconds_total{worker=\"1\"} "));
+  // The standard process metrics and the build, as every Prometheus client library has them.
+  for (const char* name : {"process_cpu_seconds_total ", "process_resident_memory_bytes ",
+                           "process_virtual_memory_bytes ", "process_start_time_seconds ",
+                           "process_open_fds ", "process_max_fds ", "process_threads "}) {
+    EXPECT_THAT(scrape, HasSubstr(absl::StrCat("\n", name))) << name;
+  }
+  EXPECT_THAT(scrape, HasSubstr("jscore_build_info{version=\"0.1.0\",v8=\"10."));
+  std::smatch rss;
+  ASSERT_TRUE(std::regex_search(scrape, rss, std::regex(R"(\nprocess_resident_memory_bytes (\d+))")));
+  uint64_t rss_bytes = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(rss[1].str(), &rss_bytes));
+  EXPECT_GT(rss_bytes, 10u << 20);  // a daemon with V8 holds more than 10 MB
+  EXPECT_LT(rss_bytes, 4ull << 30);
   // Port 0 was resolved: the replica advertises the address it is bound to.
   EXPECT_EQ(stats.replica(), (*daemon)->address());
 }
