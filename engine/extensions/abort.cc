@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/extensions/dom_exception.h"
@@ -17,7 +18,17 @@ using web::Slot;
 
 constexpr char kSignalKey[] = "jscore.AbortSignal";
 // algorithms run before the abort event; dependents (AbortSignal.any) abort after it.
-enum SignalSlot { kAborted, kReason, kAlgorithms, kDependents, kSignalSlots };
+// A dependent signal lists its sources (never themselves dependent: AbortSignal.any
+// flattens them) and is itself the source of no one.
+enum SignalSlot {
+  kAborted,
+  kReason,
+  kAlgorithms,
+  kDependents,
+  kSources,
+  kIsDependent,
+  kSignalSlots
+};
 constexpr char kControllerKey[] = "jscore.AbortController";
 enum ControllerSlot { kSignal, kControllerSlots };
 
@@ -35,7 +46,9 @@ v8::MaybeLocal<v8::Object> NewSignal(JsScope& scope) {
       !web::Put(scope, state, kAborted, v8::False(isolate)) ||
       !web::Put(scope, state, kReason, v8::Undefined(isolate)) ||
       !web::Put(scope, state, kAlgorithms, v8::Array::New(isolate)) ||
-      !web::Put(scope, state, kDependents, v8::Array::New(isolate))) {
+      !web::Put(scope, state, kDependents, v8::Array::New(isolate)) ||
+      !web::Put(scope, state, kSources, v8::Array::New(isolate)) ||
+      !web::Put(scope, state, kIsDependent, v8::False(isolate))) {
     return {};
   }
   return signal;
@@ -63,11 +76,41 @@ bool AppendTo(JsScope& scope, v8::Local<v8::Array> state, int slot, v8::Local<v8
       .FromMaybe(false);
 }
 
-// "signal abort": set the reason, run the algorithms, fire `abort`, then abort
-// the dependent signals. False when an exception must propagate.
+bool Contains(JsScope& scope, v8::Local<v8::Array> state, int slot, v8::Local<v8::Value> value) {
+  v8::Local<v8::Value> list = web::At(scope, state, slot);
+  if (!list->IsArray()) return false;
+  for (uint32_t i = 0; i < list.As<v8::Array>()->Length(); ++i) {
+    if (web::At(scope, list.As<v8::Array>(), static_cast<int>(i))->StrictEquals(value)) return true;
+  }
+  return false;
+}
+
+// "run the abort steps": the algorithms (each once), then the `abort` event.
+bool RunAbortSteps(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Array> state) {
+  v8::Local<v8::Value> algorithms = web::At(scope, state, kAlgorithms);
+  (void)web::Put(scope, state, kAlgorithms, v8::Array::New(scope.isolate()));
+  if (algorithms->IsArray()) {
+    v8::Local<v8::Array> list = algorithms.As<v8::Array>();
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::Local<v8::Value> fn = web::At(scope, list, i);
+      if (fn->IsFunction() &&
+          fn.As<v8::Function>()->Call(scope.context(), signal, 0, nullptr).IsEmpty()) {
+        return false;
+      }
+    }
+  }
+  v8::Local<v8::Object> event;
+  bool not_canceled = true;
+  return events::NewEvent(scope, "abort", /*trusted=*/true).ToLocal(&event) &&
+         events::Dispatch(scope, signal, event, &not_canceled);
+}
+
+// "signal abort": set the reason; mark every dependent not yet aborted as aborted
+// with the same reason (before any event fires); run this signal's abort steps,
+// then the dependents', in the order they were added. False when an exception
+// must propagate.
 bool SignalAbort(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Value> reason) {
   v8::Isolate* isolate = scope.isolate();
-  v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Array> state;
   if (!web::GetState(scope, signal, kSignalKey, &state)) return false;
   if (web::At(scope, state, kAborted)->IsTrue()) return true;
@@ -77,33 +120,29 @@ bool SignalAbort(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Val
       !web::Put(scope, state, kReason, final_reason)) {
     return false;
   }
-  v8::Local<v8::Value> algorithms = web::At(scope, state, kAlgorithms);
   v8::Local<v8::Value> dependents = web::At(scope, state, kDependents);
-  (void)web::Put(scope, state, kAlgorithms, v8::Array::New(isolate));
   (void)web::Put(scope, state, kDependents, v8::Array::New(isolate));
-  if (algorithms->IsArray()) {
-    v8::Local<v8::Array> list = algorithms.As<v8::Array>();
-    for (uint32_t i = 0; i < list->Length(); ++i) {
-      v8::Local<v8::Value> fn = web::At(scope, list, i);
-      if (fn->IsFunction() && fn.As<v8::Function>()->Call(context, signal, 0, nullptr).IsEmpty()) {
-        return false;
-      }
-    }
-  }
-  v8::Local<v8::Object> event;
-  bool not_canceled = true;
-  if (!events::NewEvent(scope, "abort", /*trusted=*/true).ToLocal(&event) ||
-      !events::Dispatch(scope, signal, event, &not_canceled)) {
-    return false;
-  }
+  std::vector<std::pair<v8::Local<v8::Object>, v8::Local<v8::Array>>> to_abort;
   if (dependents->IsArray()) {
     v8::Local<v8::Array> list = dependents.As<v8::Array>();
     for (uint32_t i = 0; i < list->Length(); ++i) {
       v8::Local<v8::Value> dependent = web::At(scope, list, i);
-      if (dependent->IsObject() && !SignalAbort(scope, dependent.As<v8::Object>(), final_reason)) {
+      v8::Local<v8::Array> dependent_state;
+      if (!web::GetState(scope, dependent, kSignalKey, &dependent_state,
+                         web::OnMismatch::kQuiet) ||
+          web::At(scope, dependent_state, kAborted)->IsTrue()) {
+        continue;
+      }
+      if (!web::Put(scope, dependent_state, kAborted, v8::True(isolate)) ||
+          !web::Put(scope, dependent_state, kReason, final_reason)) {
         return false;
       }
+      to_abort.emplace_back(dependent.As<v8::Object>(), dependent_state);
     }
+  }
+  if (!RunAbortSteps(scope, signal, state)) return false;
+  for (auto& [dependent, dependent_state] : to_abort) {
+    if (!RunAbortSteps(scope, dependent, dependent_state)) return false;
   }
   return true;
 }
@@ -237,11 +276,31 @@ void StaticAny(const v8::FunctionCallbackInfo<v8::Value>& info) {
       return info.GetReturnValue().Set(result);
     }
   }
-  for (v8::Local<v8::Object> source : sources) {
+  // "create a dependent abort signal": link to the sources of dependent inputs.
+  if (!web::Put(scope, result_state, kIsDependent, v8::True(isolate))) return;
+  for (v8::Local<v8::Object> input_signal : sources) {
     v8::Local<v8::Array> state;
-    if (!web::GetState(scope, source, kSignalKey, &state) ||
-        !AppendTo(scope, state, kDependents, result))
-      return;
+    if (!web::GetState(scope, input_signal, kSignalKey, &state)) return;
+    std::vector<v8::Local<v8::Object>> roots;
+    v8::Local<v8::Value> own_sources = web::At(scope, state, kSources);
+    if (!web::At(scope, state, kIsDependent)->IsTrue()) {
+      roots.push_back(input_signal);
+    } else if (own_sources->IsArray()) {
+      v8::Local<v8::Array> list = own_sources.As<v8::Array>();
+      for (uint32_t i = 0; i < list->Length(); ++i) {
+        v8::Local<v8::Value> root = web::At(scope, list, static_cast<int>(i));
+        if (root->IsObject()) roots.push_back(root.As<v8::Object>());
+      }
+    }
+    for (v8::Local<v8::Object> root : roots) {
+      v8::Local<v8::Array> root_state;
+      if (Contains(scope, result_state, kSources, root)) continue;
+      if (!web::GetState(scope, root, kSignalKey, &root_state) ||
+          !AppendTo(scope, result_state, kSources, root) ||
+          !AppendTo(scope, root_state, kDependents, result)) {
+        return;
+      }
+    }
   }
   info.GetReturnValue().Set(result);
 }
