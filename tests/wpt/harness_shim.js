@@ -61,7 +61,8 @@
       return this.step_func(() => fail('unreached: ' + (description || '')));
     }
     step_timeout(fn, ms, ...args) {
-      const id = setTimeout(this.step_func(() => fn(...args)), ms);
+      const t = this;  // the callback's `this` is the test, as in testharness.js
+      const id = setTimeout(this.step_func(() => fn.apply(t, args)), ms);
       this.timers.push(id);
       return id;
     }
@@ -185,6 +186,16 @@
       return;
     }
     fail(msg(m) + 'expected ' + ctor.name + ', nothing thrown');
+  };
+  // The legacy form assert_throws({name}, fn) of older WPT files.
+  g.assert_throws = (expected, fn, m) => {
+    try { fn(); } catch (e) {
+      if (!(e instanceof Object) || (expected && expected.name && e.name !== expected.name)) {
+        fail(msg(m) + 'expected ' + (expected && expected.name) + ' got ' + formatValue(e && e.name));
+      }
+      return;
+    }
+    fail(msg(m) + 'nothing thrown');
   };
   g.assert_throws_exactly = (value, fn, m) => {
     try { fn(); } catch (e) { if (!same(e, value)) fail(msg(m) + 'threw another value'); return; }

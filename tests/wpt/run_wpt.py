@@ -47,6 +47,9 @@ DEFAULT_FILES = [
     "html/webappapis/timers/type-long-settimeout.any.js",
     "url/urlsearchparams-delete.any.js",
     "url/urlsearchparams-stringifier.any.js",
+    "hr-time/basic.any.js",
+    "console/console-is-a-namespace.any.js",
+    "console/console-label-conversion.any.js",
 ]
 
 
