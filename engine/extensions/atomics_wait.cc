@@ -29,9 +29,9 @@ void Recheck(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void Watch(JsScope& scope, v8::Local<v8::Promise> promise, double delay_ms) {
   ContextHost* host = ContextHost::From(scope.context());
   v8::Local<v8::Function> recheck;
-  if (host == nullptr || !v8::Function::New(scope.context(), Recheck, promise, 0,
-                                            v8::ConstructorBehavior::kThrow)
-                              .ToLocal(&recheck)) {
+  if (host == nullptr ||
+      !v8::Function::New(scope.context(), Recheck, promise, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&recheck)) {
     return;
   }
   // 0 (too many timers) leaves the waiter unwatched: the job's own timers keep it
@@ -55,7 +55,8 @@ void WaitAsync(const v8::FunctionCallbackInfo<v8::Value>& info) {
     timeout = std::isnan(number->Value()) ? INFINITY : number->Value();
   }
   v8::Local<v8::Value> result;
-  if (!info.Data().As<v8::Function>()
+  if (!info.Data()
+           .As<v8::Function>()
            ->Call(context, info.This(), static_cast<int>(args.size()), args.data())
            .ToLocal(&result)) {
     return;
@@ -91,8 +92,7 @@ void InstallAtomicsWaitAsync(JsScope& scope) {
   v8::Local<v8::Value> atomics, original;
   v8::Local<v8::String> name = scope.Str("waitAsync");
   if (!context->Global()->Get(context, scope.Str("Atomics")).ToLocal(&atomics) ||
-      !atomics->IsObject() ||
-      !atomics.As<v8::Object>()->Get(context, name).ToLocal(&original) ||
+      !atomics->IsObject() || !atomics.As<v8::Object>()->Get(context, name).ToLocal(&original) ||
       !original->IsFunction() ||
       !atomics.As<v8::Object>()->Delete(context, name).FromMaybe(false)) {
     return;
