@@ -97,8 +97,9 @@ void InstallAtomicsWaitAsync(JsScope& scope) {
       !atomics.As<v8::Object>()->Delete(context, name).FromMaybe(false)) {
     return;
   }
-  (void)atomics.As<v8::Object>()->SetLazyDataProperty(context, name, LazyWaitAsync, original,
-                                                      v8::DontEnum);
+  (void)atomics.As<v8::Object>()
+      ->SetLazyDataProperty(context, name, LazyWaitAsync, original, v8::DontEnum)
+      .IsNothing();
 }
 
 }  // namespace jscore::engine::extensions

@@ -41,11 +41,10 @@ void SettleLater(const v8::FunctionCallbackInfo<v8::Value>& info) {
       !data->Get(context, 1).ToLocal(&value) || !data->Get(context, 2).ToLocal(&fulfilled)) {
     return;
   }
-  if (fulfilled->IsTrue()) {
-    (void)resolver.As<v8::Promise::Resolver>()->Resolve(context, value);
-  } else {
-    (void)resolver.As<v8::Promise::Resolver>()->Reject(context, value);
-  }
+  v8::Local<v8::Promise::Resolver> target = resolver.As<v8::Promise::Resolver>();
+  // Nothing only when the job is being stopped: there is no one left to tell.
+  (void)(fulfilled->IsTrue() ? target->Resolve(context, value) : target->Reject(context, value))
+      .IsNothing();
 }
 
 // Settles `resolver` with `value` in a later task, as browsers and Node do (their
