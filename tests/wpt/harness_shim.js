@@ -127,7 +127,8 @@
   }
 
   // ---- assertions ----
-  const same = (a, b) => (typeof a === 'number' && typeof b === 'number' ? Object.is(a, b) || (a === b && a !== 0) || (a === 0 && b === 0 && Object.is(a, b)) : a === b);
+  // testharness.js's same_value: numbers by Object.is (NaN is NaN, -0 is not 0).
+  const same = (a, b) => (typeof a === 'number' && typeof b === 'number' ? Object.is(a, b) : a === b);
   const msg = (m) => (m ? m + ': ' : '');
   g.assert_true = (v, m) => { if (v !== true) fail(msg(m) + 'expected true got ' + formatValue(v)); };
   g.assert_false = (v, m) => { if (v !== false) fail(msg(m) + 'expected false got ' + formatValue(v)); };
