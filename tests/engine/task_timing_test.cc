@@ -74,6 +74,32 @@ TEST_F(TaskTimingTest, JobEndingFirstDropsThePendingSettlement) {
   EXPECT_EQ(Eval("1 + 1"), "2");
 }
 
+TEST_F(TaskTimingTest, SessionJobThatEndsFirstNeverSettlesLater) {
+  // A session's context outlives its jobs; a settlement its job did not wait for
+  // goes with that job, and never runs inside the next one.
+  engine::JobSpec create;
+  create.kind = engine::JobKind::kCreateSession;
+  create.source = "var hits = 0";
+  PendingJob created = MakeJob(std::move(create));
+  ASSERT_TRUE(pool_->Submit(created.job).ok());
+  Outcome made = created.Wait();
+  ASSERT_EQ(made.kind, Outcome::Kind::kValue) << Json(made);
+  auto in_session = [&](const std::string& source) {
+    engine::JobSpec spec;
+    spec.session = made.id;
+    spec.source = source;
+    PendingJob p = MakeJob(std::move(spec));
+    EXPECT_TRUE(pool_->Submit(p.job).ok());
+    return Json(p.Wait());
+  };
+  EXPECT_EQ(in_session("crypto.subtle.digest('SHA-256', new Uint8Array(1)).then(() => hits++); 'left'"),
+            R"("left")");
+  EXPECT_EQ(in_session("new Promise((r) => setTimeout(r, 5)).then(() => hits)"), "0");
+  EXPECT_EQ(in_session("(async () => { await crypto.subtle.digest('SHA-1', new Uint8Array(1)); "
+                       "return ++hits; })()"),
+            "1");
+}
+
 TEST_F(TaskTimingTest, HugeTimeoutIsClampedAndFires) {
   EXPECT_EQ(Eval(R"(
     (async () => {
