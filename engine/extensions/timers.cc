@@ -29,9 +29,13 @@ void SetTimer(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Function> callback;
   if (info.Length() > 0 && info[0]->IsFunction()) {
     callback = info[0].As<v8::Function>();
-  } else if (info.Length() > 0 && info[0]->IsString()) {
-    // Browsers compile a string argument; do the same, in this context.
-    v8::ScriptCompiler::Source source(info[0].As<v8::String>());
+  } else if (info.Length() > 0 && (info[0]->IsString() || info[0]->IsObject())) {
+    // Browsers compile a string argument (and, as WebIDL's TimerHandler says, the
+    // string form of any other object); do the same, in this context. Other
+    // primitives throw, as in Node, since they are almost always a mistake.
+    v8::Local<v8::String> code;
+    if (!info[0]->ToString(scope.context()).ToLocal(&code)) return;
+    v8::ScriptCompiler::Source source(code);
     v8::Local<v8::Function> wrapper;
     if (!v8::ScriptCompiler::CompileFunction(scope.context(), &source).ToLocal(&wrapper)) {
       return;

@@ -114,6 +114,23 @@ TEST_F(TaskTimingTest, HugeTimeoutIsClampedAndFires) {
   EXPECT_EQ(Eval("setTimeout(() => {}, 2 ** 31 - 1) > 0"), "true");
 }
 
+TEST_F(TaskTimingTest, TimerHandlerObjectRunsItsStringForm) {
+  // WebIDL's TimerHandler: a non-callable object is converted to a string (once,
+  // at the call) and compiled, as browsers do; other primitives still throw.
+  EXPECT_EQ(Eval(R"(
+    (async () => {
+      globalThis.log = '';
+      let conversions = 0;
+      setTimeout({ toString() { conversions++; return "log += 'a'"; } }, 1);
+      await new Promise((r) => setTimeout(r, 10));
+      let thrown;
+      try { setTimeout(5); thrown = 'no error'; } catch (e) { thrown = e.name; }
+      return [log, conversions, thrown];
+    })()
+  )"),
+            R"(["a",1,"TypeError"])");
+}
+
 TEST_F(TaskTimingTest, AwaitingWaitAsyncWithTimeoutSettles) {
   EXPECT_EQ(Eval(R"(
     (async () => {

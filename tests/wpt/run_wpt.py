@@ -47,7 +47,9 @@ DEFAULT_FILES = [
     "WebCryptoAPI/getRandomValues.any.js",
     "WebCryptoAPI/randomUUID.https.any.js",
     "html/webappapis/microtask-queuing/queue-microtask.any.js",
+    "html/webappapis/timers/clearinterval-from-callback.any.js",
     "html/webappapis/timers/cleartimeout-clearinterval.any.js",
+    "html/webappapis/timers/evil-spec-example.any.js",
     "html/webappapis/timers/negative-settimeout.any.js",
     "html/webappapis/timers/type-long-settimeout.any.js",
     "url/url-statics-canparse.any.js",
@@ -105,7 +107,8 @@ def run_node(node, program, timeout_s):
         # Node prints the value of the last expression only in a REPL: print it.
         f.write(program.rstrip().rsplit("\n", 1)[0] + "\n")
         f.write(program.rstrip().rsplit("\n", 1)[1].rstrip(";") +
-                ".then((r) => console.log('\\n__WPT__' + JSON.stringify(r)));\n")
+                ".then((r) => { console.log('\\n__WPT__' + JSON.stringify(r)); "
+                "process.exit(0); });\n")  # a leftover interval would keep Node up
         name = f.name
     try:
         out = subprocess.run([node, name], capture_output=True, text=True, timeout=timeout_s)
