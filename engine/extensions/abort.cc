@@ -27,6 +27,7 @@ enum SignalSlot {
   kDependents,
   kSources,
   kIsDependent,
+  kLinkedTo,  // the last AbortSignal.any result linked to this signal (dedupes its inputs)
   kSignalSlots
 };
 constexpr char kControllerKey[] = "jscore.AbortController";
@@ -45,9 +46,6 @@ v8::MaybeLocal<v8::Object> NewSignal(JsScope& scope) {
       !web::NewState(scope, signal, kSignalKey, kSignalSlots, &state) ||
       !web::Put(scope, state, kAborted, v8::False(isolate)) ||
       !web::Put(scope, state, kReason, v8::Undefined(isolate)) ||
-      !web::Put(scope, state, kAlgorithms, v8::Array::New(isolate)) ||
-      !web::Put(scope, state, kDependents, v8::Array::New(isolate)) ||
-      !web::Put(scope, state, kSources, v8::Array::New(isolate)) ||
       !web::Put(scope, state, kIsDependent, v8::False(isolate))) {
     return {};
   }
@@ -68,27 +66,23 @@ bool ReasonOr(JsScope& scope, v8::Local<v8::Value> reason, v8::Local<v8::Value>*
   return true;
 }
 
+// Appends to the list in `slot`, made on first use (most signals never get
+// algorithms, dependents or sources: they cost nothing until then).
 bool AppendTo(JsScope& scope, v8::Local<v8::Array> state, int slot, v8::Local<v8::Value> value) {
   v8::Local<v8::Value> list = web::At(scope, state, slot);
-  if (!list->IsArray()) return false;
+  if (!list->IsArray()) {
+    list = v8::Array::New(scope.isolate());
+    if (!web::Put(scope, state, slot, list)) return false;
+  }
   return list.As<v8::Array>()
       ->CreateDataProperty(scope.context(), list.As<v8::Array>()->Length(), value)
       .FromMaybe(false);
 }
 
-bool Contains(JsScope& scope, v8::Local<v8::Array> state, int slot, v8::Local<v8::Value> value) {
-  v8::Local<v8::Value> list = web::At(scope, state, slot);
-  if (!list->IsArray()) return false;
-  for (uint32_t i = 0; i < list.As<v8::Array>()->Length(); ++i) {
-    if (web::At(scope, list.As<v8::Array>(), static_cast<int>(i))->StrictEquals(value)) return true;
-  }
-  return false;
-}
-
 // "run the abort steps": the algorithms (each once), then the `abort` event.
 bool RunAbortSteps(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Array> state) {
   v8::Local<v8::Value> algorithms = web::At(scope, state, kAlgorithms);
-  (void)web::Put(scope, state, kAlgorithms, v8::Array::New(scope.isolate()));
+  (void)web::Put(scope, state, kAlgorithms, v8::Undefined(scope.isolate()));
   if (algorithms->IsArray()) {
     v8::Local<v8::Array> list = algorithms.As<v8::Array>();
     for (uint32_t i = 0; i < list->Length(); ++i) {
@@ -121,7 +115,7 @@ bool SignalAbort(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Val
     return false;
   }
   v8::Local<v8::Value> dependents = web::At(scope, state, kDependents);
-  (void)web::Put(scope, state, kDependents, v8::Array::New(isolate));
+  (void)web::Put(scope, state, kDependents, v8::Undefined(isolate));
   std::vector<std::pair<v8::Local<v8::Object>, v8::Local<v8::Array>>> to_abort;
   if (dependents->IsArray()) {
     v8::Local<v8::Array> list = dependents.As<v8::Array>();
@@ -250,6 +244,7 @@ void StaticAny(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::vector<v8::Local<v8::Object>> sources;
   v8::Local<v8::Array> list = input.As<v8::Array>();
   for (uint32_t i = 0; i < list->Length(); ++i) {
+    v8::EscapableHandleScope step(isolate);  // one handle per input survives
     v8::Local<v8::Value> item;
     if (!list->Get(context, i).ToLocal(&item)) return;
     if (!abort::IsAbortSignal(scope, item)) {
@@ -258,7 +253,7 @@ void StaticAny(const v8::FunctionCallbackInfo<v8::Value>& info) {
           "Failed to execute 'any' on 'AbortSignal': Failed to convert value to "
           "'AbortSignal'.");
     }
-    sources.push_back(item.As<v8::Object>());
+    sources.push_back(step.Escape(item.As<v8::Object>()));
   }
   v8::Local<v8::Object> result;
   v8::Local<v8::Array> result_state;
@@ -266,6 +261,7 @@ void StaticAny(const v8::FunctionCallbackInfo<v8::Value>& info) {
       !web::GetState(scope, result, kSignalKey, &result_state))
     return;
   for (v8::Local<v8::Object> source : sources) {
+    v8::HandleScope step(isolate);
     v8::Local<v8::Array> state;
     if (!web::GetState(scope, source, kSignalKey, &state)) return;
     if (web::At(scope, state, kAborted)->IsTrue()) {
@@ -278,28 +274,33 @@ void StaticAny(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   // "create a dependent abort signal": link to the sources of dependent inputs.
   if (!web::Put(scope, result_state, kIsDependent, v8::True(isolate))) return;
+  // Each input and source is marked with `result` once linked, so that duplicates
+  // cost O(1); a HandleScope per step keeps the handles of a large input bounded.
+  auto link = [&](v8::Local<v8::Object> root, v8::Local<v8::Array> root_state) {
+    if (web::At(scope, root_state, kLinkedTo)->StrictEquals(result)) return true;
+    return web::Put(scope, root_state, kLinkedTo, result) &&
+           AppendTo(scope, result_state, kSources, root) &&
+           AppendTo(scope, root_state, kDependents, result);
+  };
   for (v8::Local<v8::Object> input_signal : sources) {
+    v8::HandleScope step(isolate);
     v8::Local<v8::Array> state;
     if (!web::GetState(scope, input_signal, kSignalKey, &state)) return;
-    std::vector<v8::Local<v8::Object>> roots;
-    v8::Local<v8::Value> own_sources = web::At(scope, state, kSources);
     if (!web::At(scope, state, kIsDependent)->IsTrue()) {
-      roots.push_back(input_signal);
-    } else if (own_sources->IsArray()) {
-      v8::Local<v8::Array> list = own_sources.As<v8::Array>();
-      for (uint32_t i = 0; i < list->Length(); ++i) {
-        v8::Local<v8::Value> root = web::At(scope, list, static_cast<int>(i));
-        if (root->IsObject()) roots.push_back(root.As<v8::Object>());
-      }
+      if (!link(input_signal, state)) return;
+      continue;
     }
-    for (v8::Local<v8::Object> root : roots) {
+    if (web::At(scope, state, kLinkedTo)->StrictEquals(result)) continue;
+    if (!web::Put(scope, state, kLinkedTo, result)) return;
+    v8::Local<v8::Value> own_sources = web::At(scope, state, kSources);
+    if (!own_sources->IsArray()) continue;
+    v8::Local<v8::Array> list = own_sources.As<v8::Array>();
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::HandleScope inner(isolate);
+      v8::Local<v8::Value> root = web::At(scope, list, static_cast<int>(i));
       v8::Local<v8::Array> root_state;
-      if (Contains(scope, result_state, kSources, root)) continue;
-      if (!web::GetState(scope, root, kSignalKey, &root_state) ||
-          !AppendTo(scope, result_state, kSources, root) ||
-          !AppendTo(scope, root_state, kDependents, result)) {
-        return;
-      }
+      if (!root->IsObject() || !web::GetState(scope, root, kSignalKey, &root_state)) return;
+      if (!link(root.As<v8::Object>(), root_state)) return;
     }
   }
   info.GetReturnValue().Set(result);
