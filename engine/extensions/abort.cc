@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "engine/extensions/dom_exception.h"
@@ -116,10 +115,11 @@ bool SignalAbort(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Val
   }
   v8::Local<v8::Value> dependents = web::At(scope, state, kDependents);
   (void)web::Put(scope, state, kDependents, v8::Undefined(isolate));
-  std::vector<std::pair<v8::Local<v8::Object>, v8::Local<v8::Array>>> to_abort;
+  std::vector<v8::Local<v8::Object>> to_abort;  // one handle each (a scope per step)
   if (dependents->IsArray()) {
     v8::Local<v8::Array> list = dependents.As<v8::Array>();
     for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::EscapableHandleScope step(isolate);
       v8::Local<v8::Value> dependent = web::At(scope, list, i);
       v8::Local<v8::Array> dependent_state;
       if (!web::GetState(scope, dependent, kSignalKey, &dependent_state,
@@ -131,12 +131,17 @@ bool SignalAbort(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Val
           !web::Put(scope, dependent_state, kReason, final_reason)) {
         return false;
       }
-      to_abort.emplace_back(dependent.As<v8::Object>(), dependent_state);
+      to_abort.push_back(step.Escape(dependent.As<v8::Object>()));
     }
   }
   if (!RunAbortSteps(scope, signal, state)) return false;
-  for (auto& [dependent, dependent_state] : to_abort) {
-    if (!RunAbortSteps(scope, dependent, dependent_state)) return false;
+  for (v8::Local<v8::Object> dependent : to_abort) {
+    v8::HandleScope step(isolate);
+    v8::Local<v8::Array> dependent_state;
+    if (!web::GetState(scope, dependent, kSignalKey, &dependent_state) ||
+        !RunAbortSteps(scope, dependent, dependent_state)) {
+      return false;
+    }
   }
   return true;
 }
