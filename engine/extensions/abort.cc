@@ -17,7 +17,18 @@ using web::Slot;
 
 constexpr char kSignalKey[] = "jscore.AbortSignal";
 // algorithms run before the abort event; dependents (AbortSignal.any) abort after it.
-enum SignalSlot { kAborted, kReason, kAlgorithms, kDependents, kSignalSlots };
+// A dependent signal lists its sources (never themselves dependent: AbortSignal.any
+// flattens them) and is itself the source of no one.
+enum SignalSlot {
+  kAborted,
+  kReason,
+  kAlgorithms,
+  kDependents,
+  kSources,
+  kIsDependent,
+  kLinkedTo,  // the last AbortSignal.any result linked to this signal (dedupes its inputs)
+  kSignalSlots
+};
 constexpr char kControllerKey[] = "jscore.AbortController";
 enum ControllerSlot { kSignal, kControllerSlots };
 
@@ -34,8 +45,7 @@ v8::MaybeLocal<v8::Object> NewSignal(JsScope& scope) {
       !web::NewState(scope, signal, kSignalKey, kSignalSlots, &state) ||
       !web::Put(scope, state, kAborted, v8::False(isolate)) ||
       !web::Put(scope, state, kReason, v8::Undefined(isolate)) ||
-      !web::Put(scope, state, kAlgorithms, v8::Array::New(isolate)) ||
-      !web::Put(scope, state, kDependents, v8::Array::New(isolate))) {
+      !web::Put(scope, state, kIsDependent, v8::False(isolate))) {
     return {};
   }
   return signal;
@@ -55,19 +65,45 @@ bool ReasonOr(JsScope& scope, v8::Local<v8::Value> reason, v8::Local<v8::Value>*
   return true;
 }
 
+// Appends to the list in `slot`, made on first use (most signals never get
+// algorithms, dependents or sources: they cost nothing until then).
 bool AppendTo(JsScope& scope, v8::Local<v8::Array> state, int slot, v8::Local<v8::Value> value) {
   v8::Local<v8::Value> list = web::At(scope, state, slot);
-  if (!list->IsArray()) return false;
+  if (!list->IsArray()) {
+    list = v8::Array::New(scope.isolate());
+    if (!web::Put(scope, state, slot, list)) return false;
+  }
   return list.As<v8::Array>()
       ->CreateDataProperty(scope.context(), list.As<v8::Array>()->Length(), value)
       .FromMaybe(false);
 }
 
-// "signal abort": set the reason, run the algorithms, fire `abort`, then abort
-// the dependent signals. False when an exception must propagate.
+// "run the abort steps": the algorithms (each once), then the `abort` event.
+bool RunAbortSteps(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Array> state) {
+  v8::Local<v8::Value> algorithms = web::At(scope, state, kAlgorithms);
+  (void)web::Put(scope, state, kAlgorithms, v8::Undefined(scope.isolate()));
+  if (algorithms->IsArray()) {
+    v8::Local<v8::Array> list = algorithms.As<v8::Array>();
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::Local<v8::Value> fn = web::At(scope, list, i);
+      if (fn->IsFunction() &&
+          fn.As<v8::Function>()->Call(scope.context(), signal, 0, nullptr).IsEmpty()) {
+        return false;
+      }
+    }
+  }
+  v8::Local<v8::Object> event;
+  bool not_canceled = true;
+  return events::NewEvent(scope, "abort", /*trusted=*/true).ToLocal(&event) &&
+         events::Dispatch(scope, signal, event, &not_canceled);
+}
+
+// "signal abort": set the reason; mark every dependent not yet aborted as aborted
+// with the same reason (before any event fires); run this signal's abort steps,
+// then the dependents', in the order they were added. False when an exception
+// must propagate.
 bool SignalAbort(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Value> reason) {
   v8::Isolate* isolate = scope.isolate();
-  v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Array> state;
   if (!web::GetState(scope, signal, kSignalKey, &state)) return false;
   if (web::At(scope, state, kAborted)->IsTrue()) return true;
@@ -77,32 +113,34 @@ bool SignalAbort(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Val
       !web::Put(scope, state, kReason, final_reason)) {
     return false;
   }
-  v8::Local<v8::Value> algorithms = web::At(scope, state, kAlgorithms);
   v8::Local<v8::Value> dependents = web::At(scope, state, kDependents);
-  (void)web::Put(scope, state, kAlgorithms, v8::Array::New(isolate));
-  (void)web::Put(scope, state, kDependents, v8::Array::New(isolate));
-  if (algorithms->IsArray()) {
-    v8::Local<v8::Array> list = algorithms.As<v8::Array>();
-    for (uint32_t i = 0; i < list->Length(); ++i) {
-      v8::Local<v8::Value> fn = web::At(scope, list, i);
-      if (fn->IsFunction() && fn.As<v8::Function>()->Call(context, signal, 0, nullptr).IsEmpty()) {
-        return false;
-      }
-    }
-  }
-  v8::Local<v8::Object> event;
-  bool not_canceled = true;
-  if (!events::NewEvent(scope, "abort", /*trusted=*/true).ToLocal(&event) ||
-      !events::Dispatch(scope, signal, event, &not_canceled)) {
-    return false;
-  }
+  (void)web::Put(scope, state, kDependents, v8::Undefined(isolate));
+  std::vector<v8::Local<v8::Object>> to_abort;  // one handle each (a scope per step)
   if (dependents->IsArray()) {
     v8::Local<v8::Array> list = dependents.As<v8::Array>();
     for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::EscapableHandleScope step(isolate);
       v8::Local<v8::Value> dependent = web::At(scope, list, i);
-      if (dependent->IsObject() && !SignalAbort(scope, dependent.As<v8::Object>(), final_reason)) {
+      v8::Local<v8::Array> dependent_state;
+      if (!web::GetState(scope, dependent, kSignalKey, &dependent_state,
+                         web::OnMismatch::kQuiet) ||
+          web::At(scope, dependent_state, kAborted)->IsTrue()) {
+        continue;
+      }
+      if (!web::Put(scope, dependent_state, kAborted, v8::True(isolate)) ||
+          !web::Put(scope, dependent_state, kReason, final_reason)) {
         return false;
       }
+      to_abort.push_back(step.Escape(dependent.As<v8::Object>()));
+    }
+  }
+  if (!RunAbortSteps(scope, signal, state)) return false;
+  for (v8::Local<v8::Object> dependent : to_abort) {
+    v8::HandleScope step(isolate);
+    v8::Local<v8::Array> dependent_state;
+    if (!web::GetState(scope, dependent, kSignalKey, &dependent_state) ||
+        !RunAbortSteps(scope, dependent, dependent_state)) {
+      return false;
     }
   }
   return true;
@@ -211,6 +249,7 @@ void StaticAny(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::vector<v8::Local<v8::Object>> sources;
   v8::Local<v8::Array> list = input.As<v8::Array>();
   for (uint32_t i = 0; i < list->Length(); ++i) {
+    v8::EscapableHandleScope step(isolate);  // one handle per input survives
     v8::Local<v8::Value> item;
     if (!list->Get(context, i).ToLocal(&item)) return;
     if (!abort::IsAbortSignal(scope, item)) {
@@ -219,7 +258,7 @@ void StaticAny(const v8::FunctionCallbackInfo<v8::Value>& info) {
           "Failed to execute 'any' on 'AbortSignal': Failed to convert value to "
           "'AbortSignal'.");
     }
-    sources.push_back(item.As<v8::Object>());
+    sources.push_back(step.Escape(item.As<v8::Object>()));
   }
   v8::Local<v8::Object> result;
   v8::Local<v8::Array> result_state;
@@ -227,6 +266,7 @@ void StaticAny(const v8::FunctionCallbackInfo<v8::Value>& info) {
       !web::GetState(scope, result, kSignalKey, &result_state))
     return;
   for (v8::Local<v8::Object> source : sources) {
+    v8::HandleScope step(isolate);
     v8::Local<v8::Array> state;
     if (!web::GetState(scope, source, kSignalKey, &state)) return;
     if (web::At(scope, state, kAborted)->IsTrue()) {
@@ -237,11 +277,36 @@ void StaticAny(const v8::FunctionCallbackInfo<v8::Value>& info) {
       return info.GetReturnValue().Set(result);
     }
   }
-  for (v8::Local<v8::Object> source : sources) {
+  // "create a dependent abort signal": link to the sources of dependent inputs.
+  if (!web::Put(scope, result_state, kIsDependent, v8::True(isolate))) return;
+  // Each input and source is marked with `result` once linked, so that duplicates
+  // cost O(1); a HandleScope per step keeps the handles of a large input bounded.
+  auto link = [&](v8::Local<v8::Object> root, v8::Local<v8::Array> root_state) {
+    if (web::At(scope, root_state, kLinkedTo)->StrictEquals(result)) return true;
+    return web::Put(scope, root_state, kLinkedTo, result) &&
+           AppendTo(scope, result_state, kSources, root) &&
+           AppendTo(scope, root_state, kDependents, result);
+  };
+  for (v8::Local<v8::Object> input_signal : sources) {
+    v8::HandleScope step(isolate);
     v8::Local<v8::Array> state;
-    if (!web::GetState(scope, source, kSignalKey, &state) ||
-        !AppendTo(scope, state, kDependents, result))
-      return;
+    if (!web::GetState(scope, input_signal, kSignalKey, &state)) return;
+    if (!web::At(scope, state, kIsDependent)->IsTrue()) {
+      if (!link(input_signal, state)) return;
+      continue;
+    }
+    if (web::At(scope, state, kLinkedTo)->StrictEquals(result)) continue;
+    if (!web::Put(scope, state, kLinkedTo, result)) return;
+    v8::Local<v8::Value> own_sources = web::At(scope, state, kSources);
+    if (!own_sources->IsArray()) continue;
+    v8::Local<v8::Array> list = own_sources.As<v8::Array>();
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::HandleScope inner(isolate);
+      v8::Local<v8::Value> root = web::At(scope, list, static_cast<int>(i));
+      v8::Local<v8::Array> root_state;
+      if (!root->IsObject() || !web::GetState(scope, root, kSignalKey, &root_state)) return;
+      if (!link(root.As<v8::Object>(), root_state)) return;
+    }
   }
   info.GetReturnValue().Set(result);
 }

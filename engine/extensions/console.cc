@@ -218,7 +218,10 @@ v8::MaybeLocal<v8::Value> Build(JsScope& scope, v8::Local<v8::Array>) {
   v8::Isolate* isolate = scope.isolate();
   v8::Local<v8::Array> state;
   v8::Local<v8::Object> console = v8::Object::New(isolate);
-  if (!web::NewState(scope, console, "jscore.console", kConsoleSlots, &state) ||
+  // A WebIDL namespace: its [[Prototype]] is an empty object whose own is
+  // Object.prototype (as in browsers and Node).
+  if (console->SetPrototype(scope.context(), v8::Object::New(isolate)).IsNothing() ||
+      !web::NewState(scope, console, "jscore.console", kConsoleSlots, &state) ||
       !web::Put(scope, state, kIndent, v8::Integer::New(isolate, 0))) {
     return {};
   }

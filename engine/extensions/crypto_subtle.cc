@@ -8,6 +8,7 @@
 #include "engine/extensions/crypto_bytes.h"
 #include "engine/extensions/crypto_common.h"
 #include "engine/extensions/crypto_webcrypto.h"
+#include "engine/internal/context_host.h"
 
 namespace jscore::engine::extensions {
 namespace {
@@ -29,7 +30,48 @@ bool Fail(Failure* failure, std::string name, std::string message) {
 using Body = bool (*)(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
                       v8::Local<v8::Value>* result, Failure* failure);
 
-// Runs `body` and returns a promise settled with its outcome. A terminated job
+// Settles the promise of a SubtleCrypto call; data is [resolver, value, fulfilled].
+void SettleLater(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  if (!info.Data()->IsArray()) return;
+  v8::Local<v8::Array> data = info.Data().As<v8::Array>();
+  v8::Local<v8::Value> resolver, value, fulfilled;
+  if (!data->Get(context, 0).ToLocal(&resolver) || !resolver->IsPromise() ||
+      !data->Get(context, 1).ToLocal(&value) || !data->Get(context, 2).ToLocal(&fulfilled)) {
+    return;
+  }
+  v8::Local<v8::Promise::Resolver> target = resolver.As<v8::Promise::Resolver>();
+  // Nothing only when the job is being stopped: there is no one left to tell.
+  (void)(fulfilled->IsTrue() ? target->Resolve(context, value) : target->Reject(context, value))
+      .IsNothing();
+}
+
+// Settles `resolver` with `value` in a later task, as browsers and Node do (their
+// work runs off the thread): a `.then` runs after the microtasks queued after the
+// call. The task is one of the job's timers (delay 0), so it keeps a parked job
+// alive, is bounded by the job's deadline and is dropped with the job. Without a
+// job (or with its timers full) it becomes a microtask: still after the call.
+bool SettleInLaterTask(JsScope& scope, v8::Local<v8::Promise::Resolver> resolver,
+                       v8::Local<v8::Value> value, bool fulfilled) {
+  v8::Isolate* isolate = scope.isolate();
+  v8::Local<v8::Value> parts[] = {resolver, value, v8::Boolean::New(isolate, fulfilled)};
+  v8::Local<v8::Array> data = v8::Array::New(isolate, parts, 3);
+  v8::Local<v8::Function> settle;
+  if (!v8::Function::New(scope.context(), SettleLater, data, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&settle)) {
+    return false;
+  }
+  internal::ContextHost* host = internal::ContextHost::From(scope.context());
+  if (host != nullptr && host->AddTimer(scope, settle, {}, 0, /*repeat=*/false) != 0) return true;
+  v8::MicrotaskQueue* queue = scope.context()->GetMicrotaskQueue();
+  if (queue == nullptr) return false;
+  queue->EnqueueMicrotask(isolate, settle);
+  return true;
+}
+
+// Runs `body` and returns a promise settled with its outcome in a later task (the
+// work itself is synchronous and bounded by the job's deadline). A terminated job
 // keeps terminating; anything else (even a throwing getter) rejects the promise.
 void Promised(const v8::FunctionCallbackInfo<v8::Value>& info, Body body, int required,
               const char* method) {
@@ -54,19 +96,16 @@ void Promised(const v8::FunctionCallbackInfo<v8::Value>& info, Body body, int re
     try_catch.ReThrow();
     return;
   }
-  if (ok) {
-    if (resolver->Resolve(context, result).IsNothing()) return;
-  } else {
-    v8::Local<v8::Value> reason;
+  if (!ok) {
     if (failure.name.empty() && try_catch.HasCaught()) {
-      reason = try_catch.Exception();
+      result = try_catch.Exception();
     } else {
-      reason = DomException(scope, failure.name.empty() ? "OperationError" : failure.name,
+      result = DomException(scope, failure.name.empty() ? "OperationError" : failure.name,
                             failure.message.empty() ? "The operation failed" : failure.message);
     }
     try_catch.Reset();
-    if (resolver->Reject(context, reason).IsNothing()) return;
   }
+  if (!SettleInLaterTask(scope, resolver, result, ok)) return;
   info.GetReturnValue().Set(resolver->GetPromise());
 }
 

@@ -10,8 +10,9 @@
 namespace jscore::engine::extensions {
 
 // The SubtleCrypto instance (methods on SubtleCrypto.prototype) and the SubtleCrypto
-// and CryptoKey interface objects. Every method returns a promise that is already
-// settled when it returns (the work is synchronous); failures reject with
+// and CryptoKey interface objects. Every method does its (bounded) work at once and
+// returns a promise that settles in a later task of the job, as in browsers and
+// Node (a job that ends first drops that task with its timers); failures reject with
 // DOMException-like errors named as browsers name them (NotSupportedError,
 // OperationError, DataError, InvalidAccessError, SyntaxError) or a TypeError.
 struct SubtleCryptoObjects {

@@ -44,15 +44,31 @@ constexpr NamedCode kCodes[] = {
     {"DataCloneError", "DATA_CLONE_ERR", 25},
 };
 
+// WebIDL removed DOMStringSizeError, NoDataAllowedError and ValidationError from
+// the error names table: their constants stay, but such an exception's code is 0.
+bool Retired(const std::string& name) {
+  return name == "DOMStringSizeError" || name == "NoDataAllowedError" ||
+         name == "ValidationError";
+}
+
 int CodeOf(const std::string& name) {
+  if (Retired(name)) return 0;
   for (const NamedCode& c : kCodes) {
     if (name == c.name) return c.code;
   }
   return 0;
 }
 
-// new DOMException(message = "", name = "Error"): an Error object (so that it has
-// a stack and `instanceof Error` holds) re-parented to new.target.prototype.
+// An instance's internal slots, kept under a private key (the brand).
+constexpr char kStateKey[] = "jscore.DOMException";
+enum StateSlot { kName, kMessage, kCode, kSlotCount };
+
+// new DOMException(message = "", options = "Error"), where options is a name or a
+// dictionary {name, cause} (null and undefined: the empty dictionary). The instance
+// is an Error object (so that it has a stack and `instanceof Error` holds)
+// re-parented to new.target.prototype; name, message and code live in internal
+// slots read by the prototype's getters. `cause`, when given, is an own
+// non-enumerable property, as Node 20 defines it.
 void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (!web::RequireNew(info, "DOMException")) return;
   v8::Isolate* isolate = info.GetIsolate();
@@ -60,30 +76,52 @@ void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::String> message = v8::String::Empty(isolate);
   v8::Local<v8::String> name = scope.Str("Error");
+  v8::Local<v8::Value> cause;
   if (info.Length() > 0 && !info[0]->IsUndefined() &&
       !info[0]->ToString(context).ToLocal(&message)) {
     return;
   }
-  if (info.Length() > 1 && !info[1]->IsUndefined() && !info[1]->ToString(context).ToLocal(&name)) {
+  v8::Local<v8::Value> options = web::Arg(info, 1);
+  if (options->IsObject()) {
+    // Dictionary members are read in lexicographic order: cause, then name.
+    v8::Local<v8::Value> name_value;
+    if (!web::GetOption(scope, options, "cause", &cause) ||
+        !web::GetOption(scope, options, "name", &name_value)) {
+      return;
+    }
+    if (!name_value->IsUndefined() && !name_value->ToString(context).ToLocal(&name)) return;
+  } else if (!options->IsNullOrUndefined() && !options->ToString(context).ToLocal(&name)) {
     return;
   }
   v8::Local<v8::Value> error_value = v8::Exception::Error(message);
   if (!error_value->IsObject()) return;
   v8::Local<v8::Object> error = error_value.As<v8::Object>();
   v8::Local<v8::Object> proto;
+  v8::Local<v8::Array> state;
   if (!web::PrototypeOf(scope, info.NewTarget()).ToLocal(&proto) ||
-      error->SetPrototype(context, proto).IsNothing()) {
+      error->SetPrototype(context, proto).IsNothing() ||
+      error->Delete(context, scope.Str("message")).IsNothing() ||
+      !web::NewState(scope, error, kStateKey, kSlotCount, &state) ||
+      !web::Put(scope, state, kName, name) || !web::Put(scope, state, kMessage, message) ||
+      !web::Put(scope, state, kCode, v8::Integer::New(isolate, CodeOf(scope.Utf8(name))))) {
     return;
   }
-  int code = CodeOf(scope.Utf8(name));
-  if (!error->DefineOwnProperty(context, scope.Str("name"), name, v8::DontEnum).FromMaybe(false) ||
-      !error
-           ->DefineOwnProperty(context, scope.Str("code"), v8::Integer::New(isolate, code),
-                               v8::DontEnum)
+  if (!cause.IsEmpty() && !cause->IsUndefined() &&
+      !error->DefineOwnProperty(context, scope.Str("cause"), cause, v8::DontEnum)
            .FromMaybe(false)) {
     return;
   }
   info.GetReturnValue().Set(error);
+}
+
+// The getters of name, message and code: brand-checked ("Illegal invocation").
+template <StateSlot kSlot>
+void Getter(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  JsScope scope(isolate, isolate->GetCurrentContext());
+  v8::Local<v8::Array> state;
+  if (!web::GetState(scope, info.This(), kStateKey, &state)) return;
+  info.GetReturnValue().Set(web::At(scope, state, kSlot));
 }
 
 v8::MaybeLocal<v8::Value> Build(JsScope& scope, v8::Local<v8::Array> realm) {
@@ -96,9 +134,15 @@ v8::MaybeLocal<v8::Value> Build(JsScope& scope, v8::Local<v8::Array> realm) {
       JSCORE_CODE(20), JSCORE_CODE(21), JSCORE_CODE(22), JSCORE_CODE(23), JSCORE_CODE(24),
 #undef JSCORE_CODE
   };
+  static constexpr web::Accessor kAccessors[] = {
+      {"name", Getter<kName>, nullptr},
+      {"message", Getter<kMessage>, nullptr},
+      {"code", Getter<kCode>, nullptr},
+  };
   web::ClassSpec spec;
   spec.name = "DOMException";
   spec.constructor = Construct;
+  spec.accessors = kAccessors;
   spec.constants = kConstants;
   v8::Local<v8::Function> ctor;
   if (!web::BuildClass(scope, spec, realm).ToLocal(&ctor)) return {};
@@ -124,6 +168,26 @@ v8::MaybeLocal<v8::Object> NewDomException(JsScope& scope, std::string_view mess
   if (!web::GetOrBuild(scope, Slot::kDomException, Build).ToLocal(&ctor)) return {};
   v8::Local<v8::Value> args[] = {scope.Str(message), scope.Str(name)};
   return ctor.As<v8::Function>()->NewInstance(scope.context(), 2, args);
+}
+
+v8::Maybe<bool> CloneDomException(JsScope& scope, v8::Local<v8::Value> value,
+                                  v8::Local<v8::Object>* clone) {
+  v8::Local<v8::Array> state;
+  if (!web::GetState(scope, value, kStateKey, &state, web::OnMismatch::kQuiet)) {
+    return v8::Just(false);
+  }
+  v8::Local<v8::Value> args[] = {web::At(scope, state, kMessage), web::At(scope, state, kName)};
+  v8::Local<v8::Value> ctor, stack;
+  if (!web::GetOrBuild(scope, Slot::kDomException, Build).ToLocal(&ctor) ||
+      !ctor.As<v8::Function>()->NewInstance(scope.context(), 2, args).ToLocal(clone) ||
+      !value.As<v8::Object>()->Get(scope.context(), scope.Str("stack")).ToLocal(&stack)) {
+    return v8::Nothing<bool>();
+  }
+  if (stack->IsString() &&
+      (*clone)->Set(scope.context(), scope.Str("stack"), stack).IsNothing()) {
+    return v8::Nothing<bool>();
+  }
+  return v8::Just(true);
 }
 
 void ThrowDomException(JsScope& scope, std::string_view message, std::string_view name) {

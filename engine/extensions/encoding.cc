@@ -346,16 +346,24 @@ void DecoderConstruct(const v8::FunctionCallbackInfo<v8::Value>& info) {
     if (!info[0]->ToString(scope.context()).ToLocal(&s)) return;
     label = scope.Utf8(s);
   }
-  std::string normalized = absl::AsciiStrToLower(absl::StripAsciiWhitespace(label));
-  if (normalized != "utf-8" && normalized != "utf8" && normalized != "unicode-1-1-utf-8" &&
-      normalized != "unicode11utf8" && normalized != "unicode20utf8" &&
-      normalized != "x-unicode20utf8") {
-    return web::ThrowRangeError(scope, "The \"" + label + "\" encoding is not supported");
-  }
+  // WebIDL converts the options before the constructor's steps run.
   v8::Local<v8::Value> fatal, ignore_bom;
   if (!web::GetOption(scope, web::Arg(info, 1), "fatal", &fatal) ||
       !web::GetOption(scope, web::Arg(info, 1), "ignoreBOM", &ignore_bom)) {
     return;
+  }
+  // "get an encoding": strip leading and trailing ASCII whitespace (TAB, LF, FF, CR,
+  // SPACE; not VT, which absl's set includes), then match case-insensitively.
+  constexpr std::string_view kAsciiWhitespace = "\t\n\f\r ";
+  std::string_view trimmed = label;
+  size_t first = trimmed.find_first_not_of(kAsciiWhitespace);
+  trimmed = first == std::string_view::npos ? std::string_view() : trimmed.substr(first);
+  trimmed = trimmed.substr(0, trimmed.find_last_not_of(kAsciiWhitespace) + 1);
+  std::string normalized = absl::AsciiStrToLower(std::string(trimmed));
+  if (normalized != "utf-8" && normalized != "utf8" && normalized != "unicode-1-1-utf-8" &&
+      normalized != "unicode11utf8" && normalized != "unicode20utf8" &&
+      normalized != "x-unicode20utf8") {
+    return web::ThrowRangeError(scope, "The \"" + label + "\" encoding is not supported");
   }
   v8::Local<v8::Array> state;
   if (!web::NewState(scope, info.This(), kDecoderKey, kDecoderSlots, &state) ||

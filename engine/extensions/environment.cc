@@ -1,6 +1,7 @@
 #include "engine/extensions/environment.h"
 
 #include "engine/extensions/abort.h"
+#include "engine/extensions/atomics_wait.h"
 #include "engine/extensions/console.h"
 #include "engine/extensions/crypto.h"
 #include "engine/extensions/crypto_utils.h"
@@ -19,6 +20,7 @@ namespace jscore::engine::extensions {
 
 void InstallStandardEnvironment(internal::JsScope& scope, bool with_fetch) {
   InstallSafeFinalizationRegistry(scope);
+  InstallAtomicsWaitAsync(scope);
   InstallTimers(scope);
   InstallConsole(scope);
   InstallPerformance(scope);  // first of the Web APIs: records the time origin
@@ -36,6 +38,7 @@ void InstallStandardEnvironment(internal::JsScope& scope, bool with_fetch) {
 
 void StripToBareEcmaScript(internal::JsScope& scope) {
   InstallSafeFinalizationRegistry(scope);  // a safety property, not an extension
+  InstallAtomicsWaitAsync(scope);          // likewise: its timeout keeps the job waiting
   v8::Local<v8::Context> context = scope.context();
   // V8 brings an inert `console` of its own.
   (void)context->Global()->Delete(context, scope.Str("console"));

@@ -139,8 +139,7 @@ void AddEventListener(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::String> type;
   if (!info[0]->ToString(context).ToLocal(&type)) return;
   v8::Local<v8::Value> callback = info[1];
-  if (callback->IsNullOrUndefined()) return;
-  if (!callback->IsObject()) {
+  if (!callback->IsNullOrUndefined() && !callback->IsObject()) {
     return web::ThrowTypeError(
         scope,
         "Failed to execute 'addEventListener' on 'EventTarget': parameter 2 is "
@@ -165,6 +164,9 @@ void AddEventListener(const v8::FunctionCallbackInfo<v8::Value>& info) {
           "to convert value to 'AbortSignal'.");
     }
   }
+  // The options are read and checked even when there is no callback (the DOM's
+  // "flatten more" runs first).
+  if (callback->IsNullOrUndefined()) return;
   if (signal->IsObject() && abort::IsAborted(scope, signal.As<v8::Object>())) return;
   v8::Local<v8::Array> list = Listeners(scope, state);
   if (!FindRecord(scope, list, type, callback, capture).IsEmpty()) return;

@@ -115,6 +115,11 @@ void StructuredClone(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (silent_failure) {
     return ThrowDomException(scope, "The value could not be cloned.", "DataCloneError");
   }
+  // V8 clones a DOMException as a plain Error; it is serializable as itself.
+  v8::Local<v8::Object> exception;
+  v8::Maybe<bool> is_exception = CloneDomException(scope, info[0], &exception);
+  if (is_exception.IsNothing()) return;
+  if (is_exception.FromJust()) clone = exception;
   info.GetReturnValue().Set(clone);
 }
 

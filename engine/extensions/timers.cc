@@ -12,6 +12,8 @@ namespace {
 using internal::ContextHost;
 using internal::JsScope;
 
+constexpr double kMaxDelayMs = 2147483647.0;  // 2^31 - 1
+
 void ThrowType(v8::Isolate* isolate, const char* message) {
   isolate->ThrowException(v8::Exception::TypeError(
       v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));
@@ -27,9 +29,13 @@ void SetTimer(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Function> callback;
   if (info.Length() > 0 && info[0]->IsFunction()) {
     callback = info[0].As<v8::Function>();
-  } else if (info.Length() > 0 && info[0]->IsString()) {
-    // Browsers compile a string argument; do the same, in this context.
-    v8::ScriptCompiler::Source source(info[0].As<v8::String>());
+  } else if (info.Length() > 0 && (info[0]->IsString() || info[0]->IsObject())) {
+    // Browsers compile a string argument (and, as WebIDL's TimerHandler says, the
+    // string form of any other object); do the same, in this context. Other
+    // primitives throw, as in Node, since they are almost always a mistake.
+    v8::Local<v8::String> code;
+    if (!info[0]->ToString(scope.context()).ToLocal(&code)) return;
+    v8::ScriptCompiler::Source source(code);
     v8::Local<v8::Function> wrapper;
     if (!v8::ScriptCompiler::CompileFunction(scope.context(), &source).ToLocal(&wrapper)) {
       return;
@@ -44,7 +50,10 @@ void SetTimer(const v8::FunctionCallbackInfo<v8::Value>& info) {
     if (!info[1]->ToNumber(scope.context()).ToLocal(&n)) return;
     delay = n->Value();
   }
-  if (!(delay >= 0) || std::isinf(delay)) delay = 0;  // NaN and negatives fire at once
+  if (!(delay >= 0)) delay = 0;  // NaN and negatives fire at once
+  // A delay that does not fit a signed 32-bit integer (Infinity included) becomes
+  // 1 ms, as in Node (browsers wrap it to a negative long, i.e. 0): it fires.
+  if (delay > kMaxDelayMs) delay = 1;
   std::vector<v8::Global<v8::Value>> args;
   for (int i = 2; i < info.Length(); ++i) args.emplace_back(isolate, info[i]);
   int id = host->AddTimer(scope, callback, std::move(args), delay, repeat);
