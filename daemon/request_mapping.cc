@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace jscore::daemon {
@@ -134,6 +135,58 @@ absl::StatusOr<std::optional<engine::JsonValue>> JsonFromRequest(const v1::JsVal
   return std::optional<engine::JsonValue>(std::move(out));
 }
 
+// One JSON Pointer segment (RFC 6901), cut to 256 bytes.
+void AppendPathSegment(absl::string_view segment, std::string& path) {
+  path.push_back('/');
+  for (char c : segment.substr(0, 256)) {
+    if (c == '~') {
+      path += "~0";
+    } else if (c == '/') {
+      path += "~1";
+    } else {
+      path.push_back(c);
+    }
+  }
+}
+
+// A google.protobuf.Value argument or global nested deeper than `max_depth` lists and
+// structs: INVALID_ARGUMENT naming `what` and the path ("args" at "/0/a"). Recursion
+// stops at the limit.
+absl::Status CheckValueDepth(const google::protobuf::Value& value, int max_depth,
+                             absl::string_view what, std::string& path, int depth = 0) {
+  using google::protobuf::Value;
+  if (value.kind_case() != Value::kListValue && value.kind_case() != Value::kStructValue) {
+    return absl::OkStatus();
+  }
+  if (depth + 1 > max_depth) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " is nested deeper than ", max_depth,
+                                                   " levels at \"", path, "\""));
+  }
+  size_t mark = path.size();
+  if (value.kind_case() == Value::kListValue) {
+    for (int i = 0; i < value.list_value().values_size(); ++i) {
+      absl::StrAppend(&path, "/", i);
+      RETURN_IF_ERROR(
+          CheckValueDepth(value.list_value().values(i), max_depth, what, path, depth + 1));
+      path.resize(mark);
+    }
+    return absl::OkStatus();
+  }
+  for (const auto& [name, field] : value.struct_value().fields()) {
+    AppendPathSegment(name, path);
+    RETURN_IF_ERROR(CheckValueDepth(field, max_depth, what, path, depth + 1));
+    path.resize(mark);
+  }
+  return absl::OkStatus();
+}
+
+// A request the gRPC layer could not parse (proto/request_parsing.h).
+absl::Status CheckParsed(const google::protobuf::Message& request) {
+  std::string failure = v1::RequestParseFailure(request);
+  if (failure.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(failure);
+}
+
 void ToJsonValue(engine::JsonValue value, v1::JsValue* out) {
   out->set_json(std::move(value.json));
   out->set_types(std::move(value.types));
@@ -153,6 +206,7 @@ void ToJsError(engine::JsError error, v1::JsError* out) {
 
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& request,
                                                 const DaemonConfig& config) {
+  RETURN_IF_ERROR(CheckParsed(request));
   if (request.source().size() > config.max_source_bytes) {
     return absl::InvalidArgumentError(absl::StrCat("source is ", request.source().size(),
                                                    " bytes; the limit is ",
@@ -192,6 +246,9 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
   spec.globals.reserve(request.globals_size());
   for (const auto& [name, value] : request.globals()) {
     if (name.empty()) return absl::InvalidArgumentError("a global has an empty name");
+    std::string path;
+    AppendPathSegment(name, path);
+    RETURN_IF_ERROR(CheckValueDepth(value, config.pool.max_result_depth, "globals", path));
     spec.globals.emplace_back(name, value);
   }
   absl::StatusOr<std::optional<engine::JsonValue>> globals_json =
@@ -209,6 +266,7 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
 
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
                                                 const DaemonConfig& config) {
+  RETURN_IF_ERROR(CheckParsed(request));
   engine::JobSpec spec;
   spec.kind = engine::JobKind::kCall;
   if (request.target_case() == v1::CallRequest::kProgram) {
@@ -237,6 +295,10 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
   spec.frozen_time_ms = request.frozen_time_ms();
   spec.probe = request.probe();
   spec.function = request.function();
+  for (int i = 0; i < request.args_size(); ++i) {
+    std::string path = absl::StrCat("/", i);
+    RETURN_IF_ERROR(CheckValueDepth(request.args(i), config.pool.max_result_depth, "args", path));
+  }
   spec.args.assign(request.args().begin(), request.args().end());
   absl::StatusOr<std::optional<engine::JsonValue>> args_json =
       JsonFromRequest(request.args_json(), "args_json", '[', SIZE_MAX, config);

@@ -18,7 +18,8 @@ namespace {
 
 using google::protobuf::Value;
 
-constexpr int kMaxInputDepth = 100;
+// The daemon checks arguments and globals against --max_result_depth (at most 1000).
+constexpr int kMaxInputDepth = 1001;
 // The deepest google.protobuf.Value of a result, in protobuf message levels from the
 // result (1). A response adds up to three (BatchResponse > more > EvaluateResponse) and
 // protobuf parsers stop at 100: a few to spare.

@@ -1,5 +1,6 @@
 // Values on the wire against a real jscored (README, "Values"): the JSON encoding
 // both ways (key order, types, depth), thrown values, and hostile sizes.
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -215,6 +216,104 @@ TEST_F(ValuesTest, HookDataAndBatchItemsUseTheJsonEncoding) {
   while (stream->Read(&result)) {
   }
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+google::protobuf::Value NestedValue(int levels, bool objects) {
+  google::protobuf::Value v;
+  v.set_number_value(1);
+  for (int i = 0; i < levels; ++i) {
+    google::protobuf::Value outer;
+    if (objects) {
+      (*outer.mutable_struct_value()->mutable_fields())["k"] = std::move(v);
+    } else {
+      *outer.mutable_list_value()->add_values() = std::move(v);
+    }
+    v = std::move(outer);
+  }
+  return v;
+}
+
+// google.protobuf.Value arguments past protobuf's 100 message levels (about 33
+// objects) used to be UNIMPLEMENTED with an empty message: they are read up to the
+// depth limit and refused past it, naming the path.
+TEST_F(ValuesTest, DeepProtobufArgumentsAreReadOrRefusedWithAReason) {
+  std::string program = LoadProgram(
+      "function depth(v) { let d = 0; while (v !== null && typeof v === 'object') {"
+      " v = Array.isArray(v) ? v[0] : v.k; d++; } return d; }");
+  auto call = [&](google::protobuf::Value arg, v1::EvaluateResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    v1::CallRequest request;
+    request.set_program(program);
+    request.set_function("depth");
+    *request.add_args() = std::move(arg);
+    return stub_->Call(&context, request, response);
+  };
+  v1::EvaluateResponse response;
+  for (bool objects : {false, true}) {
+    SCOPED_TRACE(objects ? "objects" : "arrays");
+    grpc::Status at = call(NestedValue(100, objects), &response);
+    ASSERT_TRUE(at.ok()) << at.error_code() << " " << at.error_message();
+    EXPECT_EQ(response.value().number_value(), 100);
+    grpc::Status past = call(NestedValue(101, objects), &response);
+    EXPECT_EQ(past.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    std::string path = "/0";
+    for (int i = 0; i < 100; ++i) path += objects ? "/k" : "/0";
+    EXPECT_THAT(past.error_message(), HasSubstr(absl::StrCat("args is nested deeper than 100 levels at \"", path, "\"")));
+  }
+  grpc::Status absurd = call(NestedValue(2000, true), &response);
+  EXPECT_EQ(absurd.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(absurd.error_message(), HasSubstr("could not be parsed"));
+
+  v1::EvaluateRequest globals;
+  globals.set_source("let d = 0, v = g; while (v !== null && typeof v === 'object') { v = v.k; d++; } d");
+  (*globals.mutable_globals())["g"] = NestedValue(100, true);
+  ASSERT_TRUE(Evaluate(*stub_, globals, &response).ok());
+  EXPECT_EQ(response.value().number_value(), 100);
+  (*globals.mutable_globals())["g"] = NestedValue(101, true);
+  grpc::Status deep_global = Evaluate(*stub_, globals, &response);
+  EXPECT_EQ(deep_global.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(deep_global.error_message(), HasSubstr("globals is nested deeper than 100 levels at \"/g/k"));
+
+  // A Batch item too deep to parse fails as an item, with the reason.
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  auto stream = stub_->Batch(&context);
+  v1::BatchRequest item;
+  item.set_id("deep");
+  item.mutable_call()->set_program(program);
+  item.mutable_call()->set_function("depth");
+  *item.mutable_call()->add_args() = NestedValue(2000, false);
+  ASSERT_TRUE(stream->Write(item));
+  v1::BatchRequest fine;
+  fine.set_id("fine");
+  fine.mutable_call()->set_program(program);
+  fine.mutable_call()->set_function("depth");
+  *fine.mutable_call()->add_args() = NestedValue(40, true);
+  ASSERT_TRUE(stream->Write(fine));
+  stream->WritesDone();
+  v1::BatchResponse result;
+  std::map<std::string, v1::BatchResponse> results;
+  while (stream->Read(&result)) results[result.id()] = result;
+  EXPECT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[""].code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(results[""].message(), HasSubstr("could not be parsed"));
+  EXPECT_EQ(results["fine"].result().value().number_value(), 40);
+}
+
+// Through google.protobuf.Value a result is refused past 30 nested objects (a response
+// deeper would be one the client's parser rejects), with a RangeError naming the path.
+TEST_F(ValuesTest, ProtobufResultsStayParseable) {
+  v1::EvaluateRequest request;
+  request.set_source("let v = 1; for (let i = 0; i < 30; i++) v = {k: v}; v");
+  v1::EvaluateResponse response;
+  ASSERT_TRUE(Evaluate(*stub_, request, &response).ok());
+  EXPECT_TRUE(response.has_value());
+  request.set_source("let v = 1; for (let i = 0; i < 31; i++) v = {k: v}; v");
+  ASSERT_TRUE(Evaluate(*stub_, request, &response).ok());
+  EXPECT_EQ(response.error().name(), "RangeError");
+  EXPECT_THAT(response.error().message(), HasSubstr("too deep for google.protobuf.Value"));
 }
 
 // The issue's hostile results, each answered or refused within its deadline + 250 ms,
