@@ -104,7 +104,7 @@ class Encoder {
       return CheckSize();
     }
     // Objects from here on.
-    if (depth > limits_.max_depth) {
+    if (depth + 1 > limits_.max_depth) {  // the root container is level 1
       return absl::OutOfRangeError(absl::StrCat("result is nested deeper than ",
                                                 limits_.max_depth, " levels at \"", path_, "\""));
     }
