@@ -123,6 +123,36 @@ TEST_F(ValuesTest, TwoHundredCallsSeeTheCallersOrder) {
   EXPECT_EQ(*answers.begin(), absl::StrCat(R"(["zeta,alpha,mid,b",")", escaped, "\"]"));
 }
 
+TEST_F(ValuesTest, SessionCallsAndEvaluationsKeepOrder) {
+  v1::CreateSessionRequest create;
+  create.set_source(
+      "var seen = []; function keep(a) { seen.push(Object.keys(a).join()); return seen; }");
+  v1::CreateSessionResponse session;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    ASSERT_TRUE(stub_->CreateSession(&context, create, &session).ok());
+  }
+  for (const char* arg : {R"([{"b":1,"a":2}])", R"([{"y":1,"x":2,"w":3}])"}) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    v1::CallRequest call;
+    call.set_session(session.session());
+    call.set_function("keep");
+    call.mutable_args_json()->set_json(arg);
+    call.set_value_encoding(v1::VALUE_ENCODING_JSON);
+    v1::EvaluateResponse response;
+    ASSERT_TRUE(stub_->Call(&context, call, &response).ok());
+    ASSERT_TRUE(response.has_value_json()) << response.error().message();
+  }
+  v1::EvaluateRequest eval = JsonEval("[...seen, Object.keys(extra).join()]");
+  eval.set_session(session.session());
+  eval.mutable_globals_json()->set_json(R"({"extra":{"q":1,"p":2}})");
+  v1::EvaluateResponse response;
+  ASSERT_TRUE(Evaluate(*stub_, eval, &response).ok());
+  EXPECT_EQ(response.value_json().json(), R"(["b,a","y,x,w","q,p"])");
+}
+
 TEST_F(ValuesTest, GlobalsJsonAreDefinedInOrderWithTypes) {
   v1::EvaluateRequest request =
       JsonEval("[Object.keys(cfg).join(), typeof big, when.getTime(), u]");
@@ -259,21 +289,24 @@ TEST_F(ValuesTest, DeepProtobufArgumentsAreReadOrRefusedWithAReason) {
     EXPECT_EQ(past.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     std::string path = "/0";
     for (int i = 0; i < 100; ++i) path += objects ? "/k" : "/0";
-    EXPECT_THAT(past.error_message(), HasSubstr(absl::StrCat("args is nested deeper than 100 levels at \"", path, "\"")));
+    EXPECT_THAT(past.error_message(),
+                HasSubstr(absl::StrCat("args is nested deeper than 100 levels at \"", path, "\"")));
   }
   grpc::Status absurd = call(NestedValue(2000, true), &response);
   EXPECT_EQ(absurd.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(absurd.error_message(), HasSubstr("could not be parsed"));
 
   v1::EvaluateRequest globals;
-  globals.set_source("let d = 0, v = g; while (v !== null && typeof v === 'object') { v = v.k; d++; } d");
+  globals.set_source(
+      "let d = 0, v = g; while (v !== null && typeof v === 'object') { v = v.k; d++; } d");
   (*globals.mutable_globals())["g"] = NestedValue(100, true);
   ASSERT_TRUE(Evaluate(*stub_, globals, &response).ok());
   EXPECT_EQ(response.value().number_value(), 100);
   (*globals.mutable_globals())["g"] = NestedValue(101, true);
   grpc::Status deep_global = Evaluate(*stub_, globals, &response);
   EXPECT_EQ(deep_global.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(deep_global.error_message(), HasSubstr("globals is nested deeper than 100 levels at \"/g/k"));
+  EXPECT_THAT(deep_global.error_message(),
+              HasSubstr("globals is nested deeper than 100 levels at \"/g/k"));
 
   // A Batch item too deep to parse fails as an item, with the reason.
   grpc::ClientContext context;
