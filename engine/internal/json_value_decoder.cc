@@ -20,6 +20,10 @@ namespace {
 constexpr auto kOwnKeys = static_cast<v8::PropertyFilter>(v8::ONLY_ENUMERABLE | v8::SKIP_SYMBOLS);
 // A BigInt's decimal digits stop here (the conversion is quadratic in them).
 constexpr size_t kMaxBigIntDigits = 20000;
+// Building a BigInt is quadratic in its 18-digit chunks: one value's BigInts may cost at
+// most this many chunk products in total (about 50 ms), so that a request full of huge
+// BigInts cannot hold its worker outside any deadline.
+constexpr uint64_t kMaxBigIntWork = 50'000'000;
 // Dates are ±8.64e15 ms around the epoch (ECMA-262 21.4.1.1).
 constexpr double kMaxTimeMs = 8.64e15;
 
@@ -155,6 +159,11 @@ class TypesApplier {
         return Bad(
             absl::StrCat("is not a BigInt (decimal digits, at most ", kMaxBigIntDigits, ")"));
       }
+      uint64_t chunks = text.size() / 18 + 1;
+      bigint_work_ += chunks * chunks;
+      if (bigint_work_ > kMaxBigIntWork) {
+        return Bad("is a BigInt too many: the value's BigInts have too many digits in total");
+      }
       v8::Local<v8::BigInt> big;
       if (!v8::BigInt::NewFromWords(context, sign, static_cast<int>(words.size()), words.data())
                .ToLocal(&big)) {
@@ -232,6 +241,7 @@ class TypesApplier {
   JsScope& scope_;
   absl::string_view what_;
   std::string path_;
+  uint64_t bigint_work_ = 0;
 };
 
 // JSON.parse of `text` (the daemon checked it; a failure here is still an error).

@@ -266,6 +266,31 @@ TEST_F(JsonValueTest, BadGlobalsAreInvalidArgumentNamingThePath) {
   EXPECT_TRUE(absl::IsInvalidArgument(bad_kind.status)) << bad_kind.status;
 }
 
+TEST_F(JsonValueTest, HugeBigIntArgumentsAreBoundedInWork) {
+  // 20 000 digits is the most one BigInt may have; a value full of them stops being
+  // converted (INVALID_ARGUMENT) long before it could hold the worker for seconds.
+  std::string digits(20000, '7');
+  std::string json = "{\"a\":[";
+  std::string types = "[null,{\"a\":[null,{";
+  for (int i = 0; i < 200; ++i) {
+    absl::StrAppend(&json, i ? "," : "", "\"", digits, "\"");
+    absl::StrAppend(&types, i ? "," : "", "\"", i, "\":\"bigint\"");
+  }
+  json += "]}";
+  types += "}]}]";
+  absl::Time start = absl::Now();
+  Outcome many = EvalWith("a.length", {json, types});
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(1000));
+  EXPECT_TRUE(absl::IsInvalidArgument(many.status)) << many.status;
+  Outcome one = EvalWith("String(a[0]).length", {absl::StrCat("{\"a\":[\"", digits, "\"]}"),
+                                                 R"([null,{"a":[null,{"0":"bigint"}]}])"});
+  ASSERT_TRUE(one.value_json) << one.status;
+  EXPECT_EQ(one.value_json->json, "20000");
+  Outcome too_long = EvalWith("0", {absl::StrCat("{\"a\":\"", digits, "7\"}"),
+                                    R"([null,{"a":"bigint"}])"});
+  EXPECT_TRUE(absl::IsInvalidArgument(too_long.status)) << too_long.status;
+}
+
 TEST_F(JsonValueTest, ValuesRoundTripThroughTheirJson) {
   // What a result encodes, as globals, gives back the same text and types.
   for (const char* expr : {"({b: 1, a: [1n, new Date(86400000), undefined, NaN, -Infinity], m: new "
