@@ -346,7 +346,8 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run, const Prog
   if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated() &&
       !extensions::ReturnedValue(scope, try_catch.Exception(), &returned)) {
     // ($return at the top level only ends the top level early.)
-    JsError error = internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message());
+    JsError error =
+        ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message());
     error.message = "while running the program's top level: " + error.message;
     failed = JsErrorOutcome(std::move(error));
   }
@@ -416,7 +417,7 @@ void Worker::Impl::LoadProgram(JobRun* run) {
     }
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
       failed = JsErrorOutcome(
-          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
+          ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message()));
     }
     SectionEnd end = EndSection(*run);
     if (end != SectionEnd::kCompleted) failed = EndedOutcome(*run, end);
@@ -470,7 +471,7 @@ void Worker::Impl::CreateSession(JobRun* run) {
         !extensions::ReturnedValue(scope, try_catch.Exception(), &returned)) {
       // ($return in the session's source only ends the source early.)
       failed = JsErrorOutcome(
-          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
+          ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message()));
     }
     SectionEnd end = EndSection(*run);
     if (end != SectionEnd::kCompleted) failed = EndedOutcome(*run, end);

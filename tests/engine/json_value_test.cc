@@ -350,6 +350,21 @@ TEST_F(JsonValueTest, ThrownNonErrorsKeepTheirValue) {
   Outcome rejected = Eval("Promise.reject({code: 8})");
   ASSERT_TRUE(rejected.error.thrown);
   EXPECT_EQ(rejected.error.thrown->json, R"({"code":8})");
+  // A program's top level that throws one keeps it too.
+  engine::JobSpec load;
+  load.kind = engine::JobKind::kLoadProgram;
+  load.source = "function f() {} throw {code: 9};";
+  Outcome loaded = Run(std::move(load), absl::Seconds(10));
+  ASSERT_EQ(loaded.kind, Outcome::Kind::kValue) << loaded.status;
+  engine::JobSpec call;
+  call.kind = engine::JobKind::kCall;
+  call.program = loaded.id;
+  call.function = "f";
+  Outcome top = Run(std::move(call), absl::Seconds(10));
+  ASSERT_EQ(top.kind, Outcome::Kind::kJsError) << top.status;
+  EXPECT_EQ(top.error.message, "while running the program's top level: { code: 9 }");
+  ASSERT_TRUE(top.error.thrown);
+  EXPECT_EQ(top.error.thrown->json, R"({"code":9})");
   // An Error stays an Error.
   Outcome error = Eval("throw new TypeError('t')");
   EXPECT_EQ(error.error.name, "TypeError");
