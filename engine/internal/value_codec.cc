@@ -56,7 +56,7 @@ class Encoder {
     }
     if (message_levels_ > kMaxValueMessageLevels) {
       return absl::OutOfRangeError(absl::StrCat(
-          "result is nested too deep for google.protobuf.Value at \"", path_,
+          "result is nested too deep for google.protobuf.Value at \"", ShownPath(),
           "\" (protobuf parsers stop at 100 message levels; VALUE_ENCODING_JSON carries up to ",
           limits_.max_depth, " levels)"));
     }
@@ -106,13 +106,13 @@ class Encoder {
     // Objects from here on.
     if (depth + 1 > limits_.max_depth) {  // the root container is level 1
       return absl::OutOfRangeError(absl::StrCat("result is nested deeper than ",
-                                                limits_.max_depth, " levels at \"", path_, "\""));
+                                                limits_.max_depth, " levels at \"", ShownPath(), "\""));
     }
     v8::Local<v8::Object> object = v.As<v8::Object>();
     for (const auto& ancestor : ancestors_) {
       if (ancestor == object) {
         return absl::InvalidArgumentError(
-            absl::StrCat("result contains a cycle at \"", path_, "\""));
+            absl::StrCat("result contains a cycle at \"", ShownPath(), "\""));
       }
     }
     if (v->IsDate()) {
@@ -333,6 +333,14 @@ class Encoder {
     int add_;
   };
 
+  // The path for an error message: at most 1 KiB (a key can be megabytes long).
+  std::string ShownPath() const {
+    if (path_.size() <= 1024) return path_;
+    size_t cut = 1024;
+    while (cut > 0 && (static_cast<unsigned char>(path_[cut]) & 0xC0) == 0x80) --cut;
+    return path_.substr(0, cut) + "...";
+  }
+
   std::string LastSegment() const {
     size_t slash = path_.rfind('/');
     return slash == std::string::npos ? std::string() : path_.substr(slash + 1);
@@ -341,7 +349,7 @@ class Encoder {
   absl::Status CheckSize() const {
     if (bytes_ <= limits_.max_bytes) return absl::OkStatus();
     return absl::OutOfRangeError(absl::StrCat("result is larger than ", limits_.max_bytes,
-                                              " bytes (at \"", path_, "\")"));
+                                              " bytes (at \"", ShownPath(), "\")"));
   }
 
   JsScope& scope_;
