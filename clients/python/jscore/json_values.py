@@ -47,8 +47,7 @@ def encode(obj: Any) -> pb.JsValue:
     ==========================  ===================================================
     ``None``                    ``null``
     ``bool``, ``str``           boolean, string
-    ``int`` (within ±2**53)     number (larger: ``ValueError``, pass ``str(n)`` and
-                                ``BigInt(s)`` in JS)
+    ``int``                     number within ±2**53, BigInt past it (exact)
     ``float``                   number; NaN and ±inf too
     ``dict`` / ``Mapping``      object, keys (``str`` only) in iteration order
     ``list``, ``tuple``         array
@@ -60,7 +59,7 @@ def encode(obj: Any) -> pb.JsValue:
     ==========================  ===================================================
 
     Raises:
-        ValueError: an ``int`` outside ±2**53, or nesting deeper than 200 levels.
+        ValueError: nesting deeper than 200 levels.
         TypeError: a type with no JS counterpart, or a ``dict`` key that is not a str.
     """
     node, special_numbers = _scan(obj, 0)
@@ -71,7 +70,8 @@ def encode(obj: Any) -> pb.JsValue:
 
 
 def _scan(obj: Any, depth: int) -> Tuple[_Node, bool]:
-    """Checks ``obj`` and returns (its types node, whether it holds NaN or ±inf)."""
+    """Checks ``obj`` and returns (its types node, whether it holds a number JSON
+    cannot write: NaN, ±inf, an int past ±2**53)."""
     if depth > _MAX_DEPTH:
         raise ValueError(f"value is nested deeper than {_MAX_DEPTH} levels (does it contain a cycle?)")
     t = type(obj)
@@ -79,10 +79,7 @@ def _scan(obj: Any, depth: int) -> Tuple[_Node, bool]:
         return None, False
     if t is int or (isinstance(obj, int) and not isinstance(obj, bool)):
         if not -MAX_SAFE_INTEGER <= obj <= MAX_SAFE_INTEGER:
-            raise ValueError(
-                f"integer {obj} is outside ±2**53 and cannot be a JS number exactly; "
-                "pass it as a string (str(n)) and convert it in JS with BigInt(s)"
-            )
+            return "bigint", True  # a JS number would not be exact
         return None, False
     if t is float or isinstance(obj, float):
         if math.isfinite(obj):
@@ -140,9 +137,12 @@ def _plain_of(obj: Any) -> Any:
 
 
 def _without_special_numbers(obj: Any) -> Any:
-    """A copy of ``obj`` with NaN and ±inf as ``None`` (JSON has no such numbers)."""
+    """A copy of ``obj`` with NaN and ±inf as ``None`` and ints past ±2**53 as decimal
+    strings (JSON has no such numbers; the types tree says what they are)."""
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
+    if isinstance(obj, int) and not isinstance(obj, bool) and not -MAX_SAFE_INTEGER <= obj <= MAX_SAFE_INTEGER:
+        return str(int(obj))
     if isinstance(obj, Mapping):
         return {k: _without_special_numbers(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, set, frozenset)):

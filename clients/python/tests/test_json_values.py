@@ -42,14 +42,19 @@ def test_encode_set_with_annotated_items_and_root_kinds() -> None:
     assert jv.encode(math.nan).json == "null"
 
 
+def test_encode_ints_past_2_53_are_bigints() -> None:
+    value = jv.encode([2**53, -(2**53) - 1, 2**70])
+    assert value.json == '[9007199254740992,"-9007199254740993","1180591620717411303424"]'
+    assert json.loads(value.types) == [None, {"1": "bigint", "2": "bigint"}]
+    assert jv.decode(value) == [2**53, -(2**53) - 1, 2**70]
+
+
 def test_encode_keeps_unicode_as_utf8() -> None:
     value = jv.encode({"é": "\U0001F600"})
     assert value.json == '{"é":"\U0001F600"}'
 
 
 def test_encode_refuses_what_js_cannot_hold() -> None:
-    with pytest.raises(ValueError, match="pass it as a string"):
-        jv.encode([2**53 + 1])
     with pytest.raises(TypeError, match="object keys must be str"):
         jv.encode({1: 2})
     with pytest.raises(TypeError, match="cannot pass a object"):
