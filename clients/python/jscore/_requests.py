@@ -211,7 +211,7 @@ def evaluate_request(
         for name in globals:
             if not isinstance(name, str):
                 raise TypeError(f"global names must be str, not {type(name).__name__}")
-        request.globals_json.CopyFrom(json_values.encode(globals))
+        json_values.encode_into(request.globals_json, globals)
     return request
 
 
@@ -238,7 +238,7 @@ def call_request(
         request.fresh = True
     if timeout is not None:
         request.timeout.CopyFrom(_duration(timeout))
-    request.args_json.CopyFrom(json_values.encode(list(args)))
+    json_values.encode_into(request.args_json, list(args))
     return request
 
 

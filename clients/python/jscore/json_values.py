@@ -23,7 +23,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from jscore._proto import pb
 from jscore.values import MAX_SAFE_INTEGER, _format_datetime, _parse_date
 
-__all__ = ["decode", "encode", "types_paths"]
+__all__ = ["decode", "encode", "encode_into", "types_paths"]
 
 _MAX_DEPTH = 200
 
@@ -62,11 +62,17 @@ def encode(obj: Any) -> pb.JsValue:
         ValueError: nesting deeper than 200 levels.
         TypeError: a type with no JS counterpart, or a ``dict`` key that is not a str.
     """
-    node, special_numbers = _scan(obj, 0)
-    value = pb.JsValue(json=_DUMPS(_without_special_numbers(obj) if special_numbers else obj))
-    if node is not None:
-        value.types = _DUMPS(node)
+    value = pb.JsValue()
+    encode_into(value, obj)
     return value
+
+
+def encode_into(out: pb.JsValue, obj: Any) -> None:
+    """Sets the fields of ``out`` (say ``request.args_json``) to :func:`encode`'s."""
+    node, special_numbers = _scan(obj, 0)
+    out.json = _DUMPS(_without_special_numbers(obj) if special_numbers else obj)
+    if node is not None:
+        out.types = _DUMPS(node)
 
 
 def _scan(obj: Any, depth: int) -> Tuple[_Node, bool]:
@@ -77,6 +83,10 @@ def _scan(obj: Any, depth: int) -> Tuple[_Node, bool]:
     t = type(obj)
     if t is str or obj is None or t is bool:
         return None, False
+    if t is dict:  # the common containers first, by exact type
+        return _scan_items(obj.items(), depth, None, check_keys=True)
+    if t is list:
+        return _scan_items(enumerate(obj), depth, None, check_keys=False)
     if t is int or (isinstance(obj, int) and not isinstance(obj, bool)):
         if not -MAX_SAFE_INTEGER <= obj <= MAX_SAFE_INTEGER:
             return "bigint", True  # a JS number would not be exact
