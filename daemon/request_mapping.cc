@@ -1,8 +1,10 @@
 #include "daemon/request_mapping.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include "absl/strings/string_view.h"
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -96,7 +98,49 @@ bool IsProgramId(const std::string& id) {
   return true;
 }
 
+absl::StatusOr<engine::ValueEncoding> EncodingFromRequest(v1::ValueEncoding encoding) {
+  switch (encoding) {
+    case v1::VALUE_ENCODING_PROTOBUF: return engine::ValueEncoding::kProtobuf;
+    case v1::VALUE_ENCODING_JSON: return engine::ValueEncoding::kJson;
+    default: return absl::InvalidArgumentError("unknown value_encoding");
+  }
+}
+
+// A request's JsValue (globals_json, args_json): nullopt when not sent (empty text),
+// else checked against the depth limit (one more level: the object or array that
+// holds the values) and required to be `top` ('{' or '[').
+absl::StatusOr<std::optional<engine::JsonValue>> JsonFromRequest(const v1::JsValue& value,
+                                                                 absl::string_view what,
+                                                                 char top, size_t max_members,
+                                                                 const DaemonConfig& config) {
+  if (value.json().empty()) {
+    if (!value.types().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(what, " has types but no json"));
+    }
+    return std::optional<engine::JsonValue>();
+  }
+  engine::JsonValue out{value.json(), value.types()};
+  absl::StatusOr<engine::JsonShape> shape =
+      engine::CheckJsonValue(out, config.pool.max_result_depth + 1, what);
+  if (!shape.ok()) return shape.status();
+  if (shape->top != top) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, top == '{' ? " must be a JSON object" : " must be a JSON array"));
+  }
+  if (shape->top_members > max_members) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " has ", shape->top_members,
+                                                   " members; the limit is ", max_members));
+  }
+  return std::optional<engine::JsonValue>(std::move(out));
+}
+
+void ToJsonValue(engine::JsonValue value, v1::JsValue* out) {
+  out->set_json(std::move(value.json));
+  out->set_types(std::move(value.types));
+}
+
 void ToJsError(engine::JsError error, v1::JsError* out) {
+  if (error.thrown) ToJsonValue(std::move(*error.thrown), out->mutable_thrown());
   out->set_name(std::move(error.name));
   out->set_message(std::move(error.message));
   out->set_stack(std::move(error.stack));
@@ -150,6 +194,16 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
     if (name.empty()) return absl::InvalidArgumentError("a global has an empty name");
     spec.globals.emplace_back(name, value);
   }
+  absl::StatusOr<std::optional<engine::JsonValue>> globals_json =
+      JsonFromRequest(request.globals_json(), "globals_json", '{', config.max_globals, config);
+  if (!globals_json.ok()) return globals_json.status();
+  if (globals_json->has_value() && request.globals_size() > 0) {
+    return absl::InvalidArgumentError("set globals or globals_json, not both");
+  }
+  spec.globals_json = std::move(*globals_json);
+  absl::StatusOr<engine::ValueEncoding> encoding = EncodingFromRequest(request.value_encoding());
+  if (!encoding.ok()) return encoding.status();
+  spec.value_encoding = *encoding;
   return spec;
 }
 
@@ -184,6 +238,16 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
   spec.probe = request.probe();
   spec.function = request.function();
   spec.args.assign(request.args().begin(), request.args().end());
+  absl::StatusOr<std::optional<engine::JsonValue>> args_json =
+      JsonFromRequest(request.args_json(), "args_json", '[', SIZE_MAX, config);
+  if (!args_json.ok()) return args_json.status();
+  if (args_json->has_value() && request.args_size() > 0) {
+    return absl::InvalidArgumentError("set args or args_json, not both");
+  }
+  spec.args_json = std::move(*args_json);
+  absl::StatusOr<engine::ValueEncoding> encoding = EncodingFromRequest(request.value_encoding());
+  if (!encoding.ok()) return encoding.status();
+  spec.value_encoding = *encoding;
   spec.fresh = request.fresh();
   return spec;
 }
@@ -272,7 +336,11 @@ absl::StatusOr<absl::Time> DeadlineFor(const google::protobuf::Duration& timeout
 absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* response) {
   if (outcome.kind == engine::Outcome::Kind::kFailed) return outcome.status;
   if (outcome.kind == engine::Outcome::Kind::kValue || outcome.kind == engine::Outcome::Kind::kHook) {
-    if (outcome.kind == engine::Outcome::Kind::kHook) {
+    bool hook = outcome.kind == engine::Outcome::Kind::kHook;
+    if (outcome.value_json) {
+      ToJsonValue(std::move(*outcome.value_json),
+                  hook ? response->mutable_hook_data_json() : response->mutable_value_json());
+    } else if (hook) {
       *response->mutable_hook_data() = std::move(outcome.value);
     } else {
       *response->mutable_value() = std::move(outcome.value);

@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "engine/json_value.h"
 #include "google/protobuf/struct.pb.h"
 
 namespace jscore::engine {
@@ -50,12 +51,18 @@ struct JobSpec {
   std::string filename = "<eval>";
   // Evaluate: set as global variables before the script runs.
   std::vector<std::pair<std::string, google::protobuf::Value>> globals;
+  // Evaluate: the globals as one JSON object, defined in its key order (after `globals`).
+  std::optional<JsonValue> globals_json;
   Environment environment = Environment::kStandard;
   std::string program;   // program id (Call, CreateSession)
   std::string session;   // session id (Evaluate/Call in a session, DeleteSession; set by
                          // Pool::Submit for CreateSession)
   std::string function;  // Call: dotted path from the global object
   std::vector<google::protobuf::Value> args;  // Call
+  std::optional<JsonValue> args_json;         // Call: a JSON array (instead of `args`)
+  // Evaluate, Call: how the outcome carries the result, hook data and thrown values
+  // (kProtobuf: Outcome::value + annotations; kJson: Outcome::value_json).
+  ValueEncoding value_encoding = ValueEncoding::kProtobuf;
   bool fresh = false;    // Call: in a fresh copy of the program's context
   std::map<std::string, std::string> modules;  // LoadProgram: require(name) sources
   bool validate_only = false;                  // LoadProgram: check, keep nothing
@@ -84,6 +91,9 @@ struct JsError {
   int line = 0;    // 1-based; 0 when unknown
   int column = 0;  // 1-based; 0 when unknown
   std::string source_line;
+  // The script threw something that is not an Error: that value (name is then empty
+  // and message is the value as console.log writes it).
+  std::optional<JsonValue> thrown;
 };
 
 struct ConsoleLine {
@@ -110,6 +120,9 @@ struct Outcome {
   google::protobuf::Value value;
   bool undefined = false;
   std::vector<TypeAnnotation> annotations;
+  // Instead of `value` and `annotations` when the job asked for ValueEncoding::kJson
+  // (`undefined` is set as well).
+  std::optional<JsonValue> value_json;
   JsError error;
   std::vector<ConsoleLine> console;
   bool console_truncated = false;

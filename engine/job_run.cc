@@ -94,26 +94,15 @@ void JobRun::TerminateWithHook(JsScope& scope, v8::Local<v8::Value> data) {
   Outcome outcome;
   {
     v8::TryCatch try_catch(scope.isolate());
-    internal::ConvertedValue converted;
-    internal::ConversionLimits limits{worker_.options.max_result_bytes,
-                                      worker_.options.max_result_depth};
-    absl::Status status = internal::ToProtoValue(scope, data, limits, &converted);
+    absl::Status status = worker_.ConvertValue(scope, *job, data, &outcome);
     if (try_catch.HasTerminated()) {
       try_catch.ReThrow();  // a deadline or cancellation got there first
       return;
     }
     if (status.ok()) {
       outcome.kind = Outcome::Kind::kHook;
-      outcome.value = std::move(converted.value);
-      outcome.undefined = converted.undefined;
-      outcome.annotations = std::move(converted.annotations);
-    } else if (try_catch.HasCaught()) {
-      outcome = ErrorOutcome(
-          internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
     } else {
-      outcome = ErrorOutcome(SimpleError(
-          absl::IsInvalidArgument(status) ? "TypeError" : "RangeError",
-          absl::StrCat("$terminate: ", status.message())));
+      outcome = worker_.ConversionFailed(scope, try_catch, *job, status, "$terminate: ");
     }
   }
   hook = std::move(outcome);
@@ -247,16 +236,6 @@ Outcome Worker::Impl::EndedOutcome(JobRun& run, SectionEnd end) {
   return Outcome::Failed(SectionStatus(end, options));
 }
 
-Outcome Worker::Impl::ThrownOutcome(JsScope& scope, v8::TryCatch& try_catch) {
-  v8::Local<v8::Value> exception = try_catch.Exception();
-  v8::Local<v8::Value> returned;
-  if (extensions::ReturnedValue(scope, exception, &returned)) {
-    try_catch.Reset();
-    return SettledOutcome(scope, try_catch, returned, /*rejected=*/false);
-  }
-  return ErrorOutcome(internal::ExceptionToJsError(scope, exception, try_catch.Message()));
-}
-
 void Worker::Impl::StopForHook(JobRun& run) {
   absl::MutexLock lock(&interrupt_mu);
   if (running_job != run.job->id_ || running_isolate == nullptr || interrupted) return;
@@ -297,48 +276,18 @@ void Worker::Impl::Settle(JobRun* run) {
 
 std::optional<Outcome> Worker::Impl::OutcomeOf(JsScope& scope, v8::TryCatch& try_catch,
                                                JobRun* run, v8::Local<v8::Value> result) {
-  if (!result->IsPromise()) return SettledOutcome(scope, try_catch, result, /*rejected=*/false);
+  if (!result->IsPromise()) return SettledOutcome(scope, try_catch, *run->job, result, /*rejected=*/false);
   v8::Local<v8::Promise> promise = result.As<v8::Promise>();
   switch (promise->State()) {
     case v8::Promise::kPending:
       run->promise.Reset(isolate, promise);
       return std::nullopt;
     case v8::Promise::kFulfilled:
-      return SettledOutcome(scope, try_catch, promise->Result(), /*rejected=*/false);
+      return SettledOutcome(scope, try_catch, *run->job, promise->Result(), /*rejected=*/false);
     case v8::Promise::kRejected:
-      return SettledOutcome(scope, try_catch, promise->Result(), /*rejected=*/true);
+      return SettledOutcome(scope, try_catch, *run->job, promise->Result(), /*rejected=*/true);
   }
   return std::nullopt;
-}
-
-Outcome Worker::Impl::SettledOutcome(JsScope& scope, v8::TryCatch& try_catch,
-                                     v8::Local<v8::Value> value, bool rejected) {
-  v8::Local<v8::Value> returned;
-  if (rejected && extensions::ReturnedValue(scope, value, &returned)) {
-    value = returned;  // the awaited promise was rejected by an uncaught $return(v)
-    rejected = false;
-  }
-  if (rejected) {
-    return ErrorOutcome(internal::ExceptionToJsError(
-        scope, value, v8::Exception::CreateMessage(isolate, value)));
-  }
-  internal::ConvertedValue converted;
-  internal::ConversionLimits limits{options.max_result_bytes, options.max_result_depth};
-  absl::Status status = internal::ToProtoValue(scope, value, limits, &converted);
-  if (status.ok()) {
-    Outcome outcome;
-    outcome.kind = Outcome::Kind::kValue;
-    outcome.value = std::move(converted.value);
-    outcome.undefined = converted.undefined;
-    outcome.annotations = std::move(converted.annotations);
-    return outcome;
-  }
-  if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
-    return ErrorOutcome(
-        internal::ExceptionToJsError(scope, try_catch.Exception(), try_catch.Message()));
-  }
-  return ErrorOutcome(SimpleError(absl::IsInvalidArgument(status) ? "TypeError" : "RangeError",
-                                  std::string(status.message())));
 }
 
 void Worker::Impl::Finish(JobRun* run) {
@@ -348,7 +297,7 @@ void Worker::Impl::Finish(JobRun* run) {
     v8::TryCatch try_catch(isolate);
     BeginSection(*run);
     v8::Local<v8::Promise> promise = run->promise.Get(isolate);
-    outcome = SettledOutcome(scope, try_catch, promise->Result(),
+    outcome = SettledOutcome(scope, try_catch, *run->job, promise->Result(),
                              promise->State() == v8::Promise::kRejected);
     SectionEnd end = EndSection(*run);
     if (end != SectionEnd::kCompleted) outcome = EndedOutcome(*run, end);
@@ -439,7 +388,7 @@ void Worker::Impl::FireTimer(Timer* timer) {
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
       // An uncaught exception in a timer fails the evaluation (as it would crash Node);
       // an uncaught $return(v) ends it with v.
-      ended = ThrownOutcome(scope, try_catch);
+      ended = ThrownOutcome(scope, try_catch, *run->job);
     }
     SectionEnd end = EndSection(*run);
     if (end != SectionEnd::kCompleted) ended = EndedOutcome(*run, end);
@@ -463,7 +412,7 @@ void Worker::Impl::FireHttp(JobRun* run, uint64_t id, internal::HttpResult resul
     done = nullptr;  // its handles go while the context is entered
     bool ok = !try_catch.HasCaught();
     if (ok) Checkpoint(*run);
-    if (!ok && !try_catch.HasTerminated()) ended = ThrownOutcome(scope, try_catch);
+    if (!ok && !try_catch.HasTerminated()) ended = ThrownOutcome(scope, try_catch, *run->job);
     SectionEnd end = EndSection(*run);
     if (end != SectionEnd::kCompleted) ended = EndedOutcome(*run, end);
   }

@@ -11,6 +11,7 @@
 #include "engine/extensions/hooks.h"
 #include "engine/extensions/require.h"
 #include "engine/internal/js_error.h"
+#include "engine/internal/json_value_codec.h"
 #include "engine/internal/value_codec.h"
 #include "engine/internal/worker_impl.h"
 
@@ -167,6 +168,11 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
         break;
       }
     }
+    absl::Status globals_status;
+    if (ok && spec.globals_json) {
+      globals_status = internal::SetJsonGlobals(scope, *spec.globals_json);
+      ok = globals_status.ok();
+    }
     v8::Local<v8::String> source;
     v8::Local<v8::Value> result;
     if (ok && !v8::String::NewFromUtf8(isolate, spec.source.data(), v8::NewStringType::kNormal,
@@ -183,10 +189,12 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
     if (ok) Checkpoint(*run);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
       // Reading the error may run user getters: still inside the section.
-      outcome = ThrownOutcome(scope, try_catch);
+      outcome = ThrownOutcome(scope, try_catch, *run->job);
     }
     if (ok) {
       outcome = OutcomeOf(scope, try_catch, run, result);
+    } else if (!outcome && absl::IsInvalidArgument(globals_status)) {
+      outcome = Outcome::Failed(globals_status);
     } else if (!outcome) {
       JsError e;
       e.name = "RangeError";
@@ -225,6 +233,7 @@ void Worker::Impl::StartCall(JobRun* run) {
     // when applying a session's throws or is terminated, the TryCatch and EndSection say so.
     bool prepared = run->session == nullptr || ApplyJobSettings(scope, *run);
     std::optional<JsError> missing;
+    absl::Status args_status;
     if (prepared) missing = LookupFunction(scope, spec.function, &function, &holder, &found);
     if (missing) {
       failed = JsErrorOutcome(std::move(*missing));
@@ -240,15 +249,21 @@ void Worker::Impl::StartCall(JobRun* run) {
         }
         argv.push_back(js);
       }
+      if (ok && spec.args_json) {
+        args_status = internal::JsonArguments(scope, *spec.args_json, &argv);
+        ok = args_status.ok();
+      }
       ok = ok && function->Call(context, holder, static_cast<int>(argv.size()), argv.data())
                      .ToLocal(&result);
       if (ok) Checkpoint(*run);
     }
     if (!failed && !ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      failed = ThrownOutcome(scope, try_catch);
+      failed = ThrownOutcome(scope, try_catch, *run->job);
     }
     if (!failed && !ok) {
-      failed = Outcome::Failed(absl::InvalidArgumentError("the arguments could not be converted"));
+      failed = Outcome::Failed(absl::IsInvalidArgument(args_status)
+                                   ? args_status
+                                   : absl::InvalidArgumentError("the arguments could not be converted"));
     }
     std::optional<Outcome> settled = failed ? std::move(failed) : OutcomeOf(scope, try_catch, run, result);
     SectionEnd end = EndSection(*run);

@@ -32,16 +32,6 @@ void AppendSegment(std::string& path, std::string_view segment) {
   }
 }
 
-// As Date.prototype.toISOString: years outside 0..9999 take six digits and a sign.
-std::string FormatIsoDate(double ms) {
-  absl::Time t = absl::FromUnixMillis(static_cast<int64_t>(ms));
-  absl::CivilSecond civil = absl::ToCivilSecond(t, absl::UTCTimeZone());
-  int64_t year = civil.year();
-  std::string rest = absl::FormatTime("-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
-  if (year >= 0 && year <= 9999) return absl::StrFormat("%04d", year) + rest;
-  return absl::StrFormat("%c%06d", year < 0 ? '-' : '+', year < 0 ? -year : year) + rest;
-}
-
 // One conversion: walks the value depth first, keeping the path and the ancestors
 // (for cycle detection).
 class Encoder {
@@ -305,6 +295,16 @@ class Encoder {
 };
 
 }  // namespace
+
+// As Date.prototype.toISOString: years outside 0..9999 take six digits and a sign.
+std::string FormatIsoDate(double ms) {
+  absl::Time t = absl::FromUnixMillis(static_cast<int64_t>(ms));
+  absl::CivilSecond civil = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  int64_t year = civil.year();
+  std::string rest = absl::FormatTime("-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+  if (year >= 0 && year <= 9999) return absl::StrFormat("%04d", year) + rest;
+  return absl::StrFormat("%c%06d", year < 0 ? '-' : '+', year < 0 ? -year : year) + rest;
+}
 
 absl::Status ToProtoValue(JsScope& scope, v8::Local<v8::Value> value,
                           const ConversionLimits& limits, ConvertedValue* out) {

@@ -3,9 +3,11 @@
 #define JSCORE_ENGINE_INTERNAL_VALUE_CODEC_H_
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "engine/internal/js_scope.h"
 #include "engine/job.h"
 #include "google/protobuf/struct.pb.h"
@@ -16,7 +18,13 @@ namespace jscore::engine::internal {
 struct ConversionLimits {
   size_t max_bytes = 4 << 20;
   int max_depth = 100;
+  // Conversion stops with kDeadlineExceeded once this passes (checked every few
+  // hundred places, so a large value is refused within its deadline).
+  absl::Time deadline = absl::InfiniteFuture();
 };
+
+// As Date.prototype.toISOString: years outside 0..9999 take six digits and a sign.
+std::string FormatIsoDate(double ms);
 
 struct ConvertedValue {
   google::protobuf::Value value;

@@ -182,9 +182,22 @@ struct Worker::Impl {
   // `run->promise` set) when it is a pending promise.
   std::optional<Outcome> OutcomeOf(internal::JsScope& scope, v8::TryCatch& try_catch, JobRun* run,
                                    v8::Local<v8::Value> result);
-  // Inside a section: converts a settled value (or rejection) into an outcome.
-  Outcome SettledOutcome(internal::JsScope& scope, v8::TryCatch& try_catch,
+  // ---- worker thread, inside the job's section: values out (job_values.cc) ----
+  // Converts a settled value (or rejection) into an outcome.
+  Outcome SettledOutcome(internal::JsScope& scope, v8::TryCatch& try_catch, const Job& job,
                          v8::Local<v8::Value> value, bool rejected);
+  // Converts `value` in the job's encoding into outcome->value (+ annotations,
+  // undefined) or outcome->value_json; a non-OK status as internal::ToJsonValue's.
+  absl::Status ConvertValue(internal::JsScope& scope, const Job& job, v8::Local<v8::Value> value,
+                            Outcome* outcome);
+  // The outcome of a ConvertValue that failed: the JS error it threw, a TypeError
+  // (cycle) or RangeError (depth, size) whose message starts with `prefix`, or
+  // DEADLINE_EXCEEDED.
+  Outcome ConversionFailed(internal::JsScope& scope, v8::TryCatch& try_catch, const Job& job,
+                           const absl::Status& status, absl::string_view prefix);
+  // A JS exception as a JsError; a thrown non-Error keeps its value (JsError::thrown).
+  JsError ErrorFromException(internal::JsScope& scope, const Job& job,
+                             v8::Local<v8::Value> exception, v8::Local<v8::Message> message);
   // A parked run's promise settled: converts (in a section of its own) and completes.
   void Finish(JobRun* run);
   // After the first section: complete with `outcome`, or await the pending promise.
@@ -215,7 +228,7 @@ struct Worker::Impl {
   Outcome EndedOutcome(JobRun& run, SectionEnd end);
   // Inside a section, after JS threw (not terminated): the JS error, or the value of
   // an uncaught $return(v).
-  Outcome ThrownOutcome(internal::JsScope& scope, v8::TryCatch& try_catch);
+  Outcome ThrownOutcome(internal::JsScope& scope, v8::TryCatch& try_catch, const Job& job);
   // $terminate from inside `run`'s section: terminates it unless a deadline, a
   // cancellation or shutdown got there first (the first reason wins).
   void StopForHook(JobRun& run);
