@@ -101,6 +101,15 @@ def test_native_types_reach_js_as_js_types(client: jscore.Client) -> None:
         "2024-01-02T03:04:05.678Z", 3, "3", True, True, str(2**70), "number"]
 
 
+def test_dates_keep_their_millisecond(client: jscore.Client) -> None:
+    # Far from 1970 a millisecond count is past what a double's fraction holds exactly:
+    # the daemon must not round the ISO text through floating-point milliseconds.
+    when = dt.datetime(2137, 6, 23, 0, 55, 57, 998000, tzinfo=dt.timezone.utc)
+    assert client.evaluate("x.toISOString()", globals={"x": when}) == "2137-06-23T00:55:57.998Z"
+    program = client.load_program("function id(a) { return a }")
+    assert program.call("id", when) == when
+
+
 def test_depth_100_both_ways(client: jscore.Client) -> None:
     deep: Any = "leaf"
     for i in range(99):  # 99 containers around a leaf: 100 levels
