@@ -48,6 +48,7 @@ def worker(client_dir: str, address: str, mode: str, count: int, threads: int) -
         for _ in range(200):  # warm up the channel and the daemon's contexts
             program.call("sign", PARAMS, TS)
         start = time.perf_counter()
+        cpu_start = time.process_time()
         if mode == "calls":
             per_thread = count // threads
 
@@ -67,8 +68,9 @@ def worker(client_dir: str, address: str, mode: str, count: int, threads: int) -
                 done += 1
                 ok += r.value == want
         elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
     return {"mode": mode, "count": done, "ok": ok, "seconds": round(elapsed, 3),
-            "per_second": round(done / elapsed, 1)}
+            "per_second": round(done / elapsed, 1), "client_cpu_us": round(cpu / done * 1e6, 1)}
 
 
 def start_daemon(jscored: str, workers: int) -> Tuple["subprocess.Popen[str]", str]:
@@ -150,13 +152,17 @@ def main() -> None:
                 daemon.wait()
     print(f"\nPython client, one process, jscored --workers={args.workers}, W2 sign(params, ts); "
           f"best of {args.rounds} rounds")
-    print(f"| client | Program.call, {args.threads} threads (calls/s) | Batch (items/s) |")
-    print("| --- | --- | --- |")
+    print(f"| client | Program.call, {args.threads} threads (calls/s) | Batch (items/s) |"
+          " client CPU per call (us) | client CPU per Batch item (us) |")
+    print("| --- | --- | --- | --- | --- |")
     for name, _ in clients:
-        best = {m: max((r["per_second"] for r in runs if r["client"] == name and r["mode"] == m), default=0)
-                for m in ("calls", "batch")}
-        bad = sum(r["count"] - r["ok"] for r in runs if r["client"] == name)
-        print(f"| {name} | {best['calls']:.0f} | {best['batch']:.0f} |" + (f" {bad} WRONG ANSWERS" if bad else ""))
+        mine = [r for r in runs if r["client"] == name]
+        best = {m: max((r["per_second"] for r in mine if r["mode"] == m), default=0) for m in ("calls", "batch")}
+        cpu = {m: min((r["client_cpu_us"] for r in mine if r["mode"] == m), default=0) for m in ("calls", "batch")}
+        bad = sum(r["count"] - r["ok"] for r in mine)
+        print(f"| {name} | {best['calls']:.0f} | {best['batch']:.0f} | {cpu['calls']:.0f} | {cpu['batch']:.0f} |"
+              + (f" {bad} WRONG ANSWERS" if bad else ""))
+    print("(rates: best round; CPU: the client process's CPU time per call, lowest round)")
 
 
 if __name__ == "__main__":
