@@ -11,6 +11,8 @@ import random
 import string
 from typing import Any, List
 
+import pytest
+
 import jscore
 import jscore.aio
 
@@ -117,6 +119,22 @@ def test_depth_100_both_ways(client: jscore.Client) -> None:
     program = client.load_program("function id(a) { return a }")
     assert program.call("id", deep) == deep
     assert client.evaluate("let v = 'leaf'; for (let i = 0; i < 99; i++) v = [v]; v") is not None
+
+
+def test_depth_101_is_refused_naming_the_path(client: jscore.Client) -> None:
+    program = client.load_program(
+        "function id(a) { return a } function mk(n) { let v = 1; while (n--) v = [v]; return v }")
+    deep: Any = 1
+    for _ in range(100):
+        deep = [deep]
+    assert program.call("id", deep) == deep and program.call("mk", 100) == deep
+    with pytest.raises(jscore.InvalidArgument, match='args_json .*at "/0/0/0'):
+        program.call("id", [deep])
+    with pytest.raises(jscore.InvalidArgument, match='globals_json .*at "/g/0/0'):
+        client.evaluate("1", globals={"g": [deep]})
+    with pytest.raises(jscore.JsError, match="nested deeper than 100") as info:
+        program.call("mk", 101)
+    assert info.value.name == "RangeError" and '"/0/0/0' in info.value.message
 
 
 # --- the property test ------------------------------------------------------------------
