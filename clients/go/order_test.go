@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"jscore.dev/jscore"
+
+	"google.golang.org/grpc/codes"
 )
 
 const signSource = "function f(a) { return Object.keys(a).join() + '|' + JSON.stringify(a) }"
@@ -148,6 +150,20 @@ func TestDepth100BothWays(t *testing.T) {
 		t.Fatal(err)
 	}
 	compareNative(t, r.Ordered(), deep, "")
+	// 100 containers pass; 101 (a leaf inside them) are refused: the argument naming its
+	// path, the result as a RangeError naming it.
+	if _, err = p.Call(ctx, "id", []any{deep}); err != nil {
+		t.Fatalf("argument of 100 containers: %v", err)
+	}
+	_, err = p.Call(ctx, "id", []any{[]any{deep}})
+	if jscore.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), `at "/0/0/0`) {
+		t.Fatalf("argument at depth 101: %v", err)
+	}
+	_, err = client.Evaluate(ctx, "let v = 1; for (let i = 0; i < 101; i++) v = [v]; v")
+	var jsErr *jscore.JsError
+	if !errors.As(err, &jsErr) || jsErr.Name != "RangeError" || !strings.Contains(jsErr.Message, `"/0/0/0`) {
+		t.Fatalf("result at depth 101: %v", err)
+	}
 }
 
 // randomValue is a random nested value, objects with random key orders, with the Go
