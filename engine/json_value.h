@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/json_text.h"
 #include "absl/strings/string_view.h"
 
 namespace jscore::engine {
@@ -27,18 +28,8 @@ struct JsonValue {
   std::string types;
 };
 
-// What CheckJsonText learnt of a well-formed text.
-struct JsonShape {
-  char top = 0;            // '{' or '[' when the text is an object or an array, else 0
-  size_t top_members = 0;  // the top object's keys or the top array's elements
-};
-
-// Checks that `text` is exactly one JSON value (RFC 8259) nested at most `max_depth`
-// arrays/objects deep. Linear in the text, constant stack. On failure returns
-// INVALID_ARGUMENT whose message starts with `what` and names the byte offset (syntax)
-// or the JSON Pointer path (depth) of the problem.
-absl::StatusOr<JsonShape> CheckJsonText(absl::string_view text, int max_depth,
-                                        absl::string_view what);
+using ::jscore::CheckJsonText;
+using ::jscore::JsonShape;
 
 // CheckJsonText for a JsonValue's two texts: the value at most `max_depth` deep, its
 // types tree (when not empty) at most 2 * max_depth + 2 (a node costs two JSON levels).

@@ -17,6 +17,7 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -24,6 +25,7 @@
 #include "absl/strings/str_format.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/json_writer.h"
+#include "common/json_text.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "jscore/v1/jscore.grpc.pb.h"
@@ -43,13 +45,36 @@ const char* CodeName(int code) {
   return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
 }
 
-// Builds a BatchRequest from one input line, or returns why not.
+// Builds a BatchRequest from one input line, or returns why not. "args" and
+// "globals" travel as their JSON text (args_json, globals_json), so that object keys
+// keep the order they are written in; the other fields are read as before.
 std::string ParseLine(const std::string& line, int64_t number, const std::string& program,
                       v1::BatchRequest* item) {
-  google::protobuf::Struct object;
-  if (!google::protobuf::util::JsonStringToMessage(line, &object).ok()) {
+  std::vector<JsonMember> members;
+  absl::StatusOr<JsonShape> shape =
+      CheckJsonText(line, kMaxArgumentDepth + 1, "the line", &members);
+  if (!shape.ok() || shape->top != '{') {
     item->set_id(absl::StrCat(number));
-    return "the line is not a JSON object";
+    return shape.ok() ? "the line is not a JSON object" : std::string(shape.status().message());
+  }
+  std::string args_json;
+  std::string globals_json;
+  std::string rest = "{";
+  for (const JsonMember& member : members) {
+    if (member.key == "args") {
+      args_json = std::string(member.value);
+    } else if (member.key == "globals") {
+      globals_json = std::string(member.value);
+    } else {
+      if (rest.size() > 1) rest += ",";
+      absl::StrAppend(&rest, "\"", member.key, "\":", member.value);
+    }
+  }
+  rest += "}";
+  google::protobuf::Struct object;
+  if (!google::protobuf::util::JsonStringToMessage(rest, &object).ok()) {
+    item->set_id(absl::StrCat(number));
+    return "the line's fields could not be read";
   }
   const auto& f = object.fields();
   auto text = [&f](const char* key) {
@@ -63,10 +88,9 @@ std::string ParseLine(const std::string& line, int64_t number, const std::string
     auto* e = item->mutable_evaluate();
     e->set_source(text("source"));
     e->set_filename(absl::StrCat("<line ", number, ">"));
-    if (f.count("globals") && f.at("globals").has_struct_value()) {
-      for (const auto& [name, value] : f.at("globals").struct_value().fields()) {
-        (*e->mutable_globals())[name] = value;
-      }
+    e->set_value_encoding(v1::VALUE_ENCODING_JSON);
+    if (!globals_json.empty() && globals_json[0] == '{') {
+      e->mutable_globals_json()->set_json(globals_json);
     }
     if (f.count("timeout_ms")) {
       *e->mutable_timeout() = ToProto(absl::Milliseconds(f.at("timeout_ms").number_value()));
@@ -87,9 +111,8 @@ std::string ParseLine(const std::string& line, int64_t number, const std::string
     } else {
       return "a call needs --program_file, \"program\" or \"session\"";
     }
-    if (f.count("args") && f.at("args").has_list_value()) {
-      for (const auto& v : f.at("args").list_value().values()) *c->add_args() = v;
-    }
+    c->set_value_encoding(v1::VALUE_ENCODING_JSON);
+    if (!args_json.empty() && args_json[0] == '[') c->mutable_args_json()->set_json(args_json);
     *c->mutable_timeout() =
         ToProto(f.count("timeout_ms") ? absl::Milliseconds(f.at("timeout_ms").number_value()) : Timeout());
     return "";

@@ -21,6 +21,10 @@ enum ExitCode : int {
   kNotServing = 4,
 };
 
+// JSON values the CLI sends (arguments, globals) are checked here for syntax; the
+// daemon applies its own depth limit (--max_result_depth, at most 1000).
+constexpr int kMaxArgumentDepth = 1001;
+
 std::shared_ptr<grpc::Channel> Connect();
 absl::Duration Timeout();
 void SetDeadline(grpc::ClientContext& context, absl::Duration extra = absl::Seconds(1));

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cli/commands.h"
+#include "common/json_text.h"
 #include "clients/cli/json_writer.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -84,16 +85,46 @@ bool ReadFile(const std::string& path, std::string* out) {
   return true;
 }
 
+std::string ValueText(const v1::EvaluateResponse& response) {
+  if (response.has_value_json()) return response.value_json().json();
+  if (response.has_hook_data_json()) return response.hook_data_json().json();
+  return ToJson(response.has_hook_data() ? response.hook_data() : response.value());
+}
+
 std::string ResponseJson(const v1::EvaluateResponse& response) {
   if (response.has_error()) {
     const auto& e = response.error();
+    std::string thrown;
+    if (e.has_thrown() && !e.thrown().json().empty()) {
+      thrown = absl::StrCat(",\"thrown\":", e.thrown().json());
+    }
     return absl::StrCat("{\"error\":{\"name\":", JsonString(e.name()), ",\"message\":",
-                        JsonString(e.message()), ",\"line\":", e.line(), ",\"column\":", e.column(),
-                        ",\"stack\":", JsonString(e.stack()), "}}");
+                        JsonString(e.message()), thrown, ",\"line\":", e.line(),
+                        ",\"column\":", e.column(), ",\"stack\":", JsonString(e.stack()), "}}");
   }
-  if (response.has_hook_data()) return absl::StrCat("{\"hook\":", ToJson(response.hook_data()), "}");
-  return absl::StrCat("{\"value\":", ToJson(response.value()), "}");
+  bool hook = response.has_hook_data() || response.has_hook_data_json();
+  return absl::StrCat(hook ? "{\"hook\":" : "{\"value\":", ValueText(response), "}");
 }
+
+namespace {
+
+// The JSON arguments args[first..] as one JSON array (each checked), or "" and `error`.
+std::string JsonArguments(const std::vector<std::string>& args, size_t first, std::string* error) {
+  std::string out = "[";
+  for (size_t i = first; i < args.size(); ++i) {
+    absl::StatusOr<JsonShape> shape =
+        CheckJsonText(args[i], kMaxArgumentDepth, absl::StrCat("argument ", i));
+    if (!shape.ok()) {
+      *error = std::string(shape.status().message());
+      return "";
+    }
+    if (i > first) out += ",";
+    out += args[i];
+  }
+  return out + "]";
+}
+
+}  // namespace
 
 namespace {
 
@@ -105,7 +136,7 @@ int PrintOutcome(const v1::EvaluateResponse& response) {
     std::printf("%s\n", ResponseJson(response).c_str());
     return kScriptFailed;
   }
-  std::printf("%s\n", ToJson(response.has_hook_data() ? response.hook_data() : response.value()).c_str());
+  std::printf("%s\n", ValueText(response).c_str());
   return kOk;
 }
 
@@ -125,6 +156,7 @@ int Eval(const std::vector<std::string>& args) {
   v1::EvaluateRequest request;
   request.set_source(source);
   request.set_filename(file.empty() ? "<cli>" : file);
+  request.set_value_encoding(v1::VALUE_ENCODING_JSON);
   *request.mutable_timeout() = ToProto(Timeout());
   auto stub = v1::JsCore::NewStub(Connect());
   grpc::ClientContext context;
@@ -165,12 +197,16 @@ int Call(const std::vector<std::string>& args) {
   request.set_program(loaded.program());
   request.set_function(args[0]);
   *request.mutable_timeout() = ToProto(Timeout());
-  for (size_t i = 1; i < args.size(); ++i) {
-    if (!google::protobuf::util::JsonStringToMessage(args[i], request.add_args()).ok()) {
-      std::fprintf(stderr, "jscore: argument %zu is not JSON: %s\n", i, args[i].c_str());
-      return kUsage;
-    }
+  // The arguments travel as their JSON text, in order: object keys keep the order
+  // they are written in, numbers stay numbers.
+  std::string error;
+  std::string json_args = JsonArguments(args, 1, &error);
+  if (!error.empty()) {
+    std::fprintf(stderr, "jscore: %s\n", error.c_str());
+    return kUsage;
   }
+  request.mutable_args_json()->set_json(json_args);
+  request.set_value_encoding(v1::VALUE_ENCODING_JSON);
   grpc::ClientContext context;
   SetDeadline(context);
   v1::EvaluateResponse response;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <unordered_map>
+#include <vector>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +19,11 @@ namespace {
 using google::protobuf::Value;
 
 constexpr int kMaxInputDepth = 100;
+// The deepest google.protobuf.Value of a result, in protobuf message levels from the
+// result (1). A response adds up to three (BatchResponse > more > EvaluateResponse) and
+// protobuf parsers stop at 100: a few to spare.
+constexpr int kMaxValueMessageLevels = 92;
+constexpr uint32_t kDeadlineCheckEvery = 256;
 
 // JSON Pointer escaping of one path segment (RFC 6901).
 void AppendSegment(std::string& path, std::string_view segment) {
@@ -43,6 +50,15 @@ class Encoder {
     v8::Isolate* isolate = scope_.isolate();
     v8::Local<v8::Context> context = scope_.context();
     bytes_ += 8;
+    if (++steps_ % kDeadlineCheckEvery == 0 && absl::Now() > limits_.deadline) {
+      return absl::DeadlineExceededError("the result's conversion ran past the deadline");
+    }
+    if (message_levels_ > kMaxValueMessageLevels) {
+      return absl::OutOfRangeError(absl::StrCat(
+          "result is nested too deep for google.protobuf.Value at \"", path_,
+          "\" (protobuf parsers stop at 100 message levels; VALUE_ENCODING_JSON carries up to ",
+          limits_.max_depth, " levels)"));
+    }
     if (v->IsUndefined()) {
       out->set_null_value(google::protobuf::NULL_VALUE);
       Annotate(TypeAnnotation::Kind::kUndefined);
@@ -64,10 +80,15 @@ class Encoder {
       return CheckSize();
     }
     if (v->IsString()) {
+      // UTF-8 takes at least a byte per UTF-16 unit: refuse before copying, then
+      // count what is sent.
       v8::Local<v8::String> s = v.As<v8::String>();
-      bytes_ += s->Length();
-      RETURN_IF_ERROR(CheckSize());
+      if (bytes_ + s->Length() > limits_.max_bytes) {
+        bytes_ += s->Length();
+        return CheckSize();
+      }
       out->set_string_value(scope_.Utf8(s));
+      bytes_ += out->string_value().size();
       return CheckSize();
     }
     if (v->IsBigInt()) {
@@ -100,6 +121,7 @@ class Encoder {
         out->set_null_value(google::protobuf::NULL_VALUE);
       } else {
         out->set_string_value(FormatIsoDate(ms));
+        bytes_ += out->string_value().size();
       }
       return CheckSize();
     }
@@ -154,7 +176,13 @@ class Encoder {
   }
 
  private:
+  // The children of a struct (Value > Struct > entry > Value) and of a list
+  // (Value > ListValue > Value) sit this many protobuf message levels further down.
+  static constexpr int kStructLevels = 3;
+  static constexpr int kListLevels = 2;
+
   absl::Status EncodeArrayLike(v8::Local<v8::Object> array, Value* out, int depth) {
+    Levels levels(message_levels_, kListLevels);
     v8::Local<v8::Context> context = scope_.context();
     uint32_t length = 0;
     if (array->IsArray()) {
@@ -165,6 +193,7 @@ class Encoder {
     auto* list = out->mutable_list_value();
     size_t mark = path_.size();
     for (uint32_t i = 0; i < length; ++i) {
+      v8::HandleScope handles(scope_.isolate());
       v8::Local<v8::Value> element;
       if (!array->Get(context, i).ToLocal(&element)) return absl::AbortedError("getter threw");
       AppendSegment(path_, absl::StrCat(i));
@@ -175,30 +204,52 @@ class Encoder {
     return absl::OkStatus();
   }
 
-  // A Map's [k0, v0, k1, v1, ...] as a struct with stringified keys.
+  // A Map's [k0, v0, k1, v1, ...] as a struct with stringified keys. Keys that
+  // stringify alike (1 and "1") make one field holding the last one's value, as in
+  // Object.fromEntries. Linear: one pass finds each distinct key's last entry (hashed
+  // by V8's string hash), one encodes those.
   absl::Status EncodePairs(v8::Local<v8::Array> pairs, Value* out, int depth) {
+    Levels levels(message_levels_, kStructLevels);
     v8::Local<v8::Context> context = scope_.context();
     auto* fields = out->mutable_struct_value()->mutable_fields();
-    size_t mark = path_.size();
-    for (uint32_t i = 0; i + 1 < pairs->Length(); i += 2) {
+    uint32_t count = pairs->Length() / 2;
+    std::vector<v8::Local<v8::String>> names(count);
+    std::vector<uint32_t> last(count, UINT32_MAX);  // set on each distinct key's first entry
+    std::unordered_map<int, std::vector<uint32_t>> distinct_by_hash;
+    for (uint32_t i = 0; i < count; ++i) {
+      if (++steps_ % kDeadlineCheckEvery == 0 && absl::Now() > limits_.deadline) {
+        return absl::DeadlineExceededError("the result's conversion ran past the deadline");
+      }
       v8::Local<v8::Value> key;
+      if (!pairs->Get(context, 2 * i).ToLocal(&key)) return absl::AbortedError("map read threw");
+      if (key->IsSymbol()) continue;  // no JSON form, as symbol-keyed properties
+      if (!key->ToString(context).ToLocal(&names[i])) return absl::AbortedError("key threw");
+      std::vector<uint32_t>& bucket = distinct_by_hash[names[i]->GetIdentityHash()];
+      bool seen = false;
+      for (uint32_t first : bucket) {
+        if (names[first]->StringEquals(names[i])) {
+          last[first] = i;
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) {
+        bucket.push_back(i);
+        last[i] = i;
+      }
+    }
+    size_t mark = path_.size();
+    for (uint32_t i = 0; i < count; ++i) {
+      if (last[i] == UINT32_MAX) continue;
+      v8::HandleScope handles(scope_.isolate());
       v8::Local<v8::Value> value;
-      if (!pairs->Get(context, i).ToLocal(&key) || !pairs->Get(context, i + 1).ToLocal(&value)) {
+      if (!pairs->Get(context, 2 * last[i] + 1).ToLocal(&value)) {
         return absl::AbortedError("map read threw");
       }
-      v8::Local<v8::String> key_string;
-      if (!key->ToString(context).ToLocal(&key_string)) return absl::AbortedError("key threw");
-      std::string name = scope_.Utf8(key_string);
+      std::string name = scope_.Utf8(names[i]);
       bytes_ += name.size();
       AppendSegment(path_, name);
-      // Keys that stringify alike (1 and "1"): the later entry wins, as in
-      // Object.fromEntries, and nothing of the earlier one stays behind.
-      Value& slot = (*fields)[name];
-      if (slot.kind_case() != Value::KIND_NOT_SET) {
-        slot.Clear();
-        DropAnnotationsUnder(path_);
-      }
-      absl::Status s = Encode(value, &slot, depth + 1);
+      absl::Status s = Encode(value, &(*fields)[name], depth + 1);
       path_.resize(mark);
       if (!s.ok()) return s;
     }
@@ -206,6 +257,7 @@ class Encoder {
   }
 
   absl::Status EncodeObject(v8::Local<v8::Object> object, Value* out, int depth) {
+    Levels levels(message_levels_, kStructLevels);
     v8::Local<v8::Context> context = scope_.context();
     v8::Local<v8::Array> keys;
     if (!object
@@ -219,6 +271,7 @@ class Encoder {
     auto* fields = out->mutable_struct_value()->mutable_fields();
     size_t mark = path_.size();
     for (uint32_t i = 0; i < keys->Length(); ++i) {
+      v8::HandleScope handles(scope_.isolate());
       v8::Local<v8::Value> key;
       v8::Local<v8::Value> value;
       if (!keys->Get(context, i).ToLocal(&key) || !object->Get(context, key).ToLocal(&value)) {
@@ -252,7 +305,7 @@ class Encoder {
       length = view->ByteLength();
     }
     Annotate(TypeAnnotation::Kind::kBytes);
-    bytes_ += length * 4;
+    bytes_ += length * 11;  // a number Value in a ListValue: tag, length, tag, 8 bytes
     RETURN_IF_ERROR(CheckSize());
     auto* list = out->mutable_list_value();
     const auto* data = static_cast<const uint8_t*>(store->Data());
@@ -262,18 +315,22 @@ class Encoder {
     return absl::OkStatus();
   }
 
-  void Annotate(TypeAnnotation::Kind kind) { out_->annotations.push_back({path_, kind}); }
-
-  void DropAnnotationsUnder(const std::string& path) {
-    auto& a = out_->annotations;
-    a.erase(std::remove_if(a.begin(), a.end(),
-                           [&path](const TypeAnnotation& t) {
-                             return t.path == path ||
-                                    (t.path.size() > path.size() && t.path.compare(0, path.size(), path) == 0 &&
-                                     t.path[path.size()] == '/');
-                           }),
-            a.end());
+  // Each annotation carries its path: both count toward the size limit.
+  void Annotate(TypeAnnotation::Kind kind) {
+    bytes_ += path_.size() + 4;
+    out_->annotations.push_back({path_, kind});
   }
+
+  // Scoped: the message levels below a struct or a list.
+  class Levels {
+   public:
+    Levels(int& levels, int add) : levels_(levels), add_(add) { levels_ += add_; }
+    ~Levels() { levels_ -= add_; }
+
+   private:
+    int& levels_;
+    int add_;
+  };
 
   std::string LastSegment() const {
     size_t slash = path_.rfind('/');
@@ -292,6 +349,8 @@ class Encoder {
   std::string path_;
   std::vector<v8::Local<v8::Object>> ancestors_;
   size_t bytes_ = 0;
+  uint32_t steps_ = 0;
+  int message_levels_ = 1;  // of the Value being encoded (the result itself is 1)
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/engine/engine_test_support.h"
@@ -157,7 +158,47 @@ TEST_F(ValueMappingTest, DepthPastTheLimitIsAClearError) {
   Outcome o = Eval("let v = 0; for (let i = 0; i < 200; i++) v = [v]; v");
   ASSERT_EQ(o.kind, Outcome::Kind::kJsError);
   EXPECT_EQ(o.error.name, "RangeError");
-  EXPECT_THAT(o.error.message, ::testing::HasSubstr("nested deeper than 100"));
+  EXPECT_THAT(o.error.message, ::testing::HasSubstr("nested too deep for google.protobuf.Value"));
+}
+
+// google.protobuf.Value costs three message levels per object and two per array, and
+// protobuf parsers stop at 100: past 30 objects (45 arrays) a result is a RangeError
+// naming the path, never a response the client cannot parse.
+TEST_F(ValueMappingTest, ProtobufMessageLevelsAreBoundedWithAClearError) {
+  auto nested = [this](const char* wrap, int n) {
+    return Eval(absl::StrCat("let v = 1; for (let i = 0; i < ", n, "; i++) v = ", wrap, "; v"));
+  };
+  EXPECT_EQ(nested("({k: v})", 30).kind, Outcome::Kind::kValue);
+  Outcome objects = nested("({k: v})", 31);
+  ASSERT_EQ(objects.kind, Outcome::Kind::kJsError);
+  EXPECT_EQ(objects.error.name, "RangeError");
+  std::string path;
+  for (int i = 0; i < 31; ++i) path += "/k";
+  EXPECT_THAT(objects.error.message, ::testing::HasSubstr(absl::StrCat("at \"", path, "\"")));
+  EXPECT_EQ(nested("[v]", 45).kind, Outcome::Kind::kValue);
+  EXPECT_EQ(nested("[v]", 46).error.name, "RangeError");
+}
+
+// The hostile Map (keys 0..n and "0".."n"): linear, answered within its second.
+TEST_F(ValueMappingTest, MapKeysThatStringifyAlikeAreLinear) {
+  absl::Time start = absl::Now();
+  Outcome o = RunJs(*pool_,
+                    "const m = new Map(); for (let i = 0; i < 30000; i++) m.set(i, undefined);"
+                    "for (let i = 0; i < 30000; i++) m.set(String(i), i); m",
+                    absl::Seconds(1));
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(1250));
+  ASSERT_EQ(o.kind, Outcome::Kind::kValue) << o.status << o.error.message;
+  EXPECT_EQ(o.value.struct_value().fields_size(), 30000);
+  EXPECT_EQ(o.value.struct_value().fields().at("7").number_value(), 7);
+  EXPECT_THAT(Annotations(o), ElementsAre(Pair("", Kind::kMap)));
+}
+
+// Annotations and their paths count toward the size limit.
+TEST_F(ValueMappingTest, AnnotationPathsCountTowardTheSizeLimit) {
+  Outcome o = Eval("const o = {}; o['k'.repeat(200000)] = Array(2000).fill(undefined); o");
+  ASSERT_EQ(o.kind, Outcome::Kind::kJsError);
+  EXPECT_EQ(o.error.name, "RangeError");
+  EXPECT_THAT(o.error.message, ::testing::HasSubstr("larger than"));
 }
 
 TEST_F(ValueMappingTest, SizePastTheLimitIsAClearError) {

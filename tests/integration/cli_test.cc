@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -48,7 +49,7 @@ TEST(CliTest, EvalCallHealthAndExitCodes) {
   DaemonProcess& d = **daemon;
   EXPECT_EQ(Cli(d, "eval '1+2'").out, "3\n");
   CliRun obj = Cli(d, "eval '({b: [1, \"x\"], a: 10n})'");
-  EXPECT_EQ(obj.out, "{\"a\":\"10\",\"b\":[1,\"x\"]}\n");
+  EXPECT_EQ(obj.out, "{\"b\":[1,\"x\"],\"a\":\"10\"}\n");  // in JS order
   CliRun threw = Cli(d, "eval 'throw new TypeError(\"bad\")'");
   EXPECT_EQ(threw.exit_code, 1);
   EXPECT_THAT(threw.out, HasSubstr("\"name\":\"TypeError\""));
@@ -87,6 +88,44 @@ TEST(CliTest, BatchJsonLines) {
   EXPECT_EQ(partly.exit_code, 1);
   EXPECT_THAT(partly.out, HasSubstr("{\"id\":\"1\",\"value\":1}"));
   EXPECT_THAT(partly.out, HasSubstr("\"status\":\"INVALID_ARGUMENT\""));
+}
+
+// Values keep their order both ways: `call` arguments and batch lines are sent as the
+// JSON text they are written in, results printed in JS order; numbers stay numbers.
+TEST(CliTest, ValuesKeepTheirOrder) {
+  auto daemon = DaemonProcess::Start({"--workers=2"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  DaemonProcess& d = **daemon;
+  std::string program = WriteTemp(
+      "keys.js", "function keys(a) { return [Object.keys(a).join(), JSON.stringify(a)]; }");
+  const std::string arg = R"({"zeta":1,"alpha":{"y":2,"x":[3.5,{"q":4,"p":5}]},"mid":"m"})";
+  std::string escaped;
+  for (char c : arg) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
+  const std::string expected = absl::StrCat(R"(["zeta,alpha,mid",")", escaped, "\"]");
+  CliRun call = Cli(d, absl::StrCat("call -p ", program, " keys '", arg, "'"));
+  EXPECT_EQ(call.exit_code, 0);
+  EXPECT_EQ(call.out, expected + "\n");
+  // 200 identical calls through one batch stream: one answer, the caller's order.
+  std::string lines;
+  for (int i = 0; i < 200; ++i) {
+    absl::StrAppend(&lines, "{\"id\":\"k", i, "\",\"function\":\"keys\",\"args\":[", arg, "]}\n");
+  }
+  CliRun batch = Cli(d, absl::StrCat("batch -p ", program, " ", WriteTemp("keys.jsonl", lines)));
+  EXPECT_EQ(batch.exit_code, 0);
+  std::vector<std::string> out = absl::StrSplit(batch.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(out.size(), 200u);
+  std::set<std::string> values;
+  for (const std::string& line : out) values.insert(line.substr(line.find(",\"value\":")));
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(*values.begin(), absl::StrCat(",\"value\":", expected, "}"));
+  // Globals in a batch line, in order; a thrown value is printed with the error.
+  CliRun globals = Cli(d, absl::StrCat("batch ", WriteTemp("globals.jsonl",
+      "{\"id\":\"g\",\"source\":\"Object.keys(cfg).join()\",\"globals\":{\"cfg\":{\"b\":1,\"a\":2}}}\n")));
+  EXPECT_EQ(globals.out, "{\"id\":\"g\",\"value\":\"b,a\"}\n");
+  CliRun thrown = Cli(d, "eval 'throw {code: 7}'");
+  EXPECT_EQ(thrown.exit_code, 1);
+  EXPECT_THAT(thrown.out, HasSubstr("\"thrown\":{\"code\":7}"));
+  EXPECT_EQ(Cli(d, absl::StrCat("call -p ", program, " keys '{\"a\":'")).exit_code, 2);
 }
 
 }  // namespace

@@ -227,7 +227,7 @@ TEST_F(ValuesTest, HostileResultsAreBoundedInTimeAndMemory) {
         "for (let i = 0; i < 30000; i++) m.set(String(i), i); m",
         "Array(2 ** 20).fill('\u4e2d')", "Array(2 ** 20).fill(undefined)",
         "new Array(2 ** 32 - 1)"}) {
-    for (v1::ValueEncoding encoding : {v1::VALUE_ENCODING_JSON}) {
+    for (v1::ValueEncoding encoding : {v1::VALUE_ENCODING_JSON, v1::VALUE_ENCODING_PROTOBUF}) {
       SCOPED_TRACE(absl::StrCat(source, " encoding ", encoding));
       v1::EvaluateRequest request;
       request.set_source(source);
