@@ -37,14 +37,20 @@ type conformanceCase struct {
 		Kind string `json:"kind"`
 	} `json:"annotations"`
 	ExpectError *struct {
-		Name            *string `json:"name"`
-		Message         *string `json:"message"`
-		MessageContains string  `json:"message_contains"`
+		Name            *string         `json:"name"`
+		Message         *string         `json:"message"`
+		MessageContains string          `json:"message_contains"`
+		Thrown          json.RawMessage `json:"thrown"` // absent: not checked
+		ThrownType      string          `json:"thrown_type"`
+		ThrownAbsent    bool            `json:"thrown_absent"`
 	} `json:"expect_error"`
-	ExpectStatus string          `json:"expect_status"`
-	ExpectHooked json.RawMessage `json:"expect_hooked"`
-	Skip         []string        `json:"skip"`
-	Comment      string          `json:"comment"`
+	ExpectStatus          string          `json:"expect_status"`
+	StatusMessageContains string          `json:"status_message_contains"`
+	ExpectHooked          json.RawMessage `json:"expect_hooked"`
+	// This runner compares key order everywhere; the field is read and accepted.
+	ExpectKeysOrder bool     `json:"expect_keys_order"`
+	Skip            []string `json:"skip"`
+	Comment         string   `json:"comment"`
 }
 
 func conformanceDir() string {
@@ -148,9 +154,27 @@ func runConformanceCase(t *testing.T, c *conformanceCase) {
 		if !strings.Contains(jsErr.Message, e.MessageContains) {
 			t.Errorf("message %q does not contain %q", jsErr.Message, e.MessageContains)
 		}
+		if e.ThrownAbsent && jsErr.HasThrown {
+			t.Errorf("thrown %#v, want none", jsErr.Thrown)
+		}
+		if len(e.Thrown) > 0 {
+			if !jsErr.HasThrown {
+				t.Fatalf("no thrown value, want %s", e.Thrown)
+			}
+			kinds := map[string]string{}
+			if e.ThrownType != "" {
+				kinds[""] = e.ThrownType
+			}
+			want := nativeExpected(t, e.Thrown, kinds)
+			compareNative(t, jsErr.ThrownOrdered(), want, "thrown")
+			compareNative(t, jsErr.Thrown, unordered(want), "thrown")
+		}
 	case c.ExpectStatus != "":
 		if got := jscore.Code(err); got.String() != statusName(c.ExpectStatus) {
 			t.Fatalf("status %v (%v), want %s", got, err, c.ExpectStatus)
+		}
+		if !strings.Contains(err.Error(), c.StatusMessageContains) {
+			t.Errorf("status message %q does not contain %q", err.Error(), c.StatusMessageContains)
 		}
 	case len(c.ExpectHooked) > 0:
 		var jsErr *jscore.JsError

@@ -399,6 +399,7 @@ def error_of(response: pb.EvaluateResponse) -> Optional[Error]:
         return JsError(
             e.name, e.message, e.stack, e.line, e.column, e.source_line, console_of(response),
             thrown=json_values.decode(e.thrown) if e.HasField("thrown") else None,
+            has_thrown=e.HasField("thrown"),
         )
     if which == "hook_data":
         return Hooked(decode(response.hook_data, response.annotations), console_of(response))

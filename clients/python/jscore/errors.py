@@ -121,6 +121,7 @@ class JsError(Error):
             {code: 7}``, ``throw "x"``): that value, decoded like a result (a ``dict``
             in JS key order, ...); ``name`` is then empty and ``message`` is the value
             as ``console.log`` writes it. ``None`` for an Error (and for ``throw null``).
+        has_thrown: The script threw a non-Error value (``thrown`` holds it).
     """
 
     def __init__(
@@ -133,10 +134,12 @@ class JsError(Error):
         source_line: str = "",
         console: Sequence[ConsoleLine] = (),
         thrown: Any = None,
+        has_thrown: bool = False,
     ) -> None:
         super().__init__(message, None)
         self.name: str = name
         self.thrown: Any = thrown
+        self.has_thrown: bool = has_thrown
         self.stack: str = stack
         self.line: int = line
         self.column: int = column
@@ -158,7 +161,7 @@ class JsError(Error):
         return (
             JsError,
             (self.name, self.message, self.stack, self.line, self.column, self.source_line,
-             self.console, self.thrown),
+             self.console, self.thrown, self.has_thrown),
         )
 
 

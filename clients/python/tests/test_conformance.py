@@ -111,10 +111,19 @@ def test_conformance(client: "jscore.Client", case: Dict[str, Any]) -> None:
             assert error.message == want["message"]
         if "message_contains" in want:
             assert want["message_contains"] in error.message
+        if want.get("thrown_absent"):
+            assert not error.has_thrown, f"thrown {error.thrown!r}"
+        if "thrown" in want:
+            assert error.has_thrown
+            kinds = {"": want["thrown_type"]} if "thrown_type" in want else {}
+            native = _native(want["thrown"], kinds)
+            assert _same(error.thrown, native), f"thrown {error.thrown!r}, want {native!r}"
         return
     except jscore.Error as error:
         assert "expect_status" in case, f"unexpected failure {error!r}"
         assert error.code == getattr(grpc.StatusCode, case["expect_status"])
+        if "status_message_contains" in case:
+            assert case["status_message_contains"] in error.message
         return
     for key in ("expect_error", "expect_status", "expect_hooked"):
         assert key not in case, f"expected {key}, got value {result.value!r}"

@@ -53,7 +53,9 @@ public class ConformanceTest {
   private static final Set<String> FIELDS = Set.of(
       "name", "source", "globals", "program_source", "function", "args", "timeout_ms", "expect",
       "expect_type", "annotations", "expect_error", "expect_status", "expect_hooked", "skip",
-      "comment");
+      "comment", "status_message_contains",
+      // This runner compares key order everywhere; the field is read and accepted.
+      "expect_keys_order");
   private static final Set<String> OUTCOMES =
       Set.of("expect", "expect_error", "expect_status", "expect_hooked");
 
@@ -133,6 +135,11 @@ public class ConformanceTest {
         throw new AssertionError(name + ": unexpected " + e, e);
       }
       assertEquals(name, Status.Code.valueOf(c.get("expect_status").getAsString()), e.code());
+      if (c.has("status_message_contains")) {
+        String part = c.get("status_message_contains").getAsString();
+        assertTrue(name + ": '" + e.getMessage() + "' lacks '" + part + "'",
+            e.getMessage().contains(part));
+      }
       return;
     }
     if (!c.has("expect")) {
@@ -204,6 +211,17 @@ public class ConformanceTest {
     if (want.has("message_contains")) {
       String part = want.get("message_contains").getAsString();
       assertTrue(name + ": '" + e.message() + "' lacks '" + part + "'", e.message().contains(part));
+    }
+    if (want.has("thrown_absent") && want.get("thrown_absent").getAsBoolean()) {
+      assertFalse(name + ": thrown " + e.thrown(), e.hasThrown());
+    }
+    if (want.has("thrown")) {
+      assertTrue(name + ": no thrown value", e.hasThrown());
+      Object expected = plain(want.get("thrown"));
+      if (want.has("thrown_type")) {
+        expected = nativeOf(expected, want.get("thrown_type").getAsString());
+      }
+      assertDeepEquals(name + " (thrown)", expected, e.thrown());
     }
   }
 
