@@ -29,7 +29,9 @@ type BatchItem struct {
 
 	// An evaluation: Source runs in a fresh context, or in Session when set.
 	Source  string
-	Globals map[string]any
+	Globals map[string]any // defined in sorted name order, then OrderedGlobals
+	// OrderedGlobals are defined in their order (after Globals).
+	OrderedGlobals Object
 
 	// A call: Function (a dotted path) of Program or of Session, with Args.
 	Function string
@@ -388,7 +390,9 @@ func batchResult(p *pendingItem, resp *jscorev1.BatchResponse) BatchResult {
 
 // request builds the wire request of an item (its id is set when it is sent).
 func (b *batchRun) request(item BatchItem) (*jscorev1.BatchRequest, error) {
-	cfg := evalConfig{timeout: b.c.timeout, globals: item.Globals, filename: item.Filename, fresh: item.Fresh}
+	cfg := evalConfig{timeout: b.c.timeout, filename: item.Filename, fresh: item.Fresh}
+	Globals(item.Globals).applyEval(&cfg)
+	OrderedGlobals(item.OrderedGlobals).applyEval(&cfg)
 	if item.Timeout != 0 {
 		cfg.timeout = item.Timeout
 	}

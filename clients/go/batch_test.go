@@ -30,7 +30,7 @@ func TestBatch10k(t *testing.T) {
 			items[i] = jscore.BatchItem{ID: "throw-" + strconv.Itoa(i), Source: "throw new Error('item ' + i)",
 				Globals: map[string]any{"i": i}}
 		case i == 5000:
-			items[i] = jscore.BatchItem{ID: "unsendable", Source: "x", Globals: map[string]any{"x": int64(1) << 60}}
+			items[i] = jscore.BatchItem{ID: "unsendable", Source: "x", Globals: map[string]any{"x": make(chan int)}}
 		case i%2 == 0:
 			items[i] = jscore.BatchItem{ID: strconv.Itoa(i), Source: "i + 1", Globals: map[string]any{"i": i}}
 		default:

@@ -25,10 +25,10 @@ import (
 type conformanceCase struct {
 	Name          string          `json:"name"`
 	Source        *string         `json:"source"`
-	Globals       map[string]any  `json:"globals"`
+	Globals       json.RawMessage `json:"globals"` // decoded in order (jscore.Object)
 	ProgramSource *string         `json:"program_source"`
 	Function      string          `json:"function"`
-	Args          []any           `json:"args"`
+	Args          json.RawMessage `json:"args"`
 	TimeoutMs     int             `json:"timeout_ms"`
 	Expect        json.RawMessage `json:"expect"` // "null" when null, empty when absent
 	ExpectType    string          `json:"expect_type"`
@@ -37,14 +37,20 @@ type conformanceCase struct {
 		Kind string `json:"kind"`
 	} `json:"annotations"`
 	ExpectError *struct {
-		Name            *string `json:"name"`
-		Message         *string `json:"message"`
-		MessageContains string  `json:"message_contains"`
+		Name            *string         `json:"name"`
+		Message         *string         `json:"message"`
+		MessageContains string          `json:"message_contains"`
+		Thrown          json.RawMessage `json:"thrown"` // absent: not checked
+		ThrownType      string          `json:"thrown_type"`
+		ThrownAbsent    bool            `json:"thrown_absent"`
 	} `json:"expect_error"`
-	ExpectStatus string          `json:"expect_status"`
-	ExpectHooked json.RawMessage `json:"expect_hooked"`
-	Skip         []string        `json:"skip"`
-	Comment      string          `json:"comment"`
+	ExpectStatus          string          `json:"expect_status"`
+	StatusMessageContains string          `json:"status_message_contains"`
+	ExpectHooked          json.RawMessage `json:"expect_hooked"`
+	// This runner compares key order everywhere; the field is read and accepted.
+	ExpectKeysOrder bool     `json:"expect_keys_order"`
+	Skip            []string `json:"skip"`
+	Comment         string   `json:"comment"`
 }
 
 func conformanceDir() string {
@@ -104,15 +110,19 @@ func runConformanceCase(t *testing.T, c *conformanceCase) {
 	var err error
 	switch {
 	case c.Source != nil:
-		result, err = client.Evaluate(ctx, *c.Source, append(opts, jscore.Globals(c.Globals))...)
+		if len(c.Globals) > 0 {
+			globals, _ := orderedJSON(t, c.Globals).(jscore.Object)
+			opts = append(opts, jscore.OrderedGlobals(globals))
+		}
+		result, err = client.Evaluate(ctx, *c.Source, opts...)
 	case c.ProgramSource != nil:
 		p, loadErr := client.LoadProgram(ctx, *c.ProgramSource)
 		if loadErr != nil {
 			t.Fatalf("LoadProgram: %v", loadErr)
 		}
-		args := c.Args
-		if args == nil {
-			args = []any{}
+		args := []any{}
+		if len(c.Args) > 0 {
+			args = orderedJSON(t, c.Args).([]any)
 		}
 		result, err = p.CallWith(ctx, c.Function, args, opts...)
 	default:
@@ -144,9 +154,27 @@ func runConformanceCase(t *testing.T, c *conformanceCase) {
 		if !strings.Contains(jsErr.Message, e.MessageContains) {
 			t.Errorf("message %q does not contain %q", jsErr.Message, e.MessageContains)
 		}
+		if e.ThrownAbsent && jsErr.HasThrown {
+			t.Errorf("thrown %#v, want none", jsErr.Thrown)
+		}
+		if len(e.Thrown) > 0 {
+			if !jsErr.HasThrown {
+				t.Fatalf("no thrown value, want %s", e.Thrown)
+			}
+			kinds := map[string]string{}
+			if e.ThrownType != "" {
+				kinds[""] = e.ThrownType
+			}
+			want := nativeExpected(t, e.Thrown, kinds)
+			compareNative(t, jsErr.ThrownOrdered(), want, "thrown")
+			compareNative(t, jsErr.Thrown, unordered(want), "thrown")
+		}
 	case c.ExpectStatus != "":
 		if got := jscore.Code(err); got.String() != statusName(c.ExpectStatus) {
 			t.Fatalf("status %v (%v), want %s", got, err, c.ExpectStatus)
+		}
+		if !strings.Contains(err.Error(), c.StatusMessageContains) {
+			t.Errorf("status message %q does not contain %q", err.Error(), c.StatusMessageContains)
 		}
 	case len(c.ExpectHooked) > 0:
 		var jsErr *jscore.JsError
@@ -158,7 +186,8 @@ func runConformanceCase(t *testing.T, c *conformanceCase) {
 			t.Fatalf("want Hooked, got value %v, err %v", result, err)
 		}
 		// The annotations of hook data come in the response; Hooked holds the rebuilt data.
-		compareNative(t, hooked.Data, nativeExpected(t, c.ExpectHooked, wantAnn), "")
+		compareNative(t, hooked.Ordered(), nativeExpected(t, c.ExpectHooked, wantAnn), "")
+		compareNative(t, hooked.Data, unordered(nativeExpected(t, c.ExpectHooked, wantAnn)), "")
 	case len(c.Expect) > 0:
 		if err != nil {
 			t.Fatalf("error: %v", err)
@@ -170,10 +199,18 @@ func runConformanceCase(t *testing.T, c *conformanceCase) {
 		for _, a := range result.Response.GetAnnotations() {
 			gotAnn[a.GetPath()] = strings.ToLower(strings.TrimPrefix(a.GetKind().String(), "KIND_"))
 		}
+		if v := result.Response.GetValueJson(); v != nil {
+			typesPaths(t, v.GetTypes(), gotAnn)
+			if result.Undefined { // the result itself: the flag says it, as in `expect_type`
+				delete(gotAnn, "")
+			}
+		}
 		if !reflect.DeepEqual(gotAnn, wantAnn) && !(len(gotAnn) == 0 && len(wantAnn) == 0) {
 			t.Errorf("annotations %v, want %v", gotAnn, wantAnn)
 		}
-		compareNative(t, result.Value(), nativeExpected(t, c.Expect, wantAnn), "")
+		want := nativeExpected(t, c.Expect, wantAnn)
+		compareNative(t, result.Ordered(), want, "")
+		compareNative(t, result.Value(), unordered(want), "")
 	default:
 		t.Fatal("a case needs expect, expect_error, expect_status or expect_hooked")
 	}
@@ -198,13 +235,97 @@ func statusName(s string) string {
 }
 
 // nativeExpected builds the expected Go value from the plain JSON form and the
-// annotations, independently of the client's decoder.
+// annotations, independently of the client's decoder; objects are jscore.Objects in
+// the order the case writes them.
 func nativeExpected(t *testing.T, raw json.RawMessage, ann map[string]string) any {
-	var plain any
-	if err := json.Unmarshal(raw, &plain); err != nil {
-		t.Fatal(err)
+	return convertAt(t, orderedJSON(t, raw), "", ann)
+}
+
+// orderedJSON parses JSON text with every object as a jscore.Object, keys in order.
+func orderedJSON(t *testing.T, raw json.RawMessage) any {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	var parse func() any
+	parse = func() any {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatalf("case JSON %s: %v", raw, err)
+		}
+		switch tok {
+		case json.Delim('{'):
+			o := jscore.Object{}
+			for dec.More() {
+				key, _ := dec.Token()
+				o = append(o, jscore.Member{Key: key.(string), Value: parse()})
+			}
+			dec.Token()
+			return o
+		case json.Delim('['):
+			list := []any{}
+			for dec.More() {
+				list = append(list, parse())
+			}
+			dec.Token()
+			return list
+		}
+		return tok
 	}
-	return convertAt(t, plain, "", ann)
+	return parse()
+}
+
+// unordered is v with every jscore.Object as a map[string]any (as Result.Value gives).
+func unordered(v any) any {
+	switch x := v.(type) {
+	case jscore.Object:
+		m := make(map[string]any, len(x))
+		for _, member := range x {
+			m[member.Key] = unordered(member.Value)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = unordered(item)
+		}
+		return out
+	}
+	return v
+}
+
+// typesPaths adds the places a JsValue types tree names to out, as JSON Pointer ->
+// kind in the README's names ("-infinity" is "infinity" there, as on the protobuf wire).
+func typesPaths(t *testing.T, types string, out map[string]string) {
+	if types == "" {
+		return
+	}
+	var tree any
+	if err := json.Unmarshal([]byte(types), &tree); err != nil {
+		t.Fatalf("types tree %q: %v", types, err)
+	}
+	var walk func(node any, path string)
+	walk = func(node any, path string) {
+		add := func(kind string) {
+			if kind == "-infinity" {
+				kind = "infinity"
+			}
+			out[path] = kind
+		}
+		if kind, ok := node.(string); ok {
+			add(kind)
+			return
+		}
+		pair, ok := node.([]any)
+		if !ok || len(pair) != 2 {
+			t.Fatalf("types tree %q: bad node at %q", types, path)
+		}
+		if kind, ok := pair[0].(string); ok {
+			add(kind)
+		}
+		for key, child := range pair[1].(map[string]any) {
+			walk(child, path+"/"+strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1"))
+		}
+	}
+	walk(tree, "")
 }
 
 func convertAt(t *testing.T, v any, path string, ann map[string]string) any {
@@ -215,11 +336,11 @@ func convertAt(t *testing.T, v any, path string, ann map[string]string) any {
 			out[i] = convertAt(t, item, fmt.Sprintf("%s/%d", path, i), ann)
 		}
 		v = out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, item := range x {
-			token := strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
-			out[k] = convertAt(t, item, path+"/"+token, ann)
+	case jscore.Object:
+		out := make(jscore.Object, len(x))
+		for i, m := range x {
+			token := strings.ReplaceAll(strings.ReplaceAll(m.Key, "~", "~0"), "/", "~1")
+			out[i] = jscore.Member{Key: m.Key, Value: convertAt(t, m.Value, path+"/"+token, ann)}
 		}
 		v = out
 	}
@@ -300,6 +421,15 @@ func compareNative(t *testing.T, got, want any, path string) {
 		}
 		for i := range w {
 			compareNative(t, g[i], w[i], fmt.Sprintf("%s/%d", path, i))
+		}
+	case jscore.Object: // the order counts
+		g, ok := got.(jscore.Object)
+		if !ok || strings.Join(g.Keys(), ",") != strings.Join(w.Keys(), ",") {
+			t.Errorf("at %q: got %#v, want keys in the order %q", path, got, w.Keys())
+			return
+		}
+		for i := range w {
+			compareNative(t, g[i].Value, w[i].Value, path+"/"+w[i].Key)
 		}
 	case map[string]any:
 		g, ok := got.(map[string]any)

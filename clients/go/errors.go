@@ -28,6 +28,22 @@ type JsError struct {
 	Column     int    // 1-based, 0 if unknown
 	SourceLine string // the source line of the throw, when known
 	Console    []ConsoleLine
+	// Thrown is the thrown value when the script threw something that is not an Error
+	// (`throw {code: 7}`, `throw "x"`), decoded as Result.Value decodes (Name is then
+	// empty and Message the value as console.log writes it); nil for an Error.
+	// HasThrown tells `throw null` from an Error; ThrownOrdered keeps the key order.
+	Thrown    any
+	HasThrown bool
+
+	thrown *jscorev1.JsValue
+}
+
+// ThrownOrdered is Thrown with every JS object as an Object (keys in JS order).
+func (e *JsError) ThrownOrdered() any {
+	if e.thrown == nil {
+		return nil
+	}
+	return DecodeJSValueOrdered(e.thrown)
 }
 
 func (e *JsError) Error() string {
@@ -46,6 +62,9 @@ func newJsError(e *jscorev1.JsError, console []ConsoleLine) *JsError {
 		Column:     int(e.GetColumn()),
 		SourceLine: e.GetSourceLine(),
 		Console:    console,
+		Thrown:     DecodeJSValue(e.GetThrown()),
+		HasThrown:  e.GetThrown() != nil,
+		thrown:     e.GetThrown(),
 	}
 }
 
@@ -53,6 +72,16 @@ func newJsError(e *jscorev1.JsError, console []ConsoleLine) *JsError {
 type Hooked struct {
 	Data    any // v, as Result.Value gives values
 	Console []ConsoleLine
+
+	raw *jscorev1.JsValue
+}
+
+// Ordered is Data with every JS object as an Object (keys in JS order).
+func (e *Hooked) Ordered() any {
+	if e.raw == nil {
+		return e.Data
+	}
+	return DecodeJSValueOrdered(e.raw)
 }
 
 func (e *Hooked) Error() string {

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	jscorev1 "jscore.dev/proto/jscore/v1"
-
-	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // ConsoleLine is one line of console output.
@@ -47,7 +45,17 @@ type Result struct {
 // map[string]any as encoding/json gives them, plus the JS types the daemon annotated:
 // *big.Int (BigInt), time.Time (Date), []byte (ArrayBuffer, Uint8Array, DataView),
 // NaN and ±Inf float64s, nil (undefined), map[string]any (Map) and []any (Set).
+// A map has no order: Ordered gives the same value with the JS key order.
 func (r *Result) Value() any { return r.value }
+
+// Ordered is Value with every JS object (and Map) as an Object, its keys in JS order
+// (as Object.keys and JSON.stringify list them). Decoded again on each call.
+func (r *Result) Ordered() any {
+	if v, ok := r.Response.GetResult().(*jscorev1.EvaluateResponse_ValueJson); ok {
+		return DecodeJSValueOrdered(v.ValueJson)
+	}
+	return r.value
+}
 
 // Decode stores the value in the variable target points to, like json.Unmarshal
 // (see the package function Decode for the rules).
@@ -79,6 +87,12 @@ func resultOf(resp *jscorev1.EvaluateResponse) (*Result, error) {
 		return nil, newJsError(r.Error, consoleOf(resp))
 	case *jscorev1.EvaluateResponse_HookData:
 		return nil, &Hooked{Data: DecodeValue(r.HookData, resp.GetAnnotations()), Console: consoleOf(resp)}
+	case *jscorev1.EvaluateResponse_HookDataJson:
+		return nil, &Hooked{Data: DecodeJSValue(r.HookDataJson), Console: consoleOf(resp), raw: r.HookDataJson}
+	}
+	value := DecodeValue(resp.GetValue(), resp.GetAnnotations())
+	if v, ok := resp.GetResult().(*jscorev1.EvaluateResponse_ValueJson); ok {
+		value = DecodeJSValue(v.ValueJson)
 	}
 	s := resp.GetStats()
 	return &Result{
@@ -93,7 +107,7 @@ func resultOf(resp *jscorev1.EvaluateResponse) (*Result, error) {
 			CPUTime:   s.GetCpuTime().AsDuration(),
 		},
 		Response: resp,
-		value:    DecodeValue(resp.GetValue(), resp.GetAnnotations()),
+		value:    value,
 	}, nil
 }
 
@@ -105,31 +119,36 @@ func (c *Client) evalConfig(opts []EvalOption) evalConfig {
 	return cfg
 }
 
-func globalsOf(globals map[string]any) (map[string]*structpb.Value, error) {
+func globalsOf(globals Object) (*jscorev1.JsValue, error) {
 	if len(globals) == 0 {
 		return nil, nil
 	}
-	out := make(map[string]*structpb.Value, len(globals))
-	for name, v := range globals {
-		value, err := ToValue(v)
-		if err != nil {
-			return nil, fmt.Errorf("%w (global %q)", err, name)
+	value, err := EncodeJSValue(globals)
+	if err != nil {
+		for _, m := range globals { // name the global that failed
+			if _, e := EncodeJSValue(m.Value); e != nil {
+				return nil, fmt.Errorf("%w (global %q)", e, m.Key)
+			}
 		}
-		out[name] = value
+		return nil, err
 	}
-	return out, nil
+	return value, nil
 }
 
-func argsOf(args []any) ([]*structpb.Value, error) {
-	out := make([]*structpb.Value, len(args))
-	for i, v := range args {
-		value, err := ToValue(v)
-		if err != nil {
-			return nil, fmt.Errorf("%w (argument %d)", err, i)
-		}
-		out[i] = value
+func argsOf(args []any) (*jscorev1.JsValue, error) {
+	if args == nil {
+		args = []any{}
 	}
-	return out, nil
+	value, err := EncodeJSValue(args)
+	if err != nil {
+		for i, v := range args {
+			if _, e := EncodeJSValue(v); e != nil {
+				return nil, fmt.Errorf("%w (argument %d)", e, i)
+			}
+		}
+		return nil, err
+	}
+	return value, nil
 }
 
 func evaluateRequest(src, session string, cfg *evalConfig) (*jscorev1.EvaluateRequest, error) {
@@ -141,14 +160,15 @@ func evaluateRequest(src, session string, cfg *evalConfig) (*jscorev1.EvaluateRe
 		return nil, err
 	}
 	req := &jscorev1.EvaluateRequest{
-		Source:       src,
-		Filename:     cfg.filename,
-		Globals:      globals,
-		Timeout:      durationOrNil(cfg.timeout),
-		Session:      session,
-		RandomSeed:   cfg.randomSeed,
-		FrozenTimeMs: cfg.frozenTimeMs,
-		Probe:        cfg.probe,
+		Source:        src,
+		Filename:      cfg.filename,
+		GlobalsJson:   globals,
+		ValueEncoding: jscorev1.ValueEncoding_VALUE_ENCODING_JSON,
+		Timeout:       durationOrNil(cfg.timeout),
+		Session:       session,
+		RandomSeed:    cfg.randomSeed,
+		FrozenTimeMs:  cfg.frozenTimeMs,
+		Probe:         cfg.probe,
 	}
 	if cfg.noExtensions {
 		req.Extensions = jscorev1.Extensions_EXTENSIONS_NONE
@@ -172,13 +192,14 @@ func callRequest(function string, args []any, cfg *evalConfig) (*jscorev1.CallRe
 		return nil, err
 	}
 	return &jscorev1.CallRequest{
-		Function:     function,
-		Args:         values,
-		Timeout:      durationOrNil(cfg.timeout),
-		Fresh:        cfg.fresh,
-		RandomSeed:   cfg.randomSeed,
-		FrozenTimeMs: cfg.frozenTimeMs,
-		Probe:        cfg.probe,
+		Function:      function,
+		ArgsJson:      values,
+		ValueEncoding: jscorev1.ValueEncoding_VALUE_ENCODING_JSON,
+		Timeout:       durationOrNil(cfg.timeout),
+		Fresh:         cfg.fresh,
+		RandomSeed:    cfg.randomSeed,
+		FrozenTimeMs:  cfg.frozenTimeMs,
+		Probe:         cfg.probe,
 	}, nil
 }
 

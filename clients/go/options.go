@@ -3,6 +3,7 @@
 package jscore
 
 import (
+	"sort"
 	"time"
 
 	jscorev1 "jscore.dev/proto/jscore/v1"
@@ -18,7 +19,7 @@ type ProgramOption interface{ applyProgram(*programConfig) }
 type SessionOption interface{ applySession(*sessionConfig) }
 
 type evalConfig struct {
-	globals      map[string]any
+	globals      Object
 	timeout      time.Duration
 	filename     string
 	noExtensions bool
@@ -51,27 +52,35 @@ type evalOption func(*evalConfig)
 
 func (f evalOption) applyEval(c *evalConfig) { f(c) }
 
-// Globals become global variables before the script runs (values as ToValue takes
-// them). Several Globals and Global options add up.
+// Globals become global variables before the script runs (values as EncodeJSValue
+// takes them), defined in sorted name order (a map has no order of its own: use
+// Global or OrderedGlobals to choose it). Several Globals and Global options add up.
 func Globals(globals map[string]any) EvalOption {
+	names := make([]string, 0, len(globals))
+	for name := range globals {
+		names = append(names, name)
+	}
+	sort.Strings(names)
 	return evalOption(func(c *evalConfig) {
-		if c.globals == nil {
-			c.globals = make(map[string]any, len(globals))
-		}
-		for k, v := range globals {
-			c.globals[k] = v
+		for _, name := range names {
+			c.globals = c.globals.Set(name, globals[name])
 		}
 	})
 }
 
-// Global makes one global variable.
-func Global(name string, value any) EvalOption {
+// OrderedGlobals become global variables in the object's key order.
+func OrderedGlobals(globals Object) EvalOption {
 	return evalOption(func(c *evalConfig) {
-		if c.globals == nil {
-			c.globals = map[string]any{}
+		for _, m := range globals {
+			c.globals = c.globals.Set(m.Key, m.Value)
 		}
-		c.globals[name] = value
 	})
+}
+
+// Global makes one global variable; globals are defined in the order of the options
+// (a name given again keeps its first place and takes the last value).
+func Global(name string, value any) EvalOption {
+	return evalOption(func(c *evalConfig) { c.globals = c.globals.Set(name, value) })
 }
 
 // Fresh runs a program call in a fresh copy of the program's context (no state kept

@@ -42,17 +42,16 @@ func TestValuesRoundTrip(t *testing.T) {
 		L: []float64{1.5, -2}, Raw: json.RawMessage(`{"r":[1,"x"]}`), Keyed: map[int]string{7: "seven"},
 		Arr: [2]bool{true, false}, Any: map[string]any{"n": nil, "f": 0.25}, Deep: []map[string][]int{{"x": {1, 2}}},
 	}
-	// JS sees the right types: the date as an ISO string, bytes as a list of numbers.
-	check := `v.name === "é😀" && v.when === "2024-01-02T03:04:05.678Z" &&
-		JSON.stringify(v.inner.b) === "[0,1,255]" && v.ptr === null && v.m.a === 1 &&
+	// JS sees the right types: the date as a Date, bytes as a Uint8Array.
+	check := `v.name === "é😀" && v.when instanceof Date && v.when.toISOString() === "2024-01-02T03:04:05.678Z" &&
+		v.inner.b instanceof Uint8Array && v.inner.b.join() === "0,1,255" && v.ptr === null && v.m.a === 1 &&
 		!("opt" in v) && v.l[1] === -2 && v.raw.r[1] === "x" && v.keyed["7"] === "seven" &&
 		v.arr[0] === true && v.any.n === null && v.deep[0].x[1] === 2`
 	r, err := client.Evaluate(ctx, check, jscore.Global("v", in))
 	if err != nil || r.Value() != true {
 		t.Fatalf("JS-side check: %v, %v", r, err)
 	}
-	// Back to Go: the bytes come back as a list (JS has a plain array now), which
-	// Decode puts into []byte; the date string goes into time.Time.
+	// Back to Go: the bytes come back as []byte, the Date as time.Time.
 	r, err = client.Evaluate(ctx, "v", jscore.Global("v", in))
 	if err != nil {
 		t.Fatal(err)

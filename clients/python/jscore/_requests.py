@@ -33,7 +33,8 @@ from jscore.errors import (
     error_for_status,
     status_code_from_int,
 )
-from jscore.values import decode, fill_value
+from jscore import json_values
+from jscore.values import decode
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -49,6 +50,7 @@ __all__ = [
     "check_session_response",
     "console_of",
     "create_session_request",
+    "decoded_value",
     "error_of",
     "evaluate_request",
     "is_program_not_loaded",
@@ -192,10 +194,11 @@ def evaluate_request(
     session: Optional[str] = None,
     extensions: bool = True,
 ) -> pb.EvaluateRequest:
-    """An ``EvaluateRequest``; ``globals`` values go through :func:`jscore.values.to_value`."""
+    """An ``EvaluateRequest``; ``globals`` go through :func:`jscore.json_values.encode`,
+    defined in their order, and the result comes back as a ``JsValue``."""
     if not isinstance(source, str):
         raise TypeError(f"source must be a str, not {type(source).__name__}")
-    request = pb.EvaluateRequest(source=source)
+    request = pb.EvaluateRequest(source=source, value_encoding=pb.VALUE_ENCODING_JSON)
     if filename:
         request.filename = filename
     if session:
@@ -205,10 +208,10 @@ def evaluate_request(
     if timeout is not None:
         request.timeout.CopyFrom(_duration(timeout))
     if globals:
-        for name, value in globals.items():
+        for name in globals:
             if not isinstance(name, str):
                 raise TypeError(f"global names must be str, not {type(name).__name__}")
-            fill_value(request.globals[name], value)
+        json_values.encode_into(request.globals_json, globals)
     return request
 
 
@@ -221,10 +224,12 @@ def call_request(
     timeout: Optional[float] = None,
     fresh: bool = False,
 ) -> pb.CallRequest:
-    """A ``CallRequest`` for a program's or a session's function (a dotted path)."""
+    """A ``CallRequest`` for a program's or a session's function (a dotted path); the
+    arguments go through :func:`jscore.json_values.encode` and the result comes back
+    as a ``JsValue``."""
     if (program is None) == (session is None):
         raise ValueError("a call names exactly one of a program or a session")
-    request = pb.CallRequest(function=function)
+    request = pb.CallRequest(function=function, value_encoding=pb.VALUE_ENCODING_JSON)
     if program is not None:
         request.program = program
     else:
@@ -233,8 +238,7 @@ def call_request(
         request.fresh = True
     if timeout is not None:
         request.timeout.CopyFrom(_duration(timeout))
-    for arg in args:
-        fill_value(request.args.add(), arg)
+    json_values.encode_into(request.args_json, list(args))
     return request
 
 
@@ -365,7 +369,7 @@ class Result:
 
     def __init__(self, response: pb.EvaluateResponse) -> None:
         self.response = response
-        self.value: Any = decode(response.value, response.annotations)
+        self.value: Any = decoded_value(response)
         self.undefined: bool = response.undefined
         self.console: List[ConsoleLine] = console_of(response)
         self.console_truncated: bool = response.console_truncated
@@ -393,11 +397,22 @@ def error_of(response: pb.EvaluateResponse) -> Optional[Error]:
     if which == "error":
         e = response.error
         return JsError(
-            e.name, e.message, e.stack, e.line, e.column, e.source_line, console_of(response)
+            e.name, e.message, e.stack, e.line, e.column, e.source_line, console_of(response),
+            thrown=json_values.decode(e.thrown) if e.HasField("thrown") else None,
+            has_thrown=e.HasField("thrown"),
         )
     if which == "hook_data":
         return Hooked(decode(response.hook_data, response.annotations), console_of(response))
+    if which == "hook_data_json":
+        return Hooked(json_values.decode(response.hook_data_json), console_of(response))
     return None
+
+
+def decoded_value(response: pb.EvaluateResponse) -> Any:
+    """The Python value of a response's result, in either encoding."""
+    if response.WhichOneof("result") == "value_json":
+        return json_values.decode(response.value_json)
+    return decode(response.value, response.annotations)
 
 
 def value_of(response: pb.EvaluateResponse) -> Any:
@@ -405,7 +420,7 @@ def value_of(response: pb.EvaluateResponse) -> Any:
     error = error_of(response)
     if error is not None:
         raise error
-    return decode(response.value, response.annotations)
+    return decoded_value(response)
 
 
 def result_of(response: pb.EvaluateResponse) -> Result:

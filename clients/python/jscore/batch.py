@@ -36,7 +36,6 @@ import grpc
 from jscore import _requests as rq
 from jscore._proto import pb
 from jscore.errors import ConsoleLine, Error, error_from_rpc
-from jscore.values import decode
 
 if TYPE_CHECKING:  # pragma: no cover
     from jscore.client import Client
@@ -224,8 +223,7 @@ class BatchResult:
         error = self.error
         if error is not None:
             raise error
-        result = self.response.result
-        return decode(result.value, result.annotations)
+        return rq.decoded_value(self.response.result)
 
     @property
     def result(self) -> rq.Result:

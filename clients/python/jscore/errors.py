@@ -117,6 +117,11 @@ class JsError(Error):
         column: 1-based column, 0 if unknown.
         source_line: The source line of the throw, when known.
         console: Console output of the script up to the throw.
+        thrown: When the script threw something that is not an Error (``throw
+            {code: 7}``, ``throw "x"``): that value, decoded like a result (a ``dict``
+            in JS key order, ...); ``name`` is then empty and ``message`` is the value
+            as ``console.log`` writes it. ``None`` for an Error (and for ``throw null``).
+        has_thrown: The script threw a non-Error value (``thrown`` holds it).
     """
 
     def __init__(
@@ -128,9 +133,13 @@ class JsError(Error):
         column: int = 0,
         source_line: str = "",
         console: Sequence[ConsoleLine] = (),
+        thrown: Any = None,
+        has_thrown: bool = False,
     ) -> None:
         super().__init__(message, None)
         self.name: str = name
+        self.thrown: Any = thrown
+        self.has_thrown: bool = has_thrown
         self.stack: str = stack
         self.line: int = line
         self.column: int = column
@@ -152,7 +161,7 @@ class JsError(Error):
         return (
             JsError,
             (self.name, self.message, self.stack, self.line, self.column, self.source_line,
-             self.console),
+             self.console, self.thrown, self.has_thrown),
         )
 
 

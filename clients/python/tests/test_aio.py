@@ -143,8 +143,10 @@ def test_batch_break_and_errors(address: str) -> None:
             if got == 50:
                 break
         await stream.aclose()
-        with pytest.raises(ValueError, match="pass it as a string"):
-            async for _ in c.batch([jscore.Eval("1"), jscore.Eval("x", globals={"x": 2**64})]):
+        cycle: list = []
+        cycle.append(cycle)
+        with pytest.raises(ValueError, match="cycle"):
+            async for _ in c.batch([jscore.Eval("1"), jscore.Eval("x", globals={"x": cycle})]):
                 pass
         with pytest.raises(ValueError):
             c.batch([], window=0)

@@ -12,6 +12,7 @@ import grpc
 import pytest
 
 import jscore
+from jscore import json_values
 from jscore._proto import pb as _pb
 
 _FOLDER = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "client_conformance")
@@ -62,8 +63,8 @@ def _same(got: Any, want: Any) -> bool:
         if isinstance(got, (set, frozenset)):
             return len(got) == len(want) and all(any(_same(g, w) for g in got) for w in want)
         return isinstance(got, list) and len(got) == len(want) and all(_same(g, w) for g, w in zip(got, want))
-    if isinstance(want, dict):
-        return isinstance(got, dict) and set(got) == set(want) and all(_same(got[k], want[k]) for k in want)
+    if isinstance(want, dict):  # keys in the same order
+        return isinstance(got, dict) and list(got) == list(want) and all(_same(got[k], want[k]) for k in want)
     if isinstance(want, datetime.datetime) and isinstance(got, datetime.datetime):
         return got == want
     return got == want
@@ -73,6 +74,18 @@ def _annotations(case: Dict[str, Any]) -> List[Tuple[str, str]]:
     if "expect_type" in case and case["expect_type"] != "undefined":
         return [("", case["expect_type"])]
     return [(a["path"], a["kind"]) for a in case.get("annotations", [])]
+
+
+def _got_annotations(result: "jscore.Result") -> List[Tuple[str, str]]:
+    """The response's annotations, or its JsValue types tree, as (path, kind) pairs
+    (kinds named as in the README: "-infinity" is "infinity" there)."""
+    response = result.response
+    if response.WhichOneof("result") == "value_json":
+        pairs = [(p, "infinity" if k == "-infinity" else k)
+                 for p, k in json_values.types_paths(response.value_json.types)]
+        return [(p, k) for p, k in pairs if not (p == "" and k == "undefined" and response.undefined)]
+    return [(a.path, _pb.TypeAnnotation.Kind.Name(a.kind)[len("KIND_"):].lower())
+            for a in response.annotations]
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c["name"])
@@ -98,19 +111,26 @@ def test_conformance(client: "jscore.Client", case: Dict[str, Any]) -> None:
             assert error.message == want["message"]
         if "message_contains" in want:
             assert want["message_contains"] in error.message
+        if want.get("thrown_absent"):
+            assert not error.has_thrown, f"thrown {error.thrown!r}"
+        if "thrown" in want:
+            assert error.has_thrown
+            kinds = {"": want["thrown_type"]} if "thrown_type" in want else {}
+            native = _native(want["thrown"], kinds)
+            assert _same(error.thrown, native), f"thrown {error.thrown!r}, want {native!r}"
         return
     except jscore.Error as error:
         assert "expect_status" in case, f"unexpected failure {error!r}"
         assert error.code == getattr(grpc.StatusCode, case["expect_status"])
+        if "status_message_contains" in case:
+            assert case["status_message_contains"] in error.message
         return
     for key in ("expect_error", "expect_status", "expect_hooked"):
         assert key not in case, f"expected {key}, got value {result.value!r}"
     if case.get("expect_type") == "undefined":
         assert result.undefined and result.value is None
         return
-    got_annotations = sorted(
-        (a.path, _pb.TypeAnnotation.Kind.Name(a.kind)[len("KIND_"):].lower())
-        for a in result.response.annotations)
+    got_annotations = sorted(_got_annotations(result))
     assert got_annotations == sorted(_annotations(case))
     want = _native(case["expect"], dict(_annotations(case)))
     assert _same(result.value, want), f"got {result.value!r}, want {want!r}"

@@ -1,6 +1,7 @@
 package dev.jscore;
 
 import dev.jscore.v1.CallRequest;
+import dev.jscore.v1.ValueEncoding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -159,10 +160,9 @@ public final class Call implements BatchItem {
     if (t != null) {
       b.setTimeout(Requests.duration(t));
     }
-    for (Object arg : args) {
-      b.addArgs(Values.toValue(arg));
-    }
-    return b.build();
+    return b.setArgsJson(JsValues.encode(args))
+        .setValueEncoding(ValueEncoding.VALUE_ENCODING_JSON)
+        .build();
   }
 
   @Override

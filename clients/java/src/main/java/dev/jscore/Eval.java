@@ -2,6 +2,7 @@ package dev.jscore;
 
 import dev.jscore.v1.EvaluateRequest;
 import dev.jscore.v1.Extensions;
+import dev.jscore.v1.ValueEncoding;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +45,10 @@ public final class Eval implements BatchItem {
     return new Eval(source).globals(globals);
   }
 
-  /** Adds global variables, set before the script runs (see {@link Values#toValue}). */
+  /**
+   * Adds global variables, set before the script runs in the order they were added (a {@code
+   * Map}'s iteration order; see {@link JsValues#encode} for the values).
+   */
   public Eval globals(Map<String, ?> globals) {
     if (globals != null) {
       this.globals.putAll(globals);
@@ -138,13 +142,13 @@ public final class Eval implements BatchItem {
     if (t != null) {
       b.setTimeout(Requests.duration(t));
     }
-    for (Map.Entry<String, Object> e : globals.entrySet()) {
-      if (e.getKey() == null) {
+    if (!globals.isEmpty()) {
+      if (globals.containsKey(null)) {
         throw new IllegalArgumentException("global names must not be null");
       }
-      b.putGlobals(e.getKey(), Values.toValue(e.getValue()));
+      b.setGlobalsJson(JsValues.encode(globals)); // defined in the order they were added
     }
-    return b.build();
+    return b.setValueEncoding(ValueEncoding.VALUE_ENCODING_JSON).build();
   }
 
   @Override

@@ -20,6 +20,8 @@ public class JsErrorException extends JsCoreException {
   private final int column;
   private final String sourceLine;
   private final List<ConsoleLine> console;
+  private final boolean hasThrown;
+  private final transient Object thrown;
 
   public JsErrorException(
       String name,
@@ -29,7 +31,23 @@ public class JsErrorException extends JsCoreException {
       int column,
       String sourceLine,
       List<ConsoleLine> console) {
+    this(name, message, stack, line, column, sourceLine, console, false, null);
+  }
+
+  /** With the value of a thrown non-Error ({@code hasThrown}; see {@link #thrown()}). */
+  public JsErrorException(
+      String name,
+      String message,
+      String stack,
+      int line,
+      int column,
+      String sourceLine,
+      List<ConsoleLine> console,
+      boolean hasThrown,
+      Object thrown) {
     super(name.isEmpty() ? message : name + ": " + message, null, null, null);
+    this.hasThrown = hasThrown;
+    this.thrown = thrown;
     this.name = name;
     this.message = message;
     this.stack = stack;
@@ -67,6 +85,21 @@ public class JsErrorException extends JsCoreException {
   /** The source line of the throw, when known (else empty). */
   public String sourceLine() {
     return sourceLine;
+  }
+
+  /**
+   * The thrown value when the script threw something that is not an Error ({@code throw {code:
+   * 7}}, {@code throw "x"}), decoded like a result (objects as {@code LinkedHashMap}s in JS key
+   * order); {@link #name()} is then empty and {@link #message()} the value as {@code
+   * console.log} writes it. {@code null} for an Error: see {@link #hasThrown()}.
+   */
+  public Object thrown() {
+    return thrown;
+  }
+
+  /** The script threw a non-Error value (then {@link #thrown()} holds it, maybe null). */
+  public boolean hasThrown() {
+    return hasThrown;
   }
 
   /** The script's console output up to the throw. */

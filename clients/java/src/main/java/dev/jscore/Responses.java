@@ -36,7 +36,7 @@ final class Responses {
   static JsErrorException jsError(JsError e, List<ConsoleLine> console) {
     return new JsErrorException(
         e.getName(), e.getMessage(), e.getStack(), e.getLine(), e.getColumn(), e.getSourceLine(),
-        console);
+        console, e.hasThrown(), e.hasThrown() ? JsValues.decode(e.getThrown()) : null);
   }
 
   /** The exception a response stands for ({@code JsErrorException}, {@code HookedException}). */
@@ -49,6 +49,9 @@ final class Responses {
             Values.decode(response.getHookData(), response.getAnnotationsList()),
             console(response),
             response);
+      case HOOK_DATA_JSON:
+        return new HookedException(
+            JsValues.decode(response.getHookDataJson()), console(response), response);
       default:
         return null;
     }
@@ -62,6 +65,14 @@ final class Responses {
     }
     if (response.getUndefined()) {
       return null;
+    }
+    return decodeValue(response);
+  }
+
+  /** The Java value of a response's result, in either encoding. */
+  static Object decodeValue(EvaluateResponse response) {
+    if (response.getResultCase() == EvaluateResponse.ResultCase.VALUE_JSON) {
+      return JsValues.decode(response.getValueJson());
     }
     return Values.decode(response.getValue(), response.getAnnotationsList());
   }

@@ -26,7 +26,7 @@ public final class Result {
 
   Result(EvaluateResponse response) {
     this.response = response;
-    this.value = Values.decode(response.getValue(), response.getAnnotationsList());
+    this.value = Responses.decodeValue(response);
     this.console = Responses.console(response);
   }
 

@@ -246,7 +246,7 @@ public final class Values {
     }
   }
 
-  private static Object number(double n) {
+  static Object number(double n) {
     if (n == Math.rint(n) && Math.abs(n) <= MAX_SAFE_INTEGER) {
       return (long) n; // -0 becomes 0, as integral numbers do in every jscore client
     }
@@ -387,7 +387,7 @@ public final class Values {
    * the year, which may have any number of digits and an optional sign ("275760-09-13T...",
    * "-1-01-01T..." as well as JS's "+275760-..." and "-000001-...").
    */
-  private static Object parseDate(String text) {
+  static Object parseDate(String text) {
     Matcher m = DATE.matcher(text);
     if (!m.matches()) {
       return text;

@@ -162,7 +162,7 @@ public class BatchTest {
   @Test
   public void unsendableItemEndsTheBatchAfterInFlightResults() {
     List<BatchItem> items = List.of(
-        Eval.of("1"), Eval.of("2"), Eval.of("x").global("x", Long.MAX_VALUE), Eval.of("4"));
+        Eval.of("1"), Eval.of("2"), Eval.of("x").global("x", new Object()), Eval.of("4"));
     List<Object> values = new ArrayList<>();
     BatchStream results = client().batch(items);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
@@ -170,7 +170,7 @@ public class BatchTest {
         values.add(results.next().value());
       }
     });
-    assertTrue(e.getMessage().contains("2^53"));
+    assertTrue(e.getMessage(), e.getMessage().contains("cannot pass"));
     assertEquals(Set.of(1L, 2L), new HashSet<>(values));
     results.close();
   }

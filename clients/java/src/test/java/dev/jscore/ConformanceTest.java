@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +42,9 @@ import org.junit.runners.Parameterized.Parameters;
 
 /**
  * Every case of the shared conformance table (tests/client_conformance/*.json; format in its
- * README.md), run through this client: the response's annotations must be exactly the case's,
- * and the decoded Java value must equal the native value built from the case's plain JSON
- * form by this test's own simple code.
+ * README.md), run through this client: the response's annotations (or types tree) must be
+ * exactly the case's, and the decoded Java value must equal the native value built from the
+ * case's plain JSON form by this test's own simple code, object keys in the same order.
  */
 @RunWith(Parameterized.class)
 public class ConformanceTest {
@@ -54,7 +53,9 @@ public class ConformanceTest {
   private static final Set<String> FIELDS = Set.of(
       "name", "source", "globals", "program_source", "function", "args", "timeout_ms", "expect",
       "expect_type", "annotations", "expect_error", "expect_status", "expect_hooked", "skip",
-      "comment");
+      "comment", "status_message_contains",
+      // This runner compares key order everywhere; the field is read and accepted.
+      "expect_keys_order");
   private static final Set<String> OUTCOMES =
       Set.of("expect", "expect_error", "expect_status", "expect_hooked");
 
@@ -134,6 +135,11 @@ public class ConformanceTest {
         throw new AssertionError(name + ": unexpected " + e, e);
       }
       assertEquals(name, Status.Code.valueOf(c.get("expect_status").getAsString()), e.code());
+      if (c.has("status_message_contains")) {
+        String part = c.get("status_message_contains").getAsString();
+        assertTrue(name + ": '" + e.getMessage() + "' lacks '" + part + "'",
+            e.getMessage().contains(part));
+      }
       return;
     }
     if (!c.has("expect")) {
@@ -143,11 +149,11 @@ public class ConformanceTest {
     if (c.has("expect_type") && c.get("expect_type").getAsString().equals("undefined")) {
       assertTrue(name + ": undefined flag", response.getUndefined());
       assertNull(name, result.value());
-      assertEquals(name + ": annotations", Set.of(), annotationSet(response.getAnnotationsList()));
+      assertEquals(name + ": annotations", Set.of(), annotationSet(response));
       return;
     }
     assertFalse(name + ": undefined flag", response.getUndefined());
-    checkAnnotations(response.getAnnotationsList());
+    checkAnnotations(response);
     Object expected = expectedNative(c.get("expect"));
     assertDeepEquals(name, expected, result.value());
   }
@@ -206,13 +212,24 @@ public class ConformanceTest {
       String part = want.get("message_contains").getAsString();
       assertTrue(name + ": '" + e.message() + "' lacks '" + part + "'", e.message().contains(part));
     }
+    if (want.has("thrown_absent") && want.get("thrown_absent").getAsBoolean()) {
+      assertFalse(name + ": thrown " + e.thrown(), e.hasThrown());
+    }
+    if (want.has("thrown")) {
+      assertTrue(name + ": no thrown value", e.hasThrown());
+      Object expected = plain(want.get("thrown"));
+      if (want.has("thrown_type")) {
+        expected = nativeOf(expected, want.get("thrown_type").getAsString());
+      }
+      assertDeepEquals(name + " (thrown)", expected, e.thrown());
+    }
   }
 
   private void checkHooked(HookedException e) {
     if (!c.has("expect_hooked")) {
       throw new AssertionError(name + ": expected " + outcome() + ", got " + e, e);
     }
-    checkAnnotations(e.response().getAnnotationsList());
+    checkAnnotations(e.response());
     assertDeepEquals(name, expectedNative(c.get("expect_hooked")), e.data());
   }
 
@@ -232,20 +249,59 @@ public class ConformanceTest {
     return list;
   }
 
-  private void checkAnnotations(List<TypeAnnotation> actual) {
+  private void checkAnnotations(EvaluateResponse response) {
     Set<String> want = new TreeSet<>();
     for (String[] a : expectedAnnotations()) {
       want.add(a[0] + " " + a[1]);
     }
-    assertEquals(name + ": annotations", want, annotationSet(actual));
+    assertEquals(name + ": annotations", want, annotationSet(response));
   }
 
-  private static Set<String> annotationSet(List<TypeAnnotation> annotations) {
+  /**
+   * The response's annotations, or the types tree of its JsValue, as "path kind" strings (kinds
+   * named as in the README: "-infinity" is "infinity" there; the undefined flag stands for an
+   * undefined result itself).
+   */
+  private static Set<String> annotationSet(EvaluateResponse response) {
     Set<String> set = new TreeSet<>();
-    for (TypeAnnotation a : annotations) {
+    switch (response.getResultCase()) {
+      case VALUE_JSON:
+        typesPaths(JsonParser.parseString(orEmpty(response.getValueJson().getTypes())), "", set);
+        if (response.getUndefined()) {
+          set.remove(" undefined");
+        }
+        return set;
+      case HOOK_DATA_JSON:
+        typesPaths(JsonParser.parseString(orEmpty(response.getHookDataJson().getTypes())), "", set);
+        return set;
+      default:
+        break;
+    }
+    for (TypeAnnotation a : response.getAnnotationsList()) {
       set.add(a.getPath() + " " + a.getKind().name().substring("KIND_".length()).toLowerCase());
     }
     return set;
+  }
+
+  private static String orEmpty(String types) {
+    return types.isEmpty() ? "null" : types;
+  }
+
+  private static void typesPaths(JsonElement node, String path, Set<String> out) {
+    if (node.isJsonNull()) {
+      return;
+    }
+    if (node.isJsonPrimitive()) {
+      String kind = node.getAsString();
+      out.add(path + " " + (kind.equals("-infinity") ? "infinity" : kind));
+      return;
+    }
+    JsonArray pair = node.getAsJsonArray();
+    typesPaths(pair.get(0), path, out);
+    for (Map.Entry<String, JsonElement> e : pair.get(1).getAsJsonObject().entrySet()) {
+      String token = e.getKey().replace("~", "~0").replace("/", "~1");
+      typesPaths(e.getValue(), path + "/" + token, out);
+    }
   }
 
   // --- expected native values ------------------------------------------------------------
@@ -454,9 +510,11 @@ public class ConformanceTest {
       }
       return null;
     }
-    if (expected instanceof Map<?, ?> e) {
-      if (!(actual instanceof Map<?, ?> a) || !new HashSet<>(a.keySet()).equals(e.keySet())) {
-        return at(path, "want an object with keys " + e.keySet() + ", got " + show(actual));
+    if (expected instanceof Map<?, ?> e) { // keys in the same order
+      if (!(actual instanceof Map<?, ?> a)
+          || !new ArrayList<>(a.keySet()).equals(new ArrayList<>(e.keySet()))) {
+        return at(path, "want an object with keys " + e.keySet() + " in this order, got "
+            + show(actual));
       }
       for (Map.Entry<?, ?> entry : e.entrySet()) {
         String why = difference(path + "/" + entry.getKey(), entry.getValue(), a.get(entry.getKey()));
