@@ -138,6 +138,32 @@ TEST_F(ProgramModulesTest, LexicalBindingsShadowGlobalsAndLetChangesAreSeen) {
   EXPECT_EQ(session_call("call"), "\"two3\"");
 }
 
+TEST_F(ProgramModulesTest, SessionCallSeesBindingsDeclaredByLaterEvaluations) {
+  JobSpec create;
+  create.kind = JobKind::kCreateSession;
+  create.source = "function probe() { return 'p' }";
+  Outcome session = Submit(create);
+  ASSERT_EQ(session.kind, Outcome::Kind::kValue) << Json(session);
+  auto call = [&](const char* fn) {
+    JobSpec spec;
+    spec.kind = JobKind::kCall;
+    spec.session = session.id;
+    spec.function = fn;
+    return Submit(spec);
+  };
+  auto evaluate = [&](const char* source) {
+    JobSpec spec;
+    spec.session = session.id;
+    spec.source = source;
+    return Submit(spec);
+  };
+  EXPECT_EQ(call("later").kind, Outcome::Kind::kJsError);  // its getter is cached now
+  ASSERT_EQ(evaluate("const later = () => 'declared later'").kind, Outcome::Kind::kValue);
+  EXPECT_EQ(Json(call("later")), "\"declared later\"");
+  ASSERT_EQ(evaluate("class K { static m() { return 'k' } }").kind, Outcome::Kind::kValue);
+  EXPECT_EQ(Json(call("K.m")), "\"k\"");
+}
+
 TEST_F(ProgramModulesTest, CallNeverReachesBuiltins) {
   std::string id = Load(R"(
     var sign = (x) => 'real:' + x;
