@@ -124,8 +124,20 @@ std::string ModuleDirname(absl::string_view path) {
   return std::string(path.substr(0, slash));
 }
 
-ModuleFiles::ModuleFiles(const std::map<std::string, std::string>& modules) {
-  for (const auto& [name, source] : modules) files_.emplace(NormalizeModulePath(name), source);
+ModuleFiles::ModuleFiles(std::map<std::string, std::string> modules) {
+  for (auto& [name, source] : modules) files_.emplace(NormalizeModulePath(name), std::move(source));
+  for (const auto& [path, source] : files_) {
+    if (path != "/package.json" && !absl::EndsWith(path, "/package.json")) continue;
+    Struct package;
+    if (google::protobuf::util::JsonStringToMessage(source, &package).ok()) {
+      packages_.emplace(path, std::move(package));
+    }
+  }
+}
+
+const Struct* ModuleFiles::Package(const std::string& path) const {
+  auto it = packages_.find(path);
+  return it == packages_.end() ? nullptr : &it->second;
 }
 
 const std::string* ModuleFiles::Find(const std::string& path) const {
@@ -133,16 +145,6 @@ const std::string* ModuleFiles::Find(const std::string& path) const {
   return it == files_.end() ? nullptr : &it->second;
 }
 
-namespace {
-
-std::optional<Struct> ParsePackage(const std::string* text) {
-  if (text == nullptr) return std::nullopt;
-  Struct package;
-  if (!google::protobuf::util::JsonStringToMessage(*text, &package).ok()) return std::nullopt;
-  return package;
-}
-
-}  // namespace
 
 std::string ModuleFiles::LoadAsFile(const std::string& path) const {
   for (const char* ext : {"", ".js", ".json", ".cjs", ".mjs"}) {
@@ -161,7 +163,7 @@ std::string ModuleFiles::LoadIndex(const std::string& path) const {
 }
 
 std::string ModuleFiles::LoadAsDirectory(const std::string& path) const {
-  std::optional<Struct> package = ParsePackage(Find(Join(path, "package.json")));
+  const Struct* package = Package(Join(path, "package.json"));
   if (package) {
     auto main = package->fields().find("main");
     if (main != package->fields().end() && main->second.has_string_value() &&
@@ -186,11 +188,14 @@ absl::StatusOr<std::string> ModuleFiles::ResolvePackage(absl::string_view reques
   for (;;) {
     if (!absl::EndsWith(dir, "/node_modules")) {
       std::string root = Join(Join(dir, "node_modules"), name);
-      std::optional<Struct> package = ParsePackage(Find(Join(root, "package.json")));
-      auto exports = package ? package->fields().find("exports") : Struct().fields().end();
-      if (package && exports != package->fields().end()) {
+      const Struct* package = Package(Join(root, "package.json"));
+      const Value* exports = nullptr;
+      if (package != nullptr && package->fields().count("exports") > 0) {
+        exports = &package->fields().at("exports");
+      }
+      if (exports != nullptr) {
         std::optional<std::string> target =
-            ExportsTarget(exports->second, sub, import ? *kImport : *kRequire);
+            ExportsTarget(*exports, sub, import ? *kImport : *kRequire);
         if (!target || !IsFile(Join(root, *target))) {
           return absl::NotFoundError(absl::StrCat(
               "Package subpath '", sub, "' is not defined by \"exports\" in ", root,
@@ -246,7 +251,7 @@ ModuleFormat ModuleFiles::FormatOf(const std::string& path) const {
   if (absl::EndsWith(path, ".mjs")) return ModuleFormat::kModule;
   if (absl::EndsWith(path, ".cjs")) return ModuleFormat::kCommonJs;
   for (std::string dir = ModuleDirname(path);; dir = ModuleDirname(dir)) {
-    std::optional<Struct> package = ParsePackage(Find(Join(dir, "package.json")));
+    const Struct* package = Package(Join(dir, "package.json"));
     if (package) {
       auto type = package->fields().find("type");
       if (type == package->fields().end()) return ModuleFormat::kUnknown;

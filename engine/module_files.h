@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "google/protobuf/struct.pb.h"
 
 namespace jscore::engine {
 
@@ -26,7 +27,8 @@ class ModuleFiles {
  public:
   // Keys are paths ("lib/a.js", "/lib/a.js" and "./lib/a.js" name the same file);
   // later duplicates of a normalized path are ignored.
-  explicit ModuleFiles(const std::map<std::string, std::string>& modules);
+  // Each package.json is parsed once, here.
+  explicit ModuleFiles(std::map<std::string, std::string> modules);
 
   // The source of the file at a normalized path, or null.
   const std::string* Find(const std::string& path) const;
@@ -55,7 +57,11 @@ class ModuleFiles {
   absl::StatusOr<std::string> ResolvePackage(absl::string_view request, absl::string_view from_dir,
                                              bool import) const;
 
+  // The parsed package.json at `path`, or null (absent or not JSON).
+  const google::protobuf::Struct* Package(const std::string& path) const;
+
   std::map<std::string, std::string> files_;  // normalized path -> source
+  std::map<std::string, google::protobuf::Struct> packages_;  // path -> parsed package.json
 };
 
 // "/a/b/c.js" from "a//b/./x/../c.js": absolute, no "." or ".." or empty segments.

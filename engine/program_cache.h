@@ -26,7 +26,8 @@ struct Program {
   std::string id;  // hex SHA-256 of everything below but the caches (ProgramId)
   std::string source;
   std::string filename;
-  std::map<std::string, std::string> modules;  // path -> source (JobSpec::modules)
+  // path -> source (JobSpec::modules); moved into `files` when the program is compiled.
+  std::map<std::string, std::string> modules;
   SourceType type = SourceType::kScript;
   std::optional<BrowserProfile> browser;       // installed before the top level runs
   std::vector<uint8_t> code_cache;             // V8's cache of the compiled top level

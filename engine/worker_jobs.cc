@@ -166,7 +166,7 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
       if (internal::ContextState* state = internal::ContextState::From(context)) {
         state->modules = program;
       }
-      if (ok && !program->modules.empty()) extensions::InstallRequire(scope);
+      if (ok && program->files != nullptr && !program->files->empty()) extensions::InstallRequire(scope);
       ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
     }
     if (ok) Checkpoint(*run);
@@ -301,7 +301,7 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run,
   bool ok = ApplyJobSettings(scope, *run);
   if (ok && program->browser) ok = extensions::InstallBrowserProfile(scope, *program->browser);
   if (internal::ContextState* state = internal::ContextState::From(context)) state->modules = program;
-  if (ok && !program->modules.empty()) extensions::InstallRequire(scope);
+  if (ok && program->files != nullptr && !program->files->empty()) extensions::InstallRequire(scope);
   v8::Local<v8::Value> result;
   ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
   if (ok) Checkpoint(*run);

@@ -7,9 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "engine/internal/context_slots.h"
+#include "engine/internal/context_state.h"
 
 namespace jscore::engine::internal {
 namespace {
+
+constexpr size_t kMaxCachedGetters = 1024;
 
 JsError TypeError(std::string message) {
   JsError e;
@@ -64,7 +67,13 @@ v8::MaybeLocal<v8::Value> TopLevelValue(JsScope& scope, const std::string& name)
         !script->Run(context).ToLocal(&getter) || !getter->IsFunction()) {
       return {};
     }
-    if (getters->Set(context, key, getter).IsNothing()) return {};
+    // At most kMaxCachedGetters names per context (a caller naming endless missing
+    // functions must not grow the context): past that, compiled for the call only.
+    ContextState* state = ContextState::From(context);
+    if (state != nullptr && state->call_getters < kMaxCachedGetters) {
+      if (getters->Set(context, key, getter).IsNothing()) return {};
+      state->call_getters++;
+    }
   }
   return getter.As<v8::Function>()->Call(context, v8::Undefined(isolate), 0, nullptr);
 }

@@ -80,6 +80,8 @@ struct ContextState {
   // The modules that require() and import reach (engine/module_files.h) and their
   // code caches; held here so that they outlive every context that can load them.
   std::shared_ptr<const Program> modules;
+  // How many Call getters the context keeps (internal/call_target.cc, bounded).
+  size_t call_getters = 0;
   // ES modules compiled in this context, by path. Weak: a module lives as long as
   // the graph that imports it (and every evaluated one's namespace is kept in the
   // context, ContextSlots::ModuleTables), so a module never pins its context.

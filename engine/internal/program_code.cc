@@ -1,6 +1,7 @@
 #include "engine/internal/program_code.h"
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "engine/extensions/require.h"
@@ -40,7 +41,8 @@ std::string MainPath(const Program& program) {
 }
 
 bool CompileProgram(JsScope& scope, Program* program, bool make_caches) {
-  program->files = std::make_shared<const ModuleFiles>(program->modules);
+  program->files = std::make_shared<const ModuleFiles>(std::move(program->modules));
+  program->modules.clear();
   switch (program->type) {
     case SourceType::kScript:
       if (!CompileScript(scope, program, make_caches)) return false;
