@@ -202,6 +202,38 @@ void ToJsError(engine::JsError error, v1::JsError* out) {
   out->set_source_line(std::move(error.source_line));
 }
 
+absl::StatusOr<engine::SourceType> SourceTypeFromRequest(v1::SourceType type) {
+  switch (type) {
+    case v1::SOURCE_TYPE_SCRIPT: return engine::SourceType::kScript;
+    case v1::SOURCE_TYPE_MODULE: return engine::SourceType::kModule;
+    case v1::SOURCE_TYPE_COMMONJS: return engine::SourceType::kCommonJs;
+    default: return absl::InvalidArgumentError("unknown source type");
+  }
+}
+
+// Copies a request's modules, checking their count, names and total size (with the
+// source's `source_bytes`).
+absl::Status CopyModules(const google::protobuf::Map<std::string, std::string>& modules,
+                         size_t source_bytes, const DaemonConfig& config,
+                         std::map<std::string, std::string>* out) {
+  if (modules.size() > static_cast<size_t>(kMaxModules)) {
+    return absl::InvalidArgumentError(absl::StrCat("too many modules (limit ", kMaxModules, ")"));
+  }
+  size_t total = source_bytes;
+  for (const auto& [name, source] : modules) {
+    if (name.empty() || name.size() > kMaxNameBytes) {
+      return absl::InvalidArgumentError("a module name is empty or longer than 1024 bytes");
+    }
+    total += source.size();
+    out->emplace(name, source);
+  }
+  if (total > config.max_source_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("program source and modules are ", total,
+                                                   " bytes; the limit is ", config.max_source_bytes));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& request,
@@ -232,8 +264,18 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
     return absl::UnimplementedError(
         "probe is not available inside a session; probe a fresh evaluation or a program call");
   }
+  if (!request.session().empty() && (request.type() != v1::SOURCE_TYPE_SCRIPT || request.modules_size() > 0)) {
+    return absl::InvalidArgumentError(
+        "type and modules apply to fresh evaluations (a session's modules come with its program)");
+  }
   engine::JobSpec spec;
   spec.kind = engine::JobKind::kEvaluate;
+  absl::StatusOr<engine::SourceType> type = SourceTypeFromRequest(request.type());
+  if (!type.ok()) return type.status();
+  spec.source_type = *type;
+  if (auto s = CopyModules(request.modules(), request.source().size(), config, &spec.modules); !s.ok()) {
+    return s;
+  }
   spec.random_seed = request.random_seed();
   spec.frozen_time_ms = request.frozen_time_ms();
   spec.browser = std::move(*browser);
@@ -316,23 +358,18 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
 
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& request,
                                                 const DaemonConfig& config) {
-  size_t total = request.source().size();
-  if (request.modules_size() > kMaxModules) {
-    return absl::InvalidArgumentError(absl::StrCat("too many modules (limit ", kMaxModules, ")"));
-  }
   engine::JobSpec spec;
   spec.kind = engine::JobKind::kLoadProgram;
-  for (const auto& [name, source] : request.modules()) {
-    if (name.empty() || name.size() > kMaxNameBytes) {
-      return absl::InvalidArgumentError("a module name is empty or longer than 1024 bytes");
-    }
-    total += source.size();
-    spec.modules.emplace(name, source);
+  if (auto s = CopyModules(request.modules(), request.source().size(), config, &spec.modules); !s.ok()) {
+    return s;
   }
-  if (total > config.max_source_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("program source and modules are ", total,
-                                                   " bytes; the limit is ", config.max_source_bytes));
-  }
+  absl::StatusOr<engine::SourceType> type = SourceTypeFromRequest(request.type());
+  if (!type.ok()) return type.status();
+  spec.source_type = *type;
+  absl::StatusOr<std::optional<engine::BrowserProfile>> browser =
+      BrowserFromRequest(request.profile(), request.has_browser(), request.browser());
+  if (!browser.ok()) return browser.status();
+  spec.browser = std::move(*browser);
   if (request.filename().size() > kMaxFilenameBytes) {
     return absl::InvalidArgumentError("filename is longer than 1024 bytes");
   }

@@ -36,6 +36,13 @@ struct BrowserProfile {
   int screen_height = 0;
 };
 
+// How a program's (or a fresh Evaluate's) source is run.
+enum class SourceType {
+  kScript,    // a classic script; Call names its top-level bindings
+  kModule,    // an ES module, the root of a graph over `modules`; Call names its exports
+  kCommonJs,  // a CommonJS module (require, module.exports); Call names module.exports' properties
+};
+
 enum class JobKind {
   kEvaluate,       // run `source` (fresh context, or `session`'s)
   kCall,           // call `function` of `program` or `session`
@@ -57,21 +64,24 @@ struct JobSpec {
   std::string program;   // program id (Call, CreateSession)
   std::string session;   // session id (Evaluate/Call in a session, DeleteSession; set by
                          // Pool::Submit for CreateSession)
-  std::string function;  // Call: dotted path from the global object
+  std::string function;  // Call: dotted path (internal/call_target.h)
   std::vector<google::protobuf::Value> args;  // Call
   std::optional<JsonValue> args_json;         // Call: a JSON array (instead of `args`)
   // Evaluate, Call: how the outcome carries the result, hook data and thrown values
   // (kProtobuf: Outcome::value + annotations; kJson: Outcome::value_json).
   ValueEncoding value_encoding = ValueEncoding::kProtobuf;
   bool fresh = false;    // Call: in a fresh copy of the program's context
-  std::map<std::string, std::string> modules;  // LoadProgram: require(name) sources
+  // LoadProgram, Evaluate (fresh): path -> source of the CommonJS, ES and JSON modules
+  // that require() and import reach (engine/README.md, "Modules").
+  std::map<std::string, std::string> modules;
+  SourceType source_type = SourceType::kScript;  // LoadProgram, Evaluate (fresh)
   bool validate_only = false;                  // LoadProgram: check, keep nothing
   absl::Duration ttl = absl::ZeroDuration();   // CreateSession: idle time to live
   // Evaluate, Call, CreateSession: seeds Math.random and crypto randomness (0: not
   // seeded) and freezes Date/performance clocks at an epoch millisecond (0: real time).
   uint64_t random_seed = 0;
   int64_t frozen_time_ms = 0;
-  // Evaluate (fresh), CreateSession: the browser profile, when set.
+  // Evaluate (fresh), CreateSession, LoadProgram: the browser profile, when set.
   std::optional<BrowserProfile> browser;
   // Evaluate (fresh), Call (program): record undefined global reads (Outcome::probed_missing).
   bool probe = false;

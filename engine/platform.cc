@@ -18,6 +18,9 @@ absl::StatusOr<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions
   if (!v8::V8::InitializeICU()) {
     return absl::InternalError("V8 could not initialise ICU");
   }
+  // `import data from './x.json' assert { type: 'json' }`, as Node 18-20 accept it.
+  static constexpr char kModuleFlags[] = "--harmony-import-assertions";
+  v8::V8::SetFlagsFromString(kModuleFlags, sizeof kModuleFlags - 1);
   if (!options.v8_flags.empty()) {
     v8::V8::SetFlagsFromString(options.v8_flags.c_str(), options.v8_flags.size());
   }

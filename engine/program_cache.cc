@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/cord.h"
@@ -37,9 +38,29 @@ std::string NotLoadedProgram(const absl::Status& status) {
   return id ? std::string(*id) : std::string();
 }
 
-std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules) {
+std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules,
+                      SourceType type, const std::optional<BrowserProfile>& browser) {
   DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  if (type != SourceType::kScript || browser.has_value()) {
+    // A first "length" no part can have, then a fixed layout: these inputs share no
+    // encoding with the plain ones below, whose ids stay what they always were.
+    const unsigned char marker[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    EVP_DigestUpdate(ctx.get(), marker, sizeof marker);
+    AddPart(ctx.get(), std::to_string(static_cast<int>(type)));
+    AddPart(ctx.get(), browser ? "browser" : "default");
+    if (browser) {
+      for (const std::string* field : {&browser->user_agent, &browser->url, &browser->cookie,
+                                       &browser->referrer, &browser->platform}) {
+        AddPart(ctx.get(), *field);
+      }
+      AddPart(ctx.get(), std::to_string(browser->screen_width));
+      AddPart(ctx.get(), std::to_string(browser->screen_height));
+      AddPart(ctx.get(), std::to_string(browser->languages.size()));
+      for (const std::string& language : browser->languages) AddPart(ctx.get(), language);
+    }
+    AddPart(ctx.get(), std::to_string(modules.size()));
+  }
   AddPart(ctx.get(), source);
   for (const auto& [name, text] : modules) {  // std::map: sorted by name
     AddPart(ctx.get(), name);

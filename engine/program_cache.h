@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,22 +15,37 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "engine/job.h"
+#include "engine/module_files.h"
 
 namespace jscore::engine {
 
 // Immutable once built; shared by shared_ptr between the cache and the workers that
 // run it (an unloaded program lives on until its last job ends).
 struct Program {
-  std::string id;  // hex SHA-256 of source and modules (ProgramId)
+  std::string id;  // hex SHA-256 of everything below but the caches (ProgramId)
   std::string source;
   std::string filename;
-  std::map<std::string, std::string> modules;  // require(name) -> CommonJS source
+  // path -> source (JobSpec::modules); moved into `files` when the program is compiled.
+  std::map<std::string, std::string> modules;
+  SourceType type = SourceType::kScript;
+  std::optional<BrowserProfile> browser;       // installed before the top level runs
   std::vector<uint8_t> code_cache;             // V8's cache of the compiled top level
+  // V8's caches of the CommonJS modules' compiled wrappers, by path (the modules that
+  // compile as CommonJS functions).
+  std::map<std::string, std::vector<uint8_t>> module_code_caches;
+  // The modules as a file tree, and what each file runs as (ModuleFormat::kUnknown
+  // settled at load by compiling it).
+  std::shared_ptr<const ModuleFiles> files;
+  std::map<std::string, ModuleFormat> formats;
 };
 
 // "<64 hex digits>": SHA-256 over the source and the (sorted) modules, each part
-// length-prefixed so that no two inputs share an encoding.
-std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules);
+// length-prefixed so that no two inputs share an encoding; a non-script type and a
+// browser profile are added after them (so a plain script keeps the id it always had).
+std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules,
+                      SourceType type = SourceType::kScript,
+                      const std::optional<BrowserProfile>& browser = std::nullopt);
 
 // FAILED_PRECONDITION for a program this server does not hold; the id rides along as
 // a status payload so that front ends can tell clients which program to re-send.

@@ -9,6 +9,7 @@
 #include "common/status_macros.h"
 #include "engine/extensions/environment.h"
 #include "engine/extensions/probe.h"
+#include "engine/internal/es_modules.h"
 #include "engine/internal/platform_impl.h"
 #include "engine/internal/worker_impl.h"
 
@@ -216,6 +217,7 @@ absl::Status Worker::Impl::CreateIsolate() {
   isolate->Enter();
   isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate->AddNearHeapLimitCallback(NearHeapLimit, this);
+  internal::InstallDynamicImport(isolate);
   heap_limit.store(options.heap_limit_mb << 20, std::memory_order_relaxed);
   heap_limit_hit = false;
   jobs_on_isolate = 0;

@@ -7,9 +7,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "engine/extensions/hooks.h"
 #include "engine/extensions/require.h"
+#include "engine/extensions/browser_profile.h"
+#include "engine/internal/call_target.h"
+#include "engine/internal/context_state.h"
+#include "engine/internal/program_code.h"
 #include "engine/internal/js_error.h"
 #include "engine/internal/json_value_codec.h"
 #include "engine/internal/value_codec.h"
@@ -28,14 +31,6 @@ Outcome JsErrorOutcome(JsError error) {
   return o;
 }
 
-Outcome IdOutcome(std::string id) {
-  Outcome o;
-  o.kind = Outcome::Kind::kValue;
-  o.value.set_string_value(id);
-  o.id = std::move(id);
-  return o;
-}
-
 JsError TypeError(std::string message) {
   JsError e;
   e.name = "TypeError";
@@ -44,32 +39,12 @@ JsError TypeError(std::string message) {
   return e;
 }
 
-// The function at a dotted path from the global object, and the object holding it
-// (`this` for the call). Returns a JsError when the path does not lead to a function;
-// an empty optional with `*found` false when a getter threw (see the TryCatch).
-std::optional<JsError> LookupFunction(JsScope& scope, const std::string& path,
-                                      v8::Local<v8::Function>* function,
-                                      v8::Local<v8::Value>* holder, bool* found) {
-  *found = false;
-  if (path.empty()) return TypeError("no function named");
-  v8::Local<v8::Context> context = scope.context();
-  v8::Local<v8::Value> current = context->Global();
-  std::string walked;
-  for (absl::string_view segment : absl::StrSplit(path, '.')) {
-    if (!current->IsObject()) {
-      return TypeError(absl::StrCat("'", path, "' is not a function ('", walked, "' is ",
-                                    current->IsUndefined() ? "undefined" : "not an object", ")"));
-    }
-    *holder = current;
-    if (!current.As<v8::Object>()->Get(context, scope.Str(std::string_view(segment.data(), segment.size()))).ToLocal(&current)) {
-      return std::nullopt;
-    }
-    absl::StrAppend(&walked, walked.empty() ? "" : ".", segment);
-  }
-  if (!current->IsFunction()) return TypeError(absl::StrCat("'", path, "' is not a function"));
-  *function = current.As<v8::Function>();
-  *found = true;
-  return std::nullopt;
+Outcome IdOutcome(std::string id) {
+  Outcome o;
+  o.kind = Outcome::Kind::kValue;
+  o.value.set_string_value(id);
+  o.id = std::move(id);
+  return o;
 }
 
 }  // namespace
@@ -180,11 +155,25 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
                    .ToLocal(&source)) {
       ok = false;
     }
-    if (ok) {
+    if (ok && spec.source_type == SourceType::kScript && spec.modules.empty()) {
       v8::ScriptOrigin origin(isolate, scope.Str(spec.filename));
       v8::Local<v8::Script> script;
       ok = v8::Script::Compile(context, source, &origin).ToLocal(&script) &&
            script->Run(context).ToLocal(&result);
+    } else if (ok) {
+      // A module graph, or a script with require(): compiled as a program that is
+      // not kept (no code caches).
+      auto program = std::make_shared<Program>();
+      program->source = spec.source;
+      program->filename = spec.filename;
+      program->modules = spec.modules;
+      program->type = spec.source_type;
+      ok = internal::CompileProgram(scope, program.get(), /*make_caches=*/false);
+      if (internal::ContextState* state = internal::ContextState::From(context)) {
+        state->modules = program;
+      }
+      if (ok && program->files != nullptr && !program->files->empty()) extensions::InstallRequire(scope);
+      ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
     }
     if (ok) Checkpoint(*run);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
@@ -234,7 +223,7 @@ void Worker::Impl::StartCall(JobRun* run) {
     bool prepared = run->session == nullptr || ApplyJobSettings(scope, *run);
     std::optional<JsError> missing;
     absl::Status args_status;
-    if (prepared) missing = LookupFunction(scope, spec.function, &function, &holder, &found);
+    if (prepared) missing = internal::ResolveCallTarget(scope, spec.function, &function, &holder, &found);
     if (missing) {
       failed = JsErrorOutcome(std::move(*missing));
     } else if (found) {
@@ -292,7 +281,7 @@ std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh
   }
   v8::HeapStatistics before;
   isolate->GetHeapStatistics(&before);
-  if (std::optional<Outcome> failed = BuildProgramContext(run, *program)) return failed;
+  if (std::optional<Outcome> failed = BuildProgramContext(run, program)) return failed;
   if (fresh) return std::nullopt;  // the run's own copy, dropped with it
   v8::HeapStatistics after;
   isolate->GetHeapStatistics(&after);
@@ -314,7 +303,8 @@ std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh
   return std::nullopt;
 }
 
-std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run, const Program& program) {
+std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run,
+                                                         std::shared_ptr<const Program> program) {
   if (!AcquireFreshContext(*run, Environment::kStandard)) {
     return Outcome::Failed(absl::ResourceExhaustedError("the engine could not create a context"));
   }
@@ -324,31 +314,42 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run, const Prog
   v8::TryCatch try_catch(isolate);
   BeginSection(*run);
   bool ok = ApplyJobSettings(scope, *run);
-  if (ok && !program.modules.empty()) extensions::InstallRequire(scope, program.modules);
-  v8::Local<v8::String> source = scope.Str(program.source);
-  v8::ScriptOrigin origin(isolate, scope.Str(program.filename));
-  auto* cached = program.code_cache.empty()
-                     ? nullptr
-                     : new v8::ScriptCompiler::CachedData(
-                           program.code_cache.data(), static_cast<int>(program.code_cache.size()),
-                           v8::ScriptCompiler::CachedData::BufferNotOwned);
-  v8::ScriptCompiler::Source compiled_source(source, origin, cached);  // owns `cached`
-  v8::Local<v8::Script> script;
-  v8::Local<v8::Value> ignored;
-  ok = ok &&
-       v8::ScriptCompiler::Compile(context, &compiled_source,
-                                   cached != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
-                                                     : v8::ScriptCompiler::kNoCompileOptions)
-           .ToLocal(&script) &&
-       script->Run(context).ToLocal(&ignored);
+  if (ok && program->browser) ok = extensions::InstallBrowserProfile(scope, *program->browser);
+  if (internal::ContextState* state = internal::ContextState::From(context)) state->modules = program;
+  if (ok && program->files != nullptr && !program->files->empty()) extensions::InstallRequire(scope);
+  v8::Local<v8::Value> result;
+  ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
   if (ok) Checkpoint(*run);
+  if (ok && program->type == SourceType::kModule && result->IsPromise()) {
+    // The module graph's evaluation (top-level await) settles within its microtasks.
+    v8::Local<v8::Promise> evaluated = result.As<v8::Promise>();
+    if (evaluated->State() == v8::Promise::kRejected) {
+      JsError error = internal::ExceptionToJsError(
+          scope, evaluated->Result(), v8::Exception::CreateMessage(isolate, evaluated->Result()));
+      error.message = "while evaluating the program's modules: " + error.message;
+      failed = JsErrorOutcome(std::move(error));
+    } else if (evaluated->State() == v8::Promise::kPending) {
+      JsError error = TypeError(
+          "the program's module graph did not finish evaluating (a top-level await of a "
+          "program may wait for promises and import(), not for timers or I/O)");
+      failed = JsErrorOutcome(std::move(error));
+    }
+  }
   v8::Local<v8::Value> returned;
   if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated() &&
       !extensions::ReturnedValue(scope, try_catch.Exception(), &returned)) {
     // ($return at the top level only ends the top level early.)
     JsError error =
         ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message());
-    error.message = "while running the program's top level: " + error.message;
+    std::string where;
+    if (!try_catch.Message().IsEmpty() && try_catch.Message()->GetScriptResourceName()->IsString()) {
+      where = scope.Utf8(try_catch.Message()->GetScriptResourceName().As<v8::String>());
+    }
+    error.message = absl::StrCat("while running the program's top level",
+                                 where.empty() || where == program->filename
+                                     ? ""
+                                     : absl::StrCat(" (in ", where, ":", error.line, ":", error.column, ")"),
+                                 ": ", error.message);
     failed = JsErrorOutcome(std::move(error));
   }
   SectionEnd end = EndSection(*run);
@@ -384,37 +385,25 @@ void Worker::Impl::DropUnloadedPrograms() {
 
 void Worker::Impl::LoadProgram(JobRun* run) {
   const JobSpec& spec = run->job->spec();
-  std::string id = ProgramId(spec.source, spec.modules);
+  std::string id = ProgramId(spec.source, spec.modules, spec.source_type, spec.browser);
   if (!spec.validate_only && programs.Get(id) != nullptr) return Complete(run, IdOutcome(id));
   if (!AcquireFreshContext(*run, Environment::kBare)) {
     return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
                              "the engine could not create a context")));
   }
+  auto program = std::make_shared<Program>();
+  program->id = id;
+  program->source = spec.source;
+  program->filename = spec.filename;
+  program->modules = spec.modules;
+  program->type = spec.source_type;
+  program->browser = spec.browser;
   std::optional<Outcome> failed;
-  std::vector<uint8_t> code_cache;
   {
     JsScope scope(isolate, run->context);
     v8::TryCatch try_catch(isolate);
     BeginSection(*run);
-    v8::ScriptOrigin origin(isolate, scope.Str(spec.filename));
-    v8::ScriptCompiler::Source source(scope.Str(spec.source), origin);
-    v8::Local<v8::UnboundScript> unbound;
-    bool ok = v8::ScriptCompiler::CompileUnboundScript(isolate, &source).ToLocal(&unbound);
-    for (auto it = spec.modules.begin(); ok && it != spec.modules.end(); ++it) {
-      v8::ScriptOrigin module_origin(isolate, scope.Str(it->first));
-      v8::ScriptCompiler::Source module_source(scope.Str(it->second), module_origin);
-      v8::Local<v8::String> params[] = {scope.Str("exports"), scope.Str("require"),
-                                        scope.Str("module"), scope.Str("__filename"),
-                                        scope.Str("__dirname")};
-      v8::Local<v8::Function> ignored;
-      ok = v8::ScriptCompiler::CompileFunction(scope.context(), &module_source, 5, params)
-               .ToLocal(&ignored);
-    }
-    if (ok && !spec.validate_only) {
-      std::unique_ptr<v8::ScriptCompiler::CachedData> data(
-          v8::ScriptCompiler::CreateCodeCache(unbound));
-      if (data != nullptr) code_cache.assign(data->data, data->data + data->length);
-    }
+    bool ok = internal::CompileProgram(scope, program.get(), /*make_caches=*/!spec.validate_only);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
       failed = JsErrorOutcome(
           ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message()));
@@ -423,17 +412,9 @@ void Worker::Impl::LoadProgram(JobRun* run) {
     if (end != SectionEnd::kCompleted) failed = EndedOutcome(*run, end);
   }
   if (failed) return Complete(run, std::move(*failed));
-  if (!spec.validate_only) {
-    auto program = std::make_shared<Program>();
-    program->id = id;
-    program->source = spec.source;
-    program->filename = spec.filename;
-    program->modules = spec.modules;
-    program->code_cache = std::move(code_cache);
-    if (!programs.Put(std::move(program))) {
-      return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
-                               "too many programs loaded; unload some first")));
-    }
+  if (!spec.validate_only && !programs.Put(std::move(program))) {
+    return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
+                             "too many programs loaded; unload some first")));
   }
   Complete(run, IdOutcome(id));
 }
@@ -446,7 +427,7 @@ void Worker::Impl::CreateSession(JobRun* run) {
     if (program == nullptr) {
       failed = Outcome::Failed(ProgramNotLoadedError(spec.program));
     } else {
-      failed = BuildProgramContext(run, *program);
+      failed = BuildProgramContext(run, program);
     }
   } else if (!AcquireFreshContext(*run, spec.environment)) {
     failed = Outcome::Failed(absl::ResourceExhaustedError("the engine could not create a context"));

@@ -5,11 +5,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
+#include "engine/program_cache.h"
 #include "v8.h"
 
 namespace jscore::engine::internal {
@@ -73,6 +76,16 @@ struct ContextState {
   // extensions/determinism installed its replacements of Math.random, Date and
   // performance.now (once per context, when first asked for).
   bool determinism_installed = false;
+
+  // The modules that require() and import reach (engine/module_files.h) and their
+  // code caches; held here so that they outlive every context that can load them.
+  std::shared_ptr<const Program> modules;
+  // How many Call getters the context keeps (internal/call_target.cc, bounded).
+  size_t call_getters = 0;
+  // ES modules compiled in this context, by path. Weak: a module lives as long as
+  // the graph that imports it (and every evaluated one's namespace is kept in the
+  // context, ContextSlots::ModuleTables), so a module never pins its context.
+  std::map<std::string, v8::Global<v8::Module>> es_modules;
 
   // The context was built with the probe's interceptors (extensions/probe.h); they
   // record only while `probe_recording` (the job's own code, not jscore's set-up).

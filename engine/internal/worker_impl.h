@@ -167,7 +167,7 @@ struct Worker::Impl {
   // the run's deadline). Returns a failure outcome when it cannot.
   std::optional<Outcome> EnterProgramContext(JobRun* run, bool fresh);
   // Gives the run a new context for `program` and runs its top level in it.
-  std::optional<Outcome> BuildProgramContext(JobRun* run, const Program& program);
+  std::optional<Outcome> BuildProgramContext(JobRun* run, std::shared_ptr<const Program> program);
   void EvictProgramContexts();
   void DropUnloadedPrograms();
   void ReleaseSession(JobRun* run);
