@@ -9,6 +9,7 @@
 #include "engine/extensions/hooks.h"
 #include "engine/internal/js_error.h"
 #include "engine/internal/platform_impl.h"
+#include "engine/internal/stop_flag.h"
 #include "engine/internal/value_codec.h"
 #include "engine/internal/worker_impl.h"
 
@@ -127,12 +128,27 @@ absl::StatusOr<uint64_t> JobRun::StartHttp(internal::HttpRequest request, HttpDo
         "too many requests in flight in this evaluation (at most ",
         worker_.options.fetch.max_per_job, ")"));
   }
+  if (internal::StopRequested(worker_.isolate)) {
+    return absl::CancelledError("the evaluation is being stopped");
+  }
+  // The pool-wide bound: reserve a place first, so no two workers both take the last.
+  if (worker_.fetch_transfers.fetch_add(1, std::memory_order_relaxed) >=
+      worker_.options.fetch.max_in_flight) {
+    worker_.fetch_transfers.fetch_sub(1, std::memory_order_relaxed);
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "too many requests in flight in the server (at most ",
+        worker_.options.fetch.max_in_flight, ", --fetch_max_in_flight); retry later"));
+  }
+  worker_.http_counted.fetch_add(1, std::memory_order_relaxed);
   request.deadline = std::min(request.deadline, job->deadline());
   absl::StatusOr<uint64_t> id = worker_.http->Start(
       std::move(request), [run = this](uint64_t id, internal::HttpResult result) {
         run->worker_.FireHttp(run, id, std::move(result));
       });
-  if (!id.ok()) return id;
+  if (!id.ok()) {
+    worker_.PublishHttpInFlight();  // gives the reservation back
+    return id;
+  }
   did_io = true;
   http_calls.emplace(*id, std::move(done));
   worker_.PublishHttpInFlight();
@@ -174,34 +190,60 @@ void Worker::Impl::BeginSection(JobRun& run) {
     running_job = job.id_;
     running_isolate = isolate;
     interrupted = false;
-    if (job.cancel_requested()) {  // a cancel that raced with the start
+    stop_section.store(false, std::memory_order_relaxed);
+    if (retired_seen) {  // a retired thread runs no more JavaScript
+      interrupted = true;
+      interrupt_reason = InterruptReason::kShutdown;
+      stop_section.store(true, std::memory_order_relaxed);
+      isolate->TerminateExecution();
+    } else if (job.cancel_requested()) {  // a cancel that raced with the start
       interrupted = true;
       interrupt_reason = InterruptReason::kCancelled;
+      stop_section.store(true, std::memory_order_relaxed);
       isolate->TerminateExecution();
     }
   }
-  watchdog.Arm(index, job.id_, job.deadline());
+  // The slot is the new thread's once this one is retired.
+  if (!retired_seen) watchdog.Arm(index, job.id_, job.deadline());
+  section_heap = UsedHeap();
   // The thread-CPU clock is a system call; the wall clock of a synchronous section
   // is the same figure (a worker runs one section at a time) at a fraction of the cost.
   section_started = absl::Now();
 }
 
 SectionEnd Worker::Impl::EndSection(JobRun& run) {
-  watchdog.Disarm(index);
   run.cpu += absl::Now() - section_started;
   bool was_interrupted;
   InterruptReason reason;
+  bool was_retired;
   {
     absl::MutexLock lock(&interrupt_mu);
     was_interrupted = interrupted;
     reason = interrupt_reason;
+    was_retired = retired;
     running_job = 0;
     running_isolate = nullptr;
     interrupted = false;
+    stop_section.store(false, std::memory_order_relaxed);
   }
+  if (was_retired && !retired_seen) {
+    // Retired while stuck in this section (Worker::Retire): from here on this thread
+    // touches nothing outside its Impl; it ends at its next wake-up (StopOnThread).
+    retired_seen = true;
+    uv_async_send(&wake);
+  }
+  // Checked under interrupt_mu above: once retired, the slot is the new thread's.
+  if (!retired_seen) watchdog.Disarm(index);
   bool terminating = isolate->IsExecutionTerminating();
   if (was_interrupted || heap_limit_hit || terminating) isolate->CancelTerminateExecution();
-  if (heap_limit_hit) return SectionEnd::kHeapLimit;
+  run.heap_growth += static_cast<int64_t>(UsedHeap()) - static_cast<int64_t>(section_heap);
+  if (heap_limit_hit) {
+    // The isolate is replaced after this section. The job holding the most heap is
+    // charged; any other job stopped by it starts over (Complete), never fails.
+    JobRun* culprit = ChargeHeapLimit();
+    if (culprit != &run) run.restart = true;
+    return SectionEnd::kHeapLimit;
+  }
   if (was_interrupted) {
     switch (reason) {
       case InterruptReason::kDeadline:
@@ -262,11 +304,12 @@ void Worker::Impl::StopForHook(JobRun& run) {
   if (running_job != run.job->id_ || running_isolate == nullptr || interrupted) return;
   interrupted = true;
   interrupt_reason = InterruptReason::kHook;
+  stop_section.store(true, std::memory_order_relaxed);
   isolate->TerminateExecution();
 }
 
 void Worker::Impl::Checkpoint(JobRun& run) {
-  v8::Platform* v8_platform = platform.impl().v8_platform.get();
+  v8::Platform* v8_platform = platform.v8_platform.get();
   run.microtasks->PerformCheckpoint(isolate);
   // V8 may clear a termination once it has unwound; after $terminate (run.hook set)
   // nothing more of the job may run.
@@ -470,9 +513,41 @@ void Worker::Impl::FireHttp(JobRun* run, uint64_t id, internal::HttpResult resul
   AfterCallback(run, std::move(ended));
 }
 
+size_t Worker::Impl::UsedHeap() {
+  v8::HeapStatistics heap;
+  isolate->GetHeapStatistics(&heap);
+  return heap.used_heap_size();
+}
+
+JobRun* Worker::Impl::ChargeHeapLimit() {
+  if (heap_charged) return heap_culprit;  // one culprit per event (it may be done)
+  heap_charged = true;
+  for (auto& [run, owned] : runs) {
+    if (heap_culprit == nullptr || run->heap_growth > heap_culprit->heap_growth) heap_culprit = run;
+  }
+  return heap_culprit;
+}
+
+void Worker::Impl::UnlistHeld(JobRun* run) {
+  absl::MutexLock lock(&parked_mu);
+  auto erase = [&run](std::vector<std::shared_ptr<Job>>& list) {
+    auto it = std::find(list.begin(), list.end(), run->job);
+    if (it == list.end()) return;
+    *it = std::move(list.back());
+    list.pop_back();
+  };
+  if (run->parked) erase(parked_jobs);
+  erase(held_jobs);
+}
+
 void Worker::Impl::PublishHttpInFlight() {
-  http_in_flight.store(http == nullptr ? 0 : static_cast<uint32_t>(http->in_flight()),
-                       std::memory_order_relaxed);
+  int now = http == nullptr ? 0 : static_cast<int>(http->in_flight());
+  http_in_flight.store(static_cast<uint32_t>(now), std::memory_order_relaxed);
+  // A compare-exchange: Worker::Retire may take the count over (exchange(0)) meanwhile.
+  int counted = http_counted.load(std::memory_order_relaxed);
+  while (counted > now && !http_counted.compare_exchange_weak(counted, now)) {
+  }
+  if (counted > now) fetch_transfers.fetch_sub(counted - now, std::memory_order_relaxed);
 }
 
 void Worker::Impl::ScanCancelled() {
@@ -486,6 +561,14 @@ void Worker::Impl::ScanCancelled() {
 }
 
 void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
+  if (run->restart) {
+    // Stopped because another job filled the heap: start over on a new isolate, or
+    // (a session's job, or one that made a request) say so.
+    run->restart = false;
+    if (run->session == nullptr && RequeueFromScratch(run)) return;
+    outcome = Outcome::Failed(absl::UnavailableError(
+        "another evaluation filled the worker's heap; its isolate is replaced; retry"));
+  }
   Job& job = *run->job;
   outcome.console = std::move(run->console);
   outcome.console_truncated = run->console_truncated;
@@ -521,15 +604,10 @@ void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
   }
   if (run->session != nullptr) ReleaseSession(run);
   job.running_on_.store(-1, std::memory_order_seq_cst);
-  if (run->parked) {
-    absl::MutexLock lock(&parked_mu);
-    auto it = std::find(parked_jobs.begin(), parked_jobs.end(), run->job);
-    if (it != parked_jobs.end()) {
-      *it = std::move(parked_jobs.back());
-      parked_jobs.pop_back();
-    }
-  }
-  Job::Completion done = job.TakeCompletion();  // none if the watchdog answered
+  UnlistHeld(run);
+  // None if the watchdog answered; a retired thread answers nothing (its retirer did).
+  Job::Completion done = retired_seen ? nullptr : job.TakeCompletion();
+  if (heap_culprit == run) heap_culprit = nullptr;
   runs.erase(run);  // frees run
   inflight.fetch_sub(1, std::memory_order_relaxed);
   completed.fetch_add(1, std::memory_order_relaxed);
@@ -542,6 +620,7 @@ void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
 }
 
 void Worker::Impl::Drop(const std::shared_ptr<Job>& job, absl::Status status) {
+  if (retired_seen) return;  // its retirer answered every job it held
   Outcome outcome = Outcome::Failed(std::move(status));
   outcome.stats.queue_wait = absl::Now() - job->enqueued_at_;
   outcome.stats.worker = index;
