@@ -214,6 +214,95 @@ TEST(ContainmentTest, StuckBuiltinRetiresItsWorkerBesideNormalTraffic) {
   EXPECT_EQ((*daemon)->Terminate(), 0);
 }
 
+// Item 2 with a real daemon: a parked request holds most of a 64 MB heap while 7
+// others need 16 MB for a moment. The hog fails RESOURCE_EXHAUSTED; the 7 and the
+// normal traffic get their right answers.
+TEST(ContainmentTest, HeapLimitFailsTheHogAndNoOneElse) {
+  auto daemon = DaemonProcess::Start(
+      {"--workers=1", "--heap_limit_mb=64", "--array_buffer_limit_mb=64", "--shutdown_grace=1s"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  auto stub = (*daemon)->NewStub();
+  Reply hog;
+  std::thread hog_thread([&] {
+    auto own = (*daemon)->NewStub();
+    hog = Evaluate(*own,
+                   "const hold = Array.from({length: 48}, (_, i) => new Array(131072).fill(i + 0.5));"
+                   "new Promise(r => setTimeout(r, 4000)).then(() => hold.length)",
+                   absl::Seconds(20));
+  });
+  absl::Time until = absl::Now() + absl::Seconds(10);
+  for (;;) {  // the hog is in flight (parked) before the others come
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    v1::GetStatsResponse stats;
+    ASSERT_TRUE(stub->GetStats(&context, {}, &stats).ok());
+    if (stats.workers(0).jobs_in_flight() > 0) break;
+    ASSERT_LT(absl::Now(), until);
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  absl::SleepFor(absl::Milliseconds(200));
+  NormalTraffic normal(**daemon);
+  std::vector<std::thread> others;
+  std::vector<Reply> replies(7);
+  for (int i = 0; i < 7; ++i) {
+    others.emplace_back([&, i] {
+      auto own = (*daemon)->NewStub();
+      replies[i] = Evaluate(*own, absl::StrCat("new Array(2097152).fill(", i, ".5).length + ", i),
+                            absl::Seconds(20));
+    });
+  }
+  for (auto& t : others) t.join();
+  hog_thread.join();
+  normal.Stop();
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(replies[i].status.ok()) << i << ": " << replies[i].status.error_message();
+    EXPECT_EQ(replies[i].response.value().number_value(), 2097152 + i);
+  }
+  EXPECT_EQ(hog.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << hog.status.error_message();
+  EXPECT_EQ(normal.wrong(), 0) << normal.last_wrong();
+  EXPECT_TRUE(IsServing((*daemon)->NewChannel(), absl::Seconds(5)));
+  if (kCheckBounds) EXPECT_LE(RssKb((*daemon)->pid()), (64 + 64 + 100) * 1024u);
+  EXPECT_EQ((*daemon)->Terminate(), 0);
+}
+
+// Item 3 with a real daemon: empty sessions are refused by memory, cleanly, before
+// any other caller's session is lost.
+TEST(ContainmentTest, ManyEmptySessionsAreRefusedBeforeAnyoneLosesOne) {
+  auto daemon = DaemonProcess::Start(Flags({"--session_memory_mb=16", "--max_sessions=2000"}));
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  auto stub = (*daemon)->NewStub();
+  auto create = [&stub](const std::string& source, v1::CreateSessionResponse* created) {
+    v1::CreateSessionRequest request;
+    request.set_source(source);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    return stub->CreateSession(&context, request, created);
+  };
+  v1::CreateSessionResponse theirs;
+  ASSERT_TRUE(create("var mine = 'theirs'", &theirs).ok());
+  int made = 0;
+  grpc::Status refused;
+  for (int i = 0; i < 1500; ++i) {
+    v1::CreateSessionResponse created;
+    refused = create("", &created);
+    if (!refused.ok()) break;
+    ++made;
+  }
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
+  EXPECT_LT(made, 1500);
+  Reply still = Evaluate(*stub, "mine", absl::Seconds(5), theirs.session());
+  ASSERT_TRUE(still.status.ok()) << still.status.error_message();
+  EXPECT_EQ(still.response.value().string_value(), "theirs");
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  v1::GetStatsResponse stats;
+  ASSERT_TRUE(stub->GetStats(&context, {}, &stats).ok());
+  for (const auto& w : stats.workers()) EXPECT_EQ(w.isolate_replacements(), 0u);
+  ExpectHealthyAndBounded(**daemon);
+  EXPECT_EQ((*daemon)->Terminate(), 0);
+}
+
 // SIGTERM while every worker is in a hostile loop: exit 0 within grace + margin.
 void ExpectSigtermExitsDuring(const std::string& source, absl::Duration margin) {
   auto daemon = DaemonProcess::Start(Flags({"--max_timeout=120s"}));
