@@ -492,7 +492,7 @@ void Worker::Impl::CreateSession(JobRun* run) {
   // against the workers' session budget (SessionTable, at least its floor).
   size_t heap_after = UsedHeap();
   session->bytes = heap_after > heap_before ? heap_after - heap_before : 0;
-  session_table.SetBytes(spec.session, session->bytes);
+  if (!retired_seen) session_table.SetBytes(spec.session, session->bytes);
   absl::Duration ttl = session->ttl;
   sessions.emplace(spec.session, std::move(session));
   session_count.store(sessions.size(), std::memory_order_relaxed);
