@@ -40,6 +40,18 @@ ABSL_FLAG(uint64_t, program_contexts_per_worker, 64,
 ABSL_FLAG(uint64_t, program_context_memory_mb, 256,
           "Approximate heap that one worker's program contexts may hold");
 ABSL_FLAG(uint64_t, max_sessions, 10000, "Most sessions open at once");
+ABSL_FLAG(absl::Duration, retire_after_overrun, absl::Seconds(3),
+          "A request still running this long past its deadline (inside a V8 builtin that "
+          "ignores termination) has its worker thread replaced by a fresh one");
+ABSL_FLAG(absl::Duration, shutdown_stop_margin, absl::Seconds(2),
+          "At shutdown, how long after --shutdown_grace workers may take to stop; one still "
+          "inside such a builtin is then left behind and the process exits anyway");
+ABSL_FLAG(uint64_t, session_memory_mb, 0,
+          "Heap one worker's sessions may hold, by their measured size; CreateSession past it "
+          "is RESOURCE_EXHAUSTED (0: half of --heap_limit_mb)");
+ABSL_FLAG(uint64_t, max_waiting_per_session, 64,
+          "Requests one session holds waiting behind its running request; past it, "
+          "RESOURCE_EXHAUSTED");
 ABSL_FLAG(absl::Duration, session_ttl, absl::Minutes(10),
           "Idle time after which a session is deleted, when CreateSession sets none");
 ABSL_FLAG(int32_t, batch_window, 256,
@@ -70,6 +82,9 @@ ABSL_FLAG(uint64_t, fetch_max_response_bytes, 8ull << 20,
           "Largest response body fetch/XMLHttpRequest accept (after decoding)");
 ABSL_FLAG(int32_t, fetch_max_redirects, 10,
           "Redirects one request follows, each to an allowed host");
+ABSL_FLAG(int32_t, fetch_max_in_flight, 256,
+          "fetch/XMLHttpRequest transfers in flight across the whole daemon (each request "
+          "also has at most 64)");
 ABSL_FLAG(int32_t, v8_background_threads, 1, "V8 background threads (GC, compilation)");
 
 namespace jscore::daemon {
@@ -93,12 +108,29 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
   c.pool.program_context_memory_mb = absl::GetFlag(FLAGS_program_context_memory_mb);
   c.pool.max_sessions = absl::GetFlag(FLAGS_max_sessions);
   c.pool.default_session_ttl = absl::GetFlag(FLAGS_session_ttl);
+  c.pool.max_waiting_per_session = absl::GetFlag(FLAGS_max_waiting_per_session);
+  c.pool.session_memory_mb = absl::GetFlag(FLAGS_session_memory_mb);
+  c.pool.retire_after_overrun = absl::GetFlag(FLAGS_retire_after_overrun);
+  c.pool.stop_margin = absl::GetFlag(FLAGS_shutdown_stop_margin);
+  if (c.pool.retire_after_overrun < absl::Milliseconds(100)) {
+    return absl::InvalidArgumentError("--retire_after_overrun must be at least 100ms");
+  }
+  if (c.pool.stop_margin < absl::ZeroDuration() || c.pool.stop_margin > absl::Minutes(1)) {
+    return absl::InvalidArgumentError("--shutdown_stop_margin must be between 0 and 1m");
+  }
+  if (c.pool.session_memory_mb != 0 && c.pool.session_memory_mb >= c.pool.heap_limit_mb) {
+    return absl::InvalidArgumentError("--session_memory_mb must be below --heap_limit_mb");
+  }
   absl::StatusOr<engine::FetchAllowlist> allowlist =
       engine::FetchAllowlist::Parse(absl::GetFlag(FLAGS_allow_fetch));
   if (!allowlist.ok()) return allowlist.status();
   c.pool.fetch.allowlist = std::move(*allowlist);
   c.pool.fetch.max_response_bytes = absl::GetFlag(FLAGS_fetch_max_response_bytes);
   c.pool.fetch.max_redirects = absl::GetFlag(FLAGS_fetch_max_redirects);
+  c.pool.fetch.max_in_flight = absl::GetFlag(FLAGS_fetch_max_in_flight);
+  if (c.pool.fetch.max_in_flight < 1 || c.pool.fetch.max_in_flight > 100000) {
+    return absl::InvalidArgumentError("--fetch_max_in_flight must be between 1 and 100000");
+  }
   if (c.pool.fetch.max_response_bytes < 1 || c.pool.fetch.max_response_bytes > (1ull << 30)) {
     return absl::InvalidArgumentError("--fetch_max_response_bytes must be between 1 and 1 GiB");
   }

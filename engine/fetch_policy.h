@@ -63,6 +63,8 @@ struct FetchOptions {
   int max_redirects = 10;
   // Transfers one job may have in flight at once.
   int max_per_job = 64;
+  // Transfers the whole pool (every worker, every job) may have in flight at once.
+  int max_in_flight = 256;
 };
 
 }  // namespace jscore::engine

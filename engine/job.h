@@ -176,7 +176,14 @@ class Job {
   // The completion, once: whoever answers takes it; later takers get none.
   Completion TakeCompletion() {
     absl::MutexLock lock(&answer_mu_);
-    return std::move(on_complete_);
+    Completion taken = std::move(on_complete_);
+    on_complete_ = nullptr;
+    return taken;
+  }
+  // Whether someone answered already (the watchdog or a retirer, while it waited).
+  bool Answered() {
+    absl::MutexLock lock(&answer_mu_);
+    return on_complete_ == nullptr;
   }
 
   JobSpec spec_;

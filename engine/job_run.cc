@@ -109,33 +109,6 @@ void JobRun::TerminateWithHook(JsScope& scope, v8::Local<v8::Value> data) {
   worker_.StopForHook(*this);
 }
 
-absl::StatusOr<uint64_t> JobRun::StartHttp(internal::HttpRequest request, HttpDone done) {
-  if (worker_.http == nullptr) return absl::FailedPreconditionError("fetch is not enabled");
-  if (static_cast<int>(http_calls.size()) >= worker_.options.fetch.max_per_job) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "too many requests in flight in this evaluation (at most ",
-        worker_.options.fetch.max_per_job, ")"));
-  }
-  request.deadline = std::min(request.deadline, job->deadline());
-  absl::StatusOr<uint64_t> id = worker_.http->Start(
-      std::move(request), [run = this](uint64_t id, internal::HttpResult result) {
-        run->worker_.FireHttp(run, id, std::move(result));
-      });
-  if (!id.ok()) return id;
-  did_io = true;
-  http_calls.emplace(*id, std::move(done));
-  worker_.PublishHttpInFlight();
-  return id;
-}
-
-void JobRun::AbortHttp(uint64_t id) {
-  auto it = http_calls.find(id);
-  if (it == http_calls.end()) return;
-  http_calls.erase(it);
-  worker_.http->Abort(id);
-  worker_.PublishHttpInFlight();
-}
-
 void JobRun::CloseHandles() {
   while (!timers.empty()) ClearTimer(timers.begin()->first);
   if (!http_calls.empty()) {
@@ -163,34 +136,60 @@ void Worker::Impl::BeginSection(JobRun& run) {
     running_job = job.id_;
     running_isolate = isolate;
     interrupted = false;
-    if (job.cancel_requested()) {  // a cancel that raced with the start
+    stop_section.store(false, std::memory_order_relaxed);
+    if (retired_seen) {  // a retired thread runs no more JavaScript
+      interrupted = true;
+      interrupt_reason = InterruptReason::kShutdown;
+      stop_section.store(true, std::memory_order_relaxed);
+      isolate->TerminateExecution();
+    } else if (job.cancel_requested()) {  // a cancel that raced with the start
       interrupted = true;
       interrupt_reason = InterruptReason::kCancelled;
+      stop_section.store(true, std::memory_order_relaxed);
       isolate->TerminateExecution();
     }
   }
-  watchdog.Arm(index, job.id_, job.deadline());
+  // The slot is the new thread's once this one is retired.
+  if (!retired_seen) watchdog.Arm(index, job.id_, job.deadline());
+  section_heap = UsedHeap();
   // The thread-CPU clock is a system call; the wall clock of a synchronous section
   // is the same figure (a worker runs one section at a time) at a fraction of the cost.
   section_started = absl::Now();
 }
 
 SectionEnd Worker::Impl::EndSection(JobRun& run) {
-  watchdog.Disarm(index);
   run.cpu += absl::Now() - section_started;
   bool was_interrupted;
   InterruptReason reason;
+  bool was_retired;
   {
     absl::MutexLock lock(&interrupt_mu);
     was_interrupted = interrupted;
     reason = interrupt_reason;
+    was_retired = retired;
     running_job = 0;
     running_isolate = nullptr;
     interrupted = false;
+    stop_section.store(false, std::memory_order_relaxed);
   }
+  if (was_retired && !retired_seen) {
+    // Retired while stuck in this section (Worker::Retire): from here on this thread
+    // touches nothing outside its Impl; it ends at its next wake-up (StopOnThread).
+    retired_seen = true;
+    uv_async_send(&wake);
+  }
+  // Checked under interrupt_mu above: once retired, the slot is the new thread's.
+  if (!retired_seen) watchdog.Disarm(index);
   bool terminating = isolate->IsExecutionTerminating();
   if (was_interrupted || heap_limit_hit || terminating) isolate->CancelTerminateExecution();
-  if (heap_limit_hit) return SectionEnd::kHeapLimit;
+  run.heap_growth += static_cast<int64_t>(UsedHeap()) - static_cast<int64_t>(section_heap);
+  if (heap_limit_hit) {
+    // The isolate is replaced after this section. The job holding the most heap is
+    // charged; any other job stopped by it starts over (Complete), never fails.
+    JobRun* culprit = ChargeHeapLimit();
+    if (culprit != &run) run.restart = true;
+    return SectionEnd::kHeapLimit;
+  }
   if (was_interrupted) {
     switch (reason) {
       case InterruptReason::kDeadline:
@@ -241,11 +240,12 @@ void Worker::Impl::StopForHook(JobRun& run) {
   if (running_job != run.job->id_ || running_isolate == nullptr || interrupted) return;
   interrupted = true;
   interrupt_reason = InterruptReason::kHook;
+  stop_section.store(true, std::memory_order_relaxed);
   isolate->TerminateExecution();
 }
 
 void Worker::Impl::Checkpoint(JobRun& run) {
-  v8::Platform* v8_platform = platform.impl().v8_platform.get();
+  v8::Platform* v8_platform = platform.v8_platform.get();
   run.microtasks->PerformCheckpoint(isolate);
   // V8 may clear a termination once it has unwound; after $terminate (run.hook set)
   // nothing more of the job may run.
@@ -419,11 +419,6 @@ void Worker::Impl::FireHttp(JobRun* run, uint64_t id, internal::HttpResult resul
   AfterCallback(run, std::move(ended));
 }
 
-void Worker::Impl::PublishHttpInFlight() {
-  http_in_flight.store(http == nullptr ? 0 : static_cast<uint32_t>(http->in_flight()),
-                       std::memory_order_relaxed);
-}
-
 void Worker::Impl::ScanCancelled() {
   std::vector<JobRun*> cancelled;
   for (auto& [run, owned] : runs) {
@@ -435,6 +430,14 @@ void Worker::Impl::ScanCancelled() {
 }
 
 void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
+  if (run->restart) {
+    // Stopped because another job filled the heap: start over on a new isolate, or
+    // (a session's job, or one that made a request) say so.
+    run->restart = false;
+    if (run->session == nullptr && RequeueFromScratch(run)) return;
+    outcome = Outcome::Failed(absl::UnavailableError(
+        "another evaluation filled the worker's heap; its isolate is replaced; retry"));
+  }
   Job& job = *run->job;
   outcome.console = std::move(run->console);
   outcome.console_truncated = run->console_truncated;
@@ -470,15 +473,10 @@ void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
   }
   if (run->session != nullptr) ReleaseSession(run);
   job.running_on_.store(-1, std::memory_order_seq_cst);
-  if (run->parked) {
-    absl::MutexLock lock(&parked_mu);
-    auto it = std::find(parked_jobs.begin(), parked_jobs.end(), run->job);
-    if (it != parked_jobs.end()) {
-      *it = std::move(parked_jobs.back());
-      parked_jobs.pop_back();
-    }
-  }
-  Job::Completion done = job.TakeCompletion();  // none if the watchdog answered
+  UnlistHeld(run);
+  // None if the watchdog answered; a retired thread answers nothing (its retirer did).
+  Job::Completion done = retired_seen ? nullptr : job.TakeCompletion();
+  if (heap_culprit == run) heap_culprit = nullptr;
   runs.erase(run);  // frees run
   inflight.fetch_sub(1, std::memory_order_relaxed);
   completed.fetch_add(1, std::memory_order_relaxed);
@@ -491,6 +489,7 @@ void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
 }
 
 void Worker::Impl::Drop(const std::shared_ptr<Job>& job, absl::Status status) {
+  if (retired_seen) return;  // its retirer answered every job it held
   Outcome outcome = Outcome::Failed(std::move(status));
   outcome.stats.queue_wait = absl::Now() - job->enqueued_at_;
   outcome.stats.worker = index;

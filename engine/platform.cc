@@ -36,6 +36,12 @@ absl::StatusOr<std::unique_ptr<Platform>> Platform::Create(const PlatformOptions
 Platform::Platform(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Platform::~Platform() {
+  if (impl_->live_isolates.load(std::memory_order_acquire) > 0) {
+    // A thread left behind at shutdown is still inside V8: tearing V8 down under it
+    // would crash the exit. Leave V8 (and what the thread uses) to the process's end.
+    impl_.release();
+    return;
+  }
   v8::V8::Dispose();
   v8::V8::DisposePlatform();
 }

@@ -1,5 +1,6 @@
 #include "engine/pool.h"
 
+#include <cstdio>
 #include <thread>
 #include <utility>
 
@@ -14,6 +15,12 @@
 
 namespace jscore::engine {
 
+namespace {
+// The least a session is counted for: an empty context's heap on V8 10.2 (about
+// 150 KB measured; a session that took a pre-built context shows no growth).
+constexpr size_t kSessionFloorBytes = 160 << 10;
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Pool>> Pool::Create(Platform& platform, const PoolOptions& options) {
   if (options.workers < 1 || options.workers > 1024) {
     return absl::InvalidArgumentError("workers must be between 1 and 1024");
@@ -23,6 +30,12 @@ absl::StatusOr<std::unique_ptr<Pool>> Pool::Create(Platform& platform, const Poo
     return absl::InvalidArgumentError("max in-flight jobs per worker must be > 0");
   }
   if (options.heap_limit_mb < 16) return absl::InvalidArgumentError("heap limit must be >= 16 MB");
+  if (options.session_memory_mb >= options.heap_limit_mb) {
+    return absl::InvalidArgumentError("the sessions' heap budget must be below the heap limit");
+  }
+  if (options.fetch.max_in_flight < 1) {
+    return absl::InvalidArgumentError("fetch transfers in flight must be > 0");
+  }
   auto pool = std::unique_ptr<Pool>(new Pool(platform, options));
   for (auto& worker : pool->workers_) {
     absl::Status status = worker->Start();
@@ -39,10 +52,14 @@ Pool::Pool(Platform& platform, const PoolOptions& options)
       options_(options),
       queue_(std::make_unique<internal::JobQueue>(options.queue_capacity)),
       programs_(std::make_unique<ProgramCache>(options.max_programs)),
-      sessions_(std::make_unique<SessionTable>(options.max_sessions, options.workers)) {
+      sessions_(std::make_unique<SessionTable>(
+          options.max_sessions, options.workers,
+          (options.session_memory_mb > 0 ? options.session_memory_mb : options.heap_limit_mb / 2)
+              << 20,
+          kSessionFloorBytes)) {
   watchdog_ = std::make_unique<Watchdog>(
       options.workers,
-      [this](int slot, uint64_t token) { workers_[slot]->Interrupt(token, InterruptReason::kDeadline); },
+      [this](int slot, uint64_t token, absl::Duration overrun) { OnOverrun(slot, token, overrun); },
       [this] {
         // The watchdog's thread starts before workers_ is filled: nothing to scan yet.
         if (!constructed_.load(std::memory_order_acquire)) return;
@@ -51,7 +68,8 @@ Pool::Pool(Platform& platform, const PoolOptions& options)
       });
   for (int i = 0; i < options.workers; ++i) {
     worker_queues_.push_back(std::make_unique<internal::FifoJobQueue>(options.queue_capacity));
-    WorkerShared shared{*queue_, *worker_queues_.back(), *watchdog_, *programs_, *sessions_};
+    WorkerShared shared{*queue_,     *worker_queues_.back(), *watchdog_,
+                        *programs_, *sessions_,             fetch_transfers_};
     workers_.push_back(std::make_unique<Worker>(i, platform_, shared, options_));
   }
   constructed_.store(true, std::memory_order_release);
@@ -76,8 +94,10 @@ absl::Status Pool::Submit(std::shared_ptr<Job> job) {
     submitting_.fetch_sub(1, std::memory_order_seq_cst);
     return routed;
   }
+  if (worker >= 0) workers_[worker]->ListPinned(job);  // deadlines reach it while queued
   bool pushed = worker < 0 ? queue_->TryPush(job) : worker_queues_[worker]->TryPush(job);
   if (!pushed) {
+    if (worker >= 0) workers_[worker]->UnlistPinned(job.get());
     submitting_.fetch_sub(1, std::memory_order_seq_cst);
     rejected_.fetch_add(1, std::memory_order_relaxed);
     if (job->spec_.kind == JobKind::kCreateSession) {
@@ -144,7 +164,10 @@ void Pool::AnswerOverdueParkedJobs() {
   absl::MutexLock lock(&reap_mu_);  // Shutdown waits for a scan under way
   if (!admitting_.load(std::memory_order_seq_cst)) return;
   absl::Time now = absl::Now();
-  for (auto& w : workers_) w->AnswerOverdue(now);
+  for (auto& w : workers_) {
+    w->AnswerOverdue(now);
+    w->AnswerOverdueWaiting(now);
+  }
 }
 
 void Pool::ReapExpiredQueuedJobs() {
@@ -180,6 +203,21 @@ void Pool::ReapExpiredQueuedJobs() {
   WakeOneIdleWorker();
 }
 
+void Pool::OnOverrun(int slot, uint64_t token, absl::Duration overrun) {
+  Worker& worker = *workers_[slot];
+  if (overrun < options_.retire_after_overrun) {
+    return worker.Interrupt(token, InterruptReason::kDeadline);
+  }
+  absl::MutexLock lock(&retire_mu_);
+  if (stopping_workers_) return worker.Interrupt(token, InterruptReason::kDeadline);
+  absl::StatusOr<bool> retired = worker.Retire(token);
+  if (!retired.ok()) {
+    std::fprintf(stderr, "jscore: worker %d could not be replaced: %s\n", slot,
+                 retired.status().ToString().c_str());
+    worker.Interrupt(token, InterruptReason::kDeadline);
+  }
+}
+
 void Pool::Cancel(const std::shared_ptr<Job>& job) {
   job->cancel_requested_.store(true, std::memory_order_seq_cst);
   int worker = job->running_on_.load(std::memory_order_seq_cst);
@@ -206,10 +244,28 @@ void Pool::Shutdown(absl::Duration grace) {
     return false;
   };
   while (busy() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  {
+    absl::MutexLock lock(&retire_mu_);  // a retirement under way ends first
+    stopping_workers_ = true;
+  }
   for (auto& w : workers_) w->Stop();
-  for (auto& w : workers_) w->Join();
+  // Bounded: a thread stuck in a builtin that ignores termination is left behind
+  // (its jobs answered), so shutdown ends within grace + stop_margin.
+  absl::Time join_by = absl::Now() + options_.stop_margin;
+  for (auto& w : workers_) w->JoinUntil(join_by);
   shut_down_workers_.store(true, std::memory_order_release);
   watchdog_.reset();
+  // Whatever a left-behind worker could not drain.
+  absl::Status closing = absl::UnavailableError("the server is shutting down");
+  std::shared_ptr<Job> job;
+  auto drop = [&closing](const std::shared_ptr<Job>& dropped) {
+    Job::Completion done = dropped->TakeCompletion();
+    if (done) done(Outcome::Failed(closing));
+  };
+  while (queue_->TryPop(job)) drop(job);
+  for (auto& q : worker_queues_) {
+    while (q->TryPop(job)) drop(job);
+  }
 }
 
 PoolStats Pool::Stats() const {

@@ -48,9 +48,21 @@ struct PoolOptions {
   size_t program_contexts_per_worker = 64;
   size_t program_context_memory_mb = 256;
   size_t max_sessions = 10000;
+  // Heap one worker's sessions may hold, by their measured estimates (0: half of
+  // heap_limit_mb); CreateSession past it is RESOURCE_EXHAUSTED.
+  size_t session_memory_mb = 0;
+  // Jobs one session holds waiting behind its running job; past it, RESOURCE_EXHAUSTED.
+  size_t max_waiting_per_session = 64;
   absl::Duration default_session_ttl = absl::Minutes(10);
   // Replace a worker's isolate every N jobs (0: never; heap-limit events always do).
   uint64_t recycle_after_jobs = 0;
+  // A job still running synchronously this long past its deadline (inside a V8
+  // builtin that ignores termination, e.g. new Array(2**26).fill(1)) retires its
+  // worker's thread: a new thread takes its place (Worker::Retire).
+  absl::Duration retire_after_overrun = absl::Seconds(3);
+  // At Shutdown, how long after the grace the workers may take to end; a thread
+  // still inside JavaScript then is left behind (Worker::JoinUntil).
+  absl::Duration stop_margin = absl::Seconds(2);
   // fetch and XMLHttpRequest: they exist only when fetch.allowlist names hosts.
   FetchOptions fetch;
 };
@@ -70,6 +82,9 @@ struct WorkerStatsSnapshot {
   // metric), since the worker started.
   uint64_t busy_ns = 0;
   uint32_t fetches_in_flight = 0;  // HTTP transfers of fetch/XMLHttpRequest
+  // Threads of this slot retired because a job overran its deadline inside code that
+  // ignores termination (Worker::Retire).
+  uint32_t retirements = 0;
 };
 
 struct PoolStats {
@@ -125,6 +140,8 @@ class Pool {
   // (Worker::AnswerOverdue).
   void AnswerOverdueParkedJobs();
   absl::Status Route(const std::shared_ptr<Job>& job, int* worker);
+  // Watchdog thread: the deadline of `token`, running on `slot`, passed `overrun` ago.
+  void OnOverrun(int slot, uint64_t token, absl::Duration overrun);
 
   Platform& platform_;
   const PoolOptions options_;
@@ -134,6 +151,7 @@ class Pool {
   std::unique_ptr<SessionTable> sessions_;
   std::unique_ptr<Watchdog> watchdog_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<int> fetch_transfers_{0};  // every worker's, against fetch.max_in_flight
   std::atomic<bool> admitting_{true};
   std::atomic<bool> constructed_{false};  // workers_ is complete (the watchdog may scan it)
   std::atomic<uint64_t> next_job_id_{1};
@@ -144,6 +162,9 @@ class Pool {
   std::atomic<unsigned> wake_cursor_{0};
   std::atomic<int> submitting_{0};  // Submit calls under way (Shutdown waits them out)
   std::atomic<bool> shut_down_workers_{false};
+  // Retire (watchdog thread) and Shutdown's stop of the workers exclude each other.
+  absl::Mutex retire_mu_;
+  bool stopping_workers_ ABSL_GUARDED_BY(retire_mu_) = false;
   bool shut_down_ = false;  // owner thread only
 };
 

@@ -39,6 +39,10 @@ void Watchdog::Arm(int slot, uint64_t token, absl::Time deadline) {
 
 void Watchdog::Disarm(int slot) { slots_[slot].token.store(0, std::memory_order_release); }
 
+void Watchdog::DisarmIfToken(int slot, uint64_t token) {
+  slots_[slot].token.compare_exchange_strong(token, 0, std::memory_order_seq_cst);
+}
+
 void Watchdog::Run() {
   int idle_scans = 0;
   for (;;) {
@@ -55,7 +59,7 @@ void Watchdog::Run() {
         // Fire again at every tick until the worker disarms: JavaScript can resume
         // after a termination has unwound (V8 clears it at the top level, and a
         // re-posted task may run more), and none may run past the deadline.
-        fire_(i, token);
+        fire_(i, token, absl::Nanoseconds(now - deadline));
       } else if (deadline < earliest) {
         earliest = deadline;
       }

@@ -22,10 +22,12 @@ namespace jscore::engine {
 // When an armed deadline passes, the thread calls `fire(slot, token)`, and again at
 // every tick until the worker disarms the slot; the worker decides, under its own
 // lock, whether that token is still running (so a late fire never hits the next
-// job). `fire` runs on the watchdog thread and must be quick.
+// job). `fire` runs on the watchdog thread and must be quick (the Pool's may retire
+// a worker whose job overran by far: that takes one isolate's creation).
 class Watchdog {
  public:
-  using Fire = std::function<void(int slot, uint64_t token)>;
+  // `overrun`: how long ago the slot's deadline passed.
+  using Fire = std::function<void(int slot, uint64_t token, absl::Duration overrun)>;
   using Tick = std::function<void()>;
 
   // `tick` (optional) runs on the watchdog thread at every scan while it is not
@@ -39,6 +41,9 @@ class Watchdog {
   // Called by the worker that owns `slot`, on its thread. `token` is not 0.
   void Arm(int slot, uint64_t token, absl::Time deadline);
   void Disarm(int slot);
+  // Any thread: disarms `slot` only if it is still armed with `token` (a retired
+  // worker's slot, which its new thread may have armed again meanwhile).
+  void DisarmIfToken(int slot, uint64_t token);
 
  private:
   struct Slot {

@@ -11,6 +11,7 @@
 #include "engine/extensions/probe.h"
 #include "engine/internal/es_modules.h"
 #include "engine/internal/platform_impl.h"
+#include "engine/internal/stop_flag.h"
 #include "engine/internal/worker_impl.h"
 
 namespace jscore::engine {
@@ -21,79 +22,96 @@ using internal::JsScope;
 
 Worker::Worker(int index, Platform& platform, const WorkerShared& shared,
                const PoolOptions& options)
-    : impl_(std::make_unique<Impl>(index, platform, shared, options)) {}
+    : impl_(std::make_shared<Impl>(index, platform.impl(), shared, options)) {}
 
-Worker::~Worker() {
-  Join();
-  // The wake handle outlives the thread so that late wake-ups from other threads are
-  // harmless; close it now that nobody can send any more.
-  if (impl_->ready.HasBeenNotified()) {
-    uv_close(reinterpret_cast<uv_handle_t*>(&impl_->wake), nullptr);
-    uv_run(&impl_->loop, UV_RUN_DEFAULT);
-    uv_loop_close(&impl_->loop);
+Worker::~Worker() { Join(); }
+
+// The wake handle outlives the thread so that late wake-ups from other threads are
+// harmless; it is closed when the last holder lets go, when nobody can send any more.
+Worker::Impl::~Impl() {
+  if (ready.HasBeenNotified() && wake_open) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&wake), nullptr);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
   }
 }
 
-absl::Status Worker::Start() {
-  impl_->thread = std::thread([impl = impl_.get()] { impl->ThreadMain(); });
-  impl_->ready.WaitForNotification();
-  return impl_->start_status;
+absl::Status Worker::Start() { return Impl::Launch(impl_); }
+
+absl::Status Worker::Impl::Launch(const std::shared_ptr<Impl>& impl) {
+  // The thread holds its Impl: a retired thread keeps it after the Worker let go.
+  impl->thread = std::thread([impl] {
+    impl->ThreadMain();
+    impl->exited.Notify();
+  });
+  impl->ready.WaitForNotification();
+  return impl->start_status;
 }
 
 bool Worker::WakeIfIdle() {
-  if (!impl_->accepting.load(std::memory_order_acquire)) return false;
-  if (!impl_->accepting.exchange(false, std::memory_order_seq_cst)) return false;
+  std::shared_ptr<Impl> impl = Current();
+  if (!impl->accepting.load(std::memory_order_acquire)) return false;
+  if (!impl->accepting.exchange(false, std::memory_order_seq_cst)) return false;
   std::atomic_thread_fence(std::memory_order_seq_cst);  // libuv 1.44 needs it before send
-  uv_async_send(&impl_->wake);
+  uv_async_send(&impl->wake);
   return true;
 }
 
 void Worker::Interrupt(uint64_t job_id, InterruptReason reason) {
+  std::shared_ptr<Impl> impl = Current();
   {
-    absl::MutexLock lock(&impl_->interrupt_mu);
-    if (impl_->running_job == job_id && impl_->running_isolate != nullptr) {
+    absl::MutexLock lock(&impl->interrupt_mu);
+    if (impl->running_job == job_id && impl->running_isolate != nullptr) {
       // The script already ended itself with $terminate: that is its outcome.
-      if (impl_->interrupted && impl_->interrupt_reason == InterruptReason::kHook) return;
-      impl_->interrupted = true;
-      impl_->interrupt_reason = reason;
-      impl_->running_isolate->TerminateExecution();
+      if (impl->interrupted && impl->interrupt_reason == InterruptReason::kHook) return;
+      impl->interrupted = true;
+      impl->interrupt_reason = reason;
+      impl->stop_section.store(true, std::memory_order_relaxed);
+      impl->running_isolate->TerminateExecution();
       return;
     }
   }
   if (reason == InterruptReason::kCancelled) {
-    impl_->cancel_scan.store(true, std::memory_order_seq_cst);
+    impl->cancel_scan.store(true, std::memory_order_seq_cst);
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    uv_async_send(&impl_->wake);
+    uv_async_send(&impl->wake);
   }
 }
 
 void Worker::Stop() {
-  impl_->stop_requested.store(true, std::memory_order_seq_cst);
+  std::shared_ptr<Impl> impl = Current();
+  impl->stop_requested.store(true, std::memory_order_seq_cst);
   {
-    absl::MutexLock lock(&impl_->interrupt_mu);
-    if (impl_->running_isolate != nullptr) {
-      impl_->interrupted = true;
-      impl_->interrupt_reason = InterruptReason::kShutdown;
-      impl_->running_isolate->TerminateExecution();
+    absl::MutexLock lock(&impl->interrupt_mu);
+    if (impl->running_isolate != nullptr) {
+      impl->interrupted = true;
+      impl->interrupt_reason = InterruptReason::kShutdown;
+      impl->stop_section.store(true, std::memory_order_relaxed);
+      impl->running_isolate->TerminateExecution();
     }
   }
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  uv_async_send(&impl_->wake);
+  // A worker that never started (or failed to) has no loop to wake.
+  if (impl->ready.HasBeenNotified() && impl->wake_open) uv_async_send(&impl->wake);
 }
 
 void Worker::Join() {
-  if (impl_->thread.joinable()) impl_->thread.join();
+  std::shared_ptr<Impl> impl = Current();
+  if (impl->thread.joinable()) impl->thread.join();
 }
 
-bool Worker::WouldTakeWork() const { return impl_->accepting.load(std::memory_order_acquire); }
+bool Worker::WouldTakeWork() const {
+  return Current()->accepting.load(std::memory_order_acquire);
+}
 
-uint32_t Worker::InFlight() const { return impl_->inflight.load(std::memory_order_acquire); }
+uint32_t Worker::InFlight() const { return Current()->inflight.load(std::memory_order_acquire); }
 
 void Worker::AnswerOverdue(absl::Time now) {
+  std::shared_ptr<Impl> impl = Current();
   std::vector<std::shared_ptr<Job>> overdue;
   {
-    absl::MutexLock lock(&impl_->parked_mu);
-    for (const auto& job : impl_->parked_jobs) {
+    absl::MutexLock lock(&impl->parked_mu);
+    for (const auto& job : impl->parked_jobs) {
       if (job->deadline() + kLateAnswer <= now) overdue.push_back(job);
     }
   }
@@ -103,35 +121,37 @@ void Worker::AnswerOverdue(absl::Time now) {
     Outcome outcome = Outcome::Failed(absl::DeadlineExceededError(
         "the script's promise did not settle before the deadline"));
     outcome.stats.wall_time = now - job->enqueued_at_;
-    outcome.stats.worker = impl_->index;
+    outcome.stats.worker = impl->index;
     done(std::move(outcome));
   }
 }
 
 WorkerStatsSnapshot Worker::Stats() const {
+  std::shared_ptr<Impl> impl = Current();
   WorkerStatsSnapshot s;
-  s.id = impl_->index;
-  s.jobs_completed = impl_->completed.load(std::memory_order_relaxed);
-  s.jobs_in_flight = impl_->inflight.load(std::memory_order_relaxed);
-  s.heap_used_bytes = impl_->heap_used.load(std::memory_order_relaxed);
-  s.heap_limit_bytes = impl_->heap_limit.load(std::memory_order_relaxed);
-  s.isolate_replacements = impl_->replacements.load(std::memory_order_relaxed);
-  s.prebuilt_contexts = impl_->prebuilt_count.load(std::memory_order_relaxed);
-  s.timeouts = impl_->timeouts.load(std::memory_order_relaxed);
-  s.program_contexts = impl_->program_context_count.load(std::memory_order_relaxed);
-  s.sessions = impl_->session_count.load(std::memory_order_relaxed);
-  if (impl_->loop_metrics.load(std::memory_order_acquire)) {
-    uint64_t alive = uv_hrtime() - impl_->loop_started_ns;
-    uint64_t idle = uv_metrics_idle_time(&impl_->loop);
+  s.id = impl->index;
+  s.jobs_completed = impl->completed.load(std::memory_order_relaxed);
+  s.jobs_in_flight = impl->inflight.load(std::memory_order_relaxed);
+  s.heap_used_bytes = impl->heap_used.load(std::memory_order_relaxed);
+  s.heap_limit_bytes = impl->heap_limit.load(std::memory_order_relaxed);
+  s.isolate_replacements = impl->replacements.load(std::memory_order_relaxed);
+  s.prebuilt_contexts = impl->prebuilt_count.load(std::memory_order_relaxed);
+  s.timeouts = impl->timeouts.load(std::memory_order_relaxed);
+  s.program_contexts = impl->program_context_count.load(std::memory_order_relaxed);
+  s.sessions = impl->session_count.load(std::memory_order_relaxed);
+  if (impl->loop_metrics.load(std::memory_order_acquire)) {
+    uint64_t alive = uv_hrtime() - impl->loop_started_ns;
+    uint64_t idle = uv_metrics_idle_time(&impl->loop);
     s.busy_ns = alive > idle ? alive - idle : 0;
   }
-  s.fetches_in_flight = impl_->http_in_flight.load(std::memory_order_relaxed);
+  s.fetches_in_flight = impl->http_in_flight.load(std::memory_order_relaxed);
+  s.retirements = retirements_.load(std::memory_order_relaxed);
   return s;
 }
 
 // ---- the worker thread ----
 
-Worker::Impl::Impl(int index, Platform& platform, const WorkerShared& shared,
+Worker::Impl::Impl(int index, Platform::Impl& platform, const WorkerShared& shared,
                    const PoolOptions& options)
     : index(index),
       platform(platform),
@@ -140,6 +160,7 @@ Worker::Impl::Impl(int index, Platform& platform, const WorkerShared& shared,
       watchdog(shared.watchdog),
       programs(shared.programs),
       session_table(shared.sessions),
+      fetch_transfers(shared.fetch_transfers),
       options(options) {}
 
 namespace {
@@ -158,6 +179,7 @@ size_t NearHeapLimit(void* data, size_t current_limit, size_t /*initial_limit*/)
   size_t margin = impl->heap_limit_hit ? std::max<size_t>(current_limit / 2, 64 << 20)
                                        : kLargestObjectBytes;
   impl->heap_limit_hit = true;
+  impl->stop_section.store(true, std::memory_order_relaxed);
   impl->isolate->TerminateExecution();
   return current_limit + margin;
 }
@@ -166,41 +188,56 @@ size_t NearHeapLimit(void* data, size_t current_limit, size_t /*initial_limit*/)
 
 // Order (CONVENTIONS.md 5): loop -> isolate -> contexts; teardown in reverse.
 void Worker::Impl::ThreadMain() {
-  uv_loop_init(&loop);
+  // Every libuv call that can fail here is checked: a failure (out of file
+  // descriptors, say) is the worker's start status, never a crash.
+  int rc = uv_loop_init(&loop);
+  if (rc != 0) {
+    start_status = absl::ResourceExhaustedError(
+        absl::StrCat("worker ", index, ": libuv could not create its loop: ", uv_strerror(rc)));
+    ready.Notify();
+    return;
+  }
   if (uv_loop_configure(&loop, UV_METRICS_IDLE_TIME) == 0) {
     loop_started_ns = uv_hrtime();
     loop_metrics.store(true, std::memory_order_release);
   }
-  uv_async_init(&loop, &wake, [](uv_async_t* handle) {
+  rc = uv_async_init(&loop, &wake, [](uv_async_t* handle) {
     static_cast<Impl*>(handle->data)->OnWake();
   });
+  if (rc != 0) {
+    start_status = absl::ResourceExhaustedError(absl::StrCat(
+        "worker ", index, ": libuv could not create its wake-up handle: ", uv_strerror(rc)));
+    loop_metrics.store(false, std::memory_order_release);
+    uv_loop_close(&loop);
+    ready.Notify();
+    return;
+  }
+  wake_open = true;
   wake.data = this;
+  // These cannot fail in libuv 1.44 (they only link the handle into the loop).
   uv_idle_init(&loop, &prebuild_idle);
   prebuild_idle.data = this;
   uv_timer_init(&loop, &session_timer);
   session_timer.data = this;
+  uv_timer_init(&loop, &waiting_timer);
+  waiting_timer.data = this;
 
   start_status = CreateIsolate();
-  if (!start_status.ok()) {
-    uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
-    uv_close(reinterpret_cast<uv_handle_t*>(&session_timer), nullptr);
-    uv_unref(reinterpret_cast<uv_handle_t*>(&wake));
-    uv_run(&loop, UV_RUN_DEFAULT);
-    ready.Notify();
-    return;
-  }
-  if (!options.fetch.allowlist.empty()) {
+  if (start_status.ok() && !options.fetch.allowlist.empty()) {
     http = internal::HttpClient::Create(&loop, options.fetch);
     if (http == nullptr) {
       start_status = absl::InternalError("libcurl could not start (fetch)");
       DisposeIsolate();
-      uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
-      uv_close(reinterpret_cast<uv_handle_t*>(&session_timer), nullptr);
-      uv_unref(reinterpret_cast<uv_handle_t*>(&wake));
-      uv_run(&loop, UV_RUN_DEFAULT);
-      ready.Notify();
-      return;
     }
+  }
+  if (!start_status.ok()) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&session_timer), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&waiting_timer), nullptr);
+    uv_unref(reinterpret_cast<uv_handle_t*>(&wake));
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ready.Notify();
+    return;
   }
   ready.Notify();
   Drain();
@@ -214,12 +251,16 @@ absl::Status Worker::Impl::CreateIsolate() {
   params.constraints.ConfigureDefaultsFromHeapSize(0, options.heap_limit_mb << 20);
   isolate = v8::Isolate::New(params);
   if (isolate == nullptr) return absl::ResourceExhaustedError("V8 could not create an isolate");
+  platform.live_isolates.fetch_add(1, std::memory_order_acq_rel);
   isolate->Enter();
   isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate->AddNearHeapLimitCallback(NearHeapLimit, this);
   internal::InstallDynamicImport(isolate);
+  internal::AttachStopFlag(isolate, &stop_section);
   heap_limit.store(options.heap_limit_mb << 20, std::memory_order_relaxed);
   heap_limit_hit = false;
+  heap_culprit = nullptr;
+  heap_charged = false;
   jobs_on_isolate = 0;
   return absl::OkStatus();
 }
@@ -237,7 +278,10 @@ void Worker::Impl::DisposeIsolate() {
   // Queues are unlinked from the isolate's list before it goes away.
   contexts.clear();
   isolate->Exit();
+  // The default platform keeps a foreground task runner per isolate until told.
+  v8::platform::NotifyIsolateShutdown(platform.v8_platform.get(), isolate);
   isolate->Dispose();
+  platform.live_isolates.fetch_sub(1, std::memory_order_acq_rel);
   isolate = nullptr;
   allocator.reset();
 }
@@ -245,7 +289,17 @@ void Worker::Impl::DisposeIsolate() {
 void Worker::Impl::ReplaceIsolate(const char* why) {
   std::vector<JobRun*> victims;
   for (auto& [run, owned] : runs) victims.push_back(run);
+  // At a heap-limit event the job holding the most heap fails, whether it ran or was
+  // parked (see engine/README.md, "Memory"); it is never run again.
+  JobRun* culprit = heap_limit_hit ? ChargeHeapLimit() : nullptr;
   for (JobRun* run : victims) {
+    if (run == culprit) {
+      Complete(run, Outcome::Failed(absl::ResourceExhaustedError(absl::StrCat(
+                        "the evaluation held the most heap (", run->heap_growth >> 20,
+                        " MB) when its worker reached the heap limit (", options.heap_limit_mb,
+                        " MB) and was stopped; the worker's isolate is replaced"))));
+      continue;
+    }
     // A job outside a session that made no request has had no effect beyond its own
     // context: run it again from the start rather than fail it.
     if (run->session == nullptr && RequeueFromScratch(run)) continue;
@@ -262,7 +316,7 @@ void Worker::Impl::ReplaceIsolate(const char* why) {
 bool Worker::Impl::RequeueFromScratch(JobRun* run) {
   // A job that made a request (fetch) may have had effects outside its context:
   // never repeat it behind the caller's back.
-  if (run->did_io) return false;
+  if (run->did_io || retired_seen) return false;
   std::shared_ptr<Job> job = run->job;
   job->running_on_.store(-1, std::memory_order_seq_cst);
   if (!shared_queue.TryPush(job)) return false;  // the queue is full: fail it instead
@@ -274,12 +328,14 @@ bool Worker::Impl::RequeueFromScratch(JobRun* run) {
     if (internal::ContextHost::From(context) == run) internal::ContextHost::Attach(context, nullptr);
     run->context.Reset();
   }
+  UnlistHeld(run);
   runs.erase(run);
   inflight.fetch_sub(1, std::memory_order_relaxed);
   return true;
 }
 
 void Worker::Impl::MaybeReplaceIsolate() {
+  if (retired_seen) return;  // the isolate goes with the thread (RetiredStop)
   if (heap_limit_hit) replace_pending = true;
   bool recycle = options.recycle_after_jobs > 0 && jobs_on_isolate >= options.recycle_after_jobs &&
                  runs.empty();
@@ -292,11 +348,18 @@ void Worker::Impl::MaybeReplaceIsolate() {
 }
 
 void Worker::Impl::OnWake() {
+  if (retired_seen) {
+    if (!stopping) StopOnThread();
+    return;
+  }
   if (stop_requested.load(std::memory_order_acquire)) {
     if (!stopping) StopOnThread();
     return;
   }
-  if (cancel_scan.exchange(false)) ScanCancelled();
+  if (cancel_scan.exchange(false)) {
+    ScanCancelled();
+    SweepWaiting();
+  }
   Drain();
 }
 
@@ -304,6 +367,7 @@ void Worker::Impl::OnWake() {
 // a producer pushes then looks for an accepting worker, and we set accepting then
 // look at the queue again (both seq_cst), so one of us sees the other.
 void Worker::Impl::Drain() {
+  if (retired_seen) return;  // OnWake ends the thread; nothing is taken any more
   if (programs.generation() != programs_generation) DropUnloadedPrograms();
   auto has_capacity = [this] {
     return runs.size() < static_cast<size_t>(options.max_inflight_per_worker);
@@ -320,11 +384,11 @@ void Worker::Impl::Drain() {
   for (;;) {
     accepting.store(false, std::memory_order_seq_cst);
     std::shared_ptr<Job> job;
-    while (!stopping && has_capacity() && next(job)) {
+    while (!stopping && !retired_seen && has_capacity() && next(job)) {
       RunJob(std::move(job));
       MaybeReplaceIsolate();
     }
-    if (stopping || !has_capacity()) return;
+    if (stopping || retired_seen || !has_capacity()) return;
     accepting.store(true, std::memory_order_seq_cst);
     if (shared_queue.size() == 0 && own_queue.size() == 0 && released.empty()) break;
     if (!accepting.exchange(false, std::memory_order_seq_cst)) return;  // a wake is on its way
@@ -343,6 +407,11 @@ void Worker::Impl::StartPrebuilding() {
 // One context per loop iteration, so a job that arrives meanwhile waits for one
 // context build at most.
 void Worker::Impl::PrebuildOne() {
+  if (retired_seen) {
+    uv_idle_stop(&prebuild_idle);
+    prebuilding = false;
+    return;
+  }
   bool work_waiting = shared_queue.size() > 0 || own_queue.size() > 0 || !released.empty();
   if (stopping || work_waiting || static_cast<int>(prebuilt.size()) >= options.prebuilt_contexts) {
     uv_idle_stop(&prebuild_idle);
@@ -410,22 +479,24 @@ void Worker::Impl::StopOnThread() {
     Complete(run, Outcome::Failed(absl::UnavailableError("the server is shutting down")));
   }
   absl::Status closing = absl::UnavailableError("the server is shutting down");
-  for (auto& [id, session] : sessions) {
-    for (auto& waiting : session->waiting) Drop(waiting, closing);
-    session->waiting.clear();
-  }
+  for (auto& [id, session] : sessions) DropWaiting(session.get(), closing);
+  uv_timer_stop(&waiting_timer);
   for (auto& job : released) Drop(job, closing);
   released.clear();
   std::shared_ptr<Job> job;
-  while (own_queue.TryPop(job)) Drop(job, closing);
-  while (shared_queue.TryPop(job)) Drop(job, closing);
+  if (!retired_seen) {  // the queues are the pool's (and the slot's new thread's)
+    while (own_queue.TryPop(job)) Drop(job, closing);
+    while (shared_queue.TryPop(job)) Drop(job, closing);
+  }
   DisposeIsolate();
   if (http != nullptr) {
     http->Close();  // every run is complete: no transfer is left
+    PublishHttpInFlight();  // (a retired thread's count was taken over: nothing left)
     http.reset();
   }
   uv_close(reinterpret_cast<uv_handle_t*>(&prebuild_idle), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&session_timer), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&waiting_timer), nullptr);
   uv_unref(reinterpret_cast<uv_handle_t*>(&wake));  // uv_run returns once the rest is closed
 }
 

@@ -51,6 +51,14 @@ Outcome IdOutcome(std::string id) {
 
 void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
   const JobSpec& spec = job->spec();
+  // A pinned (session) job is listed from Submit until it starts (or waits again).
+  UnlistWaiting(job.get());
+  if (job->Answered()) {  // its deadline passed, or it was cancelled, while it waited
+    if (spec.kind == JobKind::kCreateSession) {
+      session_table.Remove(spec.session, "never created (answered before it started)");
+    }
+    return;
+  }
   // A session runs one job at a time, in arrival order.
   Session* session = nullptr;
   if (!spec.session.empty() && spec.kind != JobKind::kCreateSession) {
@@ -61,15 +69,16 @@ void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
                                   : owner.status());
     }
     session = it->second.get();
-    if (session->busy) {
-      session->waiting.push_back(std::move(job));
-      return;
-    }
+    if (session->busy) return WaitForSession(session, std::move(job));
     session->busy = true;
   }
 
   job->running_on_.store(index, std::memory_order_seq_cst);
   inflight.fetch_add(1, std::memory_order_relaxed);
+  {
+    absl::MutexLock lock(&parked_mu);
+    held_jobs.push_back(job);
+  }
   auto owned = std::make_unique<JobRun>(*this, std::move(job));
   JobRun* run = owned.get();
   runs.emplace(run, std::move(owned));
@@ -421,6 +430,7 @@ void Worker::Impl::LoadProgram(JobRun* run) {
 
 void Worker::Impl::CreateSession(JobRun* run) {
   const JobSpec& spec = run->job->spec();
+  const size_t heap_before = UsedHeap();
   std::optional<Outcome> failed;
   if (!spec.program.empty()) {
     std::shared_ptr<const Program> program = programs.Get(spec.program);
@@ -466,7 +476,7 @@ void Worker::Impl::CreateSession(JobRun* run) {
   }
   run->shared_context = true;  // the context lives on as the session's
   if (failed) {
-    session_table.Remove(spec.session, "its creation failed");
+    if (!retired_seen) session_table.Remove(spec.session, "its creation failed");
     return Complete(run, std::move(*failed));
   }
   auto session = std::make_unique<Session>();
@@ -475,6 +485,11 @@ void Worker::Impl::CreateSession(JobRun* run) {
   session->microtasks = run->microtasks;
   session->ttl = spec.ttl > absl::ZeroDuration() ? spec.ttl : options.default_session_ttl;
   session->last_used = absl::Now();
+  // What it holds: the heap its creation added (context, program, source), counted
+  // against the workers' session budget (SessionTable, at least its floor).
+  size_t heap_after = UsedHeap();
+  session->bytes = heap_after > heap_before ? heap_after - heap_before : 0;
+  if (!retired_seen) session_table.SetBytes(spec.session, session->bytes);
   absl::Duration ttl = session->ttl;
   sessions.emplace(spec.session, std::move(session));
   session_count.store(sessions.size(), std::memory_order_relaxed);
@@ -486,9 +501,8 @@ void Worker::Impl::DeleteSession(JobRun* run) {
   Session* session = run->session;
   run->session = nullptr;
   std::string id = session->id;
-  absl::Status gone = absl::NotFoundError(absl::StrCat("session ", id, " is gone: deleted"));
-  for (auto& waiting : session->waiting) Drop(waiting, gone);
-  session_table.Remove(id, "deleted");
+  DropWaiting(session, absl::NotFoundError(absl::StrCat("session ", id, " is gone: deleted")));
+  if (!retired_seen) session_table.Remove(id, "deleted");
   sessions.erase(id);
   session_count.store(sessions.size(), std::memory_order_relaxed);
   Outcome done;
@@ -502,7 +516,12 @@ void Worker::Impl::ReleaseSession(JobRun* run) {
   run->session = nullptr;
   session->busy = false;
   session->last_used = absl::Now();
+  // What the job's sections left in the heap stays with the session.
+  int64_t bytes = static_cast<int64_t>(session->bytes) + run->heap_growth;
+  session->bytes = bytes > 0 ? static_cast<size_t>(bytes) : 0;
+  if (!retired_seen) session_table.SetBytes(session->id, session->bytes);
   if (!session->waiting.empty()) {
+    // Still listed in waiting_jobs until RunJob starts it (Worker::Retire answers it).
     released.push_back(std::move(session->waiting.front()));
     session->waiting.pop_front();
   }
@@ -526,7 +545,7 @@ void Worker::Impl::ExpireSessions() {
     Session& s = *it->second;
     absl::Time expiry = s.last_used + s.ttl;
     if (!s.busy && s.waiting.empty() && expiry <= now) {
-      session_table.Remove(s.id, "expired after its idle ttl");
+      if (!retired_seen) session_table.Remove(s.id, "expired after its idle ttl");
       sessions.erase(it++);
       continue;
     }
@@ -539,9 +558,9 @@ void Worker::Impl::ExpireSessions() {
 
 void Worker::Impl::LoseAllSessions(const std::string& why) {
   for (auto& [id, session] : sessions) {
-    absl::Status gone = absl::NotFoundError(absl::StrCat("session ", id, " is gone: ", why));
-    for (auto& waiting : session->waiting) Drop(waiting, gone);
-    session_table.Remove(id, why);
+    DropWaiting(session.get(),
+                absl::NotFoundError(absl::StrCat("session ", id, " is gone: ", why)));
+    if (!retired_seen) session_table.Remove(id, why);
   }
   sessions.clear();
   session_count.store(0, std::memory_order_relaxed);

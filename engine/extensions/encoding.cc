@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "engine/extensions/dom_exception.h"
 #include "engine/extensions/web_support.h"
+#include "engine/internal/stop_flag.h"
 
 namespace jscore::engine::extensions {
 namespace {
@@ -68,7 +69,9 @@ void Atob(const v8::FunctionCallbackInfo<v8::Value>& info) {
   out.reserve(clean.size() / 4 * 3 + 3);
   uint32_t buffer = 0;
   int bits = 0;
+  size_t seen = 0;
   for (char16_t c : clean) {
+    if ((++seen & 0xFFFF) == 0 && internal::StopRequested(isolate)) return;  // deadline
     int v = Base64Value(c);
     if (v < 0) {
       return ThrowDomException(scope, "The string to be decoded is not correctly encoded.",
@@ -101,6 +104,7 @@ void Btoa(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
   for (size_t i = 0; i < data.size(); i += 3) {
+    if ((i & 0xFFFF) == 0 && internal::StopRequested(isolate)) return;  // deadline
     uint32_t chunk = 0;
     size_t n = std::min<size_t>(3, data.size() - i);
     for (size_t k = 0; k < 3; ++k) {

@@ -168,7 +168,7 @@ std::string FormatLogArguments(JsScope& scope, const v8::FunctionCallbackInfo<v8
           default:
             placeholder = false;
         }
-        if (isolate->IsExecutionTerminating()) return out;
+        if (internal::StopRequested(isolate)) return out;
         if (!placeholder) continue;
         if (last != i - 1) str += format.substr(last, i - 1 - last);
         str += piece;
@@ -189,7 +189,7 @@ std::string FormatLogArguments(JsScope& scope, const v8::FunctionCallbackInfo<v8
     out += join;
     out += info[a]->IsString() ? scope.Utf8(info[a].As<v8::String>()) : Inspect(scope, info[a]);
     join = " ";
-    if (isolate->IsExecutionTerminating()) break;
+    if (internal::StopRequested(isolate)) break;
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include "engine/extensions/inspect.h"
 #include "engine/extensions/inspect_text.h"
 #include "engine/internal/js_scope.h"
+#include "engine/internal/stop_flag.h"
 
 namespace jscore::engine::extensions::inspect_internal {
 
@@ -73,7 +74,7 @@ class Inspector {
   std::vector<v8::Local<v8::Value>> Keys(v8::Local<v8::Object> value, bool non_index_only);
   v8::Local<v8::Value> GetData(v8::Local<v8::Object> object, const char* key);
   U16 Str(v8::Local<v8::Value> value);
-  bool Stop() { return isolate_->IsExecutionTerminating() || produced_ > options_.max_output; }
+  bool Stop() { return internal::StopRequested(isolate_) || produced_ > options_.max_output; }
 
   JsScope& scope_;
   v8::Isolate* isolate_;

@@ -7,6 +7,7 @@
 
 #include "engine/extensions/url_parser.h"
 #include "engine/extensions/web_support.h"
+#include "engine/internal/stop_flag.h"
 
 namespace jscore::engine::extensions::url_internal {
 namespace {
@@ -40,6 +41,7 @@ v8::MaybeLocal<v8::Array> ListFromPairs(JsScope& scope, const url::NameValueList
 url::NameValueList PairsFromList(JsScope& scope, v8::Local<v8::Array> list) {
   url::NameValueList pairs;
   for (uint32_t i = 0; i + 1 < list->Length(); i += 2) {
+    if ((i & 0x3FF) == 0 && internal::StopRequested(scope.isolate())) break;  // deadline
     pairs.emplace_back(scope.ToUtf8(web::At(scope, list, i)),
                        scope.ToUtf8(web::At(scope, list, i + 1)));
   }

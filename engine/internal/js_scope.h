@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/internal/stop_flag.h"
 #include "v8.h"
 
 namespace jscore::engine::internal {
@@ -21,6 +22,9 @@ class JsScope {
         context_scope_(context_) {}
   JsScope(v8::Isolate* isolate, v8::Local<v8::Context> context)
       : isolate_(isolate), handles_(isolate), context_(context), context_scope_(context_) {}
+  // A native function's scope ends here: if its section is being stopped, V8 acts
+  // on the termination before the function returns (internal/stop_flag.h).
+  ~JsScope() { ActOnStopRequest(isolate_, context_); }
   JsScope(const JsScope&) = delete;
   JsScope& operator=(const JsScope&) = delete;
   static void* operator new(size_t) = delete;

@@ -2,6 +2,7 @@
 #ifndef JSCORE_ENGINE_INTERNAL_PLATFORM_IMPL_H_
 #define JSCORE_ENGINE_INTERNAL_PLATFORM_IMPL_H_
 
+#include <atomic>
 #include <memory>
 
 #include "engine/platform.h"
@@ -12,6 +13,10 @@ namespace jscore::engine {
 
 struct Platform::Impl {
   std::unique_ptr<v8::Platform> v8_platform;
+  // Isolates alive in the process. A worker left behind inside a builtin at shutdown
+  // (Worker::JoinUntil) may still run one when the Platform goes: then V8 is not torn
+  // down (the process is exiting) and this Impl is leaked for that thread.
+  std::atomic<int> live_isolates{0};
 };
 
 }  // namespace jscore::engine

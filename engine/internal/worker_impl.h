@@ -25,6 +25,7 @@
 #include "engine/internal/fifo_job_queue.h"
 #include "engine/internal/http_client.h"
 #include "engine/internal/job_queue.h"
+#include "engine/internal/platform_impl.h"
 #include "engine/internal/js_scope.h"
 #include "engine/job.h"
 #include "engine/pool.h"
@@ -91,6 +92,11 @@ class JobRun final : public internal::ContextHost {
   absl::Time started;
   absl::Duration cpu;
   bool parked = false;
+  // Heap this job's sections grew the isolate by (used heap at each section's end
+  // minus at its start, summed): what it holds, for charging a heap-limit event.
+  int64_t heap_growth = 0;
+  // Stopped by a heap-limit event it did not cause: Complete starts it over instead.
+  bool restart = false;
   // Program and session contexts are shared: several runs (a program's) or one run
   // at a time (a session's) use them, so the host is re-attached per section.
   bool shared_context = false;
@@ -116,8 +122,11 @@ struct Session {
   v8::MicrotaskQueue* microtasks = nullptr;
   absl::Duration ttl;
   absl::Time last_used;
+  size_t bytes = 0;  // heap estimate: its creation's growth plus its jobs' (SetBytes)
   bool busy = false;                            // a job of this session is in flight
-  std::deque<std::shared_ptr<Job>> waiting;     // arrived while busy
+  // Arrived while busy; at most PoolOptions::max_waiting_per_session, each also
+  // listed in Worker::Impl::waiting_jobs (session_waiting.cc).
+  std::deque<std::shared_ptr<Job>> waiting;
 };
 
 // A program's context on this worker (top level run once), kept in an LRU.
@@ -134,7 +143,11 @@ struct ProgramContext {
 enum class SectionEnd { kCompleted, kDeadline, kCancelled, kHeapLimit, kTerminated, kHook };
 
 struct Worker::Impl {
-  Impl(int index, Platform& platform, const WorkerShared& shared, const PoolOptions& options);
+  Impl(int index, Platform::Impl& platform, const WorkerShared& shared,
+       const PoolOptions& options);
+  ~Impl();  // closes the loop (any thread, once nobody holds the Impl)
+  // Starts the thread (which holds `impl` until it ends) and waits until it is ready.
+  static absl::Status Launch(const std::shared_ptr<Impl>& impl);
 
   // ---- worker thread: lifecycle (worker.cc) ----
   void ThreadMain();
@@ -146,7 +159,18 @@ struct Worker::Impl {
   bool RequeueFromScratch(JobRun* run);
   void OnWake();
   void Drain();
+  // Fails what the worker holds, tears down, lets uv_run return. Once retired
+  // (`retired_seen`) it touches only this Impl: whoever retired it answered its jobs.
   void StopOnThread();
+  // Any thread: marks this thread retired if it is inside a section (of `job_id`,
+  // unless 0) and returns every job it holds or keeps waiting, now the caller's to
+  // answer; nullopt (nothing done) when it is not in such a section.
+  std::optional<std::vector<std::shared_ptr<Job>>> MarkRetired(uint64_t job_id);
+  // The pool's objects this Impl was given, for its successor.
+  WorkerShared Shared() const {
+    return WorkerShared{shared_queue, own_queue, watchdog, programs, session_table,
+                        fetch_transfers};
+  }
   void StartPrebuilding();
   void PrebuildOne();
   void SweepDeadContexts();
@@ -171,6 +195,17 @@ struct Worker::Impl {
   void EvictProgramContexts();
   void DropUnloadedPrograms();
   void ReleaseSession(JobRun* run);
+  // ---- worker thread: a session's waiting list (session_waiting.cc) ----
+  // `job` arrived while the session is busy: waits, or is answered at once (full list,
+  // deadline passed, cancelled).
+  void WaitForSession(Session* session, std::shared_ptr<Job> job);
+  // A job left a waiting list: no longer listed for Worker::AnswerOverdueWaiting.
+  void UnlistWaiting(const Job* job);
+  // Fails every job waiting for `session` with `why`.
+  void DropWaiting(Session* session, const absl::Status& why);
+  void ArmWaitingTimer(absl::Time deadline);
+  // Answers waiting jobs whose deadline passed or that were cancelled.
+  void SweepWaiting();
   void ArmSessionTimer(absl::Duration ttl);
   void ExpireSessions();
   void LoseAllSessions(const std::string& why);
@@ -216,6 +251,12 @@ struct Worker::Impl {
   // A transfer of `run` ended: runs its `done` in a section, then settles the run.
   void FireHttp(JobRun* run, uint64_t id, internal::HttpResult result);
   void PublishHttpInFlight();
+  size_t UsedHeap();
+  // After a heap-limit event: the run holding the most heap (largest `heap_growth`),
+  // chosen once per event; null when no job is held.
+  JobRun* ChargeHeapLimit();
+  // The run's job leaves `held_jobs` (and `parked_jobs`).
+  void UnlistHeld(JobRun* run);
   void ParkedDeadline(JobRun* run);
   void ScanCancelled();
   void BeginSection(JobRun& run);
@@ -248,18 +289,20 @@ struct Worker::Impl {
 
   // ---- immutable after construction ----
   const int index;
-  Platform& platform;
+  Platform::Impl& platform;  // outlives a retired thread (see Platform::Impl)
   internal::JobQueue& shared_queue;
   internal::FifoJobQueue& own_queue;  // jobs pinned here (sessions)
   Watchdog& watchdog;
   ProgramCache& programs;
   SessionTable& session_table;
+  std::atomic<int>& fetch_transfers;  // the pool's count, shared by every worker
   const PoolOptions options;
 
   // ---- shared with other threads ----
   std::thread thread;
   absl::Notification ready;
   absl::Status start_status;              // written before `ready`
+  absl::Notification exited;              // ThreadMain returned
   std::atomic<bool> accepting{false};     // parked in uv_run with spare capacity
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> cancel_scan{false};   // a parked job may have been cancelled
@@ -272,6 +315,7 @@ struct Worker::Impl {
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint32_t> http_in_flight{0};
   uv_async_t wake;  // uv_async_send is the one libuv call other threads make
+  bool wake_open = false;  // the loop and `wake` exist (written before `ready`)
   // libuv's idle-time metric (UV_METRICS_IDLE_TIME) is on for `loop`: Stats() reads
   // it from other threads (uv_metrics_idle_time takes the loop's metrics lock).
   std::atomic<bool> loop_metrics{false};
@@ -280,23 +324,40 @@ struct Worker::Impl {
   // Every parked job (from Park to Complete), for Worker::AnswerOverdue.
   absl::Mutex parked_mu;
   std::vector<std::shared_ptr<Job>> parked_jobs ABSL_GUARDED_BY(parked_mu);
+  // Every job this worker holds (RunJob to Complete), for Worker::Retire.
+  std::vector<std::shared_ptr<Job>> held_jobs ABSL_GUARDED_BY(parked_mu);
+  // Every job in a session's waiting list, for Worker::AnswerOverdueWaiting.
+  std::vector<std::shared_ptr<Job>> waiting_jobs ABSL_GUARDED_BY(parked_mu);
 
   absl::Mutex interrupt_mu;
   uint64_t running_job ABSL_GUARDED_BY(interrupt_mu) = 0;  // 0: no JS running
   v8::Isolate* running_isolate ABSL_GUARDED_BY(interrupt_mu) = nullptr;
   bool interrupted ABSL_GUARDED_BY(interrupt_mu) = false;
+  // Set by Worker::Retire/JoinUntil while this thread was stuck in a section; from
+  // the end of that section the thread touches nothing outside this Impl.
+  bool retired ABSL_GUARDED_BY(interrupt_mu) = false;
   InterruptReason interrupt_reason ABSL_GUARDED_BY(interrupt_mu) = InterruptReason::kDeadline;
+  // Set (under interrupt_mu) whenever the running section is terminated, cleared when
+  // a section begins or ends: native callbacks' loops read it (internal/stop_flag.h).
+  std::atomic<bool> stop_section{false};
 
   // ---- worker thread only ----
   uv_loop_t loop;
   uv_idle_t prebuild_idle;
   // fetch/XMLHttpRequest transfers; null unless --allow_fetch names hosts.
   std::unique_ptr<internal::HttpClient> http;
+  // Transfers of this worker counted in `fetch_transfers` (reserved before a start,
+  // given back by PublishHttpInFlight once they are over).
+  // Atomic: Worker::Retire takes them over (exchange(0)) from the watchdog thread.
+  std::atomic<int> http_counted{0};
   bool prebuilding = false;
   v8::Isolate* isolate = nullptr;
   std::unique_ptr<internal::CountingAllocator> allocator;
   bool heap_limit_hit = false;
   absl::Time section_started;
+  size_t section_heap = 0;  // used heap when the running section began
+  JobRun* heap_culprit = nullptr;  // chosen by ChargeHeapLimit, until it completes
+  bool heap_charged = false;       // this isolate's heap-limit event has its culprit
   uint64_t jobs_on_isolate = 0;
   std::list<std::unique_ptr<ContextRecord>> contexts;  // every live context's record
   struct Prebuilt {
@@ -310,6 +371,8 @@ struct Worker::Impl {
   std::unordered_map<std::string, std::unique_ptr<Session>> sessions;
   uv_timer_t session_timer;
   absl::Time session_timer_due = absl::InfiniteFuture();
+  uv_timer_t waiting_timer;  // the earliest deadline among session waiting lists
+  absl::Time waiting_timer_due = absl::InfiniteFuture();
   std::unordered_map<std::string, ProgramContext> program_contexts;
   std::list<std::string> program_lru;  // most recently used first
   size_t program_context_bytes = 0;
@@ -317,6 +380,7 @@ struct Worker::Impl {
   std::atomic<uint32_t> program_context_count{0};
   std::atomic<uint32_t> session_count{0};
   bool stopping = false;
+  bool retired_seen = false;  // EndSection saw `retired`: see RetiredStop
   bool replace_pending = false;  // a heap-limit event: replace once no JS is on the stack
 };
 

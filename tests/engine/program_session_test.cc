@@ -279,6 +279,9 @@ TEST_F(ProgramSessionTest, MaxSessionsIsResourceExhausted) {
 }
 
 TEST_F(ProgramSessionTest, SessionJobsRunOneAtATimeInArrivalOrder) {
+  engine::PoolOptions options = SmallPool(2);
+  options.max_waiting_per_session = 200;  // all 200 may wait (the bound has its own test)
+  Start(options);
   std::string s = CreateSession("var log = []");
   std::mutex submit_mu;
   int next_seq = 0;
