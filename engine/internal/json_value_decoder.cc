@@ -66,10 +66,16 @@ bool ParseIsoDate(std::string text, double* ms) {
   } else if (text.size() < 6 || (text[text.size() - 6] != '+' && text[text.size() - 6] != '-')) {
     text += "+00:00";
   }
+  // JS writes years past 9999 (and before 0) with a sign and six digits ("+275760-...");
+  // absl's %Y takes a '-' but not a '+'.
+  if (!text.empty() && text[0] == '+') text.erase(0, 1);
   absl::Time t;
   std::string error;
   if (!absl::ParseTime("%Y-%m-%d%ET%H:%M:%E*S%Ez", text, &t, &error)) return false;
-  double value = std::floor(absl::ToDoubleMilliseconds(t - absl::UnixEpoch()));
+  // Whole milliseconds, floored in integer arithmetic (a double of the milliseconds since
+  // 1970 is not exact, so flooring it could lose one).
+  double value = static_cast<double>(
+      absl::ToInt64Milliseconds(absl::Floor(t - absl::UnixEpoch(), absl::Milliseconds(1))));
   if (!(std::abs(value) <= kMaxTimeMs)) return false;
   *ms = value;
   return true;
@@ -291,7 +297,11 @@ absl::Status SetJsonGlobals(JsScope& scope, const JsonValue& globals) {
   for (uint32_t i = 0; i < names->Length(); ++i) {
     v8::Local<v8::Value> name;
     v8::Local<v8::Value> global;
-    if (!names->Get(context, i).ToLocal(&name) || !object->Get(context, name).ToLocal(&global) ||
+    if (!names->Get(context, i).ToLocal(&name)) return absl::AbortedError("keys");
+    if (name->IsString() && name.As<v8::String>()->Length() == 0) {
+      return absl::InvalidArgumentError("a global has an empty name");
+    }
+    if (!object->Get(context, name).ToLocal(&global) ||
         context->Global()->Set(context, name, global).IsNothing()) {
       return absl::AbortedError("setting a global failed");
     }

@@ -11,6 +11,9 @@ EXTENSIONS_DEFAULT: Extensions
 EXTENSIONS_NONE: Extensions
 PROFILE_BROWSER: Profile
 PROFILE_DEFAULT: Profile
+SOURCE_TYPE_COMMONJS: SourceType
+SOURCE_TYPE_MODULE: SourceType
+SOURCE_TYPE_SCRIPT: SourceType
 VALUE_ENCODING_JSON: ValueEncoding
 VALUE_ENCODING_PROTOBUF: ValueEncoding
 
@@ -161,7 +164,7 @@ class ErrorDetail(_message.Message):
     def __init__(self, reason: _Optional[_Union[ErrorDetail.Reason, str]] = ..., program: _Optional[str] = ..., replica: _Optional[str] = ...) -> None: ...
 
 class EvaluateRequest(_message.Message):
-    __slots__ = ["browser", "extensions", "filename", "frozen_time_ms", "globals", "globals_json", "probe", "profile", "random_seed", "session", "source", "timeout", "value_encoding"]
+    __slots__ = ["browser", "extensions", "filename", "frozen_time_ms", "globals", "globals_json", "modules", "probe", "profile", "random_seed", "session", "source", "timeout", "type", "value_encoding"]
     class GlobalsEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -169,18 +172,27 @@ class EvaluateRequest(_message.Message):
         key: str
         value: _struct_pb2.Value
         def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    class ModulesEntry(_message.Message):
+        __slots__ = ["key", "value"]
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     BROWSER_FIELD_NUMBER: _ClassVar[int]
     EXTENSIONS_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     FROZEN_TIME_MS_FIELD_NUMBER: _ClassVar[int]
     GLOBALS_FIELD_NUMBER: _ClassVar[int]
     GLOBALS_JSON_FIELD_NUMBER: _ClassVar[int]
+    MODULES_FIELD_NUMBER: _ClassVar[int]
     PROBE_FIELD_NUMBER: _ClassVar[int]
     PROFILE_FIELD_NUMBER: _ClassVar[int]
     RANDOM_SEED_FIELD_NUMBER: _ClassVar[int]
     SESSION_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
     VALUE_ENCODING_FIELD_NUMBER: _ClassVar[int]
     browser: BrowserProfile
     extensions: Extensions
@@ -188,14 +200,16 @@ class EvaluateRequest(_message.Message):
     frozen_time_ms: int
     globals: _containers.MessageMap[str, _struct_pb2.Value]
     globals_json: JsValue
+    modules: _containers.ScalarMap[str, str]
     probe: bool
     profile: Profile
     random_seed: int
     session: str
     source: str
     timeout: _duration_pb2.Duration
+    type: SourceType
     value_encoding: ValueEncoding
-    def __init__(self, source: _Optional[str] = ..., filename: _Optional[str] = ..., globals: _Optional[_Mapping[str, _struct_pb2.Value]] = ..., timeout: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., session: _Optional[str] = ..., extensions: _Optional[_Union[Extensions, str]] = ..., random_seed: _Optional[int] = ..., frozen_time_ms: _Optional[int] = ..., profile: _Optional[_Union[Profile, str]] = ..., browser: _Optional[_Union[BrowserProfile, _Mapping]] = ..., probe: bool = ..., globals_json: _Optional[_Union[JsValue, _Mapping]] = ..., value_encoding: _Optional[_Union[ValueEncoding, str]] = ...) -> None: ...
+    def __init__(self, source: _Optional[str] = ..., filename: _Optional[str] = ..., globals: _Optional[_Mapping[str, _struct_pb2.Value]] = ..., timeout: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., session: _Optional[str] = ..., extensions: _Optional[_Union[Extensions, str]] = ..., random_seed: _Optional[int] = ..., frozen_time_ms: _Optional[int] = ..., profile: _Optional[_Union[Profile, str]] = ..., browser: _Optional[_Union[BrowserProfile, _Mapping]] = ..., probe: bool = ..., globals_json: _Optional[_Union[JsValue, _Mapping]] = ..., value_encoding: _Optional[_Union[ValueEncoding, str]] = ..., type: _Optional[_Union[SourceType, str]] = ..., modules: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class EvaluateResponse(_message.Message):
     __slots__ = ["annotations", "console", "console_truncated", "error", "hook_data", "hook_data_json", "probed_missing", "stats", "undefined", "value", "value_json"]
@@ -292,7 +306,7 @@ class JsValue(_message.Message):
     def __init__(self, json: _Optional[str] = ..., types: _Optional[str] = ...) -> None: ...
 
 class LoadProgramRequest(_message.Message):
-    __slots__ = ["filename", "modules", "source", "validate_only"]
+    __slots__ = ["browser", "filename", "modules", "profile", "source", "type", "validate_only"]
     class ModulesEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -300,15 +314,21 @@ class LoadProgramRequest(_message.Message):
         key: str
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    BROWSER_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     MODULES_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
     VALIDATE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    browser: BrowserProfile
     filename: str
     modules: _containers.ScalarMap[str, str]
+    profile: Profile
     source: str
+    type: SourceType
     validate_only: bool
-    def __init__(self, source: _Optional[str] = ..., filename: _Optional[str] = ..., modules: _Optional[_Mapping[str, str]] = ..., validate_only: bool = ...) -> None: ...
+    def __init__(self, source: _Optional[str] = ..., filename: _Optional[str] = ..., modules: _Optional[_Mapping[str, str]] = ..., validate_only: bool = ..., type: _Optional[_Union[SourceType, str]] = ..., profile: _Optional[_Union[Profile, str]] = ..., browser: _Optional[_Union[BrowserProfile, _Mapping]] = ...) -> None: ...
 
 class LoadProgramResponse(_message.Message):
     __slots__ = ["error", "program"]
@@ -390,4 +410,7 @@ class Profile(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class ValueEncoding(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SourceType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
