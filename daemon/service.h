@@ -6,19 +6,27 @@
 #include "daemon/metrics.h"
 #include "daemon/rpc_support.h"
 #include "daemon/security.h"
+#include "daemon/stream_limits.h"
 #include "engine/pool.h"
 #include "jscore/v1/jscore.grpc.pb.h"
 
 namespace jscore::daemon {
 
-// Handlers run on gRPC's threads; each validates, builds a Job, submits it and returns
-// its reactor at once (no V8 work and no blocking here). The worker that completes
-// the job finishes the RPC. The pool and config must outlive the service.
+// Handlers run on gRPC's threads; each authenticates the caller, validates, builds a
+// Job owned by that caller, submits it and returns its reactor at once (no V8 work
+// and no blocking here). The worker that completes the job finishes the RPC. The
+// pool, config, authenticator, metrics, address and stream limits must outlive the
+// service.
 class JsCoreService final : public v1::JsCore::CallbackService {
  public:
   JsCoreService(engine::Pool& pool, const DaemonConfig& config, const TokenAuthenticator& auth,
-                Metrics& metrics, const ReplicaAddress& replica)
-      : pool_(pool), config_(config), auth_(auth), metrics_(metrics), replica_(replica) {}
+                Metrics& metrics, const ReplicaAddress& replica, StreamLimits& stream_limits)
+      : pool_(pool),
+        config_(config),
+        auth_(auth),
+        metrics_(metrics),
+        replica_(replica),
+        stream_limits_(stream_limits) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
                                      const v1::EvaluateRequest* request,
@@ -56,6 +64,7 @@ class JsCoreService final : public v1::JsCore::CallbackService {
   const TokenAuthenticator& auth_;
   Metrics& metrics_;
   const ReplicaAddress& replica_;
+  StreamLimits& stream_limits_;
 };
 
 }  // namespace jscore::daemon

@@ -37,13 +37,22 @@ std::string NotLoadedProgram(const absl::Status& status) {
   return id ? std::string(*id) : std::string();
 }
 
-std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules) {
+std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules,
+                      const std::string& owner) {
   DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
   AddPart(ctx.get(), source);
   for (const auto& [name, text] : modules) {  // std::map: sorted by name
     AddPart(ctx.get(), name);
     AddPart(ctx.get(), text);
+  }
+  if (!owner.empty()) {
+    // Three parts: an unnamed caller's id always has an odd number of parts
+    // (source, then name/text pairs), a named caller's an even one, so the two can
+    // never share an encoding, whatever the modules.
+    AddPart(ctx.get(), "");
+    AddPart(ctx.get(), owner);
+    AddPart(ctx.get(), "");
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

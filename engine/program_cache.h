@@ -20,16 +20,20 @@ namespace jscore::engine {
 // Immutable once built; shared by shared_ptr between the cache and the workers that
 // run it (an unloaded program lives on until its last job ends).
 struct Program {
-  std::string id;  // hex SHA-256 of source and modules (ProgramId)
+  std::string id;  // hex SHA-256 of source, modules and owner (ProgramId)
+  std::string owner;  // the caller that loaded it (JobSpec::owner)
   std::string source;
   std::string filename;
   std::map<std::string, std::string> modules;  // require(name) -> CommonJS source
   std::vector<uint8_t> code_cache;             // V8's cache of the compiled top level
 };
 
-// "<64 hex digits>": SHA-256 over the source and the (sorted) modules, each part
-// length-prefixed so that no two inputs share an encoding.
-std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules);
+// "<64 hex digits>": SHA-256 over the source, the (sorted) modules and, for a named
+// caller, its name, each part length-prefixed so that no two inputs share an
+// encoding. The unnamed caller ("") gets the plain content hash; the same source
+// loaded by two named callers gets two ids, hence two programs and two contexts.
+std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules,
+                      const std::string& owner = "");
 
 // FAILED_PRECONDITION for a program this server does not hold; the id rides along as
 // a status payload so that front ends can tell clients which program to re-send.

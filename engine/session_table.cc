@@ -27,7 +27,7 @@ std::string NewSessionId() {
 SessionTable::SessionTable(size_t max_sessions, int workers)
     : max_sessions_(max_sessions), per_worker_(workers, 0) {}
 
-absl::StatusOr<std::pair<std::string, int>> SessionTable::Create() {
+absl::StatusOr<std::pair<std::string, int>> SessionTable::Create(const std::string& caller) {
   absl::MutexLock lock(&mu_);
   if (owner_.size() >= max_sessions_) {
     return absl::ResourceExhaustedError(
@@ -38,7 +38,7 @@ absl::StatusOr<std::pair<std::string, int>> SessionTable::Create() {
     if (per_worker_[i] < per_worker_[worker]) worker = i;
   }
   std::string id = NewSessionId();
-  owner_.emplace(id, worker);
+  owner_.emplace(id, Entry{worker, caller});
   per_worker_[worker]++;
   return std::make_pair(id, worker);
 }
@@ -46,7 +46,7 @@ absl::StatusOr<std::pair<std::string, int>> SessionTable::Create() {
 absl::StatusOr<int> SessionTable::Find(const std::string& id) const {
   absl::ReaderMutexLock lock(&mu_);
   auto it = owner_.find(id);
-  if (it != owner_.end()) return it->second;
+  if (it != owner_.end()) return it->second.worker;
   auto gone = gone_.find(id);
   if (gone != gone_.end()) {
     return absl::NotFoundError(absl::StrCat("session ", id, " is gone: ", gone->second));
@@ -54,11 +54,22 @@ absl::StatusOr<int> SessionTable::Find(const std::string& id) const {
   return absl::NotFoundError(absl::StrCat("unknown session ", id));
 }
 
+absl::StatusOr<int> SessionTable::Find(const std::string& id, const std::string& caller) const {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = owner_.find(id);
+    if (it != owner_.end() && it->second.caller != caller) {
+      return absl::NotFoundError(absl::StrCat("unknown session ", id));
+    }
+  }
+  return Find(id);
+}
+
 void SessionTable::Remove(const std::string& id, const std::string& why) {
   absl::MutexLock lock(&mu_);
   auto it = owner_.find(id);
   if (it == owner_.end()) return;
-  per_worker_[it->second]--;
+  per_worker_[it->second.worker]--;
   owner_.erase(it);
   RememberGone(id, why);
 }

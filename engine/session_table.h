@@ -21,12 +21,14 @@ class SessionTable {
  public:
   SessionTable(size_t max_sessions, int workers);
 
-  // Picks the worker with the fewest sessions and registers a new id for it.
-  // RESOURCE_EXHAUSTED when --max_sessions are open.
-  absl::StatusOr<std::pair<std::string, int>> Create();
+  // Picks the worker with the fewest sessions and registers a new id for it, owned
+  // by `caller` (JobSpec::owner). RESOURCE_EXHAUSTED when --max_sessions are open.
+  absl::StatusOr<std::pair<std::string, int>> Create(const std::string& caller = "");
 
   // The owning worker, or NOT_FOUND saying why (never existed, deleted, expired, lost).
   absl::StatusOr<int> Find(const std::string& id) const;
+  // The same for `caller`: another caller's session is NOT_FOUND as if unknown.
+  absl::StatusOr<int> Find(const std::string& id, const std::string& caller) const;
 
   // Forgets the session and remembers why (bounded memory of the last few thousand).
   void Remove(const std::string& id, const std::string& why);
@@ -39,7 +41,11 @@ class SessionTable {
 
   const size_t max_sessions_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, int> owner_ ABSL_GUARDED_BY(mu_);
+  struct Entry {
+    int worker;
+    std::string caller;
+  };
+  absl::flat_hash_map<std::string, Entry> owner_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> per_worker_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::string> gone_ ABSL_GUARDED_BY(mu_);
   std::deque<std::string> gone_order_ ABSL_GUARDED_BY(mu_);

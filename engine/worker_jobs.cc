@@ -368,7 +368,7 @@ void Worker::Impl::DropUnloadedPrograms() {
 
 void Worker::Impl::LoadProgram(JobRun* run) {
   const JobSpec& spec = run->job->spec();
-  std::string id = ProgramId(spec.source, spec.modules);
+  std::string id = ProgramId(spec.source, spec.modules, spec.owner);
   if (!spec.validate_only && programs.Get(id) != nullptr) return Complete(run, IdOutcome(id));
   if (!AcquireFreshContext(*run, Environment::kBare)) {
     return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
@@ -410,6 +410,7 @@ void Worker::Impl::LoadProgram(JobRun* run) {
   if (!spec.validate_only) {
     auto program = std::make_shared<Program>();
     program->id = id;
+    program->owner = spec.owner;
     program->source = spec.source;
     program->filename = spec.filename;
     program->modules = spec.modules;
