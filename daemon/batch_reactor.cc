@@ -2,11 +2,13 @@
 
 #include <malloc.h>
 
+
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "daemon/batch_wire.h"
 #include "daemon/request_mapping.h"
 #include "daemon/rpc_support.h"
 #include "daemon/status_mapping.h"
@@ -56,24 +58,30 @@ BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
 
 void BatchReactor::OnReadDone(bool ok) {
   if (ok) {
-    if (first_read_) {
-      first_read_ = false;
+    // Counted on the wire: a message past the window is refused whole before it is
+    // parsed (parsed, 2 MB of empty items would be 1 000 000 objects).
+    int64_t items = CountBatchItems(&incoming_, config_.batch_window);
+    absl::Status parsed = items > config_.batch_window
+                              ? absl::InvalidArgumentError(absl::StrCat(
+                                    "a Batch message carries at most ", config_.batch_window,
+                                    " items (--batch_window); one carried more, and none of "
+                                    "its items ran; items after it were not read"))
+                              : ParseBatchRequest(&incoming_, &request_);
+    incoming_.Clear();
+    if (!parsed.ok()) {
+      // What the transport allocated to receive the message (megabytes, in gRPC
+      // threads' malloc arenas) goes back to the system too: a hostile message is rare.
+      malloc_trim(0);
       absl::MutexLock lock(&mu_);
-      packed_ = incoming_.packed_results();
-    }
-    int items = 1 + incoming_.more_size();
-    if (items > config_.batch_window) {
-      // Refused whole, before any job is built; its memory goes at once (a cleared
-      // repeated field would keep every parsed item for the next read).
-      v1::BatchRequest().Swap(&incoming_);
-      malloc_trim(0);  // and returns to the system (a hostile message is rare)
-      absl::MutexLock lock(&mu_);
-      refused_ = absl::InvalidArgumentError(absl::StrCat(
-          "a Batch message carries at most ", config_.batch_window, " items (--batch_window); "
-          "one carried ", items, ", and none of its items ran; items after it were not read"));
+      refused_ = parsed;
     } else {
-      Submit(incoming_);
-      for (const v1::BatchRequest& item : incoming_.more()) Submit(item);
+      if (first_read_) {
+        first_read_ = false;
+        absl::MutexLock lock(&mu_);
+        packed_ = request_.packed_results();
+      }
+      Submit(request_);
+      for (const v1::BatchRequest& item : request_.more()) Submit(item);
     }
   }
   // A read fails when the client half-closes, or when the call was cancelled (the
@@ -160,6 +168,7 @@ void BatchReactor::OnWriteDone(bool ok) {
   {
     absl::MutexLock lock(&mu_);
     writing_.reset();
+    outgoing_.Clear();
     buffered_bytes_ -= writing_bytes_;
     writing_bytes_ = 0;
     unanswered_ -= writing_count_;
@@ -202,7 +211,7 @@ void BatchReactor::OnDone() {
 // Finish that only this call may make).
 void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
                         std::optional<uint64_t> done_job) {
-  const v1::BatchResponse* write = nullptr;
+  const grpc::ByteBuffer* write = nullptr;
   bool more_to_write = false;  // then gRPC may hold this write back and send several at once
   bool read = false;
   std::optional<grpc::Status> finish;
@@ -253,7 +262,9 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
             writing_count_++;
           }
         }
-        write = writing_.get();
+        outgoing_.Clear();  // the previous write's bytes
+        (void)SerializeBatchResponse(*writing_, &outgoing_);  // fails only past 2 GiB
+        write = &outgoing_;
         more_to_write = !outbox_.empty();
       }
       const bool stop_reading = reads_done_ || draining_ || refused_.has_value();

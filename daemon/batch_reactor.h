@@ -35,7 +35,11 @@ namespace jscore::daemon {
 // every job still pending; the stream then ends CANCELLED once they have all completed.
 // When the daemon stops, the item the pool refuses gets UNAVAILABLE, no further item
 // is read, and the stream ends UNAVAILABLE once every item read has its answer.
-class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse> {
+//
+// It reads and writes bytes (the service registers Batch as a raw method): a message's
+// items are counted on the wire before it is parsed (batch_wire.h), so a message past
+// the window is refused without building it.
+class BatchReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   // `caller` not OK (e.g. UNAUTHENTICATED), or too many streams: the stream ends at
   // once with it. Otherwise every item runs as `caller` (engine::JobSpec::owner).
@@ -68,13 +72,15 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::BatchRequest, v1::
   std::string connection_;  // context_->peer(), counted in limits_ when counted_
   bool counted_ = false;
   const absl::Time started_ = absl::Now();
-  v1::BatchRequest incoming_;  // owned by the read in flight
+  grpc::ByteBuffer incoming_;  // owned by the read in flight
+  v1::BatchRequest request_;   // read side only: the message just read, parsed
 
   absl::Mutex mu_;
   uint64_t next_token_ ABSL_GUARDED_BY(mu_) = 0;
   std::unordered_map<uint64_t, std::shared_ptr<engine::Job>> jobs_ ABSL_GUARDED_BY(mu_);
   std::deque<std::unique_ptr<v1::BatchResponse>> outbox_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<v1::BatchResponse> writing_ ABSL_GUARDED_BY(mu_);
+  grpc::ByteBuffer outgoing_ ABSL_GUARDED_BY(mu_);  // writing_, serialized
   int writing_count_ ABSL_GUARDED_BY(mu_) = 0;  // results in writing_ (with its `more`)
   int unanswered_ ABSL_GUARDED_BY(mu_) = 0;  // read, not yet written
   size_t buffered_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // results in outbox_ and writing_

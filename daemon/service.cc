@@ -129,7 +129,7 @@ grpc::ServerUnaryReactor* JsCoreService::DeleteSession(grpc::CallbackServerConte
   return RunJob(Method::kDeleteSession, context, *request, google::protobuf::Duration(), response);
 }
 
-grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse>* JsCoreService::Batch(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* JsCoreService::Batch(
     grpc::CallbackServerContext* context) {
   return new BatchReactor(pool_, config_, context, auth_.Authenticate(*context), metrics_,
                           stream_limits_);

@@ -17,7 +17,16 @@ namespace jscore::daemon {
 // and no blocking here). The worker that completes the job finishes the RPC. The
 // pool, config, authenticator, metrics, address and stream limits must outlive the
 // service.
-class JsCoreService final : public v1::JsCore::CallbackService {
+// jscore.v1.JsCore with every method on the callback API, Batch as bytes (its
+// messages are counted before they are parsed: BatchReactor). A method added to the
+// proto must be added here too.
+using JsCoreServiceBase = v1::JsCore::WithCallbackMethod_Evaluate<
+    v1::JsCore::WithCallbackMethod_LoadProgram<v1::JsCore::WithCallbackMethod_UnloadProgram<
+        v1::JsCore::WithCallbackMethod_Call<v1::JsCore::WithCallbackMethod_CreateSession<
+            v1::JsCore::WithCallbackMethod_DeleteSession<v1::JsCore::WithRawCallbackMethod_Batch<
+                v1::JsCore::WithCallbackMethod_GetStats<v1::JsCore::Service>>>>>>>>;
+
+class JsCoreService final : public JsCoreServiceBase {
  public:
   JsCoreService(engine::Pool& pool, const DaemonConfig& config, const TokenAuthenticator& auth,
                 Metrics& metrics, const ReplicaAddress& replica, StreamLimits& stream_limits)
@@ -46,7 +55,7 @@ class JsCoreService final : public v1::JsCore::CallbackService {
   grpc::ServerUnaryReactor* DeleteSession(grpc::CallbackServerContext* context,
                                           const v1::DeleteSessionRequest* request,
                                           v1::DeleteSessionResponse* response) override;
-  grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse>* Batch(
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Batch(
       grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* context,
                                      const v1::GetStatsRequest* request,
