@@ -236,7 +236,7 @@ TEST(ContainmentTest, StreamsThatNeverReadHoldBoundedBytes) {
   EXPECT_GT(values, 0);
   // Each stream holds its buffer (1 MiB), the result in gRPC's write, and the
   // in-flight jobs' V8 strings: far below the 300 MiB of keeping every result.
-  if (kCheckRss) EXPECT_LT(rss_held, rss_before + 96 * 1024);
+  if (kCheckRss) EXPECT_LT(rss_held, rss_before + 64 * 1024);
   EXPECT_EQ(normal.wrong(), 0);
   EXPECT_TRUE(IsServing(daemon->NewChannel(), absl::Seconds(5)));
   EXPECT_EQ(daemon->Terminate(), 0);
