@@ -1,10 +1,14 @@
 #include "daemon/batch_reactor.h"
 
+#include <malloc.h>
+
+
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "daemon/batch_wire.h"
 #include "daemon/request_mapping.h"
 #include "daemon/rpc_support.h"
 #include "daemon/status_mapping.h"
@@ -28,9 +32,17 @@ std::unique_ptr<v1::BatchResponse> Failure(const std::string& id, const absl::St
 }  // namespace
 
 BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
-                           grpc::CallbackServerContext* context, const absl::Status& admission,
-                           Metrics& metrics)
-    : pool_(pool), config_(config), context_(context), metrics_(metrics) {
+                           grpc::CallbackServerContext* context,
+                           const absl::StatusOr<std::string>& caller, Metrics& metrics,
+                           StreamLimits& limits)
+    : pool_(pool), config_(config), context_(context), metrics_(metrics), limits_(limits) {
+  absl::Status admission = caller.status();
+  if (admission.ok()) {
+    caller_ = *caller;
+    connection_ = context_->peer();
+    admission = limits_.Open(connection_);
+    counted_ = admission.ok();
+  }
   if (!admission.ok()) {
     {
       absl::MutexLock lock(&mu_);
@@ -46,26 +58,30 @@ BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
 
 void BatchReactor::OnReadDone(bool ok) {
   if (ok) {
-    if (first_read_) {
-      first_read_ = false;
+    // Counted on the wire: a message past the window is refused whole before it is
+    // parsed (parsed, 2 MB of empty items would be 1 000 000 objects).
+    int64_t items = CountBatchItems(&incoming_, config_.batch_window);
+    absl::Status parsed = items > config_.batch_window
+                              ? absl::InvalidArgumentError(absl::StrCat(
+                                    "a Batch message carries at most ", config_.batch_window,
+                                    " items (--batch_window); one carried more, and none of "
+                                    "its items ran; items after it were not read"))
+                              : ParseBatchRequest(&incoming_, &request_);
+    incoming_.Clear();
+    if (!parsed.ok()) {
+      // What the transport allocated to receive the message (megabytes, in gRPC
+      // threads' malloc arenas) goes back to the system too: a hostile message is rare.
+      malloc_trim(0);
       absl::MutexLock lock(&mu_);
-      packed_ = incoming_.packed_results();
-    }
-    Submit(incoming_);
-    int taken = 1;
-    for (const v1::BatchRequest& item : incoming_.more()) {
-      if (taken++ < config_.batch_window) {
-        Submit(item);
-        continue;
-      }
-      {
+      refused_ = parsed;
+    } else {
+      if (first_read_) {
+        first_read_ = false;
         absl::MutexLock lock(&mu_);
-        unanswered_++;
+        packed_ = request_.packed_results();
       }
-      Deliver(Failure(item.id(), absl::InvalidArgumentError(absl::StrCat(
-                                     "a Batch message carries at most ", config_.batch_window,
-                                     " items (--batch_window)"))),
-              std::nullopt);
+      Submit(request_);
+      for (const v1::BatchRequest& item : request_.more()) Submit(item);
     }
   }
   // A read fails when the client half-closes, or when the call was cancelled (the
@@ -88,6 +104,7 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
   const std::string& id = request.id();
   absl::StatusOr<engine::JobSpec> spec;
   google::protobuf::Duration timeout;
+  // (The owner is set below, once the request is known to be valid.)
   if (request.item_case() == v1::BatchRequest::kEvaluate) {
     spec = SpecFromRequest(request.evaluate(), config_);
     timeout = request.evaluate().timeout();
@@ -106,6 +123,7 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
   if (!spec.ok() || !deadline.ok()) {
     return Deliver(Failure(id, !spec.ok() ? spec.status() : deadline.status()), std::nullopt);
   }
+  spec->owner = caller_;
   uint64_t token;
   {
     absl::MutexLock lock(&mu_);
@@ -142,9 +160,7 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
 void BatchReactor::Deliver(std::unique_ptr<v1::BatchResponse> response,
                            std::optional<uint64_t> done_job) {
   // `this` is alive here: the item is unanswered and, if it ran, its job is still in
-  // jobs_, so the stream cannot finish before Step below.
-  metrics_.Record(Method::kBatchItem, static_cast<grpc::StatusCode>(response->code()),
-                  absl::ZeroDuration());
+  // jobs_, so the stream cannot finish before Step below (which counts the item).
   Step(std::move(response), done_job);
 }
 
@@ -152,6 +168,9 @@ void BatchReactor::OnWriteDone(bool ok) {
   {
     absl::MutexLock lock(&mu_);
     writing_.reset();
+    outgoing_.Clear();
+    buffered_bytes_ -= writing_bytes_;
+    writing_bytes_ = 0;
     unanswered_ -= writing_count_;
     writing_count_ = 0;
     if (!ok) CancelLocked();  // the client is gone: nobody will read the rest
@@ -173,7 +192,10 @@ void BatchReactor::CancelLocked() {
   for (auto& [token, job] : jobs_) pool_.Cancel(job);
 }
 
-void BatchReactor::OnDone() { delete this; }
+void BatchReactor::OnDone() {
+  if (counted_) limits_.Close(connection_);
+  delete this;
+}
 
 // Moves the stream forward: one write at a time, reading while under the window,
 // finishing when nothing is left. Decides under the lock and acts after it, because
@@ -189,17 +211,33 @@ void BatchReactor::OnDone() { delete this; }
 // Finish that only this call may make).
 void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
                         std::optional<uint64_t> done_job) {
-  const v1::BatchResponse* write = nullptr;
+  const grpc::ByteBuffer* write = nullptr;
   bool more_to_write = false;  // then gRPC may hold this write back and send several at once
   bool read = false;
   std::optional<grpc::Status> finish;
+  std::optional<grpc::StatusCode> delivered;  // the code of the item `deliver` answers
+  Metrics& metrics = metrics_;  // `this` may be gone once the lock is released
   {
     absl::MutexLock lock(&mu_);
     if (done_job) jobs_.erase(*done_job);
-    if (deliver != nullptr) outbox_.push_back(std::move(deliver));
-    if (finished_) return;
-    if (cancelled_) {
+    if (deliver != nullptr) {
+      size_t bytes = deliver->ByteSizeLong();
+      if (buffered_bytes_ > 0 && buffered_bytes_ + bytes > config_.batch_buffer_bytes) {
+        // The client is not reading its results: this one is not kept.
+        deliver = Failure(deliver->id(), absl::ResourceExhaustedError(absl::StrCat(
+            "the stream's unread results already hold ", buffered_bytes_,
+            " bytes (--batch_buffer_bytes ", config_.batch_buffer_bytes, "); read them")));
+        bytes = deliver->ByteSizeLong();
+      }
+      delivered = static_cast<grpc::StatusCode>(deliver->code());
+      buffered_bytes_ += bytes;
+      outbox_.push_back(std::move(deliver));
+    }
+    if (finished_) {
+      // Nothing more is written; outbox_ is dropped with the stream.
+    } else if (cancelled_) {
       outbox_.clear();  // results nobody can receive
+      buffered_bytes_ = writing_bytes_;
       if (jobs_.empty() && writing_ == nullptr && !reading_) {
         finished_ = true;
         finish = grpc::Status(grpc::StatusCode::CANCELLED, "the batch was cancelled");
@@ -209,6 +247,7 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
         writing_ = std::move(outbox_.front());
         outbox_.pop_front();
         writing_count_ = 1;
+        writing_bytes_ = writing_->ByteSizeLong();
         if (packed_) {
           // Everything else that is ready rides along, within a size a client
           // accepts by default (4 MiB) and a bound on the count.
@@ -217,29 +256,39 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
             size_t next = outbox_.front()->ByteSizeLong();
             if (bytes + next > kMaxPackedBytes) break;
             bytes += next;
+            writing_bytes_ += next;
             writing_->mutable_more()->AddAllocated(outbox_.front().release());
             outbox_.pop_front();
             writing_count_++;
           }
         }
-        write = writing_.get();
+        outgoing_.Clear();  // the previous write's bytes
+        (void)SerializeBatchResponse(*writing_, &outgoing_);  // fails only past 2 GiB
+        write = &outgoing_;
         more_to_write = !outbox_.empty();
       }
-      if (!reading_ && !reads_done_ && !draining_ && unanswered_ < config_.batch_window) {
+      const bool stop_reading = reads_done_ || draining_ || refused_.has_value();
+      if (!reading_ && !stop_reading && unanswered_ < config_.batch_window && outbox_.empty()) {
         reading_ = true;
         read = true;
       }
-      if ((reads_done_ || draining_) && !reading_ && unanswered_ == 0 && writing_ == nullptr) {
+      if (stop_reading && !reading_ && unanswered_ == 0 && writing_ == nullptr) {
         finished_ = true;
         // Stopping: every item read has its answer; what the client sent after them
         // was not read, and the stream's status says so.
-        finish = reads_done_ ? grpc::Status::OK
-                             : grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                            "the server is shutting down; items after the "
-                                            "last answered one were not read");
+        if (refused_) {
+          finish = ToGrpcStatus(*refused_);
+        } else if (reads_done_) {
+          finish = grpc::Status::OK;
+        } else {
+          finish = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                "the server is shutting down; items after the last answered "
+                                "one were not read");
+        }
       }
     }
   }
+  if (delivered) metrics.Record(Method::kBatchItem, *delivered, absl::ZeroDuration());
   if (write != nullptr) {
     grpc::WriteOptions options;
     if (more_to_write) options.set_buffer_hint();

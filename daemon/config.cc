@@ -55,7 +55,15 @@ ABSL_FLAG(uint64_t, max_waiting_per_session, 64,
 ABSL_FLAG(absl::Duration, session_ttl, absl::Minutes(10),
           "Idle time after which a session is deleted, when CreateSession sets none");
 ABSL_FLAG(int32_t, batch_window, 256,
-          "Items of one Batch stream in flight before the daemon stops reading it");
+          "Items of one Batch stream in flight before the daemon stops reading it; also the "
+          "most items one Batch message may carry");
+ABSL_FLAG(uint64_t, batch_buffer_bytes, 4ull << 20,
+          "Result bytes one Batch stream may hold unread by its client; past it, results "
+          "are answered RESOURCE_EXHAUSTED");
+ABSL_FLAG(int32_t, max_batch_streams, 64,
+          "Batch streams open at once in the daemon; past it a new one is RESOURCE_EXHAUSTED");
+ABSL_FLAG(int32_t, max_batch_streams_per_connection, 8,
+          "Batch streams open at once on one client connection; past it RESOURCE_EXHAUSTED");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS (with --tls_key)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert");
 ABSL_FLAG(std::string, tls_client_ca, "",
@@ -63,8 +71,11 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(std::string, auth_token_file, "",
           "File whose first line is a bearer token every RPC must carry "
           "(authorization: Bearer <token>); the health check is exempt");
+ABSL_FLAG(std::string, auth_callers_file, "",
+          "File of name:token lines (# comments): named callers, each with its own programs "
+          "and sessions; every RPC must then carry one of the tokens (or --auth_token_file's)");
 ABSL_FLAG(bool, insecure_listen, false,
-          "Allow a non-loopback --listen with neither TLS nor a token");
+          "Allow a non-loopback --listen or --metrics_listen with neither TLS nor a token");
 ABSL_FLAG(std::string, advertise_address, "",
           "HOST:PORT clients reach this replica at, returned with sessions and "
           "PROGRAM_NOT_LOADED details (empty: the bound --listen address, unless it is "
@@ -147,14 +158,26 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
   if (c.batch_window < 1 || c.batch_window > 1000000) {
     return absl::InvalidArgumentError("--batch_window must be between 1 and 1000000");
   }
+  c.batch_buffer_bytes = absl::GetFlag(FLAGS_batch_buffer_bytes);
+  if (c.batch_buffer_bytes < 1024 || c.batch_buffer_bytes > (1ull << 32)) {
+    return absl::InvalidArgumentError("--batch_buffer_bytes must be between 1 KiB and 4 GiB");
+  }
+  c.max_batch_streams = absl::GetFlag(FLAGS_max_batch_streams);
+  c.max_batch_streams_per_connection = absl::GetFlag(FLAGS_max_batch_streams_per_connection);
+  if (c.max_batch_streams < 1 || c.max_batch_streams_per_connection < 1) {
+    return absl::InvalidArgumentError(
+        "--max_batch_streams and --max_batch_streams_per_connection must be at least 1");
+  }
   c.v8_background_threads = absl::GetFlag(FLAGS_v8_background_threads);
   c.security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   c.security.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   c.security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
   c.security.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
+  c.security.auth_callers_file = absl::GetFlag(FLAGS_auth_callers_file);
   c.security.insecure_listen = absl::GetFlag(FLAGS_insecure_listen);
   if (absl::Status s = CheckListenPolicy(c.listen, c.security); !s.ok()) return s;
   c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (absl::Status s = CheckMetricsListenPolicy(c.metrics_listen, c.security); !s.ok()) return s;
   c.advertise_address = absl::GetFlag(FLAGS_advertise_address);
   c.slow_request = absl::GetFlag(FLAGS_slow_request);
   LogLevel level;

@@ -15,15 +15,20 @@ namespace {
 MHD_Result Answer(void* cls, MHD_Connection* connection, const char* url, const char* method,
                   const char* /*version*/, const char* /*upload_data*/,
                   size_t* /*upload_data_size*/, void** /*state*/) {
-  auto* render = static_cast<std::function<std::string()>*>(cls);
+  auto* handlers = static_cast<MetricsHttpServer::Handlers*>(cls);
   std::string body;
   unsigned int status = MHD_HTTP_OK;
   const char* type = "text/plain; version=0.0.4; charset=utf-8";
-  if (std::strcmp(method, "GET") != 0) {
+  if (handlers->authorize &&
+      !handlers->authorize(MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                                       MHD_HTTP_HEADER_AUTHORIZATION))) {
+    status = MHD_HTTP_UNAUTHORIZED;
+    body = "send Authorization: Bearer <token>\n";
+  } else if (std::strcmp(method, "GET") != 0) {
     status = MHD_HTTP_METHOD_NOT_ALLOWED;
     body = "only GET\n";
   } else if (std::strcmp(url, "/metrics") == 0) {
-    body = (*render)();
+    body = handlers->render();
   } else {
     status = MHD_HTTP_NOT_FOUND;
     body = "see /metrics\n";
@@ -31,6 +36,9 @@ MHD_Result Answer(void* cls, MHD_Connection* connection, const char* url, const 
   MHD_Response* response =
       MHD_create_response_from_buffer(body.size(), body.data(), MHD_RESPMEM_MUST_COPY);
   MHD_add_response_header(response, "Content-Type", type);
+  if (status == MHD_HTTP_UNAUTHORIZED) {
+    MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  }
   MHD_Result result = MHD_queue_response(connection, status, response);
   MHD_destroy_response(response);
   return result;
@@ -39,7 +47,7 @@ MHD_Result Answer(void* cls, MHD_Connection* connection, const char* url, const 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
-    const std::string& listen, std::function<std::string()> render) {
+    const std::string& listen, std::function<std::string()> render, Authorize authorize) {
   size_t colon = listen.rfind(':');
   uint32_t port = 0;
   if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
@@ -55,10 +63,11 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
     return absl::InvalidArgumentError("--metrics_listen needs an IPv4 address (or localhost)");
   }
   auto server = std::unique_ptr<MetricsHttpServer>(new MetricsHttpServer());
-  server->render_ = std::move(render);
+  server->handlers_.render = std::move(render);
+  server->handlers_.authorize = std::move(authorize);
   server->daemon_ = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, nullptr, nullptr, &Answer,
-      &server->render_, MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&address),
+      &server->handlers_, MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&address),
       MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
   if (server->daemon_ == nullptr) {
     return absl::UnavailableError(absl::StrCat("could not serve metrics on ", listen));

@@ -13,19 +13,27 @@ struct MHD_Daemon;
 namespace jscore::daemon {
 
 // Started and stopped on the main thread; libmicrohttpd serves on its own thread and
-// calls `render` there for each scrape (it must be thread-safe).
+// calls `render` (and `authorize`) there for each scrape (they must be thread-safe).
 class MetricsHttpServer {
  public:
-  // `listen` is "HOST:PORT" with an IPv4 host (or localhost); port 0 picks one.
+  // Given the request's Authorization header (null when absent): may it scrape?
+  using Authorize = std::function<bool(const char* authorization)>;
+  struct Handlers {
+    std::function<std::string()> render;
+    Authorize authorize;  // null: every scrape is allowed
+  };
+
+  // `listen` is "HOST:PORT" with an IPv4 host (or localhost); port 0 picks one. With
+  // `authorize`, a request it refuses gets 401.
   static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> Start(
-      const std::string& listen, std::function<std::string()> render);
+      const std::string& listen, std::function<std::string()> render, Authorize authorize = nullptr);
   ~MetricsHttpServer();
 
   const std::string& address() const { return address_; }
 
  private:
   MetricsHttpServer() = default;
-  std::function<std::string()> render_;
+  Handlers handlers_;
   MHD_Daemon* daemon_ = nullptr;
   std::string address_;
 };

@@ -1,10 +1,14 @@
 #include "daemon/server.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "common/status_macros.h"
+#include "daemon/connection_sweep.h"
 #include "daemon/metrics.h"
 #include "daemon/metrics_http.h"
 #include "daemon/security.h"
@@ -46,10 +50,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config
 
   if (!config.metrics_listen.empty()) {
     Server* self = server.get();
+    // Off loopback, a scrape needs a token when the daemon has one (a non-loopback
+    // endpoint without one is refused at start, CheckMetricsListenPolicy).
+    MetricsHttpServer::Authorize authorize;
+    if (!IsLoopbackListen(config.metrics_listen) && server->auth_->requires_token()) {
+      authorize = [self](const char* authorization) {
+        if (authorization == nullptr) return false;
+        TokenAuthenticator::Metadata metadata;
+        metadata.emplace("authorization", authorization);
+        return self->auth_->Authenticate(metadata, nullptr).ok();
+      };
+    }
     ASSIGN_OR_RETURN(server->metrics_http_,
-                     MetricsHttpServer::Start(config.metrics_listen, [self] {
-                       return self->metrics_->RenderPrometheus(self->pool_->Stats());
-                     }));
+                     MetricsHttpServer::Start(
+                         config.metrics_listen,
+                         [self] { return self->metrics_->RenderPrometheus(self->pool_->Stats()); },
+                         std::move(authorize)));
   }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -60,17 +76,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config
   builder.AddListeningPort(config.listen, credentials, &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
+  // A second daemon on a taken port fails here instead of sharing its traffic.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(server->service_.get());
+  // Server reflection asks for the token like jscore's own methods.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> guards;
+  guards.push_back(MakeReflectionGuard(*server->auth_));
+  builder.experimental().SetInterceptorCreators(std::move(guards));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {
     server->pool_->Shutdown(absl::ZeroDuration());
-    return absl::UnavailableError(absl::StrCat("could not listen on ", config.listen));
+    return absl::UnavailableError(absl::StrCat(
+        "could not listen on ", config.listen,
+        " (is the address in use, by another jscored perhaps, or not this machine's?)"));
   }
   // Health answers per service too: "" (the server) and jscore.v1.JsCore.
   server->server_->GetHealthCheckService()->SetServingStatus(v1::JsCore::service_full_name(), true);
   absl::string_view host = config.listen;
   size_t colon = host.rfind(':');
   server->address_ = absl::StrCat(host.substr(0, colon), ":", port);
+  server->port_ = port;
   server->replica_.Set(AdvertisedAddress(config, server->address_));
   return server;
 }
@@ -81,7 +106,9 @@ Server::Server(const DaemonConfig& config, std::unique_ptr<engine::Pool> pool,
       pool_(std::move(pool)),
       auth_(std::move(auth)),
       metrics_(std::make_unique<Metrics>()),
-      service_(std::make_unique<JsCoreService>(*pool_, config_, *auth_, *metrics_, replica_)) {}
+      stream_limits_(config.max_batch_streams, config.max_batch_streams_per_connection),
+      service_(std::make_unique<JsCoreService>(*pool_, config_, *auth_, *metrics_, replica_,
+                                               stream_limits_)) {}
 
 std::string Server::metrics_address() const {
   return metrics_http_ != nullptr ? metrics_http_->address() : std::string();
@@ -97,7 +124,17 @@ void Server::Shutdown() {
   }
   // Jobs in flight finish (or are failed with UNAVAILABLE after the grace); every
   // accepted RPC has then been finished by its worker, so the server stops promptly.
+  // Meanwhile new calls are answered UNAVAILABLE by the handlers (the pool refuses).
   pool_->Shutdown(config_.shutdown_grace);
+  if (server_ != nullptr && !absl::StartsWith(config_.listen, "unix")) {
+    // gRPC's Shutdown cancels every call that reaches it after it began (the client
+    // sees CANCELLED, which retry policies do not retry) until clients have seen its
+    // GOAWAY. So the connections end first: the answers already given are flushed
+    // (a short pause), then no new connection is accepted and the open ones are shut
+    // down, which clients see as UNAVAILABLE on any call still on its way.
+    absl::SleepFor(absl::Milliseconds(100));
+    ShutDownSocketsOnPort(port_);
+  }
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     server_->Wait();

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "daemon/config.h"
 #include "daemon/rpc_support.h"
+#include "daemon/stream_limits.h"
 #include "engine/platform.h"
 #include "engine/pool.h"
 
@@ -49,9 +50,11 @@ class Server {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;
   ReplicaAddress replica_;
+  StreamLimits stream_limits_;
   std::unique_ptr<JsCoreService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
+  int port_ = 0;  // the bound port
   bool shut_down_ = false;
 };
 

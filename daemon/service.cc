@@ -76,8 +76,9 @@ grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackSer
                                                 const google::protobuf::Duration& timeout,
                                                 Response* response) {
   auto* reactor = new JobReactor(pool_, context, method, metrics_, config_.slow_request, replica_);
-  if (absl::Status allowed = auth_.Check(*context); !allowed.ok()) {
-    reactor->FinishWith(allowed);
+  absl::StatusOr<std::string> caller = auth_.Authenticate(*context);
+  if (!caller.ok()) {
+    reactor->FinishWith(caller.status());
     return reactor;
   }
   absl::StatusOr<engine::JobSpec> spec = SpecFromRequest(request, config_);
@@ -87,6 +88,7 @@ grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackSer
     reactor->FinishWith(!spec.ok() ? spec.status() : deadline.status());
     return reactor;
   }
+  spec->owner = std::move(*caller);
   auto job = std::make_shared<engine::Job>(
       std::move(*spec), *deadline, [this, reactor, response](engine::Outcome outcome) {
         absl::Status status = FillResponse(std::move(outcome), response);
@@ -127,9 +129,10 @@ grpc::ServerUnaryReactor* JsCoreService::DeleteSession(grpc::CallbackServerConte
   return RunJob(Method::kDeleteSession, context, *request, google::protobuf::Duration(), response);
 }
 
-grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse>* JsCoreService::Batch(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* JsCoreService::Batch(
     grpc::CallbackServerContext* context) {
-  return new BatchReactor(pool_, config_, context, auth_.Check(*context), metrics_);
+  return new BatchReactor(pool_, config_, context, auth_.Authenticate(*context), metrics_,
+                          stream_limits_);
 }
 
 grpc::ServerUnaryReactor* JsCoreService::UnloadProgram(grpc::CallbackServerContext* context,
@@ -137,8 +140,9 @@ grpc::ServerUnaryReactor* JsCoreService::UnloadProgram(grpc::CallbackServerConte
                                                        v1::UnloadProgramResponse* /*response*/) {
   auto* reactor = context->DefaultReactor();
   absl::Time started = absl::Now();
-  absl::Status status = auth_.Check(*context);
-  if (status.ok() && !pool_.UnloadProgram(request->program())) {
+  absl::StatusOr<std::string> caller = auth_.Authenticate(*context);
+  absl::Status status = caller.status();
+  if (status.ok() && !pool_.UnloadProgram(request->program(), *caller)) {
     status = absl::NotFoundError(absl::StrCat("program not loaded: ", request->program()));
   }
   grpc::Status answer = ToGrpcStatus(status);

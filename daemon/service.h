@@ -6,19 +6,36 @@
 #include "daemon/metrics.h"
 #include "daemon/rpc_support.h"
 #include "daemon/security.h"
+#include "daemon/stream_limits.h"
 #include "engine/pool.h"
 #include "jscore/v1/jscore.grpc.pb.h"
 
 namespace jscore::daemon {
 
-// Handlers run on gRPC's threads; each validates, builds a Job, submits it and returns
-// its reactor at once (no V8 work and no blocking here). The worker that completes
-// the job finishes the RPC. The pool and config must outlive the service.
-class JsCoreService final : public v1::JsCore::CallbackService {
+// Handlers run on gRPC's threads; each authenticates the caller, validates, builds a
+// Job owned by that caller, submits it and returns its reactor at once (no V8 work
+// and no blocking here). The worker that completes the job finishes the RPC. The
+// pool, config, authenticator, metrics, address and stream limits must outlive the
+// service.
+// jscore.v1.JsCore with every method on the callback API, Batch as bytes (its
+// messages are counted before they are parsed: BatchReactor). A method added to the
+// proto must be added here too.
+using JsCoreServiceBase = v1::JsCore::WithCallbackMethod_Evaluate<
+    v1::JsCore::WithCallbackMethod_LoadProgram<v1::JsCore::WithCallbackMethod_UnloadProgram<
+        v1::JsCore::WithCallbackMethod_Call<v1::JsCore::WithCallbackMethod_CreateSession<
+            v1::JsCore::WithCallbackMethod_DeleteSession<v1::JsCore::WithRawCallbackMethod_Batch<
+                v1::JsCore::WithCallbackMethod_GetStats<v1::JsCore::Service>>>>>>>>;
+
+class JsCoreService final : public JsCoreServiceBase {
  public:
   JsCoreService(engine::Pool& pool, const DaemonConfig& config, const TokenAuthenticator& auth,
-                Metrics& metrics, const ReplicaAddress& replica)
-      : pool_(pool), config_(config), auth_(auth), metrics_(metrics), replica_(replica) {}
+                Metrics& metrics, const ReplicaAddress& replica, StreamLimits& stream_limits)
+      : pool_(pool),
+        config_(config),
+        auth_(auth),
+        metrics_(metrics),
+        replica_(replica),
+        stream_limits_(stream_limits) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
                                      const v1::EvaluateRequest* request,
@@ -38,7 +55,7 @@ class JsCoreService final : public v1::JsCore::CallbackService {
   grpc::ServerUnaryReactor* DeleteSession(grpc::CallbackServerContext* context,
                                           const v1::DeleteSessionRequest* request,
                                           v1::DeleteSessionResponse* response) override;
-  grpc::ServerBidiReactor<v1::BatchRequest, v1::BatchResponse>* Batch(
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Batch(
       grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* context,
                                      const v1::GetStatsRequest* request,
@@ -56,6 +73,7 @@ class JsCoreService final : public v1::JsCore::CallbackService {
   const TokenAuthenticator& auth_;
   Metrics& metrics_;
   const ReplicaAddress& replica_;
+  StreamLimits& stream_limits_;
 };
 
 }  // namespace jscore::daemon

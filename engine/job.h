@@ -85,6 +85,10 @@ struct JobSpec {
   std::optional<BrowserProfile> browser;
   // Evaluate (fresh), Call (program): record undefined global reads (Outcome::probed_missing).
   bool probe = false;
+  // The caller that sent the job, as the front end authenticated it ("" : the shared,
+  // unnamed caller). Programs and sessions belong to their caller: another caller
+  // cannot reach them (Pool::Route refuses them as not loaded / unknown).
+  std::string owner;
 };
 
 // One place in a result whose JS type JSON cannot express.

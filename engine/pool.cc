@@ -120,15 +120,18 @@ absl::Status Pool::Submit(std::shared_ptr<Job> job) {
 // session. Checks what can be checked before queueing.
 absl::Status Pool::Route(const std::shared_ptr<Job>& job, int* worker) {
   JobSpec& spec = job->spec_;
-  auto require_program = [this](const std::string& id) -> absl::Status {
-    return programs_->Get(id) != nullptr ? absl::OkStatus() : ProgramNotLoadedError(id);
+  // Another caller's program is answered as not loaded: it does not exist for this one.
+  auto require_program = [this, &spec](const std::string& id) -> absl::Status {
+    std::shared_ptr<const Program> program = programs_->Get(id);
+    return program != nullptr && program->owner == spec.owner ? absl::OkStatus()
+                                                               : ProgramNotLoadedError(id);
   };
   switch (spec.kind) {
     case JobKind::kLoadProgram:
       return absl::OkStatus();
     case JobKind::kCreateSession: {
       if (!spec.program.empty()) RETURN_IF_ERROR(require_program(spec.program));
-      ASSIGN_OR_RETURN(auto created, sessions_->Create());
+      ASSIGN_OR_RETURN(auto created, sessions_->Create(spec.owner));
       spec.session = created.first;
       *worker = created.second;
       return absl::OkStatus();
@@ -137,7 +140,7 @@ absl::Status Pool::Route(const std::shared_ptr<Job>& job, int* worker) {
     case JobKind::kEvaluate:
     case JobKind::kCall:
       if (!spec.session.empty()) {
-        ASSIGN_OR_RETURN(*worker, sessions_->Find(spec.session));
+        ASSIGN_OR_RETURN(*worker, sessions_->Find(spec.session, spec.owner));
         return absl::OkStatus();
       }
       if (spec.kind == JobKind::kCall) return require_program(spec.program);
@@ -149,7 +152,11 @@ absl::Status Pool::Route(const std::shared_ptr<Job>& job, int* worker) {
   return absl::OkStatus();
 }
 
-bool Pool::UnloadProgram(const std::string& id) { return programs_->Erase(id); }
+bool Pool::UnloadProgram(const std::string& id, const std::string& owner) {
+  std::shared_ptr<const Program> program = programs_->Get(id);
+  if (program == nullptr || program->owner != owner) return false;
+  return programs_->Erase(id);
+}
 
 void Pool::WakeOneIdleWorker() {
   size_t n = workers_.size();

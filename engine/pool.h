@@ -116,8 +116,9 @@ class Pool {
   // pool does not hold, UNAVAILABLE after Shutdown began.
   absl::Status Submit(std::shared_ptr<Job> job);
 
-  // Any thread: forgets a program; workers drop its contexts. False if unknown.
-  bool UnloadProgram(const std::string& id);
+  // Any thread: forgets a program of `owner` (JobSpec::owner); workers drop its
+  // contexts. False if unknown or another caller's.
+  bool UnloadProgram(const std::string& id, const std::string& owner = "");
 
   // Drops the job if still queued, terminates it if running; its completion then
   // reports CANCELLED. Harmless after completion.

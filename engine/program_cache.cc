@@ -39,7 +39,8 @@ std::string NotLoadedProgram(const absl::Status& status) {
 }
 
 std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules,
-                      SourceType type, const std::optional<BrowserProfile>& browser) {
+                      SourceType type, const std::optional<BrowserProfile>& browser,
+                      const std::string& owner) {
   DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
   if (type != SourceType::kScript || browser.has_value()) {
@@ -65,6 +66,14 @@ std::string ProgramId(const std::string& source, const std::map<std::string, std
   for (const auto& [name, text] : modules) {  // std::map: sorted by name
     AddPart(ctx.get(), name);
     AddPart(ctx.get(), text);
+  }
+  if (!owner.empty()) {
+    // Three parts: an unnamed caller's id always has an odd number of parts
+    // (source, then name/text pairs), a named caller's an even one, so the two can
+    // never share an encoding, whatever the modules.
+    AddPart(ctx.get(), "");
+    AddPart(ctx.get(), owner);
+    AddPart(ctx.get(), "");
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

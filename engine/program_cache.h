@@ -23,7 +23,8 @@ namespace jscore::engine {
 // Immutable once built; shared by shared_ptr between the cache and the workers that
 // run it (an unloaded program lives on until its last job ends).
 struct Program {
-  std::string id;  // hex SHA-256 of everything below but the caches (ProgramId)
+  std::string id;  // hex SHA-256 of everything below but the caches, and the owner (ProgramId)
+  std::string owner;  // the caller that loaded it (JobSpec::owner)
   std::string source;
   std::string filename;
   // path -> source (JobSpec::modules); moved into `files` when the program is compiled.
@@ -42,10 +43,13 @@ struct Program {
 
 // "<64 hex digits>": SHA-256 over the source and the (sorted) modules, each part
 // length-prefixed so that no two inputs share an encoding; a non-script type and a
-// browser profile are added after them (so a plain script keeps the id it always had).
+// browser profile are added after them (so a plain script keeps the id it always had),
+// and, for a named caller, its name: the same source loaded by two named callers gets
+// two ids, hence two programs and two contexts; the unnamed caller ("") keeps the plain id.
 std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules,
                       SourceType type = SourceType::kScript,
-                      const std::optional<BrowserProfile>& browser = std::nullopt);
+                      const std::optional<BrowserProfile>& browser = std::nullopt,
+                      const std::string& owner = "");
 
 // FAILED_PRECONDITION for a program this server does not hold; the id rides along as
 // a status payload so that front ends can tell clients which program to re-send.

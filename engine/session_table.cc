@@ -39,7 +39,7 @@ SessionTable::SessionTable(size_t max_sessions, int workers, size_t budget_bytes
       per_worker_(workers, 0),
       bytes_(workers, 0) {}
 
-absl::StatusOr<std::pair<std::string, int>> SessionTable::Create() {
+absl::StatusOr<std::pair<std::string, int>> SessionTable::Create(const std::string& caller) {
   absl::MutexLock lock(&mu_);
   if (owner_.size() >= max_sessions_) {
     return absl::ResourceExhaustedError(
@@ -58,7 +58,7 @@ absl::StatusOr<std::pair<std::string, int>> SessionTable::Create() {
   absl::StatusOr<std::string> made = NewSessionId(random_);
   if (!made.ok()) return made.status();
   std::string id = *std::move(made);
-  owner_.emplace(id, Entry{worker, floor_bytes_});
+  owner_.emplace(id, Entry{worker, floor_bytes_, caller});
   per_worker_[worker]++;
   bytes_[worker] += floor_bytes_;
   return std::make_pair(id, worker);
@@ -73,6 +73,17 @@ absl::StatusOr<int> SessionTable::Find(const std::string& id) const {
     return absl::NotFoundError(absl::StrCat("session ", id, " is gone: ", gone->second));
   }
   return absl::NotFoundError(absl::StrCat("unknown session ", id));
+}
+
+absl::StatusOr<int> SessionTable::Find(const std::string& id, const std::string& caller) const {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = owner_.find(id);
+    if (it != owner_.end() && it->second.caller != caller) {
+      return absl::NotFoundError(absl::StrCat("unknown session ", id));
+    }
+  }
+  return Find(id);
 }
 
 void SessionTable::Remove(const std::string& id, const std::string& why) {

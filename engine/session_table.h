@@ -34,10 +34,13 @@ class SessionTable {
   // RESOURCE_EXHAUSTED when --max_sessions are open or no worker has room;
   // UNAVAILABLE when no random id can be made (RAND_bytes failed: an id must never
   // be guessable).
-  absl::StatusOr<std::pair<std::string, int>> Create();
+  // The session is owned by `caller` (JobSpec::owner).
+  absl::StatusOr<std::pair<std::string, int>> Create(const std::string& caller = "");
 
   // The owning worker, or NOT_FOUND saying why (never existed, deleted, expired, lost).
   absl::StatusOr<int> Find(const std::string& id) const;
+  // The same for `caller`: another caller's session is NOT_FOUND as if unknown.
+  absl::StatusOr<int> Find(const std::string& id, const std::string& caller) const;
 
   // Forgets the session and remembers why (bounded memory of the last few thousand).
   void Remove(const std::string& id, const std::string& why);
@@ -62,6 +65,7 @@ class SessionTable {
   struct Entry {
     int worker;
     size_t bytes;
+    std::string caller;
   };
   const size_t max_sessions_;
   const size_t budget_bytes_;

@@ -394,7 +394,8 @@ void Worker::Impl::DropUnloadedPrograms() {
 
 void Worker::Impl::LoadProgram(JobRun* run) {
   const JobSpec& spec = run->job->spec();
-  std::string id = ProgramId(spec.source, spec.modules, spec.source_type, spec.browser);
+  std::string id =
+      ProgramId(spec.source, spec.modules, spec.source_type, spec.browser, spec.owner);
   if (!spec.validate_only && programs.Get(id) != nullptr) return Complete(run, IdOutcome(id));
   if (!AcquireFreshContext(*run, Environment::kBare)) {
     return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
@@ -402,6 +403,7 @@ void Worker::Impl::LoadProgram(JobRun* run) {
   }
   auto program = std::make_shared<Program>();
   program->id = id;
+  program->owner = spec.owner;
   program->source = spec.source;
   program->filename = spec.filename;
   program->modules = spec.modules;

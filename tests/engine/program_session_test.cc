@@ -101,6 +101,54 @@ TEST_F(ProgramSessionTest, ProgramIdIsTheSha256OfSourceAndModules) {
   EXPECT_EQ(pool_->Stats().programs, 1u);
 }
 
+// JobSpec::owner: a named owner's program id hashes its name; another owner cannot
+// call, build a session from, or unload it, nor reach its sessions.
+TEST_F(ProgramSessionTest, ProgramsAndSessionsBelongToTheirOwner) {
+  Start(SmallPool(1));  // one worker: one context per program, state counts calls
+  const std::string source = "var n = 0; function bump() { return ++n }";
+  EXPECT_NE(engine::ProgramId(source, {}, "alice"), engine::ProgramId(source, {}));
+  EXPECT_NE(engine::ProgramId(source, {}, "alice"), engine::ProgramId(source, {}, "bob"));
+  // No module set of the unnamed owner encodes like a named owner's id.
+  EXPECT_NE(engine::ProgramId(source, {}, "alice"), engine::ProgramId(source, {{"", "alice"}}));
+  auto as = [](const std::string& owner, JobSpec spec) {
+    spec.owner = owner;
+    return spec;
+  };
+  JobSpec load;
+  load.kind = JobKind::kLoadProgram;
+  load.source = source;
+  Outcome alice_load = Submit(as("alice", load));
+  ASSERT_EQ(alice_load.kind, Outcome::Kind::kValue) << Json(alice_load);
+  EXPECT_EQ(alice_load.id, engine::ProgramId(source, {}, "alice"));
+  JobSpec call;
+  call.kind = JobKind::kCall;
+  call.program = alice_load.id;
+  call.function = "bump";
+  EXPECT_EQ(Submit(as("alice", call)).value.number_value(), 1);
+  Outcome stranger = Submit(as("bob", call));
+  EXPECT_EQ(stranger.status.code(), absl::StatusCode::kFailedPrecondition) << Json(stranger);
+  EXPECT_EQ(Submit(call).status.code(), absl::StatusCode::kFailedPrecondition);  // unnamed
+  JobSpec from_program;
+  from_program.kind = JobKind::kCreateSession;
+  from_program.program = alice_load.id;
+  EXPECT_EQ(Submit(as("bob", from_program)).status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(pool_->UnloadProgram(alice_load.id, "bob"));
+  EXPECT_EQ(Submit(as("alice", call)).value.number_value(), 2);
+  Outcome session = Submit(as("alice", from_program));
+  ASSERT_EQ(session.kind, Outcome::Kind::kValue) << Json(session);
+  JobSpec in_session;
+  in_session.session = session.id;
+  in_session.source = "bump()";
+  EXPECT_EQ(Submit(as("bob", in_session)).status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Submit(as("alice", in_session)).value.number_value(), 1);
+  JobSpec remove;
+  remove.kind = JobKind::kDeleteSession;
+  remove.session = session.id;
+  EXPECT_EQ(Submit(as("bob", remove)).status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Submit(as("alice", remove)).kind, Outcome::Kind::kValue);
+  EXPECT_TRUE(pool_->UnloadProgram(alice_load.id, "alice"));
+}
+
 TEST_F(ProgramSessionTest, SyntaxErrorLoadsNothing) {
   JobSpec spec;
   spec.kind = JobKind::kLoadProgram;

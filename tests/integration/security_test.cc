@@ -1,14 +1,20 @@
 // TLS, mutual TLS, bearer tokens and the listen policy, against a real jscored.
 // The certificates are made here with the openssl command.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/daemon_process.h"
@@ -180,6 +186,147 @@ TEST_F(SecurityTest, BadSecurityFlagsAreClearErrors) {
   int status = pclose(pipe);
   EXPECT_NE(WEXITSTATUS(status), 0);
   EXPECT_THAT(out, ::testing::HasSubstr("--tls_cert and --tls_key go together"));
+}
+
+// One server reflection exchange (list_services) over a generic stub, so that the
+// test needs no reflection stubs: the status, and the answer's bytes in `answer`.
+grpc::Status ListServices(const std::shared_ptr<grpc::Channel>& channel, const std::string& token,
+                          std::string* answer) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  auto call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto step = [&cq](void* tag) {
+    void* got = nullptr;
+    bool ok = false;
+    // Each operation ends by the context's deadline at the latest.
+    if (!cq.Next(&got, &ok) || got != tag) return false;
+    return ok;
+  };
+  int tags[5];
+  call->StartCall(&tags[0]);
+  step(&tags[0]);
+  grpc::Slice request(std::string("\x3a\x00", 2));  // field 7 (list_services): ""
+  grpc::ByteBuffer message(&request, 1);
+  call->Write(message, &tags[1]);
+  step(&tags[1]);
+  call->WritesDone(&tags[2]);
+  step(&tags[2]);
+  grpc::ByteBuffer reply;
+  call->Read(&reply, &tags[3]);
+  if (step(&tags[3])) {
+    std::vector<grpc::Slice> slices;
+    if (reply.Dump(&slices).ok()) {
+      for (const auto& slice : slices) {
+        answer->append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      }
+    }
+  }
+  grpc::Status status;
+  call->Finish(&status, &tags[4]);
+  step(&tags[4]);
+  return status;
+}
+
+TEST_F(SecurityTest, ReflectionRequiresTheToken) {
+  auto daemon = DaemonProcess::Start({"--workers=1", "--auth_token_file=" + PathOf("token")});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  std::string answer;
+  grpc::Status refused = ListServices((*daemon)->NewChannel(), "", &answer);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED) << refused.error_message();
+  EXPECT_EQ(answer.find("jscore.v1.JsCore"), std::string::npos);
+  answer.clear();
+  refused = ListServices((*daemon)->NewChannel(), "wrong-token-wrong-token", &answer);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(answer.find("jscore.v1.JsCore"), std::string::npos);
+  answer.clear();
+  grpc::Status allowed = ListServices((*daemon)->NewChannel(), kToken, &answer);
+  EXPECT_TRUE(allowed.ok()) << allowed.error_message();
+  EXPECT_NE(answer.find("jscore.v1.JsCore"), std::string::npos);
+  EXPECT_EQ((*daemon)->Terminate(), 0);
+  // Without a token, reflection is open (as every method is).
+  auto open = DaemonProcess::Start({"--workers=1"});
+  ASSERT_TRUE(open.ok()) << open.status();
+  answer.clear();
+  EXPECT_TRUE(ListServices((*open)->NewChannel(), "", &answer).ok());
+  EXPECT_NE(answer.find("jscore.v1.JsCore"), std::string::npos);
+}
+
+// GET /metrics on 127.0.0.1:PORT with an optional bearer token: the whole response.
+std::string Scrape(int port, const std::string& token) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  std::string request = "GET /metrics HTTP/1.0\r\nHost: x\r\n";
+  if (!token.empty()) absl::StrAppend(&request, "Authorization: Bearer ", token, "\r\n");
+  request += "\r\n";
+  (void)!write(fd, request.data(), request.size());
+  std::string response;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, n);
+  close(fd);
+  return response;
+}
+
+// Runs jscored in the foreground for at most 20 s (a daemon that should have refused
+// to start but serves is stopped then, and `exit_code` is timeout's 124).
+std::string RunJscored(const std::string& flags, int* exit_code) {
+  std::string command = absl::StrCat("timeout 20 ", JSCORED_PATH, " ", flags, " 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[512];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  *exit_code = WEXITSTATUS(pclose(pipe));
+  return out;
+}
+
+TEST_F(SecurityTest, MetricsOffLoopbackNeedAToken) {
+  int exit_code = 0;
+  std::string out = RunJscored("--listen=127.0.0.1:0 --metrics_listen=0.0.0.0:0", &exit_code);
+  EXPECT_EQ(exit_code, 2);
+  EXPECT_THAT(out, ::testing::HasSubstr("refusing to serve metrics on 0.0.0.0:0"));
+  // With a token, the endpoint serves on every interface and asks scrapers for it.
+  auto daemon = DaemonProcess::Start(
+      {"--workers=1", "--metrics_listen=0.0.0.0:0", "--auth_token_file=" + PathOf("token")});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  const std::string& metrics = (*daemon)->metrics_address();
+  int port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(metrics.substr(metrics.rfind(':') + 1), &port)) << metrics;
+  EXPECT_THAT(Scrape(port, ""), ::testing::HasSubstr("401"));
+  EXPECT_THAT(Scrape(port, "wrong-token-wrong-token"), ::testing::HasSubstr("401"));
+  std::string scrape = Scrape(port, kToken);
+  EXPECT_THAT(scrape, ::testing::HasSubstr("200 OK"));
+  EXPECT_THAT(scrape, ::testing::HasSubstr("jscore_queue_capacity"));
+  EXPECT_EQ((*daemon)->Terminate(), 0);
+}
+
+TEST_F(SecurityTest, ASecondDaemonOnTheSamePortFailsToStart) {
+  auto first = DaemonProcess::Start({"--workers=1"});
+  ASSERT_TRUE(first.ok()) << first.status();
+  int exit_code = 0;
+  std::string out = RunJscored(
+      absl::StrCat("--workers=1 --listen=", (*first)->address()), &exit_code);
+  EXPECT_EQ(exit_code, 1) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr(absl::StrCat("could not listen on ", (*first)->address())));
+  // The first still serves alone.
+  auto stub = (*first)->NewStub();
+  v1::EvaluateResponse response;
+  ASSERT_TRUE(Eval(*stub, "", &response).ok());
+  EXPECT_EQ(response.value().number_value(), 42);
+  EXPECT_EQ((*first)->Terminate(), 0);
 }
 
 }  // namespace
