@@ -106,10 +106,10 @@ TEST_F(ProgramSessionTest, ProgramIdIsTheSha256OfSourceAndModules) {
 TEST_F(ProgramSessionTest, ProgramsAndSessionsBelongToTheirOwner) {
   Start(SmallPool(1));  // one worker: one context per program, state counts calls
   const std::string source = "var n = 0; function bump() { return ++n }";
-  EXPECT_NE(engine::ProgramId(source, {}, SourceType::kScript, std::nullopt, "alice"), engine::ProgramId(source, {}));
-  EXPECT_NE(engine::ProgramId(source, {}, SourceType::kScript, std::nullopt, "alice"), engine::ProgramId(source, {}, SourceType::kScript, std::nullopt, "bob"));
+  EXPECT_NE(engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"), engine::ProgramId(source, {}));
+  EXPECT_NE(engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"), engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "bob"));
   // No module set of the unnamed owner encodes like a named owner's id.
-  EXPECT_NE(engine::ProgramId(source, {}, SourceType::kScript, std::nullopt, "alice"), engine::ProgramId(source, {{"", "alice"}}));
+  EXPECT_NE(engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"), engine::ProgramId(source, {{"", "alice"}}));
   auto as = [](const std::string& owner, JobSpec spec) {
     spec.owner = owner;
     return spec;
@@ -119,7 +119,7 @@ TEST_F(ProgramSessionTest, ProgramsAndSessionsBelongToTheirOwner) {
   load.source = source;
   Outcome alice_load = Submit(as("alice", load));
   ASSERT_EQ(alice_load.kind, Outcome::Kind::kValue) << Json(alice_load);
-  EXPECT_EQ(alice_load.id, engine::ProgramId(source, {}, SourceType::kScript, std::nullopt, "alice"));
+  EXPECT_EQ(alice_load.id, engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"));
   JobSpec call;
   call.kind = JobKind::kCall;
   call.program = alice_load.id;
