@@ -75,14 +75,16 @@ class NpmModulesTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new std::string(JSCORE_NPM_DIR);
     std::string out;
-    std::string ajv = ReadFile(*dir_ + "/node_modules/ajv/package.json");
-    std::string uuid = ReadFile(*dir_ + "/node_modules/uuid/package.json");
-    if (!absl::StrContains(ajv, "\"version\": \"8.17.1\"") ||
-        !absl::StrContains(uuid, "\"version\": \"11.1.0\"")) {
-      int code = RunCommand(absl::StrCat("mkdir -p '", *dir_, "' && timeout 240 npm install --no-audit ",
-                                  "--no-fund --ignore-scripts --no-save --prefix '", *dir_, "' ",
-                                  kPackages, " 2>&1"),
-                     &out);
+    // ctest runs each test in a process of its own, two at a time: the install (and its
+    // check) happens under a lock, and a marker says it finished.
+    const std::string marker = *dir_ + "/.installed-ajv-8.17.1-uuid-11.1.0";
+    {
+      int code = RunCommand(
+          absl::StrCat("mkdir -p '", *dir_, "' && flock '", *dir_, "/.install.lock' sh -c \"test -f '",
+                       marker, "' || { timeout 240 npm install --no-audit --no-fund --ignore-scripts ",
+                       "--no-save --prefix '", *dir_, "' ", kPackages, " && touch '", marker,
+                       "'; }\" 2>&1"),
+          &out);
       if (code != 0) {
         skip_ = new std::string("npm could not install " + std::string(kPackages) + ": " + out);
         return;
