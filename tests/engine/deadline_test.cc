@@ -74,7 +74,9 @@ TEST_P(DeadlineTest, NativeLoopStopsAtItsDeadline) {
   absl::Duration took = absl::Now() - start;
   Outcome o = *hostile.outcome;
   EXPECT_EQ(o.status.code(), absl::StatusCode::kDeadlineExceeded) << Json(o);
+#ifndef JSCORE_SANITIZED  // sanitizer builds run several times slower: outcomes only
   EXPECT_LE(took, timeout + absl::Milliseconds(250)) << GetParam().name;
+#endif
   // Both workers still serve.
   for (int i = 0; i < 4; ++i) EXPECT_EQ(Json(RunJs(p, "6 * 7")), "42");
 }

@@ -41,6 +41,10 @@ uint32_t Retirements(const engine::Pool& pool) {
 }
 
 TEST(RetireTest, StuckBuiltinRetiresItsWorkerAndTheDaemonKeepsServing) {
+#ifdef JSCORE_SANITIZED
+  GTEST_SKIP() << "a retired thread is left running with its isolate by design; "
+                  "LeakSanitizer reports that as a leak at exit";
+#endif
   auto created = engine::Pool::Create(testing::TestPlatform(), RetiringPool());
   ASSERT_TRUE(created.ok()) << created.status();
   engine::Pool& pool = **created;
@@ -106,6 +110,10 @@ TEST(RetireTest, StuckBuiltinRetiresItsWorkerAndTheDaemonKeepsServing) {
 }
 
 TEST(RetireTest, ShutdownLeavesAStuckThreadBehindWithinItsMargin) {
+#ifdef JSCORE_SANITIZED
+  GTEST_SKIP() << "a retired thread is left running with its isolate by design; "
+                  "LeakSanitizer reports that as a leak at exit";
+#endif
   engine::PoolOptions options = RetiringPool();
   options.retire_after_overrun = absl::InfiniteDuration();  // only shutdown gives up
   auto created = engine::Pool::Create(testing::TestPlatform(), options);

@@ -375,7 +375,9 @@ TEST(ValuesHostileTest, HostileResultsAreBoundedInTimeAndMemory) {
       v1::EvaluateResponse response;
       absl::Time start = absl::Now();
       grpc::Status status = Evaluate(*stub, request, &response, absl::Seconds(10));
+#ifndef JSCORE_SANITIZED  // sanitizer builds run several times slower: outcomes only
       EXPECT_LT(absl::Now() - start, absl::Milliseconds(1250));
+#endif
       EXPECT_TRUE(status.ok() || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
           << status.error_message();
       EXPECT_LE(response.ByteSizeLong(), size_t{5} << 20);
@@ -385,7 +387,9 @@ TEST(ValuesHostileTest, HostileResultsAreBoundedInTimeAndMemory) {
   std::printf("hostile results, both encodings: daemon RSS %llu kB -> %llu kB\n",
               static_cast<unsigned long long>(rss_before),
               static_cast<unsigned long long>(rss_after));
+#ifndef JSCORE_SANITIZED  // ASan's shadow memory and quarantine are not the daemon's
   EXPECT_LT(rss_after, rss_before + 64 * 1024) << rss_before << " kB -> " << rss_after << " kB";
+#endif
 }
 
 }  // namespace
