@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 
+from report_values import values_section
+
 NAMES = {
     "jscored": "jscore",
     "jscored1": "jscore, 1 worker",
@@ -620,6 +622,7 @@ def markdown(res, plots, args, bench_dir, md_dir):
                 f"{num(b['per_second'])} | {b['runs']} |")
         add("")
 
+    add(values_section(os.path.join(res.folder, "values")))
     add("## Profiles and findings\n")
     notes = os.path.join(bench_dir, "FINDINGS.md")
     if os.path.exists(notes) and m.get("mode") != "smoke":
