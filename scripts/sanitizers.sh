@@ -36,9 +36,9 @@ run_asan() {
   # scripts/fuzz.sh runs next from this same build. (gtest_discover_tests lists each
   # test binary at build time, under these options.)
   cmake --build "${asan_dir}" -j2 --target engine_tests integration_tests hostile_tests \
-    loadgen_smoke_test fuzzers
-  echo "sanitizers: ctest (engine, integration) under ASan+UBSan"
-  ctest --test-dir "${asan_dir}" -L 'engine|integration' --output-on-failure -j2 --timeout 600
+    containment_tests daemon_tests loadgen_smoke_test fuzzers
+  echo "sanitizers: ctest (engine, daemon, integration) under ASan+UBSan"
+  ctest --test-dir "${asan_dir}" -L 'engine|daemon|integration' --output-on-failure -j2 --timeout 600
   sanitizer_check_logs "${logs}"
   echo "sanitizers: ASan+UBSan clean"
 }
