@@ -103,6 +103,18 @@ inline engine::PoolOptions SmallPool(int workers = 2) {
   return o;
 }
 
+// Polls `condition` every millisecond until it holds or `bound` passes; returns whether
+// it held. Every wait on the pool's state in a test goes through here, so none can hang.
+template <typename Condition>
+bool WaitUntil(Condition condition, absl::Duration bound = absl::Seconds(30)) {
+  absl::Time until = absl::Now() + bound;
+  while (!condition()) {
+    if (absl::Now() >= until) return false;
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  return true;
+}
+
 }  // namespace jscore::testing
 
 #endif  // JSCORE_TESTS_ENGINE_ENGINE_TEST_SUPPORT_H_

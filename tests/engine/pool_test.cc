@@ -243,7 +243,7 @@ TEST(PoolTest, ParkedJobIsAnsweredAtItsDeadlineWhileItsWorkerIsBusy) {
   parked_spec.source = "new Promise(r => setTimeout(r, 60000))";
   PendingJob parked = MakeJob(std::move(parked_spec), absl::Milliseconds(150));
   ASSERT_TRUE(pool->Submit(parked.job).ok());
-  while (pool->Stats().workers[0].jobs_in_flight == 0) absl::SleepFor(absl::Milliseconds(1));
+  ASSERT_TRUE(WaitUntil([&] { return pool->Stats().workers[0].jobs_in_flight != 0; }));
   engine::JobSpec busy_spec;
   busy_spec.source = "const end = Date.now() + 1500; while (Date.now() < end) {} 1";
   PendingJob busy = MakeJob(std::move(busy_spec));
@@ -254,7 +254,7 @@ TEST(PoolTest, ParkedJobIsAnsweredAtItsDeadlineWhileItsWorkerIsBusy) {
   EXPECT_EQ(Json(busy.Wait()), "1");
   EXPECT_EQ(Json(RunJs(*pool, "2")), "2");
   // The worker dropped the parked job itself, answering nothing more.
-  while (pool->Stats().workers[0].jobs_in_flight != 0) absl::SleepFor(absl::Milliseconds(1));
+  EXPECT_TRUE(WaitUntil([&] { return pool->Stats().workers[0].jobs_in_flight == 0; }));
 }
 
 TEST(PoolTest, CancelStopsARunningJob) {
@@ -263,7 +263,7 @@ TEST(PoolTest, CancelStopsARunningJob) {
   spec.source = "while (true) {}";
   PendingJob p = MakeJob(std::move(spec), absl::Seconds(30));
   ASSERT_TRUE(pool->Submit(p.job).ok());
-  while (pool->Stats().workers[0].jobs_in_flight == 0) absl::SleepFor(absl::Milliseconds(1));
+  ASSERT_TRUE(WaitUntil([&] { return pool->Stats().workers[0].jobs_in_flight != 0; }));
   pool->Cancel(p.job);
   Outcome o = p.Wait();
   EXPECT_EQ(o.status.code(), absl::StatusCode::kCancelled);
