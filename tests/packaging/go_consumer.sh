@@ -22,8 +22,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "go_consumer: serving Debian's Go packages as a module proxy"
-mapfile -t env_lines < <(JSCORE_GO_BUILD="${work}/go" bash "${root}/clients/go/debian_proxy.sh")
-export "${env_lines[@]}" GOMODCACHE="${work}/modcache"
+eval "export $(JSCORE_GO_BUILD="${work}/go" "${root}/clients/go/debian_proxy.sh" | xargs)"
+[ "${GOPROXY}" = "file://${work}/go/modproxy" ] || { echo "go_consumer: GOPROXY=${GOPROXY}" >&2; exit 1; }
+export GOMODCACHE="${work}/modcache"
 export GOCACHE="${JSCORE_GO_BUILD:+${JSCORE_GO_BUILD}/cache}"
 export GOCACHE="${GOCACHE:-${work}/gocache}"
 unset GOPATH  # module mode: nothing may come from a GOPATH
@@ -90,6 +91,7 @@ go build -o uses-jscore .
 grep -q '^replace jscore.dev/jscore => ' go.mod
 [ "$(grep -c '^replace' go.mod)" = 1 ] || { echo "go_consumer: go.mod needs more than one replace" >&2; cat go.mod >&2; exit 1; }
 
+: > "${work}/daemon.out"  # exists before the loop reads it (the daemon may not have opened it yet)
 "${jscored}" --listen=127.0.0.1:0 --workers=1 > "${work}/daemon.out" 2> "${work}/daemon.err" &
 daemon_pid=$!
 address=""
