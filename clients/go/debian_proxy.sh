@@ -102,13 +102,9 @@ def write_zip(module, version, path):
                 info.compress_type = zipfile.ZIP_DEFLATED
                 with open(full, "rb") as f:
                     z.writestr(info, f.read())
-        if rel_has_no_go_mod(folder):
+        if not os.path.isfile(os.path.join(folder, "go.mod")):
             z.writestr(zipfile.ZipInfo(prefix + "go.mod", (2000, 1, 1, 0, 0, 0)),
                        f"module {module}\n")
-
-
-def rel_has_no_go_mod(folder):
-    return not os.path.isfile(os.path.join(folder, "go.mod"))
 
 
 with open(client_mod, encoding="utf-8") as f:
