@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"jscore.dev/jscore"
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"

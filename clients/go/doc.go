@@ -13,5 +13,7 @@
 // A script that throws gives a *JsError, one that calls $terminate(v) a *Hooked (test
 // with errors.As); a failed RPC gives a *StatusError, which status.Code understands.
 //
-// The package builds in GOPATH mode over Debian's Go packages: see README.md.
+// It is the module jscore.dev/jscore; require it with a replace line pointing at
+// clients/go of a jscore checkout. It builds offline in module mode over Debian's Go
+// packages (debian_proxy.sh): see README.md.
 package jscore

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"jscore.dev/jscore"
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 )
 
 func TestEnvironmentOptions(t *testing.T) {

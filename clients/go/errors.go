@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 )
 
 // ConsoleLine is one line of console output.

@@ -15,7 +15,7 @@ import (
 	"strconv"
 	"time"
 
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 
 	"google.golang.org/protobuf/types/known/structpb"
 )

@@ -12,7 +12,7 @@ import (
 	"math/big"
 	"strconv"
 
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 )
 
 // DecodeJSValue is the Go value of a JsValue, as DecodeValue gives values: objects are

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 )
 
 // EvalOption configures Evaluate and Call (of a client, a program or a session).

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 
 	"google.golang.org/grpc/codes"
 )

@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"

@@ -6,7 +6,7 @@ import (
 	"context"
 	"sync"
 
-	jscorev1 "jscore.dev/proto/jscore/v1"
+	jscorev1 "jscore.dev/jscore/jscorev1"
 
 	"google.golang.org/grpc/codes"
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Go client (build.sh) and runs its tests against a real jscored, which
-# the tests start themselves on a free loopback port and stop at the end.
+# Builds the Go client (build.sh: module mode, offline) and runs its tests against a
+# real jscored, which the tests start themselves on a free loopback port and stop at
+# the end.
 #
 # Environment:
 #   JSCORED           the jscored binary (required unless <repo>/build/daemon/jscored exists)
@@ -16,12 +17,10 @@ jscored="${JSCORED:-${root}/build/daemon/jscored}"
 export JSCORED="$(cd "$(dirname "${jscored}")" && pwd)/$(basename "${jscored}")"
 export JSCORE_CONFORMANCE_DIR="${root}/tests/client_conformance"
 
-gopath_line="$("${here}/build.sh" | tee /dev/stderr | tail -n 1)"
-export "${gopath_line?}" GO111MODULE=off GOFLAGS=
-build="${JSCORE_GO_BUILD:-${root}/build-go-client}"
-export GOCACHE="${GOCACHE:-${build}/cache}"
+mapfile -t env_lines < <("${here}/build.sh")
+export "${env_lines[@]}"
 
-cd "${build}/gopath/src/jscore.dev/jscore"
-echo "test.sh: go test jscore.dev/jscore against ${JSCORED}"
+cd "${here}"
+echo "test.sh: go test jscore.dev/jscore/... against ${JSCORED}"
 # shellcheck disable=SC2086
-go test -count=1 -timeout 300s ${GO_TEST_FLAGS:--v} jscore.dev/jscore
+go test -count=1 -timeout 300s ${GO_TEST_FLAGS:--v} ./...

@@ -68,16 +68,22 @@ package example;
 import dev.jscore.JsCoreClient;
 
 public final class Main {
+  record Pair(long n, String s) {}
+
   public static void main(String[] args) throws Exception {
     try (JsCoreClient client = JsCoreClient.builder().target(args[0]).build()) {
       Object value = client.evaluate("[1 + 2, 'ok']");
       System.out.println("java_consumer: evaluate answered " + value);
       if (!String.valueOf(value).equals("[3, ok]")) throw new AssertionError(value);
+      Pair pair = client.evaluate(Pair.class, "({n: 6 * 7, s: 'ok', extra: true})");
+      System.out.println("java_consumer: typed evaluate answered " + pair);
+      if (!pair.equals(new Pair(42, "ok"))) throw new AssertionError(pair);
     }
   }
 }
 JAVA
 
+: > "${work}/daemon.out"  # exists before the loop reads it (the daemon may not have opened it yet)
 "${jscored}" --listen=127.0.0.1:0 --workers=1 > "${work}/daemon.out" 2> "${work}/daemon.err" &
 daemon_pid=$!
 address=""

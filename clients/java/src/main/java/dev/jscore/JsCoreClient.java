@@ -129,6 +129,31 @@ public final class JsCoreClient implements AutoCloseable {
     return Responses.valueOf(evaluateResponse(eval));
   }
 
+  /**
+   * Runs {@code source} and returns its value as a {@code type} (see {@link TypedValues}):
+   * {@code long n = client.evaluate(Long.class, "6 * 7");}.
+   *
+   * @throws ValueTypeException the value does not fit {@code type}
+   */
+  public <T> T evaluate(Class<T> type, String source) {
+    return TypedValues.as(evaluate(source), type);
+  }
+
+  /** Runs {@code source} with {@code globals}; its value as a {@code type}. */
+  public <T> T evaluate(Class<T> type, String source, Map<String, ?> globals) {
+    return TypedValues.as(evaluate(source, globals), type);
+  }
+
+  /** Runs an evaluation; its value as a {@code type}. */
+  public <T> T evaluate(Class<T> type, Eval eval) {
+    return TypedValues.as(evaluate(eval), type);
+  }
+
+  /** {@link #evaluate(Class, String)} without blocking. */
+  public <T> CompletableFuture<T> evaluateAsync(Class<T> type, String source) {
+    return evaluateAsync(source).thenApply(v -> TypedValues.as(v, type));
+  }
+
   /** Like {@link #evaluate(Eval)}, returning the whole {@link Result} (console, timings). */
   public Result evaluateResult(Eval eval) {
     return Responses.resultOf(evaluateResponse(eval));

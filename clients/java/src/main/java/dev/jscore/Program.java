@@ -69,8 +69,29 @@ public final class Program {
     return Responses.resultOf(callResponse(call));
   }
 
+  /**
+   * Calls {@code function(args...)} and returns its value as a {@code type} (see {@link
+   * TypedValues}): {@code int n = program.call(Integer.class, "add", 1, 2);}.
+   *
+   * @throws ValueTypeException the value does not fit {@code type}
+   * @throws JsErrorException the function threw (or is not a function)
+   */
+  public <T> T call(Class<T> type, String function, Object... args) {
+    return TypedValues.as(call(Call.of(function, args)), type);
+  }
+
+  /** Makes a call and returns its value as a {@code type} (see {@link TypedValues}). */
+  public <T> T call(Class<T> type, Call call) {
+    return TypedValues.as(call(call), type);
+  }
+
   public CompletableFuture<Object> callAsync(String function, Object... args) {
     return callAsync(Call.of(function, args));
+  }
+
+  /** {@link #call(Class, String, Object...)} without blocking. */
+  public <T> CompletableFuture<T> callAsync(Class<T> type, String function, Object... args) {
+    return callAsync(Call.of(function, args)).thenApply(v -> TypedValues.as(v, type));
   }
 
   public CompletableFuture<Object> callAsync(Call call) {

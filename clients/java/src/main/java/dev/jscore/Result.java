@@ -35,6 +35,27 @@ public final class Result {
     return value;
   }
 
+  /**
+   * The result as a {@code type}: {@code String}, {@code Long}, {@code Integer}, {@code
+   * Double}, {@code Boolean}, {@code List}, {@code Map}, an enum, a record or a class with a
+   * no-argument constructor (see {@link TypedValues}).
+   *
+   * @throws ValueTypeException the value does not fit {@code type}
+   */
+  public <T> T as(Class<T> type) {
+    return TypedValues.as(value, type);
+  }
+
+  /**
+   * The result as a generic type ({@code List<Point>}: a {@code ParameterizedType}, such as
+   * gson's {@code new TypeToken<List<Point>>() {}.getType()}).
+   *
+   * @throws ValueTypeException the value does not fit {@code type}
+   */
+  public Object as(java.lang.reflect.Type type) {
+    return TypedValues.as(value, type);
+  }
+
   /** The script's result was {@code undefined} ({@link #value()} is then {@code null}). */
   public boolean isUndefined() {
     return response.getUndefined();

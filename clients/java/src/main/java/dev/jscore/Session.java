@@ -96,6 +96,21 @@ public final class Session implements AutoCloseable {
     return Responses.resultOf(callResponse(call));
   }
 
+  /**
+   * Calls {@code function(args...)} in this session and returns its value as a {@code type}
+   * (see {@link TypedValues}).
+   *
+   * @throws ValueTypeException the value does not fit {@code type}
+   */
+  public <T> T call(Class<T> type, String function, Object... args) {
+    return TypedValues.as(call(function, args), type);
+  }
+
+  /** Evaluates {@code source} in this session; its value as a {@code type}. */
+  public <T> T evaluate(Class<T> type, String source) {
+    return TypedValues.as(evaluate(source), type);
+  }
+
   public CompletableFuture<Object> callAsync(String function, Object... args) {
     Call call = Call.of(function, args);
     Duration t = client.timeoutOf(call.timeout());
