@@ -227,7 +227,8 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
   bool read = false;
   std::optional<grpc::Status> finish;
   std::optional<grpc::StatusCode> delivered;  // the code of the item `deliver` answers
-  const absl::Duration took = absl::Now() - item_started;  // the delivered item's latency
+  const absl::Duration took =  // the delivered item's latency
+      deliver != nullptr ? absl::Now() - item_started : absl::ZeroDuration();
   bool log_item = false;     // then the delivered item's id and message:
   std::string item_id;
   std::string item_message;
