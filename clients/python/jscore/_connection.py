@@ -15,7 +15,7 @@ import grpc
 
 from jscore._proto import pb
 from jscore._requests import Metadata, Target, console_of
-from jscore.errors import ConsoleLine, Unavailable
+from jscore.errors import ConsoleLine, Error, Timeout, Unavailable
 
 __all__ = [
     "DEFAULT_TARGET",
@@ -25,6 +25,7 @@ __all__ = [
     "check_connected",
     "console_sink",
     "forward_console",
+    "name_client_deadline",
     "read_token_file",
     "resolve_target",
 ]
@@ -113,3 +114,14 @@ def check_connected(error: grpc.RpcError, target: str, timeout: Any) -> None:
     if code in (grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNAVAILABLE):
         raise Unavailable(f"could not connect to {target} within {timeout} s",
                           grpc.StatusCode.UNAVAILABLE) from None
+
+
+def name_client_deadline(error: Error, rpc_deadline: Optional[float]) -> Error:
+    """A :class:`~jscore.Timeout` that gRPC raised on the client's side (the daemon
+    did not answer in time: unreachable with ``wait_for_ready``, or stuck) names the
+    deadline that passed; the daemon's own timeouts already name theirs."""
+    if isinstance(error, Timeout) and error.message == "Deadline Exceeded" and rpc_deadline:
+        return Timeout(
+            f"no answer within the call's gRPC deadline of {rpc_deadline:g} s (the timeout "
+            "plus a margin for the daemon to report its own timeout)", error.code, error.detail)
+    return error

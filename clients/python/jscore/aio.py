@@ -124,11 +124,12 @@ class Client:
 
     async def _unary(self, method: Any, request: Any, timeout: Optional[float]) -> Any:
         self._check_open()
+        deadline = rq.rpc_timeout(timeout)
         try:
-            response = await method(request, timeout=rq.rpc_timeout(timeout),
-                                    metadata=self.metadata, wait_for_ready=self.wait_for_ready)
+            response = await method(request, timeout=deadline, metadata=self.metadata,
+                                    wait_for_ready=self.wait_for_ready)
         except grpc.RpcError as e:
-            raise error_from_rpc(e) from None
+            raise conn.name_client_deadline(error_from_rpc(e), deadline) from None
         except grpc.aio.UsageError as e:  # a channel= the caller closed
             raise Closed(f"the client's channel is closed: {e}") from None
         conn.forward_console(self._console, response)

@@ -163,11 +163,12 @@ class Client:
 
     def _unary(self, method: Callable[..., _T], request: Any, timeout: Optional[float]) -> _T:
         self._check_open()
+        deadline = rq.rpc_timeout(timeout)
         try:
-            response = method(request, timeout=rq.rpc_timeout(timeout), metadata=self.metadata,
+            response = method(request, timeout=deadline, metadata=self.metadata,
                               wait_for_ready=self.wait_for_ready)
         except grpc.RpcError as e:
-            raise error_from_rpc(e) from None
+            raise conn.name_client_deadline(error_from_rpc(e), deadline) from None
         except ValueError as e:  # a channel= the caller closed
             if "closed channel" not in str(e):
                 raise

@@ -123,6 +123,15 @@ def test_wait_for_ready_waits_for_a_starting_daemon() -> None:
         stop_daemon(daemon)
 
 
+def test_a_client_side_deadline_names_itself() -> None:
+    """wait_for_ready against a daemon that never comes: the call's own deadline passes."""
+    with jscore.Client(f"127.0.0.1:{free_port()}", timeout=0.5, wait_for_ready=True) as client:
+        started = time.monotonic()
+        with pytest.raises(jscore.Timeout, match=r"gRPC deadline of 1\.5 s"):
+            client.evaluate("1")
+        assert time.monotonic() - started < 10
+
+
 def test_connect_timeout(daemon: Daemon) -> None:
     dead = f"127.0.0.1:{free_port()}"
     started = time.monotonic()
