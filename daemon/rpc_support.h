@@ -1,5 +1,5 @@
-// What every jscore RPC handler shares at its start (the deadline gRPC gives it) and
-// at its end (the log line for a slow request or a limit hit).
+// What every jscore RPC handler shares at its start (the deadline gRPC gives it, its
+// request id) and at its end (the log line for a slow request or a limit hit).
 #ifndef JSCORE_DAEMON_RPC_SUPPORT_H_
 #define JSCORE_DAEMON_RPC_SUPPORT_H_
 
