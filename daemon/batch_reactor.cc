@@ -12,6 +12,7 @@
 #include "daemon/request_mapping.h"
 #include "daemon/rpc_support.h"
 #include "daemon/status_mapping.h"
+#include "daemon/timeout_message.h"
 
 namespace jscore::daemon {
 namespace {
@@ -35,7 +36,12 @@ BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
                            grpc::CallbackServerContext* context,
                            const absl::StatusOr<std::string>& caller, Metrics& metrics,
                            StreamLimits& limits)
-    : pool_(pool), config_(config), context_(context), metrics_(metrics), limits_(limits) {
+    : pool_(pool),
+      config_(config),
+      context_(context),
+      metrics_(metrics),
+      limits_(limits),
+      request_id_(TakeRequestId(*context)) {
   absl::Status admission = caller.status();
   if (admission.ok()) {
     caller_ = *caller;
@@ -50,6 +56,8 @@ BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
     }
     grpc::Status answer = ToGrpcStatus(admission);
     metrics_.Record(Method::kBatch, answer.error_code(), absl::ZeroDuration());
+    NoteRequest(Method::kBatch, answer, absl::ZeroDuration(), absl::InfiniteDuration(),
+                request_id_);
     Finish(answer);
     return;
   }
@@ -114,14 +122,17 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
   } else {
     spec = absl::InvalidArgumentError("a batch item holds an evaluation or a call");
   }
+  const absl::Time started = absl::Now();  // the item's latency runs from here to its result
+  const DeadlineOrigin origin = OriginOf(timeout, GrpcDeadline(*context_), started);
   absl::StatusOr<absl::Time> deadline =
-      DeadlineFor(timeout, GrpcDeadline(*context_), absl::Now(), config_);
+      DeadlineFor(timeout, origin.grpc_deadline, started, config_);
   {
     absl::MutexLock lock(&mu_);
     unanswered_++;
   }
   if (!spec.ok() || !deadline.ok()) {
-    return Deliver(Failure(id, !spec.ok() ? spec.status() : deadline.status()), std::nullopt);
+    return Deliver(Failure(id, !spec.ok() ? spec.status() : deadline.status()), std::nullopt,
+                   started);
   }
   spec->owner = caller_;
   uint64_t token;
@@ -130,16 +141,16 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
     token = next_token_++;
   }
   auto job = std::make_shared<engine::Job>(
-      std::move(*spec), *deadline, [this, id, token](engine::Outcome outcome) {
+      std::move(*spec), *deadline, [this, id, token, started, origin](engine::Outcome outcome) {
         auto response = std::make_unique<v1::BatchResponse>();
         response->set_id(id);
         absl::Status status = FillResponse(std::move(outcome), response->mutable_result());
         if (!status.ok()) {
-          response = Failure(id, status);
+          response = Failure(id, NameTimeoutLimit(std::move(status), origin, config_));
         }
         // The job leaves jobs_ in the same critical section that queues its result:
         // once it is gone, a cancelled stream may finish (and be deleted) at once.
-        Deliver(std::move(response), token);
+        Deliver(std::move(response), token, started);
       });
   {
     absl::MutexLock lock(&mu_);
@@ -153,15 +164,15 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
       absl::MutexLock lock(&mu_);
       draining_ = true;
     }
-    Deliver(Failure(id, submitted), token);
+    Deliver(Failure(id, submitted), token, started);
   }
 }
 
 void BatchReactor::Deliver(std::unique_ptr<v1::BatchResponse> response,
-                           std::optional<uint64_t> done_job) {
+                           std::optional<uint64_t> done_job, absl::Time item_started) {
   // `this` is alive here: the item is unanswered and, if it ran, its job is still in
   // jobs_, so the stream cannot finish before Step below (which counts the item).
-  Step(std::move(response), done_job);
+  Step(std::move(response), done_job, item_started);
 }
 
 void BatchReactor::OnWriteDone(bool ok) {
@@ -210,13 +221,20 @@ void BatchReactor::OnDone() {
 // the stream open until it is acted on (a write or read this call starts, or the
 // Finish that only this call may make).
 void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
-                        std::optional<uint64_t> done_job) {
+                        std::optional<uint64_t> done_job, absl::Time item_started) {
   const grpc::ByteBuffer* write = nullptr;
   bool more_to_write = false;  // then gRPC may hold this write back and send several at once
   bool read = false;
   std::optional<grpc::Status> finish;
   std::optional<grpc::StatusCode> delivered;  // the code of the item `deliver` answers
+  const absl::Duration took =  // the delivered item's latency
+      deliver != nullptr ? absl::Now() - item_started : absl::ZeroDuration();
+  bool log_item = false;     // then the delivered item's id and message:
+  std::string item_id;
+  std::string item_message;
   Metrics& metrics = metrics_;  // `this` may be gone once the lock is released
+  const absl::Duration slow = config_.slow_request;
+  std::string request_id;  // the stream's, copied only when the item is logged
   {
     absl::MutexLock lock(&mu_);
     if (done_job) jobs_.erase(*done_job);
@@ -230,6 +248,12 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
         bytes = deliver->ByteSizeLong();
       }
       delivered = static_cast<grpc::StatusCode>(deliver->code());
+      if (deliver->code() != 0 || took >= slow) {
+        log_item = true;
+        request_id = request_id_;
+        item_id = deliver->id();
+        item_message = deliver->message();
+      }
       buffered_bytes_ += bytes;
       outbox_.push_back(std::move(deliver));
     }
@@ -288,7 +312,12 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
       }
     }
   }
-  if (delivered) metrics.Record(Method::kBatchItem, *delivered, absl::ZeroDuration());
+  if (delivered) {
+    metrics.Record(Method::kBatchItem, *delivered, took);
+    if (log_item) {
+      NoteBatchItem(*delivered, item_message, took, slow, request_id, item_id);
+    }
+  }
   if (write != nullptr) {
     grpc::WriteOptions options;
     if (more_to_write) options.set_buffer_hint();
@@ -297,6 +326,9 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
   if (read) StartRead(&incoming_);
   if (finish) {
     metrics_.Record(Method::kBatch, finish->error_code(), absl::Now() - started_);
+    // A stream lasts as long as its input: never "slow", logged at debug level.
+    NoteRequest(Method::kBatch, *finish, absl::Now() - started_, absl::InfiniteDuration(),
+                request_id_);
     Finish(*finish);
   }
 }

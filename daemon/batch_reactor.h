@@ -54,13 +54,15 @@ class BatchReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc
  private:
   void Submit(const v1::BatchRequest& request) ABSL_LOCKS_EXCLUDED(mu_);
   // Any thread: queues a result for writing; `done_job` (the token of the job that
-  // produced it) leaves jobs_ in the same step.
-  void Deliver(std::unique_ptr<v1::BatchResponse> response, std::optional<uint64_t> done_job)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  // produced it) leaves jobs_ in the same step. The item's latency (metrics) runs
+  // from `item_started` (when it was read) to now.
+  void Deliver(std::unique_ptr<v1::BatchResponse> response, std::optional<uint64_t> done_job,
+               absl::Time item_started) ABSL_LOCKS_EXCLUDED(mu_);
   // Any thread: applies `deliver`/`done_job` (if given), then starts what the stream
   // can do next (a write, a read, the Finish).
   void Step(std::unique_ptr<v1::BatchResponse> deliver = nullptr,
-            std::optional<uint64_t> done_job = std::nullopt) ABSL_LOCKS_EXCLUDED(mu_);
+            std::optional<uint64_t> done_job = std::nullopt,
+            absl::Time item_started = absl::InfinitePast()) ABSL_LOCKS_EXCLUDED(mu_);
   void CancelLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   engine::Pool& pool_;
@@ -69,6 +71,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc
   Metrics& metrics_;
   StreamLimits& limits_;
   std::string caller_;
+  const std::string request_id_;  // the stream's (rpc_support.h), in its log lines
   std::string connection_;  // context_->peer(), counted in limits_ when counted_
   bool counted_ = false;
   const absl::Time started_ = absl::Now();

@@ -1,12 +1,40 @@
 #include "daemon/rpc_support.h"
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <random>
 #include <string>
 
-#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "daemon/log.h"
 
 namespace jscore::daemon {
+namespace {
+
+bool UsableRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+std::string NewRequestId() {
+  // A random prefix per process and a counter: unique here, and two daemons'
+  // ids are unlikely to meet.
+  static const uint32_t prefix = std::random_device{}();
+  static std::atomic<uint32_t> counter{0};
+  return absl::StrFormat("%08x%08x", prefix,
+                         counter.fetch_add(1, std::memory_order_relaxed));
+}
+
+bool IsLimit(grpc::StatusCode code) {
+  return code == grpc::StatusCode::DEADLINE_EXCEEDED ||
+         code == grpc::StatusCode::RESOURCE_EXHAUSTED;
+}
+
+}  // namespace
 
 absl::Time GrpcDeadline(const grpc::CallbackServerContext& context) {
   auto deadline = context.deadline();
@@ -14,20 +42,53 @@ absl::Time GrpcDeadline(const grpc::CallbackServerContext& context) {
   return absl::FromChrono(deadline);
 }
 
+std::string TakeRequestId(grpc::CallbackServerContext& context) {
+  std::string id;
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(kRequestIdKey);
+  if (it != metadata.end()) id.assign(it->second.data(), it->second.size());
+  if (!UsableRequestId(id)) id = NewRequestId();
+  context.AddTrailingMetadata(kRequestIdKey, id);
+  return id;
+}
+
 void NoteRequest(Method method, const grpc::Status& status, absl::Duration took,
-                 absl::Duration slow) {
+                 absl::Duration slow, absl::string_view request_id) {
   grpc::StatusCode code = status.error_code();
-  if (code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+  if (IsLimit(code)) {
     Log(LogLevel::kWarn, "limit_hit",
         {{"method", MethodName(method)},
          {"code", StatusCodeName(code)},
          {"ms", absl::ToInt64Milliseconds(took)},
+         {"request_id", request_id},
          {"message", status.error_message()}});
-  } else if (took >= slow) {
-    Log(LogLevel::kInfo, "slow_request",
+  } else {
+    Log(took >= slow ? LogLevel::kInfo : LogLevel::kDebug,
+        took >= slow ? "slow_request" : "request",
         {{"method", MethodName(method)},
          {"code", StatusCodeName(code)},
-         {"ms", absl::ToInt64Milliseconds(took)}});
+         {"ms", absl::ToInt64Milliseconds(took)},
+         {"request_id", request_id}});
+  }
+}
+
+void NoteBatchItem(grpc::StatusCode code, absl::string_view message, absl::Duration took,
+                   absl::Duration slow, absl::string_view request_id, absl::string_view item_id) {
+  if (IsLimit(code)) {
+    Log(LogLevel::kWarn, "limit_hit",
+        {{"method", MethodName(Method::kBatchItem)},
+         {"code", StatusCodeName(code)},
+         {"ms", absl::ToInt64Milliseconds(took)},
+         {"request_id", request_id},
+         {"item", item_id},
+         {"message", message}});
+  } else if (took >= slow) {
+    Log(LogLevel::kInfo, "slow_request",
+        {{"method", MethodName(Method::kBatchItem)},
+         {"code", StatusCodeName(code)},
+         {"ms", absl::ToInt64Milliseconds(took)},
+         {"request_id", request_id},
+         {"item", item_id}});
   }
 }
 

@@ -11,6 +11,7 @@
 #include "daemon/connection_sweep.h"
 #include "daemon/metrics.h"
 #include "daemon/metrics_http.h"
+#include "daemon/reflection_v1.h"
 #include "daemon/security.h"
 #include "daemon/service.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -79,6 +80,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const DaemonConfig& config
   // A second daemon on a taken port fails here instead of sharing its traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(server->service_.get());
+  // Reflection v1 beside the plugin's v1alpha (reflection_v1.h).
+  builder.RegisterService(server->reflection_v1_.get());
   // Server reflection asks for the token like jscore's own methods.
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> guards;
   guards.push_back(MakeReflectionGuard(*server->auth_));
@@ -108,7 +111,10 @@ Server::Server(const DaemonConfig& config, std::unique_ptr<engine::Pool> pool,
       metrics_(std::make_unique<Metrics>()),
       stream_limits_(config.max_batch_streams, config.max_batch_streams_per_connection),
       service_(std::make_unique<JsCoreService>(*pool_, config_, *auth_, *metrics_, replica_,
-                                               stream_limits_)) {}
+                                               stream_limits_)),
+      reflection_v1_(std::make_unique<ReflectionV1Service>(std::vector<std::string>{
+          v1::JsCore::service_full_name(), "grpc.health.v1.Health",
+          "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"})) {}
 
 std::string Server::metrics_address() const {
   return metrics_http_ != nullptr ? metrics_http_->address() : std::string();

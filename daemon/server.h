@@ -21,6 +21,7 @@ namespace jscore::daemon {
 class JsCoreService;
 class Metrics;
 class MetricsHttpServer;
+class ReflectionV1Service;
 class TokenAuthenticator;
 
 // Created and shut down on the main thread. Owns the Pool and the gRPC server; the
@@ -52,6 +53,7 @@ class Server {
   ReplicaAddress replica_;
   StreamLimits stream_limits_;
   std::unique_ptr<JsCoreService> service_;
+  std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;  // the bound port

@@ -9,6 +9,7 @@
 #include "daemon/rpc_support.h"
 #include "daemon/request_mapping.h"
 #include "daemon/status_mapping.h"
+#include "daemon/timeout_message.h"
 #include "daemon/version.h"
 
 namespace jscore::daemon {
@@ -25,7 +26,8 @@ class JobReactor final : public grpc::ServerUnaryReactor {
         method_(method),
         metrics_(metrics),
         slow_(slow),
-        replica_(replica) {}
+        replica_(replica),
+        request_id_(TakeRequestId(*context)) {}
 
   // Handler thread: submits the job, or finishes at once with the admission error.
   void Submit(std::shared_ptr<engine::Job> job) {
@@ -40,7 +42,7 @@ class JobReactor final : public grpc::ServerUnaryReactor {
         status.ok() ? grpc::Status::OK : ToGrpcStatus(status, context_, replica_.Get());
     absl::Duration took = absl::Now() - started_;
     metrics_.Record(method_, answer.error_code(), took);
-    NoteRequest(method_, answer, took, slow_);
+    NoteRequest(method_, answer, took, slow_, request_id_);
     Finish(answer);
   }
 
@@ -56,6 +58,7 @@ class JobReactor final : public grpc::ServerUnaryReactor {
   Metrics& metrics_;
   const absl::Duration slow_;
   const ReplicaAddress& replica_;
+  const std::string request_id_;
   const absl::Time started_ = absl::Now();
   std::shared_ptr<engine::Job> job_;
 };
@@ -82,18 +85,19 @@ grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackSer
     return reactor;
   }
   absl::StatusOr<engine::JobSpec> spec = SpecFromRequest(request, config_);
+  const DeadlineOrigin origin = OriginOf(timeout, GrpcDeadline(*context), absl::Now());
   absl::StatusOr<absl::Time> deadline =
-      DeadlineFor(timeout, GrpcDeadline(*context), absl::Now(), config_);
+      DeadlineFor(timeout, origin.grpc_deadline, origin.start, config_);
   if (!spec.ok() || !deadline.ok()) {
     reactor->FinishWith(!spec.ok() ? spec.status() : deadline.status());
     return reactor;
   }
   spec->owner = std::move(*caller);
   auto job = std::make_shared<engine::Job>(
-      std::move(*spec), *deadline, [this, reactor, response](engine::Outcome outcome) {
+      std::move(*spec), *deadline, [this, reactor, response, origin](engine::Outcome outcome) {
         absl::Status status = FillResponse(std::move(outcome), response);
         if (status.ok()) NameReplica(response, replica_);
-        reactor->FinishWith(status);
+        reactor->FinishWith(NameTimeoutLimit(std::move(status), origin, config_));
       });
   reactor->Submit(std::move(job));
   return reactor;
@@ -140,6 +144,7 @@ grpc::ServerUnaryReactor* JsCoreService::UnloadProgram(grpc::CallbackServerConte
                                                        v1::UnloadProgramResponse* /*response*/) {
   auto* reactor = context->DefaultReactor();
   absl::Time started = absl::Now();
+  const std::string request_id = TakeRequestId(*context);
   absl::StatusOr<std::string> caller = auth_.Authenticate(*context);
   absl::Status status = caller.status();
   if (status.ok() && !pool_.UnloadProgram(request->program(), *caller)) {
@@ -147,6 +152,8 @@ grpc::ServerUnaryReactor* JsCoreService::UnloadProgram(grpc::CallbackServerConte
   }
   grpc::Status answer = ToGrpcStatus(status);
   metrics_.Record(Method::kUnloadProgram, answer.error_code(), absl::Now() - started);
+  NoteRequest(Method::kUnloadProgram, answer, absl::Now() - started, config_.slow_request,
+              request_id);
   reactor->Finish(answer);
   return reactor;
 }
@@ -155,6 +162,7 @@ grpc::ServerUnaryReactor* JsCoreService::GetStats(grpc::CallbackServerContext* c
                                                   const v1::GetStatsRequest* /*request*/,
                                                   v1::GetStatsResponse* response) {
   auto* reactor = context->DefaultReactor();
+  TakeRequestId(*context);  // returned in the trailing metadata
   if (absl::Status allowed = auth_.Check(*context); !allowed.ok()) {
     metrics_.Record(Method::kGetStats, grpc::StatusCode::UNAUTHENTICATED, absl::ZeroDuration());
     reactor->Finish(ToGrpcStatus(allowed));

@@ -36,15 +36,6 @@ ABSL_DECLARE_FLAG(std::string, program_file);
 namespace jscore::cli {
 namespace {
 
-const char* CodeName(int code) {
-  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
-}
-
 // Builds a BatchRequest from one input line, or returns why not. "args" and
 // "globals" travel as their JSON text (args_json, globals_json), so that object keys
 // keep the order they are written in; the other fields are read as before.

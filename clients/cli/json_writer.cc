@@ -1,10 +1,13 @@
 #include "clients/cli/json_writer.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 
 namespace jscore::cli {
 
@@ -64,6 +67,83 @@ std::string ToJson(const google::protobuf::Value& value) {
     }
   }
   return "null";
+}
+
+namespace {
+
+// The shortest of %.15g, %.16g and %.17g that reads back as `d`.
+std::string Number(double d) {
+  if (!std::isfinite(d)) return "null";
+  std::string text = absl::StrFormat("%.15g", d);
+  if (std::strtod(text.c_str(), nullptr) == d) return text;
+  text = absl::StrFormat("%.16g", d);
+  if (std::strtod(text.c_str(), nullptr) == d) return text;
+  return absl::StrFormat("%.17g", d);
+}
+
+std::string FieldJson(const google::protobuf::Message& message,
+                      const google::protobuf::FieldDescriptor* field, int index) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* r = message.GetReflection();
+  const bool repeated = field->is_repeated();
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      return absl::StrCat(repeated ? r->GetRepeatedInt32(message, field, index)
+                                   : r->GetInt32(message, field));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return absl::StrCat(repeated ? r->GetRepeatedInt64(message, field, index)
+                                   : r->GetInt64(message, field));
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return absl::StrCat(repeated ? r->GetRepeatedUInt32(message, field, index)
+                                   : r->GetUInt32(message, field));
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return absl::StrCat(repeated ? r->GetRepeatedUInt64(message, field, index)
+                                   : r->GetUInt64(message, field));
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return Number(repeated ? r->GetRepeatedDouble(message, field, index)
+                             : r->GetDouble(message, field));
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return Number(repeated ? r->GetRepeatedFloat(message, field, index)
+                             : r->GetFloat(message, field));
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return (repeated ? r->GetRepeatedBool(message, field, index) : r->GetBool(message, field))
+                 ? "true"
+                 : "false";
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return JsonString((repeated ? r->GetRepeatedEnum(message, field, index)
+                                  : r->GetEnum(message, field))->name());
+    case FieldDescriptor::CPPTYPE_STRING:
+      return JsonString(repeated ? r->GetRepeatedString(message, field, index)
+                                 : r->GetString(message, field));
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return MessageJson(repeated ? r->GetRepeatedMessage(message, field, index)
+                                  : r->GetMessage(message, field));
+  }
+  return "null";
+}
+
+}  // namespace
+
+std::string MessageJson(const google::protobuf::Message& message) {
+  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
+  const google::protobuf::Reflection* r = message.GetReflection();
+  std::string out = "{";
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (i > 0) out += ",";
+    absl::StrAppend(&out, JsonString(field->name()), ":");
+    if (!field->is_repeated()) {
+      out += FieldJson(message, field, 0);
+      continue;
+    }
+    out += "[";
+    for (int j = 0; j < r->FieldSize(message, field); ++j) {
+      if (j > 0) out += ",";
+      out += FieldJson(message, field, j);
+    }
+    out += "]";
+  }
+  return out + "}";
 }
 
 }  // namespace jscore::cli

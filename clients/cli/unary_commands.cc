@@ -15,15 +15,17 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jscore/v1/jscore.grpc.pb.h"
 
-ABSL_FLAG(std::string, target, "127.0.0.1:50051", "jscored address");
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "jscored address (else $JSCORE_TARGET)");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10),
           "Evaluation timeout (the RPC deadline is one second longer)");
 ABSL_FLAG(std::string, file, "", "eval: read the script from this file ('-' for stdin)");
+ABSL_FLAG(std::string, globals, "",
+          "eval: a JSON object whose members become global variables, defined in its order");
 ABSL_FLAG(std::string, program_file, "",
           "call, batch: load this file as a program (LoadProgram) and call into it");
 ABSL_FLAG(std::string, tls_ca, "", "Talk TLS, trusting the CAs in this PEM file");
 ABSL_FLAG(std::string, tls_server_name, "", "With --tls_ca: the name to check the certificate for");
-ABSL_FLAG(std::string, token_file, "", "Send the bearer token in this file's first line");
+ABSL_FLAG(std::string, token_file, "", "Send the bearer token in this file's first line (else $JSCORE_TOKEN_FILE)");
 
 namespace jscore::cli {
 
@@ -63,8 +65,17 @@ google::protobuf::Duration ToProto(absl::Duration d) {
   return out;
 }
 
+const char* CodeName(int code) {
+  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
+}
+
 int RpcFailure(const grpc::Status& status) {
-  std::fprintf(stderr, "jscore: %s: %s\n", absl::StrCat(status.error_code()).c_str(),
+  std::fprintf(stderr, "jscore: %s: %s\n", CodeName(status.error_code()),
                status.error_message().c_str());
   return kRpcFailed;
 }
@@ -137,7 +148,7 @@ int PrintOutcome(const v1::EvaluateResponse& response) {
     return kScriptFailed;
   }
   std::printf("%s\n", ValueText(response).c_str());
-  return kOk;
+  return response.has_hook_data() || response.has_hook_data_json() ? kHooked : kOk;
 }
 
 }  // namespace
@@ -158,6 +169,17 @@ int Eval(const std::vector<std::string>& args) {
   request.set_filename(file.empty() ? "<cli>" : file);
   request.set_value_encoding(v1::VALUE_ENCODING_JSON);
   *request.mutable_timeout() = ToProto(Timeout());
+  if (std::string globals = absl::GetFlag(FLAGS_globals); !globals.empty()) {
+    // Sent as written (globals_json): the globals are defined in the object's order.
+    absl::StatusOr<JsonShape> shape = CheckJsonText(globals, kMaxArgumentDepth, "--globals");
+    if (!shape.ok() || shape->top != '{') {
+      std::fprintf(stderr, "jscore: %s\n",
+                   shape.ok() ? "--globals must be a JSON object"
+                              : std::string(shape.status().message()).c_str());
+      return kUsage;
+    }
+    request.mutable_globals_json()->set_json(globals);
+  }
   auto stub = v1::JsCore::NewStub(Connect());
   grpc::ClientContext context;
   SetDeadline(context);
@@ -234,13 +256,8 @@ int Stats() {
   v1::GetStatsResponse response;
   grpc::Status status = stub->GetStats(&context, {}, &response);
   if (!status.ok()) return RpcFailure(status);
-  // GetStatsResponse holds integers, strings and finite doubles: protobuf's printer is safe here.
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(response, &json, options);
-  std::printf("%s\n", json.c_str());
+  // Numbers as numbers (protobuf's JSON printer writes 64-bit integers as strings).
+  std::printf("%s\n", MessageJson(response).c_str());
   return kOk;
 }
 

@@ -37,6 +37,19 @@ CliRun Cli(const DaemonProcess& daemon, const std::string& args) {
   return run;
 }
 
+// Runs a shell command line (its own quoting, environment and target); `out` is
+// stdout, and stderr too when the command redirects it (2>&1).
+CliRun Shell(const std::string& command) {
+  FILE* pipe = popen(command.c_str(), "r");
+  CliRun run{-1, ""};
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
 std::string WriteTemp(const std::string& name, const std::string& text) {
   std::string path = absl::StrCat(ProcessTempDir(), "/", name);
   std::ofstream(path) << text;
@@ -126,6 +139,99 @@ TEST(CliTest, ValuesKeepTheirOrder) {
   EXPECT_EQ(thrown.exit_code, 1);
   EXPECT_THAT(thrown.out, HasSubstr("\"thrown\":{\"code\":7}"));
   EXPECT_EQ(Cli(d, absl::StrCat("call -p ", program, " keys '{\"a\":'")).exit_code, 2);
+}
+
+// Issue 17: --help exits 0 with the usage; a usage error (unknown flag, bad value, no
+// command) exits 2, not 1 (the script threw); errors name their status; $terminate's
+// data exits 5.
+TEST(CliTest, ExitCodesAsDocumented) {
+  const std::string cli = JSCORE_CLI_PATH;
+  CliRun help = Shell(cli + " --help 2>/dev/null");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("Exit codes: 0 ok"));
+  EXPECT_THAT(help.out, HasSubstr("--globals"));
+  EXPECT_THAT(help.out, HasSubstr("JSCORE_TARGET"));
+  CliRun unknown = Shell(cli + " --no_such_flag eval 1 2>&1");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.out, HasSubstr("unknown flag --no_such_flag"));
+  EXPECT_EQ(Shell(cli + " --timeout=soon eval 1 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(Shell(cli + " 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(Shell(cli + " eval 1 --timeout 2>/dev/null").exit_code, 2);  // no value
+
+  auto daemon = DaemonProcess::Start({"--workers=1", "--default_timeout=1s", "--max_timeout=1s"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  DaemonProcess& d = **daemon;
+  CliRun hooked = Cli(d, "eval '$terminate({sig: \"x1\"}); \"not reached\"'");
+  EXPECT_EQ(hooked.exit_code, 5);
+  EXPECT_EQ(hooked.out, "{\"sig\":\"x1\"}\n");
+  EXPECT_EQ(Cli(d, "eval '({sig: 1})'").exit_code, 0);
+  // A status by its name; the timeout says which limit applied (--max_timeout here).
+  CliRun timeout = Shell(absl::StrCat(cli, " --target=", d.address(),
+                                      " --timeout=30s eval 'while (true) {}' 2>&1"));
+  EXPECT_EQ(timeout.exit_code, 3);
+  EXPECT_THAT(timeout.out, HasSubstr("jscore: DEADLINE_EXCEEDED: "));
+  EXPECT_THAT(timeout.out, HasSubstr("timed out after 1 s (--max_timeout caps the requested 30 s)"));
+  EXPECT_THAT(timeout.out, ::testing::Not(HasSubstr("jscore: 4:")));
+  // Nothing listens on port 1: UNAVAILABLE, by name.
+  CliRun down = Shell(cli + " --target=127.0.0.1:1 --timeout=2s health 2>&1");
+  EXPECT_EQ(down.exit_code, 3);
+  EXPECT_THAT(down.out, HasSubstr("jscore: UNAVAILABLE: "));
+}
+
+// eval --globals: a JSON object whose members become globals, in its key order.
+TEST(CliTest, EvalTakesGlobalsInOrder) {
+  auto daemon = DaemonProcess::Start({"--workers=1"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  DaemonProcess& d = **daemon;
+  CliRun run = Cli(d, R"(--globals '{"zeta":1,"alpha":{"y":2,"x":[3]}}' eval )"
+                      R"('[Object.keys(alpha).join(), zeta + alpha.x[0], typeof beta]')");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.out, "[\"y,x\",4,\"undefined\"]\n");
+  CliRun after = Cli(d, R"(eval 'Object.keys(cfg).join()' --globals='{"b":1,"a":2,"cfg":{"q":1,"p":2}}')");
+  EXPECT_EQ(after.out, "\"q,p\"\n");
+  EXPECT_EQ(Cli(d, "--globals '[1]' eval 1").exit_code, 2);
+  EXPECT_EQ(Cli(d, "--globals '{\"a\":' eval 1").exit_code, 2);
+}
+
+// JSCORE_TARGET and JSCORE_TOKEN_FILE stand in for --target and --token_file; the
+// flags win when given.
+TEST(CliTest, EnvironmentDefaults) {
+  const std::string token = "cli-env-token-0123456789abcdef";
+  std::string token_file = WriteTemp("cli_env_token", token + "\n");
+  auto daemon = DaemonProcess::Start({"--workers=1", "--auth_token_file=" + token_file});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  const std::string cli = JSCORE_CLI_PATH;
+  const std::string env = absl::StrCat("JSCORE_TARGET=", (*daemon)->address(),
+                                       " JSCORE_TOKEN_FILE=", token_file, " ");
+  CliRun ok = Shell(env + cli + " eval '6*7' 2>&1");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_EQ(ok.out, "42\n");
+  CliRun no_token = Shell(absl::StrCat("JSCORE_TARGET=", (*daemon)->address(), " ", cli,
+                                       " eval 1 2>&1"));
+  EXPECT_EQ(no_token.exit_code, 3);
+  EXPECT_THAT(no_token.out, HasSubstr("UNAUTHENTICATED"));
+  // --target wins over JSCORE_TARGET (which points nowhere here).
+  CliRun flag = Shell(absl::StrCat("JSCORE_TARGET=127.0.0.1:1 JSCORE_TOKEN_FILE=", token_file, " ",
+                                   cli, " --target=", (*daemon)->address(), " eval 1 2>&1"));
+  EXPECT_EQ(flag.exit_code, 0) << flag.out;
+  CliRun nowhere = Shell(absl::StrCat("JSCORE_TARGET=127.0.0.1:1 ", cli,
+                                      " --timeout=2s eval 1 2>&1"));
+  EXPECT_EQ(nowhere.exit_code, 3);
+}
+
+// stats prints 64-bit counters as JSON numbers, not strings.
+TEST(CliTest, StatsPrintsNumbersAsNumbers) {
+  auto daemon = DaemonProcess::Start({"--workers=1", "--queue_capacity=321"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  DaemonProcess& d = **daemon;
+  ASSERT_EQ(Cli(d, "eval 1").exit_code, 0);
+  CliRun stats = Cli(d, "stats");
+  EXPECT_EQ(stats.exit_code, 0);
+  EXPECT_THAT(stats.out, HasSubstr("\"queue_capacity\":321,"));
+  EXPECT_THAT(stats.out, ::testing::ContainsRegex("\"jobs_completed\":[1-9][0-9]*,"));
+  EXPECT_THAT(stats.out, ::testing::ContainsRegex("\"heap_limit_bytes\":[1-9][0-9]*,"));
+  EXPECT_THAT(stats.out, HasSubstr("{\"method\":\"Evaluate\",\"code\":0,\"count\":1}"));
+  EXPECT_THAT(stats.out, ::testing::Not(::testing::ContainsRegex("\":\"[0-9]+\"")));
 }
 
 }  // namespace

@@ -20,13 +20,16 @@ Example::
 
 from jscore._requests import ExecStats, Result
 from jscore.batch import BatchItem, BatchResult, CallItem, Eval
-from jscore.client import Client, Context, Program
+from jscore.client import Client, Program
+from jscore.session import Context
 from jscore.errors import (
+    Closed,
     ConsoleLine,
     Error,
     Hooked,
     InvalidArgument,
     JsError,
+    JsSyntaxError,
     NotFound,
     ResourceExhausted,
     Timeout,
@@ -40,6 +43,7 @@ __all__ = [
     "BatchResult",
     "CallItem",
     "Client",
+    "Closed",
     "ConsoleLine",
     "Context",
     "Error",
@@ -48,6 +52,7 @@ __all__ = [
     "Hooked",
     "InvalidArgument",
     "JsError",
+    "JsSyntaxError",
     "NotFound",
     "Program",
     "ResourceExhausted",

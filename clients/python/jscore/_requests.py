@@ -29,8 +29,8 @@ from jscore.errors import (
     ConsoleLine,
     Error,
     Hooked,
-    JsError,
     error_for_status,
+    js_error,
     status_code_from_int,
 )
 from jscore import json_values
@@ -396,7 +396,7 @@ def error_of(response: pb.EvaluateResponse) -> Optional[Error]:
     which = response.WhichOneof("result")
     if which == "error":
         e = response.error
-        return JsError(
+        return js_error(
             e.name, e.message, e.stack, e.line, e.column, e.source_line, console_of(response),
             thrown=json_values.decode(e.thrown) if e.HasField("thrown") else None,
             has_thrown=e.HasField("thrown"),
@@ -440,7 +440,7 @@ def check_load_response(response: pb.LoadProgramResponse) -> str:
     """The program id of a ``LoadProgramResponse``, or raises the ``JsError`` it holds."""
     if response.HasField("error"):
         e = response.error
-        raise JsError(e.name, e.message, e.stack, e.line, e.column, e.source_line)
+        raise js_error(e.name, e.message, e.stack, e.line, e.column, e.source_line)
     return response.program
 
 
@@ -449,7 +449,7 @@ def check_session_response(response: pb.CreateSessionResponse) -> Tuple[str, int
     ``JsError``."""
     if response.HasField("error"):
         e = response.error
-        raise JsError(e.name, e.message, e.stack, e.line, e.column, e.source_line)
+        raise js_error(e.name, e.message, e.stack, e.line, e.column, e.source_line)
     return response.session, response.worker, response.replica
 
 

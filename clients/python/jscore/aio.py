@@ -39,21 +39,24 @@ from typing import (
 import grpc
 import grpc.aio
 
+from jscore import _connection as conn
 from jscore import _requests as rq
 from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
 from jscore.aio_batch import run_batch
 from jscore.batch import BatchItem, BatchResult
-from jscore.errors import Error, NotFound, error_from_rpc
+from jscore.errors import Closed, Error, NotFound, error_from_rpc
 
 __all__ = ["Client", "Context", "PendingContext", "Program"]
 
 class Client:
     """An asyncio connection to a ``jscored`` daemon; see :class:`jscore.Client` for
-    the arguments. Safe to share between the tasks of one event loop."""
+    the arguments. Safe to share between the tasks of one event loop.
+    ``connect_timeout`` is waited for by ``async with`` (or :meth:`wait_ready`), since
+    a constructor cannot await."""
 
     def __init__(
         self,
-        target: rq.Target = "127.0.0.1:50051",
+        target: Optional[rq.Target] = None,
         timeout: Optional[rq.Duration] = 5.0,
         *,
         credentials: Optional[grpc.ChannelCredentials] = None,
@@ -61,10 +64,18 @@ class Client:
         options: Sequence[Any] = (),
         channel: Optional[grpc.aio.Channel] = None,
         retries: int = 3,
+        token: Optional[str] = None,
+        wait_for_ready: bool = False,
+        connect_timeout: Optional[rq.Duration] = None,
+        console: conn.Console = None,
     ) -> None:
-        self.target, self.replicas = rq.replica_target(target)
+        self.target, self.replicas = rq.replica_target(conn.resolve_target(target))
         self.timeout: Optional[float] = rq.seconds(timeout)
-        self.metadata: Optional[rq.Metadata] = tuple(metadata) or None
+        self.metadata: Optional[rq.Metadata] = conn.call_metadata(metadata, token)
+        self.wait_for_ready = wait_for_ready
+        self.connect_timeout: Optional[float] = rq.seconds(connect_timeout)
+        self._console = conn.console_sink(console)
+        self._closed = False
         self._owns_channel = channel is None
         self._credentials = credentials
         self._options = list(options)
@@ -97,11 +108,32 @@ class Client:
     def _timeout(self, timeout: Optional[rq.Duration]) -> Optional[float]:
         return self.timeout if timeout is None else rq.seconds(timeout)
 
-    async def _unary(self, method: Any, request: Any, timeout: Optional[float]) -> Any:
-        try:
-            return await method(request, timeout=rq.rpc_timeout(timeout), metadata=self.metadata)
+    async def wait_ready(self, timeout: Optional[rq.Duration] = None) -> None:
+        """Waits until the channel is connected (``None``: as long as it takes);
+        :class:`~jscore.Unavailable` if it is not within ``timeout`` seconds."""
+        self._check_open()
+        try:  # any answer, even an error status, means connected
+            await self._health.Check(health_pb2.HealthCheckRequest(), timeout=rq.seconds(timeout),
+                                     metadata=self.metadata, wait_for_ready=True)
         except grpc.RpcError as e:
-            raise error_from_rpc(e) from None
+            conn.check_connected(e, self.target, timeout)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise Closed("the client is closed")
+
+    async def _unary(self, method: Any, request: Any, timeout: Optional[float]) -> Any:
+        self._check_open()
+        deadline = rq.rpc_timeout(timeout)
+        try:
+            response = await method(request, timeout=deadline, metadata=self.metadata,
+                                    wait_for_ready=self.wait_for_ready)
+        except grpc.RpcError as e:
+            raise conn.name_client_deadline(error_from_rpc(e), deadline) from None
+        except grpc.aio.UsageError as e:  # a channel= the caller closed
+            raise Closed(f"the client's channel is closed: {e}") from None
+        conn.forward_console(self._console, response)
+        return response
 
     async def evaluate(
         self,
@@ -241,6 +273,7 @@ class Client:
         ``items`` may also be an async iterable. Use with ``async for``."""
         if window < 1:
             raise ValueError("window must be at least 1")
+        self._check_open()
         return run_batch(self, items, window, rq.seconds(timeout))
 
     async def stats(self) -> pb.GetStatsResponse:
@@ -255,7 +288,9 @@ class Client:
         return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
 
     async def close(self) -> None:
-        """Closes the channel (if the client created it)."""
+        """Closes the channel (if the client created it); later calls raise
+        :class:`~jscore.Closed`."""
+        self._closed = True
         if self._owns_channel:
             await self.channel.close()
         pinned, self._pinned = list(self._pinned.values()), {}
@@ -263,6 +298,12 @@ class Client:
             await channel.close()
 
     async def __aenter__(self) -> "Client":
+        if self.connect_timeout is not None:
+            try:
+                await self.wait_ready(self.connect_timeout)
+            except BaseException:
+                await self.close()
+                raise
         return self
 
     async def __aexit__(

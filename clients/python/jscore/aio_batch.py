@@ -56,7 +56,8 @@ async def run_batch(
     reads results. Same semantics as :func:`jscore.batch.run_batch`."""
     if window < 1:
         raise ValueError("window must be at least 1")
-    call = client.stub.Batch(timeout=rq.rpc_timeout(timeout), metadata=client.metadata)
+    call = client.stub.Batch(timeout=rq.rpc_timeout(timeout), metadata=client.metadata,
+        wait_for_ready=client.wait_for_ready)
     changed = asyncio.Condition()
     state: Dict[str, Any] = {"in_flight": 0, "exhausted": False}
     seq = itertools.count()

@@ -365,7 +365,8 @@ def run_batch(
             yield request
 
     call = client.stub.Batch(
-        requests(), timeout=rq.rpc_timeout(timeout), metadata=client.metadata
+        requests(), timeout=rq.rpc_timeout(timeout), metadata=client.metadata,
+        wait_for_ready=client.wait_for_ready
     )
     try:
         for message in call:

@@ -26,10 +26,12 @@ from typing import (
 
 import grpc
 
+from jscore import _connection as conn
 from jscore import _requests as rq
 from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
 from jscore.batch import BatchItem, BatchResult, run_batch
-from jscore.errors import Error, NotFound, error_from_rpc
+from jscore.errors import Closed, Error, NotFound, error_from_rpc
+from jscore.session import Context
 
 __all__ = ["Client", "Context", "Program"]
 
@@ -43,12 +45,13 @@ class Client:
         target: ``host:port`` of the daemon (any gRPC target: ``dns:///...`` too), or
             a list of replicas' ``IP:port`` addresses: requests are spread over them
             with gRPC's ``round_robin``, a session's requests go to the replica that
-            holds it, and a program is re-sent to a replica that lacks it.
+            holds it, and a program is re-sent to a replica that lacks it. ``None``:
+            ``$JSCORE_TARGET``, else ``127.0.0.1:50051``.
         timeout: Default timeout of each request, in seconds; the daemon stops a
             script that runs longer (:class:`~jscore.Timeout`). ``None`` leaves it to
             the daemon's ``--default_timeout``.
         credentials: TLS channel credentials; plaintext when ``None``.
-        metadata: Sent with every RPC (an auth token, for instance).
+        metadata: Sent with every RPC.
         options: Extra gRPC channel options.
         channel: Use this channel instead of creating one (``target``,
             ``credentials`` and ``options`` are then ignored; the client does not
@@ -57,6 +60,17 @@ class Client:
             a request fails ``UNAVAILABLE`` before any answer (a replica gone or
             shutting down); only for requests without effects outside the daemon
             (evaluations, calls, loads, session creation). 0 turns it off.
+        token: Sends ``authorization: Bearer <token>`` with every RPC (the daemon's
+            ``--auth_token_file``). ``None``: the first line of the file named by
+            ``$JSCORE_TOKEN_FILE``, if set; ``""``: no token.
+        wait_for_ready: Calls made while the daemon is not reachable yet (starting,
+            restarting) wait for it, up to their deadline, instead of failing
+            ``UNAVAILABLE`` at once (gRPC's ``wait_for_ready``).
+        connect_timeout: Wait this long for the connection in the constructor
+            (:meth:`wait_ready`); :class:`~jscore.Unavailable` if it is not up by then.
+        console: ``"logging"`` logs the console lines of every evaluation and call
+            to the ``jscore.console`` logger (``console.warn`` at ``WARNING``...); a
+            ``logging.Logger`` logs them there. They stay in results too.
 
     Example::
 
@@ -67,7 +81,7 @@ class Client:
 
     def __init__(
         self,
-        target: rq.Target = "127.0.0.1:50051",
+        target: Optional[rq.Target] = None,
         timeout: Optional[rq.Duration] = 5.0,
         *,
         credentials: Optional[grpc.ChannelCredentials] = None,
@@ -75,10 +89,17 @@ class Client:
         options: Sequence[Any] = (),
         channel: Optional[grpc.Channel] = None,
         retries: int = 3,
+        token: Optional[str] = None,
+        wait_for_ready: bool = False,
+        connect_timeout: Optional[rq.Duration] = None,
+        console: conn.Console = None,
     ) -> None:
-        self.target, self.replicas = rq.replica_target(target)
+        self.target, self.replicas = rq.replica_target(conn.resolve_target(target))
         self.timeout: Optional[float] = rq.seconds(timeout)
-        self.metadata: Optional[rq.Metadata] = tuple(metadata) or None
+        self.metadata: Optional[rq.Metadata] = conn.call_metadata(metadata, token)
+        self.wait_for_ready = wait_for_ready
+        self._console = conn.console_sink(console)
+        self._closed = False
         self._owns_channel = channel is None
         self._credentials = credentials
         self._options = list(options)
@@ -94,6 +115,29 @@ class Client:
         self._health = health_pb2_grpc.HealthStub(channel)
         self._pinned: Dict[str, Tuple[grpc.Channel, pb_grpc.JsCoreStub]] = {}
         self._pinned_lock = threading.Lock()
+        if connect_timeout is not None:
+            try:
+                self.wait_ready(connect_timeout)
+            except BaseException:
+                self.close()
+                raise
+
+    def wait_ready(self, timeout: Optional[rq.Duration] = None) -> None:
+        """Waits until the channel is connected (``None``: as long as it takes).
+
+        Raises:
+            Unavailable: not connected within ``timeout`` seconds.
+        """
+        self._check_open()
+        try:  # any answer, even an error status, means connected
+            self._health.Check(health_pb2.HealthCheckRequest(), timeout=rq.seconds(timeout),
+                               metadata=self.metadata, wait_for_ready=True)
+        except grpc.RpcError as e:
+            conn.check_connected(e, self.target, timeout)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise Closed("the client is closed")
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -118,10 +162,19 @@ class Client:
             return pinned[1]
 
     def _unary(self, method: Callable[..., _T], request: Any, timeout: Optional[float]) -> _T:
+        self._check_open()
+        deadline = rq.rpc_timeout(timeout)
         try:
-            return method(request, timeout=rq.rpc_timeout(timeout), metadata=self.metadata)
+            response = method(request, timeout=deadline, metadata=self.metadata,
+                              wait_for_ready=self.wait_for_ready)
         except grpc.RpcError as e:
-            raise error_from_rpc(e) from None
+            raise conn.name_client_deadline(error_from_rpc(e), deadline) from None
+        except ValueError as e:  # a channel= the caller closed
+            if "closed channel" not in str(e):
+                raise
+            raise Closed(f"the client's channel is closed: {e}") from None
+        conn.forward_console(self._console, response)
+        return response
 
     # -- evaluation -------------------------------------------------------------------
 
@@ -311,6 +364,7 @@ class Client:
         """
         if window < 1:
             raise ValueError("window must be at least 1")
+        self._check_open()
         return run_batch(self, items, window, rq.seconds(timeout))
 
     # -- service ----------------------------------------------------------------------
@@ -327,7 +381,9 @@ class Client:
         return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
 
     def close(self) -> None:
-        """Closes the channel (if the client created it). Idempotent."""
+        """Closes the channel (if the client created it). Idempotent; later calls
+        raise :class:`~jscore.Closed`."""
+        self._closed = True
         if self._owns_channel:
             self.channel.close()
         with self._pinned_lock:
@@ -477,118 +533,3 @@ class Program:
 
     def __repr__(self) -> str:
         return f"jscore.Program({self.id[:12]}...)"
-
-
-class Context:
-    """A session on the daemon: one JS context that keeps its globals between calls,
-    pinned to one worker (:meth:`Client.context`).
-
-    Use it as a context manager, or call :meth:`close`; otherwise the daemon deletes
-    it after its idle TTL.
-
-    Attributes:
-        id: The session id.
-        worker: The daemon worker the session lives on.
-        replica: The replica that holds it (its advertised address; ``""`` if it
-            names none). With several replicas, the session's requests go there.
-    """
-
-    def __init__(self, client: Client, id: str, worker: int = 0, replica: str = "") -> None:
-        self.client = client
-        self.id = id
-        self.worker = worker
-        self.replica = replica
-        self._stub = client._stub_at(replica)
-        self._closed = False
-
-    def compile(
-        self, source: str, *, timeout: Optional[rq.Duration] = None, filename: Optional[str] = None
-    ) -> None:
-        """Runs ``source`` in the session for its definitions; the result is discarded."""
-        rq.value_of(self._evaluate(source, None, timeout, filename))
-
-    def evaluate(
-        self,
-        source: str,
-        globals: Optional[Mapping[str, Any]] = None,
-        *,
-        timeout: Optional[rq.Duration] = None,
-        filename: Optional[str] = None,
-    ) -> Any:
-        """Runs ``source`` in the session and returns its value (``var``/``function``
-        declarations and ``globals`` stay in the session)."""
-        return rq.value_of(self._evaluate(source, globals, timeout, filename))
-
-    def evaluate_result(
-        self,
-        source: str,
-        globals: Optional[Mapping[str, Any]] = None,
-        *,
-        timeout: Optional[rq.Duration] = None,
-        filename: Optional[str] = None,
-    ) -> rq.Result:
-        """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`."""
-        return rq.result_of(self._evaluate(source, globals, timeout, filename))
-
-    def _evaluate(
-        self,
-        source: str,
-        globals: Optional[Mapping[str, Any]],
-        timeout: Optional[rq.Duration],
-        filename: Optional[str],
-    ) -> pb.EvaluateResponse:
-        seconds = self.client._timeout(timeout)
-        request = rq.evaluate_request(
-            source, globals, timeout=seconds, filename=filename, session=self.id
-        )
-        return self.client._unary(self._stub.Evaluate, request, seconds)
-
-    def call(self, function: str, *args: Any, timeout: Optional[rq.Duration] = None) -> Any:
-        """Calls the session's ``function(*args)`` (a dotted path); awaits a promise."""
-        return rq.value_of(self._call(function, args, timeout))
-
-    def call_result(
-        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None
-    ) -> rq.Result:
-        """Like :meth:`call`, but returns the whole :class:`~jscore.Result`."""
-        return rq.result_of(self._call(function, args, timeout))
-
-    def _call(
-        self, function: str, args: Sequence[Any], timeout: Optional[rq.Duration]
-    ) -> pb.EvaluateResponse:
-        seconds = self.client._timeout(timeout)
-        request = rq.call_request(function, args, session=self.id, timeout=seconds)
-        return self.client._unary(self._stub.Call, request, seconds)
-
-    @property
-    def closed(self) -> bool:
-        """:meth:`close` was called."""
-        return self._closed
-
-    def close(self) -> None:
-        """Deletes the session on the daemon. Idempotent; a session the daemon already
-        dropped (TTL, isolate replaced) is not an error here."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self.client._unary(
-                self._stub.DeleteSession, pb.DeleteSessionRequest(session=self.id),
-                self.client.timeout,
-            )
-        except NotFound:
-            pass
-
-    def __enter__(self) -> "Context":
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[types.TracebackType],
-    ) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"jscore.Context({self.id!r}, worker={self.worker})"

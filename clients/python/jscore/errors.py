@@ -5,7 +5,7 @@ rejected promise) raises :class:`JsError`; the RPC itself succeeded, so its ``co
 is ``None``. Every other error carries the gRPC status code in ``code``:
 
 =========================  ================================================
-``DEADLINE_EXCEEDED``      :class:`Timeout`
+``DEADLINE_EXCEEDED``      :class:`Timeout` (also a built-in ``TimeoutError``)
 ``RESOURCE_EXHAUSTED``     :class:`ResourceExhausted` (queue full, heap limit)
 ``UNAVAILABLE``            :class:`Unavailable` (daemon down or shutting down)
 ``NOT_FOUND``              :class:`NotFound` (unknown, expired or lost session)
@@ -15,6 +15,8 @@ anything else              :class:`Error`
 
 A response whose result is ``hook_data`` (the script stopped itself with
 ``$terminate(v)``) raises :class:`Hooked` with the handed-back value in ``data``.
+A script that does not compile raises :class:`JsSyntaxError` (a :class:`JsError`).
+Using a client after ``close()`` raises :class:`Closed`.
 """
 
 from __future__ import annotations
@@ -27,17 +29,20 @@ from jscore._proto import pb
 
 __all__ = [
     "ERROR_DETAIL_KEY",
+    "Closed",
     "ConsoleLine",
     "Error",
     "Hooked",
     "InvalidArgument",
     "JsError",
+    "JsSyntaxError",
     "NotFound",
     "ResourceExhausted",
     "Timeout",
     "Unavailable",
     "error_for_status",
     "error_from_rpc",
+    "js_error",
     "status_code_from_int",
 ]
 
@@ -82,8 +87,19 @@ class Error(Exception):
         return (type(self), (self.message, self.code, self.detail))
 
 
-class Timeout(Error):
-    """The script ran (or awaited) past its deadline (``DEADLINE_EXCEEDED``)."""
+class Timeout(Error, TimeoutError):
+    """The script ran (or awaited) past its deadline (``DEADLINE_EXCEEDED``).
+
+    Also a built-in :class:`TimeoutError`, so ``except TimeoutError`` catches it. The
+    message names the limit that applied: the request's timeout, the daemon's
+    ``--default_timeout``, its ``--max_timeout`` cap (``timeout=3600`` against a daemon
+    capped at 60 s: "timed out after 60 s (--max_timeout caps the requested 3600 s)"),
+    or the call's gRPC deadline.
+    """
+
+
+class Closed(Error):
+    """The client was closed (:meth:`jscore.Client.close`) before this call."""
 
 
 class ResourceExhausted(Error):
@@ -113,8 +129,8 @@ class JsError(Error):
             non-Error value was thrown.
         message: The error's message.
         stack: The JS stack trace, as V8 formats it.
-        line: 1-based line of the throw, 0 if unknown.
-        column: 1-based column, 0 if unknown.
+        line: 1-based line of the throw, ``None`` if unknown.
+        column: 1-based column, ``None`` if unknown.
         source_line: The source line of the throw, when known.
         console: Console output of the script up to the throw.
         thrown: When the script threw something that is not an Error (``throw
@@ -129,8 +145,8 @@ class JsError(Error):
         name: str,
         message: str,
         stack: str = "",
-        line: int = 0,
-        column: int = 0,
+        line: Optional[int] = None,
+        column: Optional[int] = None,
         source_line: str = "",
         console: Sequence[ConsoleLine] = (),
         thrown: Any = None,
@@ -141,8 +157,8 @@ class JsError(Error):
         self.thrown: Any = thrown
         self.has_thrown: bool = has_thrown
         self.stack: str = stack
-        self.line: int = line
-        self.column: int = column
+        self.line: Optional[int] = line or None  # the daemon's 0 means unknown
+        self.column: Optional[int] = column or None
         self.source_line: str = source_line
         self.console: List[ConsoleLine] = list(console)
 
@@ -153,16 +169,36 @@ class JsError(Error):
 
     def __repr__(self) -> str:
         return (
-            f"JsError(name={self.name!r}, message={self.message!r}, "
+            f"{type(self).__name__}(name={self.name!r}, message={self.message!r}, "
             f"line={self.line}, column={self.column})"
         )
 
     def __reduce__(self) -> Any:
         return (
-            JsError,
+            type(self),
             (self.name, self.message, self.stack, self.line, self.column, self.source_line,
              self.console, self.thrown, self.has_thrown),
         )
+
+
+class JsSyntaxError(JsError):
+    """The source (or one of its modules) does not compile: a JS ``SyntaxError``."""
+
+
+def js_error(
+    name: str,
+    message: str,
+    stack: str = "",
+    line: Optional[int] = None,
+    column: Optional[int] = None,
+    source_line: str = "",
+    console: Sequence[ConsoleLine] = (),
+    thrown: Any = None,
+    has_thrown: bool = False,
+) -> JsError:
+    """The :class:`JsError` for a JS error: a :class:`JsSyntaxError` for a ``SyntaxError``."""
+    cls = JsSyntaxError if name == "SyntaxError" else JsError
+    return cls(name, message, stack, line, column, source_line, console, thrown, has_thrown)
 
 
 class Hooked(Error):
