@@ -255,7 +255,7 @@ class Client:
         type: Optional[rq.SourceType] = None,
     ) -> None:
         """Checks that ``source`` compiles, keeping nothing; raises its ``JsError`` if not."""
-        request = rq.load_program_request(source, modules, filename, True, type=type)
+        request = rq.load_program_request(source, modules, filename, validate_only=True, type=type)
         rq.check_load_response(self._unary(self.stub.LoadProgram, request, self.timeout))
 
     # -- sessions ---------------------------------------------------------------------
