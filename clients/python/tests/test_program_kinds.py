@@ -42,7 +42,10 @@ module.exports = { sign: lib.sign, info: { where: () => [lib.self, lib.file, lib
 # An ES module graph: default and named exports, a JSON import, a CommonJS import
 # (its module.exports as the default), import() and top-level await.
 ESM_MODULES = {
-    "lib/math.mjs": "export const double = (x) => x * 2;\nexport default function inc(x) { return x + 1; }",
+    "lib/math.mjs": (
+        "export const double = (x) => x * 2;\n"
+        "export default function inc(x) { return x + 1; }"
+    ),
     "lib/data.json": '{"salt": "s4lt"}',
     "lib/legacy.cjs": "module.exports = { legacy: (x) => 'legacy ' + x };",
     "lib/late.mjs": "export const late = '+late';",
@@ -134,7 +137,10 @@ def test_browser_profile_program(client: jscore.Client) -> None:
 
 
 def test_evaluate_module_graph_and_commonjs(client: jscore.Client) -> None:
-    source = "import inc from './lib/math.mjs';\nexport const answer = inc(10);\nexport default 'd';"
+    source = (
+        "import inc from './lib/math.mjs';\n"
+        "export const answer = inc(10);\nexport default 'd';"
+    )
     assert client.evaluate(source, type="module", modules=ESM_MODULES) == {
         "answer": 11, "default": "d",
     }
@@ -188,7 +194,8 @@ def test_type_argument_is_checked() -> None:
     from jscore import _requests as rq
 
     assert rq.load_program_request("x", type="MODULE").type == pb.SOURCE_TYPE_MODULE
-    assert rq.load_program_request("x", type=pb.SOURCE_TYPE_COMMONJS).type == pb.SOURCE_TYPE_COMMONJS
+    commonjs = rq.load_program_request("x", type=pb.SOURCE_TYPE_COMMONJS)
+    assert commonjs.type == pb.SOURCE_TYPE_COMMONJS
     assert rq.load_program_request("x").type == pb.SOURCE_TYPE_SCRIPT
     request = rq.load_program_request("x", browser={"user_agent": "U", "languages": ["fr"]})
     assert request.profile == pb.PROFILE_BROWSER

@@ -45,7 +45,8 @@ public class ProgramKindsTest {
       "config.json", "{\"suffix\": \"!\"}");
   static final String CJS_MAIN =
       "const lib = require('./lib');\n"
-          + "module.exports = { sign: lib.sign, info: { where: () => [lib.self, lib.file, lib.dir] } };";
+          + "module.exports = { sign: lib.sign,\n"
+          + "  info: { where: () => [lib.self, lib.file, lib.dir] } };";
 
   // Default and named exports, a JSON import, a CommonJS import, import() and top-level await.
   static final Map<String, String> ESM_MODULES = Map.of(
@@ -68,7 +69,8 @@ public class ProgramKindsTest {
 
   static final String BROWSER_SCRIPT =
       "function env() {\n"
-          + "  return { ua: navigator.userAgent, isWindow: window === globalThis && self === window,\n"
+          + "  return { ua: navigator.userAgent,\n"
+          + "           isWindow: window === globalThis && self === window,\n"
           + "           url: document.URL, href: location.href,"
           + " hasDocument: typeof document.createElement };\n"
           + "}\n"
@@ -128,7 +130,8 @@ public class ProgramKindsTest {
     // LoadProgram compiles each file; the graph is linked when a context first runs it.
     Program missing = client().loadProgram(
         ProgramSource.of("import x from './nowhere.mjs'; export default x;").module());
-    JsErrorException unresolved = assertThrows(JsErrorException.class, () -> missing.call("default"));
+    JsErrorException unresolved =
+        assertThrows(JsErrorException.class, () -> missing.call("default"));
     assertTrue(unresolved.message(), unresolved.message().contains("nowhere.mjs"));
     Program async = client().loadProgramAsync(
         ProgramSource.of(ESM_MAIN).module().modules(ESM_MODULES)).join();
@@ -181,7 +184,9 @@ public class ProgramKindsTest {
         Call.of("env").program(page).id("browser"),
         Eval.of("import { double } from './lib/math.mjs'; export const d = double(4);")
             .type(SourceType.SOURCE_TYPE_MODULE).modules(ESM_MODULES).id("eval-esm"),
-        Eval.of("module.exports = 'cjs eval'").type(SourceType.SOURCE_TYPE_COMMONJS).id("eval-cjs"));
+        Eval.of("module.exports = 'cjs eval'")
+            .type(SourceType.SOURCE_TYPE_COMMONJS)
+            .id("eval-cjs"));
     Map<String, Object> got = new HashMap<>();
     client().batch(items).forEachRemaining(r -> got.put(r.id(), r.value()));
     assertEquals(Map.of(
