@@ -246,6 +246,29 @@ func TestProgramResentWithItsTypeAndProfile(t *testing.T) {
 	}
 }
 
+func TestSessionsStartFromEveryKind(t *testing.T) {
+	for _, c := range []struct {
+		p        *jscore.Program
+		function string
+		args     []any
+		want     any
+	}{
+		{mustLoad(t, kindsEsmMain, jscore.ESModule(), jscore.Modules(kindsEsmModules)), "Lib.encrypt", []any{"s"}, "Ks+late"},
+		{mustLoad(t, kindsCjsMain, jscore.CommonJS(), jscore.Modules(kindsCjsModules)), "sign", []any{"s"}, "<s>!"},
+		{mustLoad(t, kindsBrowserScript, jscore.Browser(kindsBrowser)), "env", nil, kindsBrowserEnv},
+	} {
+		s, err := c.p.NewSession(ctxT(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Call(ctxT(t), c.function, c.args...)
+		if err != nil || !reflect.DeepEqual(r.Value(), c.want) {
+			t.Errorf("session %s: %v %v, want %v", c.function, r, err, c.want)
+		}
+		s.Close()
+	}
+}
+
 // isJsError: err is a *JsError (named `name`, unless name is "").
 func isJsError(err error, name string) bool {
 	je, ok := err.(*jscore.JsError)

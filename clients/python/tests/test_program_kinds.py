@@ -190,6 +190,18 @@ def test_program_is_resent_with_its_type_and_profile(client: jscore.Client) -> N
     assert [r.value for r in client.batch([jscore.CallItem("default", 2, program=esm)])] == [5]
 
 
+def test_sessions_start_from_every_kind(client: jscore.Client) -> None:
+    esm = client.load_program(ESM_MAIN, ESM_MODULES, type="module")
+    cjs = client.load_program(CJS_MAIN, CJS_MODULES, type="commonjs")
+    page = client.load_program(BROWSER_SCRIPT, browser=BROWSER)
+    with esm.context() as s:
+        assert (s.call("default", 1), s.call("Lib.encrypt", "s")) == (3, "Ks+late")
+    with cjs.context() as s:
+        assert s.call("sign", "s") == "<s>!"
+    with page.context() as s:
+        assert s.call("env") == BROWSER_ENV
+
+
 def test_type_argument_is_checked() -> None:
     from jscore import _requests as rq
 

@@ -209,6 +209,20 @@ public class ProgramKindsTest {
   }
 
   @Test
+  public void sessionsStartFromEveryKind() {
+    try (Session s = client().createSession(SessionOptions.create().program(esm()))) {
+      assertEquals("Ks+late", s.call("Lib.encrypt", "s"));
+    }
+    Program cjs = client().loadProgram(ProgramSource.of(CJS_MAIN).commonJs().modules(CJS_MODULES));
+    try (Session s = client().createSession(SessionOptions.create().program(cjs))) {
+      assertEquals("<s>!", s.call("sign", "s"));
+    }
+    try (Session s = page().createSession()) {
+      assertEquals(BROWSER_ENV, s.call("env"));
+    }
+  }
+
+  @Test
   public void badTypesAreRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> ProgramSource.of("x").type(SourceType.UNRECOGNIZED));
