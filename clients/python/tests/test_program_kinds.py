@@ -7,7 +7,7 @@ the same through ``jscore.aio``. The graphs are our own, small, written for this
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
@@ -158,7 +158,7 @@ def test_batch_calls_into_every_kind(client: jscore.Client) -> None:
     cjs = client.load_program(CJS_MAIN, CJS_MODULES, type="commonjs")
     esm = client.load_program(ESM_MAIN, ESM_MODULES, type="module")
     page = client.load_program(BROWSER_SCRIPT, browser=BROWSER)
-    items = [
+    items: List[jscore.BatchItem] = [
         jscore.CallItem("C.make", 2, program=script, id="class"),
         jscore.CallItem("add", 1, 2, program=script, id="let"),
         jscore.CallItem("sign", "b", program=cjs, id="cjs"),
