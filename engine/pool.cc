@@ -275,6 +275,10 @@ void Pool::Shutdown(absl::Duration grace) {
   }
 }
 
+std::shared_ptr<const Program> Pool::ProgramForTest(const std::string& id) const {
+  return programs_->Get(id);
+}
+
 PoolStats Pool::Stats() const {
   PoolStats stats;
   stats.queue_depth = queue_->size();

@@ -24,6 +24,7 @@ class FifoJobQueue;
 class JobQueue;
 }
 class ProgramCache;
+struct Program;
 class SessionTable;
 class Watchdog;
 class Worker;
@@ -130,6 +131,8 @@ class Pool {
 
   PoolStats Stats() const;
   const PoolOptions& options() const { return options_; }
+  // Any thread: the loaded program `id` (null if unknown), to inspect its code caches.
+  std::shared_ptr<const Program> ProgramForTest(const std::string& id) const;
 
  private:
   Pool(Platform& platform, const PoolOptions& options);

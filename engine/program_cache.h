@@ -31,9 +31,11 @@ struct Program {
   std::map<std::string, std::string> modules;
   SourceType type = SourceType::kScript;
   std::optional<BrowserProfile> browser;       // installed before the top level runs
-  std::vector<uint8_t> code_cache;             // V8's cache of the compiled top level
-  // V8's caches of the CommonJS modules' compiled wrappers, by path (the modules that
-  // compile as CommonJS functions).
+  // V8's cache of the compiled source: the script, the CommonJS wrapper or the root
+  // ES module (as `type` says).
+  std::vector<uint8_t> code_cache;
+  // V8's caches of the other module files, by path: a CommonJS module's compiled
+  // wrapper, an ES module's compiled module (its unbound module script).
   std::map<std::string, std::vector<uint8_t>> module_code_caches;
   // The modules as a file tree, and what each file runs as (ModuleFormat::kUnknown
   // settled at load by compiling it).

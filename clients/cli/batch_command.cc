@@ -168,8 +168,7 @@ int Batch(const std::vector<std::string>& args) {
     std::string source;
     if (!ReadFile(program_file, &source)) return kUsage;
     v1::LoadProgramRequest load;
-    load.set_source(source);
-    load.set_filename(program_file);
+    if (!ProgramLoad(program_file, std::move(source), &load)) return kUsage;
     v1::LoadProgramResponse loaded;
     grpc::ClientContext context;
     SetDeadline(context);

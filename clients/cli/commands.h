@@ -37,6 +37,11 @@ int RpcFailure(const grpc::Status& status);
 // Reads a file ("-" for stdin); false with a message on stderr when it cannot.
 bool ReadFile(const std::string& path, std::string* out);
 
+// The LoadProgramRequest of --program_file `file` holding `source`: its type from
+// --program_type, else from the file's extension (.mjs: an ES module, .cjs: CommonJS).
+// False, with a message on stderr, for an unknown --program_type.
+bool ProgramLoad(const std::string& file, std::string source, v1::LoadProgramRequest* load);
+
 // One JSON line for a response: {"value": ...} or {"error": {...}}.
 std::string ResponseJson(const v1::EvaluateResponse& response);
 

@@ -7,6 +7,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cli/commands.h"
 #include "common/json_text.h"
@@ -23,6 +24,9 @@ ABSL_FLAG(std::string, globals, "",
           "eval: a JSON object whose members become global variables, defined in its order");
 ABSL_FLAG(std::string, program_file, "",
           "call, batch: load this file as a program (LoadProgram) and call into it");
+ABSL_FLAG(std::string, program_type, "",
+          "call, batch: what --program_file is: script, commonjs or module (an ES module; "
+          "default: module for a .mjs file, commonjs for .cjs, else script)");
 ABSL_FLAG(std::string, tls_ca, "", "Talk TLS, trusting the CAs in this PEM file");
 ABSL_FLAG(std::string, tls_server_name, "", "With --tls_ca: the name to check the certificate for");
 ABSL_FLAG(std::string, token_file, "", "Send the bearer token in this file's first line (else $JSCORE_TOKEN_FILE)");
@@ -189,6 +193,24 @@ int Eval(const std::vector<std::string>& args) {
   return PrintOutcome(response);
 }
 
+bool ProgramLoad(const std::string& file, std::string source, v1::LoadProgramRequest* load) {
+  std::string type = absl::AsciiStrToLower(absl::GetFlag(FLAGS_program_type));
+  if (type.empty()) {
+    type = absl::EndsWith(file, ".mjs") ? "module" : absl::EndsWith(file, ".cjs") ? "commonjs" : "script";
+  }
+  if (type == "module") {
+    load->set_type(v1::SOURCE_TYPE_MODULE);
+  } else if (type == "commonjs") {
+    load->set_type(v1::SOURCE_TYPE_COMMONJS);
+  } else if (type != "script") {
+    std::fprintf(stderr, "jscore: --program_type=%s: not script, commonjs or module\n", type.c_str());
+    return false;
+  }
+  load->set_source(std::move(source));
+  load->set_filename(file);
+  return true;
+}
+
 // jscore call --program_file=sign.js sign '"a"' 1   (arguments are JSON)
 int Call(const std::vector<std::string>& args) {
   std::string program_file = absl::GetFlag(FLAGS_program_file);
@@ -200,8 +222,7 @@ int Call(const std::vector<std::string>& args) {
   if (!ReadFile(program_file, &source)) return kUsage;
   auto stub = v1::JsCore::NewStub(Connect());
   v1::LoadProgramRequest load;
-  load.set_source(source);
-  load.set_filename(program_file);
+  if (!ProgramLoad(program_file, std::move(source), &load)) return kUsage;
   v1::LoadProgramResponse loaded;
   {
     grpc::ClientContext context;

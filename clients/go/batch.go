@@ -43,6 +43,10 @@ type BatchItem struct {
 	Timeout  time.Duration // 0: the client's timeout
 	Fresh    bool          // a program call in a fresh copy of the program's context
 	Filename string        // for evaluations, shown in stack traces
+	// For fresh evaluations: what Source is (CommonJS, an ES module; a script by
+	// default) and the files require() and import reach (see Modules).
+	Type    jscorev1.SourceType
+	Modules map[string]string
 }
 
 // BatchResult is the outcome of one item: Value (and Result) when it produced a
@@ -390,7 +394,10 @@ func batchResult(p *pendingItem, resp *jscorev1.BatchResponse) BatchResult {
 
 // request builds the wire request of an item (its id is set when it is sent).
 func (b *batchRun) request(item BatchItem) (*jscorev1.BatchRequest, error) {
-	cfg := evalConfig{timeout: b.c.timeout, filename: item.Filename, fresh: item.Fresh}
+	cfg := evalConfig{
+		timeout: b.c.timeout, filename: item.Filename, fresh: item.Fresh,
+		sourceType: item.Type, modules: item.Modules,
+	}
 	Globals(item.Globals).applyEval(&cfg)
 	OrderedGlobals(item.OrderedGlobals).applyEval(&cfg)
 	if item.Timeout != 0 {

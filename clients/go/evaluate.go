@@ -169,6 +169,8 @@ func evaluateRequest(src, session string, cfg *evalConfig) (*jscorev1.EvaluateRe
 		RandomSeed:    cfg.randomSeed,
 		FrozenTimeMs:  cfg.frozenTimeMs,
 		Probe:         cfg.probe,
+		Type:          cfg.sourceType,
+		Modules:       cfg.modules,
 	}
 	if cfg.noExtensions {
 		req.Extensions = jscorev1.Extensions_EXTENSIONS_NONE
@@ -185,7 +187,10 @@ func callRequest(function string, args []any, cfg *evalConfig) (*jscorev1.CallRe
 		return nil, fmt.Errorf("jscore: negative timeout %v", cfg.timeout)
 	}
 	if cfg.browser != nil {
-		return nil, fmt.Errorf("jscore: Browser is for evaluations and sessions: a call runs in its program's context")
+		return nil, fmt.Errorf("jscore: Browser is for evaluations, sessions and LoadProgram: a call runs in its program's context")
+	}
+	if cfg.sourceType != jscorev1.SourceType_SOURCE_TYPE_SCRIPT || cfg.modules != nil {
+		return nil, fmt.Errorf("jscore: a source type and Modules are for LoadProgram and Evaluate, not calls")
 	}
 	values, err := argsOf(args)
 	if err != nil {

@@ -28,12 +28,16 @@ type evalConfig struct {
 	frozenTimeMs int64
 	browser      *jscorev1.BrowserProfile
 	probe        bool
+	sourceType   jscorev1.SourceType
+	modules      map[string]string
 }
 
 type programConfig struct {
-	timeout  time.Duration
-	filename string
-	modules  map[string]string
+	timeout    time.Duration
+	filename   string
+	modules    map[string]string
+	sourceType jscorev1.SourceType
+	browser    *jscorev1.BrowserProfile
 }
 
 type sessionConfig struct {
@@ -101,7 +105,9 @@ func (t TimeoutOption) applySession(c *sessionConfig) { c.timeout = time.Duratio
 // FilenameOption is the option Filename returns.
 type FilenameOption string
 
-// Filename is shown in stack traces ("<eval>" and "<program>" by default).
+// Filename is shown in stack traces ("<eval>" and "<program>" by default); for
+// CommonJS and ES modules it is the source's path in the modules' tree (relative
+// requires and imports resolve from its folder).
 func Filename(name string) FilenameOption { return FilenameOption(name) }
 
 func (f FilenameOption) applyEval(c *evalConfig)       { c.filename = string(f) }
@@ -141,8 +147,9 @@ type BrowserOption struct{ profile *jscorev1.BrowserProfile }
 // Browser gives the script a browser page's globals: window/self/top, navigator,
 // location, document, screen, localStorage and sessionStorage, shaped by profile
 // (user agent, page URL, cookie, languages, screen size...; nil or zero fields: the
-// defaults, a desktop Chrome on Windows). For Evaluate and sessions (a program's
-// calls run in the program's context).
+// defaults, a desktop Chrome on Windows). For Evaluate, sessions and LoadProgram (a
+// program's contexts get the profile, which is part of its id; its calls run in them,
+// so Browser is refused on a call).
 func Browser(profile *jscorev1.BrowserProfile) BrowserOption {
 	if profile == nil {
 		profile = &jscorev1.BrowserProfile{}
@@ -152,25 +159,54 @@ func Browser(profile *jscorev1.BrowserProfile) BrowserOption {
 
 func (b BrowserOption) applyEval(c *evalConfig)       { c.browser = b.profile }
 func (b BrowserOption) applySession(c *sessionConfig) { c.browser = b.profile }
+func (b BrowserOption) applyProgram(c *programConfig) { c.browser = b.profile }
+
+// SourceTypeOption is the option Type, CommonJS and ESModule return.
+type SourceTypeOption jscorev1.SourceType
+
+// Type says what the source of LoadProgram, Validate or Evaluate is (default
+// SOURCE_TYPE_SCRIPT, a classic script).
+func Type(t jscorev1.SourceType) SourceTypeOption { return SourceTypeOption(t) }
+
+// CommonJS makes the source a CommonJS module (require, module.exports): a program's
+// calls name properties of its module.exports ("sign", "Lib.encrypt"); an evaluation's
+// value is its module.exports.
+func CommonJS() SourceTypeOption { return SourceTypeOption(jscorev1.SourceType_SOURCE_TYPE_COMMONJS) }
+
+// ESModule makes the source an ES module, the root of a graph over Modules (import,
+// export, import(), top-level await, JSON imports): a program's calls name its exports
+// ("default", "sign", "Lib.encrypt"); an evaluation's value is its namespace.
+func ESModule() SourceTypeOption { return SourceTypeOption(jscorev1.SourceType_SOURCE_TYPE_MODULE) }
+
+func (t SourceTypeOption) applyEval(c *evalConfig) { c.sourceType = jscorev1.SourceType(t) }
+func (t SourceTypeOption) applyProgram(c *programConfig) {
+	c.sourceType = jscorev1.SourceType(t)
+}
 
 // Probe lists in Result.ProbedMissing the globals (and navigator.*, document.*,
 // screen.* properties) the script read but found undefined. Not inside a session.
 func Probe() EvalOption { return evalOption(func(c *evalConfig) { c.probe = true }) }
 
-type programOption func(*programConfig)
+// ModulesOption is the option Modules returns.
+type ModulesOption map[string]string
 
-func (f programOption) applyProgram(c *programConfig) { f(c) }
+// Modules is a read-only file tree (path -> source: CommonJS, ES modules, JSON) that
+// require() and import resolve in as Node does ("lib/util.js", "data.json",
+// "node_modules/pkg/index.js"); never the file system. For LoadProgram, Validate and
+// Evaluate (fresh evaluations). Several Modules options add up.
+func Modules(modules map[string]string) ModulesOption { return ModulesOption(modules) }
 
-// Modules gives a program require(name) for these CommonJS sources (name -> source).
-func Modules(modules map[string]string) ProgramOption {
-	return programOption(func(c *programConfig) {
-		if c.modules == nil {
-			c.modules = make(map[string]string, len(modules))
-		}
-		for k, v := range modules {
-			c.modules[k] = v
-		}
-	})
+func (m ModulesOption) applyProgram(c *programConfig) { c.modules = addModules(c.modules, m) }
+func (m ModulesOption) applyEval(c *evalConfig)       { c.modules = addModules(c.modules, m) }
+
+func addModules(to map[string]string, modules map[string]string) map[string]string {
+	if to == nil {
+		to = make(map[string]string, len(modules))
+	}
+	for k, v := range modules {
+		to[k] = v
+	}
+	return to
 }
 
 type sessionOption func(*sessionConfig)

@@ -17,24 +17,34 @@ import (
 // replica behind a load balancer, an unload) Call re-sends it and retries once.
 // Safe for concurrent use.
 type Program struct {
-	c        *Client
-	source   string
-	filename string
-	modules  map[string]string
-	timeout  time.Duration
+	c          *Client
+	source     string
+	filename   string
+	modules    map[string]string
+	sourceType jscorev1.SourceType
+	browser    *jscorev1.BrowserProfile
+	timeout    time.Duration
 
 	mu sync.Mutex
 	id string
 }
 
-// LoadProgram compiles src once on the daemon. A source that does not compile gives
-// a *JsError (a SyntaxError, with its line and column).
+// LoadProgram compiles src once on the daemon: a script by default, CommonJS or an ES
+// module graph with CommonJS() or ESModule() and Modules, in the browser profile with
+// Browser. A source that does not compile gives a *JsError (a SyntaxError, with its
+// line and column).
+//
+//	p, err := c.LoadProgram(ctx, "export default (x) => x + 1;", jscore.ESModule())
+//	r, err := p.Call(ctx, "default", 41) // 42
 func (c *Client) LoadProgram(ctx context.Context, src string, opts ...ProgramOption) (*Program, error) {
 	cfg := programConfig{timeout: c.timeout}
 	for _, opt := range opts {
 		opt.applyProgram(&cfg)
 	}
-	p := &Program{c: c, source: src, filename: cfg.filename, modules: cfg.modules, timeout: cfg.timeout}
+	p := &Program{
+		c: c, source: src, filename: cfg.filename, modules: cfg.modules,
+		sourceType: cfg.sourceType, browser: cfg.browser, timeout: cfg.timeout,
+	}
 	if err := p.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -47,9 +57,9 @@ func (c *Client) Validate(ctx context.Context, src string, opts ...ProgramOption
 	for _, opt := range opts {
 		opt.applyProgram(&cfg)
 	}
-	req := &jscorev1.LoadProgramRequest{
-		Source: src, Filename: cfg.filename, Modules: cfg.modules, ValidateOnly: true,
-	}
+	p := &Program{source: src, filename: cfg.filename, modules: cfg.modules, sourceType: cfg.sourceType, browser: cfg.browser}
+	req := p.loadRequest()
+	req.ValidateOnly = true
 	resp, err := unaryRetried(ctx, c, "LoadProgram", cfg.timeout, c.stub.LoadProgram, req)
 	if err != nil {
 		return err
@@ -60,7 +70,8 @@ func (c *Client) Validate(ctx context.Context, src string, opts ...ProgramOption
 	return nil
 }
 
-// ID is the program id: the hex SHA-256 of its source and modules.
+// ID is the program id: the hex SHA-256 of its source and modules (and of its type
+// and browser profile when they are set).
 func (p *Program) ID() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -70,12 +81,26 @@ func (p *Program) ID() string {
 // Source is the program's source.
 func (p *Program) Source() string { return p.source }
 
+// Type is what the program's source is (CommonJS, ESModule; a script by default).
+func (p *Program) Type() jscorev1.SourceType { return p.sourceType }
+
+// loadRequest is the LoadProgramRequest of the program, as loaded and as re-sent.
+func (p *Program) loadRequest() *jscorev1.LoadProgramRequest {
+	req := &jscorev1.LoadProgramRequest{
+		Source: p.source, Filename: p.filename, Modules: p.modules, Type: p.sourceType,
+	}
+	if p.browser != nil {
+		req.Profile = jscorev1.Profile_PROFILE_BROWSER
+		req.Browser = p.browser
+	}
+	return req
+}
+
 // Reload sends the program to the daemon again (what Call does when needed).
 func (p *Program) Reload(ctx context.Context) error { return p.reloadAt(ctx, p.c.stub) }
 
 func (p *Program) reloadAt(ctx context.Context, stub jscorev1.JsCoreClient) error {
-	req := &jscorev1.LoadProgramRequest{Source: p.source, Filename: p.filename, Modules: p.modules}
-	resp, err := unaryRetried(ctx, p.c, "LoadProgram", p.timeout, stub.LoadProgram, req)
+	resp, err := unaryRetried(ctx, p.c, "LoadProgram", p.timeout, stub.LoadProgram, p.loadRequest())
 	if err != nil {
 		return err
 	}
@@ -115,8 +140,10 @@ func (p *Program) Unload(ctx context.Context) error {
 	return nil
 }
 
-// Call calls function(args...): function is a dotted path from the global object
-// ("sign", "CryptoLib.encrypt"); arguments are converted as ToValue does; a returned
+// Call calls function(args...): function is a dotted path whose first name is a
+// top-level binding of the program (function, var, const, let, class), or an export of
+// an ES module program ("default"), or a property of a CommonJS program's
+// module.exports; then properties ("sign", "CryptoLib.encrypt"); arguments are converted as ToValue does; a returned
 // promise is awaited. The function throwing gives a *JsError.
 func (p *Program) Call(ctx context.Context, function string, args ...any) (*Result, error) {
 	return p.CallWith(ctx, function, args)

@@ -1,5 +1,7 @@
 #include "engine/internal/es_modules.h"
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -91,17 +93,36 @@ v8::MaybeLocal<v8::Module> SyntheticModule(JsScope& scope, const std::string& pa
   return v8::Module::CreateSyntheticModule(isolate, scope.Str(path), names, EvaluateSynthetic);
 }
 
+// Compiles a source text module; with `cache` (made by CompilesAsModule at load), V8
+// consumes it instead of parsing the whole file (a rejected cache only costs the parse).
 v8::MaybeLocal<v8::Module> CompileModule(JsScope& scope, const std::string& path,
-                                         const std::string& source) {
+                                         const std::string& source,
+                                         const std::vector<uint8_t>* cache = nullptr) {
   v8::TryCatch try_catch(scope.isolate());
   v8::ScriptOrigin origin = ModuleOrigin(scope, path);
-  v8::ScriptCompiler::Source compiled(scope.Str(source), origin);
+  auto* cached = cache == nullptr || cache->empty()
+                     ? nullptr
+                     : new v8::ScriptCompiler::CachedData(cache->data(), static_cast<int>(cache->size()),
+                                                          v8::ScriptCompiler::CachedData::BufferNotOwned);
+  v8::ScriptCompiler::Source compiled(scope.Str(source), origin, cached);  // owns `cached`
   v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(scope.isolate(), &compiled).ToLocal(&module)) {
+  if (!v8::ScriptCompiler::CompileModule(scope.isolate(), &compiled,
+                                         cached != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
+                                                           : v8::ScriptCompiler::kNoCompileOptions)
+           .ToLocal(&module)) {
     extensions::RethrowNamingModule(scope, try_catch, path);
     return {};
   }
   return module;
+}
+
+// The code cache LoadProgram made for the module at `path` (the root's is the
+// program's own), or null.
+const std::vector<uint8_t>* CodeCacheOf(const Program* program, const std::string& path, bool root) {
+  if (program == nullptr) return nullptr;
+  if (root) return program->type == SourceType::kModule ? &program->code_cache : nullptr;
+  auto it = program->module_code_caches.find(path);
+  return it == program->module_code_caches.end() ? nullptr : &it->second;
 }
 
 // The module at `path`, compiled (or made) once per context.
@@ -125,7 +146,8 @@ v8::MaybeLocal<v8::Module> ModuleAt(JsScope& scope, const std::string& path,
   }
   v8::Local<v8::Module> module;
   bool made = format == ModuleFormat::kModule || format == ModuleFormat::kUnknown
-                  ? CompileModule(scope, path, *source).ToLocal(&module)
+                  ? CompileModule(scope, path, *source, CodeCacheOf(program, path, root_source != nullptr))
+                        .ToLocal(&module)
                   : SyntheticModule(scope, path).ToLocal(&module);
   if (!made) return {};
   v8::Global<v8::Module>& slot = state->es_modules[path];
@@ -229,9 +251,16 @@ v8::MaybeLocal<v8::Promise> ImportDynamically(v8::Local<v8::Context> context, v8
 
 }  // namespace
 
-bool CompilesAsModule(JsScope& scope, const std::string& path, const std::string& source) {
+bool CompilesAsModule(JsScope& scope, const std::string& path, const std::string& source,
+                      std::vector<uint8_t>* code_cache) {
   v8::Local<v8::Module> module;
-  return CompileModule(scope, path, source).ToLocal(&module);
+  if (!CompileModule(scope, path, source).ToLocal(&module)) return false;
+  if (code_cache != nullptr) {
+    std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+        v8::ScriptCompiler::CreateCodeCache(module->GetUnboundModuleScript()));
+    if (data != nullptr) code_cache->assign(data->data, data->data + data->length);
+  }
+  return true;
 }
 
 v8::MaybeLocal<v8::Promise> EvaluateModuleGraph(JsScope& scope, const std::string& path,

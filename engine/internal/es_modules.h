@@ -3,7 +3,9 @@
 #ifndef JSCORE_ENGINE_INTERNAL_ES_MODULES_H_
 #define JSCORE_ENGINE_INTERNAL_ES_MODULES_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/internal/js_scope.h"
 #include "v8.h"
@@ -22,9 +24,12 @@ v8::MaybeLocal<v8::Promise> EvaluateModuleGraph(JsScope& scope, const std::strin
                                                 const std::string& source,
                                                 v8::Local<v8::Object>* ns);
 
-// Compiles `source` as a module and throws nothing away: a syntax check for
-// LoadProgram. False with the exception pending in the caller's TryCatch.
-bool CompilesAsModule(JsScope& scope, const std::string& path, const std::string& source);
+// Compiles `source` as a module and keeps nothing: a syntax check for LoadProgram.
+// With `code_cache`, V8's code cache of the compiled module is written there (a
+// context's graph then compiles that module from it; see ProgramCache's Program).
+// False with the exception pending in the caller's TryCatch.
+bool CompilesAsModule(JsScope& scope, const std::string& path, const std::string& source,
+                      std::vector<uint8_t>* code_cache = nullptr);
 
 // Sets the isolate's import() hook (once per isolate, when it is made).
 void InstallDynamicImport(v8::Isolate* isolate);

@@ -57,7 +57,10 @@ bool CompileProgram(JsScope& scope, Program* program, bool make_caches) {
       break;
     }
     case SourceType::kModule:
-      if (!CompilesAsModule(scope, MainPath(*program), program->source)) return false;
+      if (!CompilesAsModule(scope, MainPath(*program), program->source,
+                            make_caches ? &program->code_cache : nullptr)) {
+        return false;
+      }
       break;
   }
   for (const auto& [path, source] : program->files->files()) {
@@ -79,7 +82,9 @@ bool CompileProgram(JsScope& scope, Program* program, bool make_caches) {
         return false;
       }
     } else if (format == ModuleFormat::kModule) {
-      if (!CompilesAsModule(scope, path, source)) return false;
+      if (!CompilesAsModule(scope, path, source, make_caches ? &program->module_code_caches[path] : nullptr)) {
+        return false;
+      }
     } else {
       v8::Local<v8::Function> wrapper;
       bool compiled;
@@ -88,7 +93,10 @@ bool CompileProgram(JsScope& scope, Program* program, bool make_caches) {
         compiled = extensions::CompileCommonJs(scope, path, source, nullptr).ToLocal(&wrapper);
         if (!compiled && format == ModuleFormat::kUnknown && !try_catch.HasTerminated()) {
           try_catch.Reset();
-          if (CompilesAsModule(scope, path, source)) format = ModuleFormat::kModule;
+          if (CompilesAsModule(scope, path, source,
+                               make_caches ? &program->module_code_caches[path] : nullptr)) {
+            format = ModuleFormat::kModule;
+          }
         }
         if (!compiled && format != ModuleFormat::kModule) {
           try_catch.ReThrow();

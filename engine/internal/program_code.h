@@ -15,7 +15,8 @@ namespace jscore::engine::internal {
 // source as `program->type` says, every module file in its format (a file whose
 // format is ModuleFormat::kUnknown compiles as CommonJS, or else as an ES module, and
 // `formats` keeps what it is), `.json` files parsed. With `make_caches`, V8's code
-// caches of the script and of every CommonJS wrapper are kept in the program.
+// caches of the source and of every CommonJS wrapper and ES module are kept in the
+// program (`code_cache`, `module_code_caches`).
 // False with the exception pending in the caller's TryCatch. Worker thread.
 bool CompileProgram(JsScope& scope, Program* program, bool make_caches);
 

@@ -2,6 +2,7 @@
 // const/let/class, never builtins), CommonJS as Node resolves it within the supplied
 // modules, ES module graphs, and programs with the browser profile.
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -307,6 +308,26 @@ TEST_F(ProgramModulesTest, EsModuleGraphAnswersCallsOnItsExports) {
   EXPECT_EQ(CallTwice(id, "Lib.encrypt", {"1"}), "\"K1\"");
   Outcome builtin = Call(id, "Lib.encrypt.constructor");
   EXPECT_EQ(builtin.kind, Outcome::Kind::kJsError);
+}
+
+// LoadProgram keeps V8's code cache of every ES module, as of every CommonJS module,
+// and each context's graph compiles its modules from them (fresh calls rebuild it).
+TEST_F(ProgramModulesTest, EsModulesGoThroughTheSharedCodeCache) {
+  std::string id = Load(kEsmMain, EsmTree(), SourceType::kModule);
+  std::shared_ptr<const engine::Program> program = pool_->ProgramForTest(id);
+  ASSERT_NE(program, nullptr);
+  EXPECT_FALSE(program->code_cache.empty()) << "the root module's cache";
+  for (const char* path : {"/lib/math.mjs", "/lib/late.mjs", "/node_modules/pkg/esm/index.js", "/lib/cjs.js"}) {
+    auto it = program->module_code_caches.find(path);
+    ASSERT_NE(it, program->module_code_caches.end()) << path;
+    EXPECT_FALSE(it->second.empty()) << path;
+  }
+  EXPECT_EQ(program->module_code_caches.count("/lib/data.json"), 0u);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(Json(Call(id, "sign", {"5"}, /*fresh=*/true)), R"([6,10,"hi a",3,"s4lt","esm","loaded later"])");
+  }
+  std::shared_ptr<const engine::Program> unknown = pool_->ProgramForTest("0");
+  EXPECT_EQ(unknown, nullptr);
 }
 
 TEST_F(ProgramModulesTest, EvaluateRunsAModuleGraphAndAnswersItsNamespace) {

@@ -71,6 +71,23 @@ TEST(CliTest, EvalCallHealthAndExitCodes) {
   EXPECT_EQ(Cli(d, "nonsense").exit_code, 2);
   std::string program = WriteTemp("sign.js", "function sign(a, b) { return a + ':' + b }");
   EXPECT_EQ(Cli(d, absl::StrCat("call -p ", program, " sign '\"a\"' 1")).out, "\"a:1\"\n");
+  // Every kind of program: a script's const/class, an ES module (.mjs, or --program_type),
+  // CommonJS (.cjs).
+  std::string lexical = WriteTemp("lexical.js",
+                                  "const Lib = { k: 'K', encrypt(s) { return this.k + s } };\n"
+                                  "class C { static make(v) { return v * 2 } }");
+  EXPECT_EQ(Cli(d, absl::StrCat("call -p ", lexical, " Lib.encrypt '\"x\"'")).out, "\"Kx\"\n");
+  EXPECT_EQ(Cli(d, absl::StrCat("call -p ", lexical, " C.make 21")).out, "42\n");
+  std::string esm = "export default (x) => x + 1;\nexport const Lib = { encrypt: (s) => '<' + s + '>' };";
+  std::string mjs = WriteTemp("sign.mjs", esm);
+  EXPECT_EQ(Cli(d, absl::StrCat("call -p ", mjs, " default 41")).out, "42\n");
+  EXPECT_EQ(Cli(d, absl::StrCat("call -p ", mjs, " Lib.encrypt '\"m\"'")).out, "\"<m>\"\n");
+  std::string module_js = WriteTemp("module.js", esm);
+  EXPECT_EQ(Cli(d, absl::StrCat("--program_type=module call -p ", module_js, " default 1")).out, "2\n");
+  EXPECT_EQ(Cli(d, absl::StrCat("call -p ", module_js, " default 1")).exit_code, 1);  // a script
+  std::string cjs = WriteTemp("sign.cjs", "module.exports = { sign: (s) => 'cjs:' + s };");
+  EXPECT_EQ(Cli(d, absl::StrCat("call -p ", cjs, " sign '\"c\"'")).out, "\"cjs:c\"\n");
+  EXPECT_EQ(Cli(d, absl::StrCat("--program_type=wasm call -p ", cjs, " sign")).exit_code, 2);
   CliRun health = Cli(d, "health");
   EXPECT_EQ(health.exit_code, 0);
   EXPECT_EQ(health.out, "{\"status\":\"SERVING\"}\n");

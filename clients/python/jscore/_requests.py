@@ -6,6 +6,7 @@ values or exceptions. No I/O happens here.
 
 from __future__ import annotations
 
+import builtins
 import datetime as _dt
 import ipaddress
 import json
@@ -62,6 +63,7 @@ __all__ = [
     "rpc_timeout",
     "seconds",
     "set_environment",
+    "source_type",
     "value_of",
 ]
 
@@ -185,6 +187,28 @@ def rpc_timeout(timeout: Optional[float]) -> Optional[float]:
     return timeout + max(1.0, timeout * 0.1)
 
 
+SourceType = Union[str, int]
+"""What a source is: ``"script"`` (the default), ``"commonjs"`` or ``"module"`` (an ES
+module, the root of a graph over ``modules``), or a ``jscore.v1.SourceType`` number."""
+
+_SOURCE_TYPES = {"script": pb.SOURCE_TYPE_SCRIPT, "commonjs": pb.SOURCE_TYPE_COMMONJS,
+                 "module": pb.SOURCE_TYPE_MODULE}
+
+
+def source_type(value: Optional[SourceType]) -> int:
+    """The ``jscore.v1.SourceType`` number of a ``type=`` argument (``None``: a script)."""
+    if value is None:
+        return pb.SOURCE_TYPE_SCRIPT
+    if isinstance(value, str):
+        number = _SOURCE_TYPES.get(value.lower())
+        if number is not None:
+            return number
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if value in pb.SourceType.values():
+            return value
+    raise ValueError(f"type must be one of {', '.join(map(repr, _SOURCE_TYPES))}, not {value!r}")
+
+
 def evaluate_request(
     source: str,
     globals: Optional[Mapping[str, Any]] = None,
@@ -193,16 +217,22 @@ def evaluate_request(
     filename: Optional[str] = None,
     session: Optional[str] = None,
     extensions: bool = True,
+    type: Optional[SourceType] = None,
+    modules: Optional[Mapping[str, str]] = None,
 ) -> pb.EvaluateRequest:
     """An ``EvaluateRequest``; ``globals`` go through :func:`jscore.json_values.encode`,
-    defined in their order, and the result comes back as a ``JsValue``."""
+    defined in their order, and the result comes back as a ``JsValue``. ``type`` and
+    ``modules`` make the source CommonJS or an ES module graph (fresh evaluations)."""
     if not isinstance(source, str):
-        raise TypeError(f"source must be a str, not {type(source).__name__}")
+        raise TypeError(f"source must be a str, not {builtins.type(source).__name__}")
     request = pb.EvaluateRequest(source=source, value_encoding=pb.VALUE_ENCODING_JSON)
     if filename:
         request.filename = filename
     if session:
         request.session = session
+    request.type = source_type(type)  # type: ignore[assignment]
+    for path, module in (modules or {}).items():
+        request.modules[path] = module
     if not extensions:
         request.extensions = pb.EXTENSIONS_NONE
     if timeout is not None:
@@ -210,7 +240,7 @@ def evaluate_request(
     if globals:
         for name in globals:
             if not isinstance(name, str):
-                raise TypeError(f"global names must be str, not {type(name).__name__}")
+                raise TypeError(f"global names must be str, not {builtins.type(name).__name__}")
         json_values.encode_into(request.globals_json, globals)
     return request
 
@@ -247,13 +277,19 @@ def load_program_request(
     modules: Optional[Mapping[str, str]] = None,
     filename: Optional[str] = None,
     validate_only: bool = False,
+    *,
+    type: Optional[SourceType] = None,
+    browser: "Optional[Browser]" = None,
 ) -> pb.LoadProgramRequest:
-    """A ``LoadProgramRequest``: the source, and ``require(name)`` modules."""
+    """A ``LoadProgramRequest``: the source, what it is (``type``), the module files
+    ``require`` and ``import`` reach (path -> source), and the browser profile."""
     request = pb.LoadProgramRequest(source=source, validate_only=validate_only)
     if filename:
         request.filename = filename
     for name, module in (modules or {}).items():
         request.modules[name] = module
+    request.type = source_type(type)  # type: ignore[assignment]
+    set_environment(request, browser=browser)
     return request
 
 
@@ -321,7 +357,8 @@ def set_environment(
         request.frozen_time_ms = millis
     if browser:
         if "profile" not in request.DESCRIPTOR.fields_by_name:
-            raise ValueError("a call runs in its program's context: set browser on the session")
+            raise ValueError("a call runs in its program's context: set browser on the "
+                             "program (load_program) or the session")
         request.profile = pb.PROFILE_BROWSER
         if not isinstance(browser, bool):
             for name, value in browser.items():

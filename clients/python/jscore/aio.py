@@ -147,12 +147,15 @@ class Client:
         frozen_time: "Optional[_dt.datetime | float]" = None,
         browser: Optional[rq.Browser] = None,
         probe: bool = False,
+        type: Optional[rq.SourceType] = None,
+        modules: Optional[Mapping[str, str]] = None,
     ) -> Any:
         """Runs ``source`` in a fresh context and returns its value
         (see :meth:`jscore.Client.evaluate`)."""
         return rq.value_of(await self._evaluate(
             source, globals, timeout, filename, extensions,
             dict(random_seed=random_seed, frozen_time=frozen_time, browser=browser, probe=probe),
+            dict(type=type, modules=modules),
         ))
 
     async def evaluate_result(
@@ -167,11 +170,14 @@ class Client:
         frozen_time: "Optional[_dt.datetime | float]" = None,
         browser: Optional[rq.Browser] = None,
         probe: bool = False,
+        type: Optional[rq.SourceType] = None,
+        modules: Optional[Mapping[str, str]] = None,
     ) -> rq.Result:
         """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`."""
         return rq.result_of(await self._evaluate(
             source, globals, timeout, filename, extensions,
             dict(random_seed=random_seed, frozen_time=frozen_time, browser=browser, probe=probe),
+            dict(type=type, modules=modules),
         ))
 
     async def _evaluate(
@@ -182,10 +188,11 @@ class Client:
         filename: Optional[str],
         extensions: bool,
         env: Dict[str, Any],
+        code: Dict[str, Any],
     ) -> pb.EvaluateResponse:
         seconds = self._timeout(timeout)
         request = rq.evaluate_request(
-            source, globals, timeout=seconds, filename=filename, extensions=extensions
+            source, globals, timeout=seconds, filename=filename, extensions=extensions, **code
         )
         rq.set_environment(request, **env)
         return await self._unary(self.stub.Evaluate, request, seconds)
@@ -196,11 +203,16 @@ class Client:
         modules: Optional[Mapping[str, str]] = None,
         *,
         filename: Optional[str] = None,
+        type: Optional[rq.SourceType] = None,
+        browser: Optional[rq.Browser] = None,
     ) -> "Program":
-        """Compiles ``source`` once on the daemon (see :meth:`jscore.Client.load_program`)."""
-        request = rq.load_program_request(source, modules, filename)
+        """Compiles ``source`` once on the daemon: a script, ``type="commonjs"`` or
+        ``type="module"`` (an ES module graph over ``modules``), with the browser profile
+        when ``browser`` is set (see :meth:`jscore.Client.load_program`)."""
+        request = rq.load_program_request(source, modules, filename, type=type, browser=browser)
         response = await self._unary(self.stub.LoadProgram, request, self.timeout)
-        return Program(self, rq.check_load_response(response), source, modules, filename)
+        return Program(self, rq.check_load_response(response), source, modules, filename,
+                       type=type, browser=browser)
 
     async def validate(
         self,
@@ -208,9 +220,10 @@ class Client:
         modules: Optional[Mapping[str, str]] = None,
         *,
         filename: Optional[str] = None,
+        type: Optional[rq.SourceType] = None,
     ) -> None:
         """Checks that ``source`` compiles, keeping nothing; raises its ``JsError`` if not."""
-        request = rq.load_program_request(source, modules, filename, validate_only=True)
+        request = rq.load_program_request(source, modules, filename, validate_only=True, type=type)
         rq.check_load_response(await self._unary(self.stub.LoadProgram, request, self.timeout))
 
     def context(
@@ -325,12 +338,17 @@ class Program:
         source: str,
         modules: Optional[Mapping[str, str]] = None,
         filename: Optional[str] = None,
+        *,
+        type: Optional[rq.SourceType] = None,
+        browser: Optional[rq.Browser] = None,
     ) -> None:
         self.client = client
         self.id = id
         self.source = source
         self.modules: Dict[str, str] = dict(modules or {})
         self.filename = filename
+        self.type = type
+        self.browser = browser
 
     async def call(
         self,
@@ -393,7 +411,9 @@ class Program:
     async def reload(self, stub: Optional[pb_grpc.JsCoreStub] = None) -> None:
         """Sends the program to the daemon again."""
         stub = stub or self.client.stub
-        request = rq.load_program_request(self.source, self.modules, self.filename)
+        request = rq.load_program_request(
+            self.source, self.modules, self.filename, type=self.type, browser=self.browser
+        )
         response = await self.client._unary(stub.LoadProgram, request, self.client.timeout)
         self.id = rq.check_load_response(response)
 

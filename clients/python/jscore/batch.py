@@ -56,9 +56,12 @@ class Eval:
         session: A :class:`~jscore.Context` (or its id) to run in.
         filename: Shown in stack traces.
         extensions: ``False`` for bare ECMAScript (no timers, no console).
+        type, modules: CommonJS or an ES module graph over these files, as for
+            :meth:`jscore.Client.evaluate` (fresh evaluations only).
     """
 
-    __slots__ = ("source", "globals", "id", "timeout", "session", "filename", "extensions")
+    __slots__ = ("source", "globals", "id", "timeout", "session", "filename", "extensions",
+                 "type", "modules")
 
     def __init__(
         self,
@@ -70,6 +73,8 @@ class Eval:
         session: Any = None,
         filename: Optional[str] = None,
         extensions: bool = True,
+        type: Optional[rq.SourceType] = None,
+        modules: Optional[Mapping[str, str]] = None,
     ) -> None:
         self.source = source
         self.globals = globals
@@ -78,6 +83,8 @@ class Eval:
         self.session = session
         self.filename = filename
         self.extensions = extensions
+        self.type = type
+        self.modules = modules
 
     def __repr__(self) -> str:
         return f"Eval({self.source!r}, id={self.id!r})"
@@ -87,7 +94,7 @@ class CallItem:
     """A batch item that calls ``function(*args)`` of a program or of a session.
 
     Args:
-        function: Dotted path from the global object (``"sign"``, ``"lib.f"``).
+        function: Dotted path from a top-level binding or export (``"sign"``, ``"lib.f"``).
         *args: The arguments (see :mod:`jscore.values`).
         program: A :class:`~jscore.Program` (retried once if the daemon lost it) or
             a program id.
@@ -162,6 +169,8 @@ def to_batch_request(
                 filename=item.filename,
                 session=_id_of(item.session),
                 extensions=item.extensions,
+                type=item.type,
+                modules=item.modules,
             ),
         )
         return request, None

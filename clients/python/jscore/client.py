@@ -1,4 +1,5 @@
-"""The synchronous client: :class:`Client`, :class:`Program` and :class:`Context`.
+"""The synchronous client: :class:`Client` and :class:`Context` (and :class:`Program`,
+from :mod:`jscore.program`).
 
 One :class:`Client` holds one gRPC channel and may be shared by any number of threads;
 so may the :class:`Program` and :class:`Context` objects it returns (the daemon runs a
@@ -30,7 +31,8 @@ from jscore import _connection as conn
 from jscore import _requests as rq
 from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
 from jscore.batch import BatchItem, BatchResult, run_batch
-from jscore.errors import Closed, Error, NotFound, error_from_rpc
+from jscore.errors import Closed, Error, error_from_rpc
+from jscore.program import Program
 from jscore.session import Context
 
 __all__ = ["Client", "Context", "Program"]
@@ -190,6 +192,8 @@ class Client:
         frozen_time: "Optional[_dt.datetime | float]" = None,
         browser: Optional[rq.Browser] = None,
         probe: bool = False,
+        type: Optional[rq.SourceType] = None,
+        modules: Optional[Mapping[str, str]] = None,
     ) -> Any:
         """Runs ``source`` in a fresh context and returns its value.
 
@@ -206,6 +210,9 @@ class Client:
                 ``location``, ``document``, ``screen`` and storage, as in a browser page.
             probe: List in ``Result.probed_missing`` the globals the script read but
                 found undefined (use :meth:`evaluate_result`).
+            type: ``"commonjs"`` or ``"module"`` (an ES module graph: the value is its
+                namespace) instead of a script, as for :meth:`load_program`.
+            modules: ``path -> source`` files that ``require`` and ``import`` reach.
 
         Raises:
             JsError: the script threw or its promise was rejected.
@@ -215,6 +222,7 @@ class Client:
         return rq.value_of(self._evaluate(
             source, globals, timeout, filename, extensions,
             dict(random_seed=random_seed, frozen_time=frozen_time, browser=browser, probe=probe),
+            dict(type=type, modules=modules),
         ))
 
     def evaluate_result(
@@ -229,12 +237,15 @@ class Client:
         frozen_time: "Optional[_dt.datetime | float]" = None,
         browser: Optional[rq.Browser] = None,
         probe: bool = False,
+        type: Optional[rq.SourceType] = None,
+        modules: Optional[Mapping[str, str]] = None,
     ) -> rq.Result:
         """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`
         (value, console output, timings)."""
         return rq.result_of(self._evaluate(
             source, globals, timeout, filename, extensions,
             dict(random_seed=random_seed, frozen_time=frozen_time, browser=browser, probe=probe),
+            dict(type=type, modules=modules),
         ))
 
     def _evaluate(
@@ -245,10 +256,11 @@ class Client:
         filename: Optional[str],
         extensions: bool,
         env: Dict[str, Any],
+        code: Dict[str, Any],
     ) -> pb.EvaluateResponse:
         seconds = self._timeout(timeout)
         request = rq.evaluate_request(
-            source, globals, timeout=seconds, filename=filename, extensions=extensions
+            source, globals, timeout=seconds, filename=filename, extensions=extensions, **code
         )
         rq.set_environment(request, **env)
         return self._unary(self.stub.Evaluate, request, seconds)
@@ -261,21 +273,31 @@ class Client:
         modules: Optional[Mapping[str, str]] = None,
         *,
         filename: Optional[str] = None,
+        type: Optional[rq.SourceType] = None,
+        browser: Optional[rq.Browser] = None,
     ) -> "Program":
         """Compiles ``source`` once on the daemon; call its functions with
         :meth:`Program.call`.
 
         Args:
-            source: A script defining functions (``function sign(...) {...}``).
-            modules: ``name -> CommonJS source``, reachable with ``require(name)``.
-            filename: Shown in stack traces (default ``<program>``).
+            source: A script defining functions (``function sign(...) {...}``,
+                ``const Lib = {...}``), CommonJS, or an ES module (see ``type``).
+            modules: ``path -> source`` files (CommonJS, ES modules, JSON) that
+                ``require`` and ``import`` resolve in as Node does (README, "Modules").
+            filename: The source's path (stack traces, relative imports).
+            type: ``"script"`` (default), ``"commonjs"`` (calls name properties of its
+                ``module.exports``) or ``"module"`` (calls name its exports:
+                ``"default"``, ``"sign"``, ``"Lib.encrypt"``).
+            browser: ``True`` or ``BrowserProfile`` fields: the program's contexts get
+                the browser profile (as for :meth:`evaluate`); part of its id.
 
         Raises:
             JsError: the source does not compile (a ``SyntaxError``...).
         """
-        request = rq.load_program_request(source, modules, filename)
+        request = rq.load_program_request(source, modules, filename, type=type, browser=browser)
         response = self._unary(self.stub.LoadProgram, request, self.timeout)
-        return Program(self, rq.check_load_response(response), source, modules, filename)
+        return Program(self, rq.check_load_response(response), source, modules, filename,
+                       type=type, browser=browser)
 
     def validate(
         self,
@@ -283,9 +305,10 @@ class Client:
         modules: Optional[Mapping[str, str]] = None,
         *,
         filename: Optional[str] = None,
+        type: Optional[rq.SourceType] = None,
     ) -> None:
         """Checks that ``source`` compiles, keeping nothing; raises its ``JsError`` if not."""
-        request = rq.load_program_request(source, modules, filename, validate_only=True)
+        request = rq.load_program_request(source, modules, filename, validate_only=True, type=type)
         rq.check_load_response(self._unary(self.stub.LoadProgram, request, self.timeout))
 
     # -- sessions ---------------------------------------------------------------------
@@ -404,132 +427,3 @@ class Client:
 
     def __repr__(self) -> str:
         return f"jscore.Client({self.target!r}, timeout={self.timeout})"
-
-
-class Program:
-    """A program loaded on the daemon (:meth:`Client.load_program`).
-
-    It keeps its source, so when a daemon answers that it does not hold the program
-    (a restart, another replica behind a load balancer, an unload) :meth:`call`
-    re-sends it and retries once.
-
-    Attributes:
-        id: The program id (hex SHA-256 of source and modules).
-        source, modules, filename: What was loaded.
-    """
-
-    def __init__(
-        self,
-        client: Client,
-        id: str,
-        source: str,
-        modules: Optional[Mapping[str, str]] = None,
-        filename: Optional[str] = None,
-    ) -> None:
-        self.client = client
-        self.id = id
-        self.source = source
-        self.modules: Dict[str, str] = dict(modules or {})
-        self.filename = filename
-
-    def call(
-        self,
-        function: str,
-        *args: Any,
-        timeout: Optional[rq.Duration] = None,
-        fresh: bool = False,
-        random_seed: Optional[int] = None,
-        frozen_time: "Optional[_dt.datetime | float]" = None,
-        probe: bool = False,
-    ) -> Any:
-        """Calls ``function(*args)``; ``function`` is a dotted path from the global
-        object (``"sign"``, ``"CryptoLib.encrypt"``). A returned promise is awaited.
-
-        Args:
-            fresh: Run in a fresh copy of the program's context (no state kept from
-                earlier calls).
-            random_seed, frozen_time, probe: As for :meth:`Client.evaluate` (they
-                run the call in a context of its own).
-
-        Raises:
-            JsError: the function threw (or is not a function).
-        """
-        return rq.value_of(self._call(
-            function, args, timeout, fresh,
-            dict(random_seed=random_seed, frozen_time=frozen_time, probe=probe),
-        ))
-
-    def call_result(
-        self,
-        function: str,
-        *args: Any,
-        timeout: Optional[rq.Duration] = None,
-        fresh: bool = False,
-        random_seed: Optional[int] = None,
-        frozen_time: "Optional[_dt.datetime | float]" = None,
-        probe: bool = False,
-    ) -> rq.Result:
-        """Like :meth:`call`, but returns the whole :class:`~jscore.Result`."""
-        return rq.result_of(self._call(
-            function, args, timeout, fresh,
-            dict(random_seed=random_seed, frozen_time=frozen_time, probe=probe),
-        ))
-
-    def _call(
-        self,
-        function: str,
-        args: Sequence[Any],
-        timeout: Optional[rq.Duration],
-        fresh: bool,
-        env: Dict[str, Any],
-    ) -> pb.EvaluateResponse:
-        client = self.client
-        seconds = client._timeout(timeout)
-        request = rq.call_request(function, args, program=self.id, timeout=seconds, fresh=fresh)
-        rq.set_environment(request, **env)
-        stub = client.stub
-        attempts = rq.reload_attempts(client.replicas)
-        for attempt in range(attempts + 1):
-            try:
-                return client._unary(stub.Call, request, seconds)
-            except Error as e:
-                if not rq.is_program_not_loaded(e) or attempt == attempts:
-                    raise
-                # Back to the replica that lacks it (with several replicas), re-send, retry there.
-                stub = client._stub_at(rq.replica_of(e))
-            self.reload(stub)
-            request.program = self.id
-        raise AssertionError("unreachable")
-
-    def reload(self, stub: Optional[pb_grpc.JsCoreStub] = None) -> None:
-        """Sends the program to the daemon again (what :meth:`call` does when needed)."""
-        stub = stub or self.client.stub
-        request = rq.load_program_request(self.source, self.modules, self.filename)
-        response = self.client._unary(stub.LoadProgram, request, self.client.timeout)
-        self.id = rq.check_load_response(response)
-
-    def unload(self) -> None:
-        """Drops the program from the daemon, from every replica when the client has
-        several (``NotFound`` if none held it)."""
-        client = self.client
-        request = pb.UnloadProgramRequest(program=self.id)
-        stubs = [client._stub_at(r) for r in client.replicas] or [client.stub]
-        held = 0
-        for stub in stubs:
-            try:
-                client._unary(stub.UnloadProgram, request, client.timeout)
-                held += 1
-            except NotFound:
-                if len(stubs) == 1:
-                    raise
-        if held == 0:
-            raise NotFound(
-                f"program not loaded on any replica: {self.id}", grpc.StatusCode.NOT_FOUND
-            )
-
-    def context(self, **kwargs: Any) -> "Context":
-        """A session that starts from this program's globals (see :meth:`Client.context`)."""
-        return self.client.context(program=self, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"jscore.Program({self.id[:12]}...)"

@@ -2,6 +2,7 @@ package dev.jscore;
 
 import dev.jscore.v1.EvaluateRequest;
 import dev.jscore.v1.Extensions;
+import dev.jscore.v1.SourceType;
 import dev.jscore.v1.ValueEncoding;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ public final class Eval implements BatchItem {
   private String filename;
   private boolean extensions = true;
   private String session;
+  private SourceType type = SourceType.SOURCE_TYPE_SCRIPT;
+  private final Map<String, String> modules = new LinkedHashMap<>();
   private EvaluateRequest.Builder extra;
 
   private Eval(String source) {
@@ -99,6 +102,27 @@ public final class Eval implements BatchItem {
   }
 
   /**
+   * What the source is (fresh evaluations): {@code SOURCE_TYPE_COMMONJS} answers its {@code
+   * module.exports}, {@code SOURCE_TYPE_MODULE} (an ES module graph over {@link
+   * #modules(Map)}) its namespace, the exports as an object.
+   */
+  public Eval type(SourceType type) {
+    if (type == null || type == SourceType.UNRECOGNIZED) {
+      throw new IllegalArgumentException("a source type, not " + type);
+    }
+    this.type = type;
+    return this;
+  }
+
+  /** Adds module files (path to source) that {@code require()} and {@code import} reach. */
+  public Eval modules(Map<String, String> modules) {
+    if (modules != null) {
+      this.modules.putAll(modules);
+    }
+    return this;
+  }
+
+  /**
    * Sets fields this class has no setter for ({@code random_seed}, {@code frozen_time_ms},
    * {@code profile}, {@code browser}, {@code probe}) on the raw request; they are merged into
    * the request this item becomes.
@@ -137,6 +161,15 @@ public final class Eval implements BatchItem {
     }
     if (!extensions) {
       b.setExtensions(Extensions.EXTENSIONS_NONE);
+    }
+    if (type != SourceType.SOURCE_TYPE_SCRIPT) {
+      b.setType(type);
+    }
+    if (!modules.isEmpty()) {
+      if (modules.containsKey(null) || modules.containsValue(null)) {
+        throw new IllegalArgumentException("module paths and sources must not be null");
+      }
+      b.putAllModules(modules);
     }
     Duration t = timeout != null ? timeout : defaultTimeout;
     if (t != null) {

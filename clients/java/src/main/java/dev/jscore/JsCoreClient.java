@@ -210,13 +210,32 @@ public final class JsCoreClient implements AutoCloseable {
 
   /** As {@link #loadProgram(String, Map)}, with a filename for stack traces. */
   public Program loadProgram(String source, Map<String, String> modules, String filename) {
-    Program program = new Program(this, source, modules, filename);
-    program.reload();
-    return program;
+    return loadProgram(ProgramSource.of(source, modules, filename));
+  }
+
+  /**
+   * Compiles a program of any kind: a script, CommonJS or an ES module graph over its
+   * modules, with the browser profile if set ({@link ProgramSource}).
+   *
+   * @throws JsErrorException the source does not compile (a {@code SyntaxError}...)
+   */
+  public Program loadProgram(ProgramSource program) {
+    Program loaded = new Program(this, Requests.loadProgram(program, false));
+    loaded.reload();
+    return loaded;
   }
 
   public CompletableFuture<Program> loadProgramAsync(String source, Map<String, String> modules) {
-    Program program = new Program(this, source, modules, null);
+    return loadProgramAsync(ProgramSource.of(source, modules, null));
+  }
+
+  public CompletableFuture<Program> loadProgramAsync(ProgramSource source) {
+    Program program;
+    try {
+      program = new Program(this, Requests.loadProgram(source, false));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     return Futures.map(program.reloadAsync(), ignored -> program);
   }
 
@@ -227,7 +246,12 @@ public final class JsCoreClient implements AutoCloseable {
 
   /** As {@link #validate(String)}, for a program with {@code require(name)} modules. */
   public void validate(String source, Map<String, String> modules) {
-    LoadProgramRequest request = Requests.loadProgram(source, modules, null, true);
+    validate(ProgramSource.of(source, modules, null));
+  }
+
+  /** As {@link #validate(String)}, for a program of any kind. */
+  public void validate(ProgramSource program) {
+    LoadProgramRequest request = Requests.loadProgram(program, true);
     checkLoad(unary(JsCoreGrpc.getLoadProgramMethod(), request, timeout));
   }
 

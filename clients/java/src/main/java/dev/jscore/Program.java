@@ -4,6 +4,7 @@ import dev.jscore.v1.CallRequest;
 import dev.jscore.v1.EvaluateResponse;
 import dev.jscore.v1.JsCoreGrpc;
 import dev.jscore.v1.LoadProgramRequest;
+import dev.jscore.v1.SourceType;
 import dev.jscore.v1.UnloadProgramRequest;
 import java.time.Duration;
 import java.util.Map;
@@ -24,34 +25,41 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Program {
   private final JsCoreClient client;
-  private final String source;
-  private final Map<String, String> modules;
-  private final String filename;
+  private final LoadProgramRequest load; // as loaded, and as re-sent
   private volatile String id;
 
-  Program(JsCoreClient client, String source, Map<String, String> modules, String filename) {
+  Program(JsCoreClient client, LoadProgramRequest load) {
     this.client = client;
-    this.source = source;
-    this.modules = modules == null ? Map.of() : Map.copyOf(modules);
-    this.filename = filename;
+    this.load = load;
   }
 
-  /** The program id: the hex SHA-256 of its source and modules. */
+  /**
+   * The program id: the hex SHA-256 of its source and modules (and of its type and browser
+   * profile when they are set).
+   */
   public String id() {
     return id;
   }
 
   public String source() {
-    return source;
+    return load.getSource();
   }
 
   public Map<String, String> modules() {
-    return modules;
+    return load.getModulesMap();
+  }
+
+  /** What the source is: a script, CommonJS or an ES module. */
+  public SourceType type() {
+    return load.getType();
   }
 
   /**
-   * Calls {@code function(args...)}; {@code function} is a dotted path from the global object
-   * ({@code "sign"}, {@code "CryptoLib.encrypt"}). A returned promise is awaited.
+   * Calls {@code function(args...)}; {@code function} is a dotted path whose first name is a
+   * top-level binding of a script ({@code function}, {@code var}, {@code const}, {@code let},
+   * {@code class}), a property of a CommonJS program's {@code module.exports} or an export of
+   * an ES module ({@code "sign"}, {@code "CryptoLib.encrypt"}, {@code "default"}). A returned
+   * promise is awaited.
    *
    * @throws JsErrorException the function threw (or is not a function)
    */
@@ -174,7 +182,7 @@ public final class Program {
   }
 
   private LoadProgramRequest loadRequest() {
-    return Requests.loadProgram(source, modules, filename, false);
+    return load;
   }
 
   /** Drops the program from the daemon ({@link NotFoundException} if it is not loaded). */

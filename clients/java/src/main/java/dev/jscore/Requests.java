@@ -2,8 +2,8 @@ package dev.jscore;
 
 import dev.jscore.v1.CreateSessionRequest;
 import dev.jscore.v1.LoadProgramRequest;
+import dev.jscore.v1.Profile;
 import java.time.Duration;
-import java.util.Map;
 
 /** Request building shared by the client, programs, sessions and batches. No I/O here. */
 final class Requests {
@@ -36,17 +36,17 @@ final class Requests {
     return timeout.plus(slack.compareTo(Duration.ofSeconds(1)) > 0 ? slack : Duration.ofSeconds(1));
   }
 
-  static LoadProgramRequest loadProgram(
-      String source, Map<String, String> modules, String filename, boolean validateOnly) {
-    if (source == null) {
-      throw new NullPointerException("source");
+  static LoadProgramRequest loadProgram(ProgramSource o, boolean validateOnly) {
+    LoadProgramRequest.Builder b = LoadProgramRequest.newBuilder().setSource(o.source());
+    if (o.filename() != null) {
+      b.setFilename(o.filename());
     }
-    LoadProgramRequest.Builder b = LoadProgramRequest.newBuilder().setSource(source);
-    if (filename != null) {
-      b.setFilename(filename);
+    if (o.modules().containsKey(null) || o.modules().containsValue(null)) {
+      throw new IllegalArgumentException("module paths and sources must not be null");
     }
-    if (modules != null) {
-      b.putAllModules(modules);
+    b.putAllModules(o.modules()).setType(o.type());
+    if (o.browserProfile() != null) {
+      b.setProfile(Profile.PROFILE_BROWSER).setBrowser(o.browserProfile());
     }
     return b.setValidateOnly(validateOnly).build();
   }
