@@ -26,6 +26,7 @@ for f in jscore/py.typed jscore/_gen/jscore/v1/jscore_pb2.pyi jscore/_gen/jscore
   [ -f "${site}/${f}" ] || { echo "python_install: ${f} is not in the installed package" >&2; exit 1; }
 done
 
+: > "${work}/daemon.out"  # exists before the loop reads it (the daemon may not have opened it yet)
 "${jscored}" --listen=127.0.0.1:0 --workers=1 > "${work}/daemon.out" 2> "${work}/daemon.err" &
 daemon_pid=$!
 address=""
