@@ -45,6 +45,8 @@ const program = [
   obfuscated,
   '// n signatures in one call (bench/realcode/README.md)',
   'function loopSign(P, n) { var r; for (var i = 0; i < n; i++) r = sign(P, 1700000000000 + i); return r; }',
+  '// the same Call doing nothing: what a call costs the daemon without the signature',
+  'function noop(P, n) { return n; }',
   '',
 ].join('\n');
 fs.mkdirSync(args.out, { recursive: true });

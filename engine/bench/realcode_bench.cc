@@ -4,7 +4,7 @@
 // another). Prints the process CPU per signature of each, which is what bench/run's
 // real-code row divides jscored's daemon CPU by.
 //
-//   engine_realcode_bench --program=PROGRAM.js [--calls=2000] [--n=1,10,100] [--rounds=2]
+//   engine_realcode_bench --program=PROGRAM.js [--signatures=2000] [--n=1,10,100] [--rounds=2]
 //                         [--v8_flags='--log-maps --logfile=maps.log'] [--only=raw|engine]
 //                         [--gap=300us]
 //
@@ -37,7 +37,7 @@
 #include "v8.h"
 
 ABSL_FLAG(std::string, program, "", "the real-code program (bench/realcode/prepare makes it)");
-ABSL_FLAG(int, calls, 2000, "signatures per measurement (calls = signatures / n)");
+ABSL_FLAG(int, signatures, 2000, "signatures per measurement (calls = signatures / n)");
 ABSL_FLAG(std::string, n, "1,10,100", "signatures per call (loopSign's n), comma-separated");
 ABSL_FLAG(int, rounds, 2, "rounds; raw V8 and the engine alternate within each");
 ABSL_FLAG(std::string, v8_flags, "", "V8 flags for both (e.g. --trace-deopt)");
@@ -53,7 +53,6 @@ using jscore::engine::Outcome;
 
 constexpr char kParams[][2][16] = {
     {"uid", "10086"}, {"q", "jscore bench"}, {"page", "3"}, {"sort", "desc"}, {"v", "2.1"}};
-constexpr double kTs = 1700000000000.0;
 
 double ProcessCpuUs() {
   timespec ts;
@@ -213,7 +212,7 @@ int main(int argc, char** argv) {
   }
   call.args = {params, google::protobuf::Value()};
 
-  const int signatures = absl::GetFlag(FLAGS_calls);
+  const int signatures = absl::GetFlag(FLAGS_signatures);
   for (int round = 0; round <= absl::GetFlag(FLAGS_rounds); ++round) {
     for (int n : ns) {
       const int calls = round == 0 ? std::max(1, 200 / n) : std::max(1, signatures / n);
