@@ -583,6 +583,12 @@ def markdown(res, plots, args, bench_dir, md_dir):
             f"{fmt_ratio(ratio(r['throughput'], unary))} |")
     add("")
 
+    import report_realcode  # W7 (bench/realcode/), "" when it was skipped
+    w7 = report_realcode.section(res, {"num": num, "ratio": ratio, "fmt_ratio": fmt_ratio,
+                                       "tput": tput, "cpu_per_answer": cpu_per_answer})
+    if w7:
+        add(w7)
+
     add("## W6: memory\n")
     add("| system | processes | RSS idle (2 s after start) | RSS after the runs | peak RSS "
         "| W2 calls served before the second reading |\n| --- | ---: | ---: | ---: | ---: | ---: |")

@@ -12,8 +12,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,9 @@ ABSL_FLAG(std::string, batch_item, "call",
           "batch: what each item is, call (as --workload=call) or evaluate (as --workload=evaluate)");
 ABSL_FLAG(std::string, source, "1+1", "evaluate: the script");
 ABSL_FLAG(std::string, program_source, "", "call: the program loaded with LoadProgram");
+ABSL_FLAG(std::string, program_file, "",
+          "call: read the program from this file instead (for programs past the 128 KB a "
+          "command-line argument may hold)");
 ABSL_FLAG(std::string, function, "", "call: the function to call (dotted path from the global)");
 ABSL_FLAG(std::string, args_json, "[]", "call: the arguments, a JSON array");
 ABSL_FLAG(bool, json_values, false,
@@ -190,13 +195,22 @@ int Main() {
   }
   work.source = absl::GetFlag(FLAGS_source);
   work.program_source = absl::GetFlag(FLAGS_program_source);
+  if (const std::string file = absl::GetFlag(FLAGS_program_file); !file.empty()) {
+    if (!work.program_source.empty()) return Usage("--program_file and --program_source exclude each other");
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in.good() && !in.eof()) return Usage(absl::StrCat("--program_file: cannot read ", file));
+    work.program_source = text.str();
+    if (work.program_source.empty()) return Usage(absl::StrCat("--program_file: ", file, " is empty or unreadable"));
+  }
   work.function = absl::GetFlag(FLAGS_function);
   work.args_json = absl::GetFlag(FLAGS_args_json);
   work.json_values = absl::GetFlag(FLAGS_json_values);
   work.timeout = run.timeout;
   if (work.kind == WorkloadKind::kCall) {
     if (work.program_source.empty() || work.function.empty()) {
-      return Usage("--workload=call needs --program_source and --function");
+      return Usage("--workload=call needs --program_source (or --program_file) and --function");
     }
     if (auto args = ParseJsonArray(work.args_json); !args.ok()) {
       return Usage(absl::StrCat("--args_json: ", args.status().message()));

@@ -200,6 +200,18 @@ TEST_F(ProgramSessionTest, HostileArgumentsCannotEscape) {
   EXPECT_EQ(Json(Call(id, "echo", {R"({"a": [1, null, true]})"})), R"({"a":[1,null,true]})");
 }
 
+// A Struct is a protobuf map, whose iteration order differs from one message to the
+// next: objects are built with sorted keys, so the same keys make the same object
+// shape (hidden class) on every call, and a program's inline caches stay monomorphic.
+TEST_F(ProgramSessionTest, StructArgumentsGetTheirKeysSortedOnEveryCall) {
+  std::string id = Load("function shape(o) { return Object.keys(o).join() + '|' + Object.keys(o.n).join() }");
+  const std::string args = R"({"uid": 1, "q": "x", "page": 3, "sort": "d", "v": 2, "a1": 0,
+                               "n": {"z": 1, "y": 2, "m": 3, "b": 4}})";
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_EQ(Json(Call(id, "shape", {args})), "\"a1,n,page,q,sort,uid,v|b,m,y,z\"") << "call " << i;
+  }
+}
+
 TEST_F(ProgramSessionTest, RequireResolvesOnlyGivenModules) {
   std::string id = Load(
       "const h = require('hex'); function enc(s) { return h.encode(s) }"
