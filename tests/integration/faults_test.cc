@@ -49,12 +49,6 @@ namespace {
 
 using Stub = v1::JsCore::Stub;
 
-std::unique_ptr<DaemonProcess> StartDaemon(const std::vector<std::string>& flags) {
-  auto daemon = DaemonProcess::Start(flags);
-  EXPECT_TRUE(daemon.ok()) << daemon.status();
-  return daemon.ok() ? std::move(*daemon) : nullptr;
-}
-
 google::protobuf::Duration ProtoDuration(absl::Duration d) {
   google::protobuf::Duration out;
   int64_t ns = absl::ToInt64Nanoseconds(d);
