@@ -2,11 +2,13 @@
 #ifndef JSCORE_DAEMON_STATUS_MAPPING_H_
 #define JSCORE_DAEMON_STATUS_MAPPING_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
+#include "jscore/v1/jscore.pb.h"
 
 namespace jscore::daemon {
 
@@ -16,6 +18,12 @@ namespace jscore::daemon {
 grpc::Status ToGrpcStatus(const absl::Status& status,
                           grpc::CallbackServerContext* context = nullptr,
                           const std::string& replica = std::string());
+
+// The jscore.v1.ErrorDetail that ToGrpcStatus attaches for `status`, if any: today a
+// program this server does not hold (PROGRAM_NOT_LOADED, naming the program and
+// `replica`); nullopt for every other status.
+std::optional<v1::ErrorDetail> ErrorDetailFor(const absl::Status& status,
+                                              const std::string& replica);
 
 }  // namespace jscore::daemon
 

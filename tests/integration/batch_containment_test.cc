@@ -83,12 +83,6 @@ class Background {
   std::vector<std::thread> threads_;
 };
 
-std::unique_ptr<DaemonProcess> StartDaemon(std::vector<std::string> flags) {
-  auto daemon = DaemonProcess::Start(flags);
-  EXPECT_TRUE(daemon.ok()) << daemon.status();
-  return daemon.ok() ? std::move(*daemon) : nullptr;
-}
-
 v1::BatchRequest EvalItem(const std::string& id, const std::string& source) {
   v1::BatchRequest item;
   item.set_id(id);

@@ -14,12 +14,6 @@
 namespace jscore::testing {
 namespace {
 
-std::unique_ptr<DaemonProcess> StartDaemon(std::vector<std::string> flags) {
-  auto daemon = DaemonProcess::Start(flags);
-  EXPECT_TRUE(daemon.ok()) << daemon.status();
-  return daemon.ok() ? std::move(*daemon) : nullptr;
-}
-
 v1::BatchRequest EvalItem(const std::string& id, const std::string& source,
                           absl::Duration timeout = absl::ZeroDuration()) {
   v1::BatchRequest item;

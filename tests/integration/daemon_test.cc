@@ -48,12 +48,6 @@ Reply Evaluate(v1::JsCore::Stub& stub, const v1::EvaluateRequest& request,
   return reply;
 }
 
-std::unique_ptr<DaemonProcess> StartDaemon(std::vector<std::string> flags = {}) {
-  auto daemon = DaemonProcess::Start(flags);
-  EXPECT_TRUE(daemon.ok()) << daemon.status();
-  return daemon.ok() ? std::move(*daemon) : nullptr;
-}
-
 TEST(DaemonTest, EvaluatesAndAwaits) {
   auto daemon = StartDaemon({"--workers=2"});
   ASSERT_NE(daemon, nullptr);

@@ -16,12 +16,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::unique_ptr<DaemonProcess> StartDaemon(std::vector<std::string> flags = {}) {
-  auto daemon = DaemonProcess::Start(flags);
-  EXPECT_TRUE(daemon.ok()) << daemon.status();
-  return daemon.ok() ? std::move(*daemon) : nullptr;
-}
-
 grpc::Status Evaluate(v1::JsCore::Stub& stub, const v1::EvaluateRequest& request,
                       v1::EvaluateResponse* response) {
   grpc::ClientContext context;

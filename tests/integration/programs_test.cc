@@ -15,12 +15,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::unique_ptr<DaemonProcess> StartDaemon(std::vector<std::string> flags) {
-  auto daemon = DaemonProcess::Start(flags);
-  EXPECT_TRUE(daemon.ok()) << daemon.status();
-  return daemon.ok() ? std::move(*daemon) : nullptr;
-}
-
 std::string Load(v1::JsCore::Stub& stub, const std::string& source) {
   grpc::ClientContext context;
   v1::LoadProgramRequest request;

@@ -16,12 +16,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::unique_ptr<DaemonProcess> StartDaemon(std::vector<std::string> flags = {}) {
-  auto daemon = DaemonProcess::Start(flags);
-  EXPECT_TRUE(daemon.ok()) << daemon.status();
-  return daemon.ok() ? std::move(*daemon) : nullptr;
-}
-
 std::string Nested(int levels, const std::string& open, const std::string& inner,
                    const std::string& close) {
   std::string out;

@@ -11,7 +11,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -19,10 +22,17 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
 
 extern char** environ;
 
 namespace jscore::testing {
+
+std::unique_ptr<DaemonProcess> StartDaemon(const std::vector<std::string>& flags) {
+  absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon = DaemonProcess::Start(flags);
+  EXPECT_TRUE(daemon.ok()) << daemon.status();
+  return daemon.ok() ? std::move(*daemon) : nullptr;
+}
 
 std::string ProcessTempDir() {
   static const std::string dir = [] {

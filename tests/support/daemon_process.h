@@ -52,6 +52,12 @@ class DaemonProcess {
   bool reaped_ = false;
 };
 
+// The one way a test starts its daemon: DaemonProcess::Start with the default
+// readiness bound. When the daemon does not start, it records a non-fatal test
+// failure naming why and returns null, so that the caller writes
+// `auto daemon = StartDaemon({...}); ASSERT_NE(daemon, nullptr);`.
+std::unique_ptr<DaemonProcess> StartDaemon(const std::vector<std::string>& flags = {});
+
 // A directory of this test process's own (made once, under the test temp dir), so
 // that tests running in parallel never share files.
 std::string ProcessTempDir();
