@@ -13,7 +13,7 @@ struct Frame {
   char type;         // '[' or '{'
   size_t index = 0;  // members seen before the current one
   bool has_member = false;
-  absl::string_view key;  // objects: the current member's key, as written (escapes kept)
+  absl::string_view key{};  // objects: the current member's key, as written (escapes kept)
 };
 
 class Scanner {

@@ -18,7 +18,7 @@ packages=(
   python3-grpcio python3-protobuf python3-pytest yamllint
   python3-venv python3-pip python3-setuptools python3-wheel  # pip install ./clients/python (offline)
   gnuplot-nox  # bench/run's plots
-  clang libclang-rt-14-dev llvm  # sanitizer and fuzzing builds (scripts/sanitizers.sh, fuzz.sh)
+  clang libclang-rt-14-dev llvm  # sanitizer, fuzzing and warnings builds (scripts/sanitizers.sh, fuzz.sh, warnings.sh)
   golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
   openjdk-17-jdk-headless maven libgrpc-java libprotobuf-java protobuf-compiler-grpc-java-plugin
   libnetty-java libnetty-tcnative-java libnetty-tcnative-jni libgoogle-gson-java libperfmark-java

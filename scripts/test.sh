@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test (C++ engine and integration tests via ctest), then
-# the C++ tests under ASan+UBSan and TSan, then each fuzz target for 60 s (README.md,
-# "Hardening"; JSCORE_SKIP_HARDENING=1 skips those two steps on a developer machine).
+# the clang build with -Wall -Wextra -Werror -Wthread-safety on our code, the C++ tests
+# under ASan+UBSan and TSan, then each fuzz target for 60 s (README.md, "Hardening";
+# JSCORE_SKIP_HARDENING=1 skips those steps on a developer machine).
 # Each step's wall time is printed as it ends ("test: <step> took N s").
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +20,7 @@ timed() {
 timed build bash "${root}/scripts/build.sh"
 timed ctest ctest --test-dir "${build_dir}" --output-on-failure -j2 --timeout 300
 if [ "${JSCORE_SKIP_HARDENING:-0}" != 1 ]; then
+  timed "warnings (clang -Werror)" bash "${root}/scripts/warnings.sh"
   timed "sanitizers (ASan+UBSan)" bash "${root}/scripts/sanitizers.sh" asan
   timed "sanitizers (TSan)" bash "${root}/scripts/sanitizers.sh" tsan
   timed fuzzing bash "${root}/scripts/fuzz.sh" "${JSCORE_FUZZ_SECONDS:-60}"

@@ -35,8 +35,8 @@ struct CipherRun {
   std::string_view key;
   std::string_view iv;
   bool padding = false;
-  std::string_view aad;
-  std::string_view tag;  // GCM decryption
+  std::string_view aad{};
+  std::string_view tag{};  // GCM decryption
 };
 
 bool RunCipher(const CipherRun& run, std::string_view data, Bytes* out) {

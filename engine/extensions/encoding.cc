@@ -126,7 +126,7 @@ void Btoa(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(result);
 }
 
-void LazyFunction(v8::Local<v8::Name> name, const v8::PropertyCallbackInfo<v8::Value>& info) {
+void LazyFunction(v8::Local<v8::Name> /*name*/, const v8::PropertyCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsScope scope(isolate, isolate->GetCurrentContext());
   bool decode = info.Data()->IsTrue();

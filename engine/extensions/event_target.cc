@@ -235,8 +235,8 @@ void DispatchEventMethod(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // Calls one listener; false only when the exception must propagate (termination).
-bool Invoke(JsScope& scope, v8::Local<v8::Array> target_state, v8::Local<v8::Object> target,
-            v8::Local<v8::Array> record, v8::Local<v8::Object> event) {
+bool Invoke(JsScope& scope, v8::Local<v8::Object> target, v8::Local<v8::Array> record,
+            v8::Local<v8::Object> event) {
   v8::Isolate* isolate = scope.isolate();
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Value> callback = web::At(scope, record, kLCallback);
@@ -350,7 +350,7 @@ bool Dispatch(JsScope& scope, v8::Local<v8::Object> target, v8::Local<v8::Object
       }
       bool passive = web::At(scope, record, kLPassive)->IsTrue();
       if (passive) (void)Raise(scope, event_state, kInPassiveListener);
-      ok = Invoke(scope, state, target, record, event);
+      ok = Invoke(scope, target, record, event);
       if (passive) {
         (void)SetFlags(scope, event_state, Flags(scope, event_state) & ~kInPassiveListener);
       }

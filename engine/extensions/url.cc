@@ -22,7 +22,12 @@ using web::Slot;
 url::Url ReadUrl(JsScope& scope, v8::Local<v8::Array> state) {
   v8::Local<v8::Value> href = web::At(scope, state, kHref);
   std::optional<url::Url> parsed = url::Parse(scope.ToUtf8(href));
-  return parsed ? *parsed : url::Url{"about", "", "", std::nullopt, std::nullopt, true, {"blank"}};
+  if (parsed) return *parsed;
+  url::Url blank;  // about:blank
+  blank.scheme = "about";
+  blank.opaque_path = true;
+  blank.path = {"blank"};
+  return blank;
 }
 
 // Stores `url` as the object's href; its searchParams (if made) follow the query.

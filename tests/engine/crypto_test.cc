@@ -114,7 +114,7 @@ TEST(CryptoVectorsTest, EveryVectorMatchesNode) {
     ASSERT_TRUE(pool->Submit(jobs.back().job).ok());
   }
   int checked = 0;
-  for (size_t i = 0; i < vectors.size(); ++i) {
+  for (int i = 0; i < vectors.size(); ++i) {  // RepeatedPtrField: int size
     const Value& vector = vectors[i];
     const std::string name = Field(vector, "name");
     Outcome o = jobs[i].Wait();

@@ -264,8 +264,8 @@ TEST(FaultsTest, IsolateReplacementUnderLoadKeepsNormalRequestsCorrect) {
   // The heap bombs of tests/hostile/: arrays, strings, Maps, objects.
   const char* kBombs[] = {
       "const a = []; while (true) a.push(new Array(1e6).fill(1))",
-      "const a = []; const s = 'x'.repeat(1 << 20); "
-      "while (true) { const t = s + a.length; t.charCodeAt(10); a.push(t) }",
+      ("const a = []; const s = 'x'.repeat(1 << 20); "
+       "while (true) { const t = s + a.length; t.charCodeAt(10); a.push(t) }"),  // one string
       "const m = new Map(); let i = 0; while (true) m.set(i++, { i })",
       "const a = []; while (true) a.push({ a: 1, b: [1, 2, 3], c: 'x' + a.length })",
   };

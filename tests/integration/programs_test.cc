@@ -67,7 +67,7 @@ TEST(ProgramsTest, LoadOnceCallManyAcrossWorkers) {
   std::mutex mu;
   std::vector<std::thread> clients;
   for (int c = 0; c < 16; ++c) {
-    clients.emplace_back([&, c] {
+    clients.emplace_back([&] {
       auto own = daemon->NewStub();
       std::string first;
       for (int i = 0; i < 50; ++i) {
