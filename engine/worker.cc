@@ -363,6 +363,9 @@ void Worker::Impl::OnWake() {
   Drain();
 }
 
+// How long Drain takes jobs before the loop gets a turn.
+constexpr absl::Duration kDrainSlice = absl::Milliseconds(4);
+
 // Takes jobs while there is capacity; then says "idle" without losing a wake-up:
 // a producer pushes then looks for an accepting worker, and we set accepting then
 // look at the queue again (both seq_cst), so one of us sees the other.
@@ -381,12 +384,20 @@ void Worker::Impl::Drain() {
     }
     return own_queue.TryPop(job) || shared_queue.TryPop(job);
   };
+  // A slice at a time: past it, the loop gets a turn (due timers, fetch I/O, session
+  // expiry) and this runs again from the wake sent to itself, so a queue that never
+  // empties cannot starve the jobs parked on this worker.
+  const absl::Time slice_end = absl::Now() + kDrainSlice;
   for (;;) {
     accepting.store(false, std::memory_order_seq_cst);
     std::shared_ptr<Job> job;
     while (!stopping && !retired_seen && has_capacity() && next(job)) {
       RunJob(std::move(job));
       MaybeReplaceIsolate();
+      if (!stopping && !retired_seen && absl::Now() >= slice_end) {
+        uv_async_send(&wake);
+        return;
+      }
     }
     if (stopping || retired_seen || !has_capacity()) return;
     accepting.store(true, std::memory_order_seq_cst);

@@ -292,6 +292,29 @@ TEST(PoolTest, CancelDropsAQueuedJobAndAParkedOne) {
   EXPECT_EQ(Json(busy.Wait()), "1");
 }
 
+// A worker whose queue never empties still gives its parked jobs their turn: a
+// timer that is due runs between the queued jobs, not after the whole flood (one
+// caller's burst must not starve another caller's awaiting request).
+TEST(PoolTest, ParkedJobsTimersRunWhileTheQueueStaysFull) {
+  auto pool = MakePool(SmallPool(1));
+  engine::JobSpec parked_spec;
+  parked_spec.source = "new Promise(r => setTimeout(() => r(7), 5))";
+  PendingJob parked = MakeJob(std::move(parked_spec), absl::Milliseconds(1500));
+  ASSERT_TRUE(pool->Submit(parked.job).ok());
+  // About 3 s of synchronous work queued behind it (a fresh context and 1 ms each).
+  std::vector<PendingJob> flood;
+  for (int i = 0; i < 1500; ++i) {
+    engine::JobSpec spec;
+    spec.source = "const end = Date.now() + 1; while (Date.now() <= end) {} 1";
+    flood.push_back(MakeJob(std::move(spec), absl::Seconds(60)));
+    ASSERT_TRUE(pool->Submit(flood.back().job).ok());
+  }
+  Outcome o = parked.Wait();
+  EXPECT_EQ(Json(o), "7") << o.status;
+  EXPECT_FALSE(flood.back().done->HasBeenNotified()) << "answered only after the flood";
+  for (PendingJob& p : flood) EXPECT_EQ(Json(p.Wait()), "1");
+}
+
 TEST(PoolTest, FullQueueIsRejectedAtOnce) {
   engine::PoolOptions options = SmallPool(1);
   options.queue_capacity = 2;

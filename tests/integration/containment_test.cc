@@ -4,6 +4,7 @@
 // than its deadline, and SIGTERM during any of it exits 0 within grace + margin.
 // Timing-checked: this binary runs alone (RUN_SERIAL).
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,6 +23,18 @@ constexpr bool kCheckBounds = true;
 
 namespace jscore::testing {
 namespace {
+
+// A stuck builtin's thread is retired with its isolate left behind, by design (README,
+// "Limits"); LeakSanitizer would report that isolate when the daemon exits and turn its
+// exit status into 1. Under ASan the daemons of the stuck-builtin tests run without the
+// leak check (every other ASan check stays on); elsewhere this does nothing.
+void LetRetiredIsolatesLeak() {
+#ifdef JSCORE_SANITIZED
+  const char* options = std::getenv("ASAN_OPTIONS");
+  std::string with = absl::StrCat(options != nullptr ? options : "", ":detect_leaks=0");
+  setenv("ASAN_OPTIONS", with.c_str(), 1);
+#endif
+}
 
 using Stub = v1::JsCore::Stub;
 
@@ -193,6 +206,7 @@ TEST(ContainmentTest, SessionJobBehindABusyOneIsAnsweredAtItsDeadline) {
 // memory is not bounded here: the retired thread keeps its 512 MiB array until fill
 // returns, as the README says.)
 TEST(ContainmentTest, StuckBuiltinRetiresItsWorkerBesideNormalTraffic) {
+  LetRetiredIsolatesLeak();
   auto daemon = DaemonProcess::Start(Flags({"--retire_after_overrun=500ms"}));
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   auto stub = (*daemon)->NewStub();
@@ -332,7 +346,7 @@ void ExpectSigtermExitsDuring(const std::string& source, absl::Duration margin) 
   int exit_status = (*daemon)->Terminate(absl::Seconds(30));
   absl::Duration took = absl::Now() - start;
   EXPECT_EQ(exit_status, 0);
-  EXPECT_LE(took, absl::Seconds(1) + margin) << took;  // --shutdown_grace=1s
+  if (kCheckBounds) EXPECT_LE(took, absl::Seconds(1) + margin) << took;  // --shutdown_grace=1s
   for (auto& t : hostile) t.join();
 }
 
@@ -347,6 +361,7 @@ TEST(ContainmentTest, SigtermDuringNativeLoopsExitsWithinGrace) {
 // The builtin never looks at termination: the workers are left behind after the
 // stop margin (--shutdown_stop_margin, 2 s by default) and the process still exits 0.
 TEST(ContainmentTest, SigtermDuringAStuckBuiltinExitsWithinGraceAndMargin) {
+  LetRetiredIsolatesLeak();
   ExpectSigtermExitsDuring("new Array(2 ** 26).fill(1)",
                            absl::Seconds(2) + kServerShutdown + absl::Milliseconds(500));
 }
