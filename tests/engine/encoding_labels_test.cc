@@ -4,26 +4,12 @@
 
 #include "gtest/gtest.h"
 #include "tests/engine/engine_test_support.h"
+#include "tests/engine/web_api_test_fixture.h"
 
 namespace jscore::testing {
 namespace {
 
-class EncodingLabelsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto pool = engine::Pool::Create(TestPlatform(), SmallPool(1));
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = pool->release();
-  }
-  static void TearDownTestSuite() {
-    delete pool_;
-    pool_ = nullptr;
-  }
-  static std::string Eval(const std::string& source) { return Json(RunJs(*pool_, source)); }
-  static engine::Pool* pool_;
-};
-
-engine::Pool* EncodingLabelsTest::pool_ = nullptr;
+class EncodingLabelsTest : public WebApiTest {};  // one pool per suite (web_api_test_fixture.h)
 
 TEST_F(EncodingLabelsTest, StripsOnlyAsciiWhitespace) {
   EXPECT_EQ(Eval(R"(
