@@ -1,6 +1,6 @@
 // WebApiTest: one single-worker pool per suite for the Web API tests (web_apis_*_test.cc,
 // and the DOMException, encoding label, events and task timing suites that derive from it),
-// one suite across those files. Runs on the test's main thread.
+// WebApiTest itself is one suite across web_apis_*_test.cc. Runs on the test's main thread.
 #ifndef JSCORE_TESTS_ENGINE_WEB_API_TEST_FIXTURE_H_
 #define JSCORE_TESTS_ENGINE_WEB_API_TEST_FIXTURE_H_
 
