@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/json_text.h"
 #include "google/protobuf/stubs/logging.h"
 
 namespace jscore::fuzz {
@@ -274,6 +275,17 @@ void CheckOutcome(const engine::Outcome& outcome) {
   switch (outcome.kind) {
     case engine::Outcome::Kind::kValue:
     case engine::Outcome::Kind::kHook: {
+      if (outcome.value_json.has_value()) {
+        // The JSON encoding (the request asked for it): the value is ordered JSON text
+        // plus a types tree, both whole JSON values; `value` and `annotations` stay empty.
+        Require(CheckJsonText(outcome.value_json->json, 1000, "value_json").ok(),
+                "value_json is not one JSON value");
+        Require(outcome.value_json->types.empty() ||
+                    CheckJsonText(outcome.value_json->types, 2002, "types").ok(),
+                "the types tree is not one JSON value");
+        Require(outcome.annotations.empty(), "a JSON-encoded result has annotations");
+        break;
+      }
       if (outcome.undefined) {
         Require(outcome.value.has_null_value(), "undefined result is not null");
         Require(outcome.annotations.empty(), "undefined result has annotations");

@@ -8,8 +8,10 @@
 //   anything else           a Value built from the bytes (FuzzedDataProvider), which
 //                           reaches what JSON cannot say: NaN, ±Infinity, -0, unset
 //                           kinds, invalid UTF-8, nesting past the limit.
-// Invariants: a Value nested deeper than 100 containers is refused, anything else is
-// accepted; converting back succeeds; the result is exact (the same value, with unset
+// Invariants: a Value nested 1001 containers deep or more is refused (the daemon checks
+// --max_result_depth, at most 1000, before this), anything else is accepted; converting
+// back succeeds, except past protobuf's 92 message levels, which is OUT_OF_RANGE (the
+// JSON encoding carries those); the result is exact (the same value, with unset
 // kinds as null and -0 as 0) when every string is valid UTF-8, with exactly one
 // annotation per NaN or infinite number; in any case it passes CheckOutcome.
 //
@@ -39,8 +41,9 @@ namespace {
 using google::protobuf::Value;
 using Kind = engine::TypeAnnotation::Kind;
 
-constexpr int kMaxContainerDepth = 100;  // FromProtoValue's limit
-constexpr int kBuildDepthCap = 130;      // the builder goes a little past it
+constexpr int kMaxContainerDepth = 1001;  // FromProtoValue's limit (kMaxInputDepth in value_codec.cc)
+constexpr int kMaxValueMessageLevels = 92;  // ToProtoValue's (engine/internal/value_codec.cc)
+constexpr int kBuildDepthCap = 1030;     // the builder goes a little past it
 
 // One isolate and one context, made on the fuzzing thread and kept (entered) for the
 // life of the process.
@@ -129,6 +132,21 @@ Value Build(FuzzedDataProvider& in, int depth) {
 }
 
 // ---- what the round trip must give back ----
+
+// The deepest protobuf message level of any Value in v, counted as ToProtoValue does:
+// v itself is `level`; a list's elements sit 2 levels below it (Value > ListValue >
+// Value), a struct's 3 (Value > Struct > entry > Value).
+int MessageLevels(const Value& v, int level = 1) {
+  int deepest = level;
+  if (v.has_list_value()) {
+    for (const Value& e : v.list_value().values()) deepest = std::max(deepest, MessageLevels(e, level + 2));
+  } else if (v.has_struct_value()) {
+    for (const auto& [k, e] : v.struct_value().fields()) {
+      deepest = std::max(deepest, MessageLevels(e, level + 3));
+    }
+  }
+  return deepest;
+}
 
 int ContainerDepth(const Value& v) {  // -1 for a scalar, 0 for a flat container
   int deepest = -1;
@@ -253,6 +271,15 @@ void RoundTrip(const Value& value) {
     limits.max_depth = kMaxContainerDepth;
     engine::internal::ConvertedValue converted;
     absl::Status status = engine::internal::ToProtoValue(scope, js, limits, &converted);
+    if (MessageLevels(value) > kMaxValueMessageLevels) {
+      // Deeper than a protobuf reader would parse: refused with a clear error (the JSON
+      // encoding carries such values). Keys that are not UTF-8 can collapse into one JS
+      // key and drop the deep part, so then an answer is fine too.
+      Require(absl::IsOutOfRange(status) || (status.ok() && !AllUtf8(value)),
+              absl::StrCat("ToProtoValue answered ", status.ToString(),
+                           " for a value past the message-level cap"));
+      if (!status.ok()) return;
+    }
     Require(status.ok(), absl::StrCat("ToProtoValue failed: ", status.ToString()));
     Require(!converted.undefined, "a Value came back as undefined");
 
