@@ -307,8 +307,8 @@ TEST(PoolTest, ParkedJobsTimersRunWhileTheQueueStaysFull) {
   parked_spec.source = "new Promise(r => setTimeout(() => r(7), 5))";
   PendingJob parked = MakeJob(std::move(parked_spec), absl::Milliseconds(1500));
   ASSERT_TRUE(pool->Submit(parked.job).ok());
-  ASSERT_TRUE(WaitUntil([&] { return pool->Stats().workers[0].jobs_in_flight != 0; }));
-  // Seconds of synchronous work queued behind it (a fresh context and 1 ms each).
+  // Seconds of synchronous work queued behind it (a fresh context and 1 ms each); the
+  // queue is first in, first out, so the parked job starts first.
   std::vector<PendingJob> flood;
   for (int i = 0; i < kFlood; ++i) {
     engine::JobSpec spec;
