@@ -40,9 +40,10 @@ v1::EvaluateRequest Request(const std::string& source, absl::Duration timeout = 
 }
 
 Reply Evaluate(v1::JsCore::Stub& stub, const v1::EvaluateRequest& request,
-               absl::Duration grpc_deadline = absl::Seconds(30)) {
+               absl::Duration grpc_deadline = absl::Seconds(30), bool wait_for_ready = false) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + grpc_deadline));
+  context.set_wait_for_ready(wait_for_ready);
   Reply reply;
   reply.status = stub.Evaluate(&context, request, &reply.response);
   return reply;
@@ -149,7 +150,10 @@ TEST(DaemonTest, HundredConcurrentClientsGetTheirOwnResults) {
   std::vector<std::thread> clients;
   for (int c = 0; c < 100; ++c) {
     clients.emplace_back([&, c] {
-      auto stub = daemon->NewStub();  // a connection per client
+      // A connection per client; its calls wait for it to be ready (100 connecting at
+      // once under ASan can see one attempt fail, and a failed channel fails every call
+      // fast until it reconnects: the test is about answers, not connecting).
+      auto stub = daemon->NewStub();
       for (int i = 0; i < 10; ++i) {
         int n = c * 100 + i;
         std::string want = std::to_string(n);
@@ -167,14 +171,22 @@ TEST(DaemonTest, HundredConcurrentClientsGetTheirOwnResults) {
             break;
           case 3: {
             request = Request("throw new Error('e' + " + want + ")");
-            Reply r = Evaluate(*stub, request);
-            if (!r.status.ok() || r.response.error().message() != "e" + want) wrong++;
+            Reply r = Evaluate(*stub, request, absl::Seconds(30), /*wait_for_ready=*/true);
+            if (!r.status.ok() || r.response.error().message() != "e" + want) {
+              ADD_FAILURE() << "client " << c << " request " << i << ": want e" << want
+                            << ", got " << r.status.error_message() << r.response.error().message();
+              wrong++;
+            }
             done++;
             continue;
           }
         }
-        Reply r = Evaluate(*stub, request);
-        if (!r.status.ok() || r.Json() != want) wrong++;
+        Reply r = Evaluate(*stub, request, absl::Seconds(30), /*wait_for_ready=*/true);
+        if (!r.status.ok() || r.Json() != want) {
+          ADD_FAILURE() << "client " << c << " request " << i << ": want " << want << ", got "
+                        << (r.status.ok() ? r.Json() : r.status.error_message());
+          wrong++;
+        }
         done++;
       }
     });
