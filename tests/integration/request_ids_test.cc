@@ -203,8 +203,10 @@ TEST(RequestIdTest, BatchItemsRecordTheirDurations) {
   std::string scrape = Scrape((*daemon)->metrics_address());
   EXPECT_EQ(MetricValue(scrape, "jscore_request_duration_seconds_count{method=\"BatchItem\"}"),
             kItems);
+  // Each item awaits a 150 ms timer; libuv fires it by the loop's cached millisecond
+  // clock, so an item can measure a fraction of a millisecond under 150 ms.
   EXPECT_GE(MetricValue(scrape, "jscore_request_duration_seconds_sum{method=\"BatchItem\"}"),
-            kItems * 0.15);
+            kItems * 0.145);
   EXPECT_EQ(MetricValue(scrape,
                         "jscore_request_duration_seconds_bucket{method=\"BatchItem\",le=\"0.1\"}"),
             0);
