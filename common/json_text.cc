@@ -222,8 +222,7 @@ class Scanner {
 }  // namespace
 
 absl::StatusOr<JsonShape> CheckJsonText(absl::string_view text, int max_depth,
-                                        absl::string_view what,
-                                        std::vector<JsonMember>* members) {
+                                        absl::string_view what, std::vector<JsonMember>* members) {
   return Scanner(text, max_depth, what, members).Run();
 }
 

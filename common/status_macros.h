@@ -13,9 +13,9 @@
 #define JSCORE_CONCAT_(a, b) JSCORE_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                     \
-  do {                                            \
-    ::absl::Status jscore_status_ = (expr);       \
+#define RETURN_IF_ERROR(expr)                        \
+  do {                                               \
+    ::absl::Status jscore_status_ = (expr);          \
     if (!jscore_status_.ok()) return jscore_status_; \
   } while (0)
 
@@ -28,12 +28,12 @@
   lhs = std::move(tmp).value()
 
 // CHECK is for true invariants only, never for anything a request controls.
-#define JSCORE_CHECK(cond)                                                     \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
+#define JSCORE_CHECK(cond)                                                          \
+  do {                                                                              \
+    if (!(cond)) {                                                                  \
       std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                            \
-    }                                                                          \
+      std::abort();                                                                 \
+    }                                                                               \
   } while (0)
 
 #ifndef NDEBUG

@@ -2,7 +2,6 @@
 
 #include <malloc.h>
 
-
 #include <optional>
 #include <utility>
 
@@ -20,7 +19,6 @@ namespace {
 // Bounds of one packed results message (BatchResponse.more).
 constexpr int kMaxPackedResults = 256;
 constexpr size_t kMaxPackedBytes = 1 << 20;
-
 
 std::unique_ptr<v1::BatchResponse> Failure(const std::string& id, const absl::Status& status) {
   auto response = std::make_unique<v1::BatchResponse>();
@@ -227,9 +225,9 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
   bool read = false;
   std::optional<grpc::Status> finish;
   std::optional<grpc::StatusCode> delivered;  // the code of the item `deliver` answers
-  const absl::Duration took =  // the delivered item's latency
+  const absl::Duration took =                 // the delivered item's latency
       deliver != nullptr ? absl::Now() - item_started : absl::ZeroDuration();
-  bool log_item = false;     // then the delivered item's id and message:
+  bool log_item = false;  // then the delivered item's id and message:
   std::string item_id;
   std::string item_message;
   Metrics& metrics = metrics_;  // `this` may be gone once the lock is released
@@ -243,8 +241,9 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
       if (buffered_bytes_ > 0 && buffered_bytes_ + bytes > config_.batch_buffer_bytes) {
         // The client is not reading its results: this one is not kept.
         deliver = Failure(deliver->id(), absl::ResourceExhaustedError(absl::StrCat(
-            "the stream's unread results already hold ", buffered_bytes_,
-            " bytes (--batch_buffer_bytes ", config_.batch_buffer_bytes, "); read them")));
+                                             "the stream's unread results already hold ",
+                                             buffered_bytes_, " bytes (--batch_buffer_bytes ",
+                                             config_.batch_buffer_bytes, "); read them")));
         bytes = deliver->ByteSizeLong();
       }
       delivered = static_cast<grpc::StatusCode>(deliver->code());
@@ -286,7 +285,7 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
             writing_count_++;
           }
         }
-        outgoing_.Clear();  // the previous write's bytes
+        outgoing_.Clear();                                    // the previous write's bytes
         (void)SerializeBatchResponse(*writing_, &outgoing_);  // fails only past 2 GiB
         write = &outgoing_;
         more_to_write = !outbox_.empty();

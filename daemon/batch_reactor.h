@@ -72,7 +72,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc
   StreamLimits& limits_;
   std::string caller_;
   const std::string request_id_;  // the stream's (rpc_support.h), in its log lines
-  std::string connection_;  // context_->peer(), counted in limits_ when counted_
+  std::string connection_;        // context_->peer(), counted in limits_ when counted_
   bool counted_ = false;
   const absl::Time started_ = absl::Now();
   grpc::ByteBuffer incoming_;  // owned by the read in flight
@@ -84,13 +84,13 @@ class BatchReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc
   std::deque<std::unique_ptr<v1::BatchResponse>> outbox_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<v1::BatchResponse> writing_ ABSL_GUARDED_BY(mu_);
   grpc::ByteBuffer outgoing_ ABSL_GUARDED_BY(mu_);  // writing_, serialized
-  int writing_count_ ABSL_GUARDED_BY(mu_) = 0;  // results in writing_ (with its `more`)
-  int unanswered_ ABSL_GUARDED_BY(mu_) = 0;  // read, not yet written
+  int writing_count_ ABSL_GUARDED_BY(mu_) = 0;      // results in writing_ (with its `more`)
+  int unanswered_ ABSL_GUARDED_BY(mu_) = 0;         // read, not yet written
   size_t buffered_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // results in outbox_ and writing_
   size_t writing_bytes_ ABSL_GUARDED_BY(mu_) = 0;   // of them, in writing_
   std::optional<absl::Status> refused_ ABSL_GUARDED_BY(mu_);  // a message past the window
-  bool first_read_ = true;  // read side only (one read at a time)
-  bool packed_ ABSL_GUARDED_BY(mu_) = false;  // the client reads BatchResponse.more
+  bool first_read_ = true;                                    // read side only (one read at a time)
+  bool packed_ ABSL_GUARDED_BY(mu_) = false;                  // the client reads BatchResponse.more
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;

@@ -9,8 +9,8 @@
 namespace jscore::daemon {
 namespace {
 
-using google::protobuf::io::CodedInputStream;
 using google::protobuf::internal::WireFormatLite;
+using google::protobuf::io::CodedInputStream;
 
 constexpr int kMoreField = v1::BatchRequest::kMoreFieldNumber;
 // Deeper than protobuf's own parser goes (100): such a message fails to parse anyway.
@@ -54,7 +54,8 @@ absl::Status ParseBatchRequest(grpc::ByteBuffer* buffer, v1::BatchRequest* reque
 
 absl::Status SerializeBatchResponse(const v1::BatchResponse& response, grpc::ByteBuffer* buffer) {
   bool own = false;
-  grpc::Status status = grpc::SerializationTraits<v1::BatchResponse>::Serialize(response, buffer, &own);
+  grpc::Status status =
+      grpc::SerializationTraits<v1::BatchResponse>::Serialize(response, buffer, &own);
   if (!status.ok()) return absl::InternalError("a Batch result could not be serialized");
   return absl::OkStatus();
 }

@@ -25,8 +25,8 @@ struct Group {
 
 const std::vector<Group>& Groups() {
   static const auto* groups = new std::vector<Group>{
-      {"Serving", {"listen", "advertise_address", "workers", "v8_background_threads",
-                   "shutdown_grace"}},
+      {"Serving",
+       {"listen", "advertise_address", "workers", "v8_background_threads", "shutdown_grace"}},
       {"Requests and their limits",
        {"queue_capacity", "max_inflight_per_worker", "default_timeout", "max_timeout",
         "max_message_bytes", "max_source_bytes", "max_result_bytes", "max_result_depth",
@@ -34,8 +34,8 @@ const std::vector<Group>& Groups() {
       {"Isolates and memory",
        {"heap_limit_mb", "array_buffer_limit_mb", "prebuilt_contexts", "recycle_after_jobs"}},
       {"Programs and sessions",
-       {"max_programs", "program_contexts_per_worker", "program_context_memory_mb",
-        "max_sessions", "session_ttl"}},
+       {"max_programs", "program_contexts_per_worker", "program_context_memory_mb", "max_sessions",
+        "session_ttl"}},
       {"Security", {"tls_cert", "tls_key", "tls_client_ca", "auth_token_file", "insecure_listen"}},
       {"Outbound HTTP (fetch, XMLHttpRequest)",
        {"allow_fetch", "fetch_max_response_bytes", "fetch_max_redirects"}},
@@ -64,8 +64,8 @@ std::string ShowDefault(const absl::CommandLineFlag& flag) {
   return value;
 }
 
-void AppendFlag(absl::string_view name, absl::string_view shown_default,
-                absl::string_view help, std::string* out) {
+void AppendFlag(absl::string_view name, absl::string_view shown_default, absl::string_view help,
+                std::string* out) {
   absl::StrAppend(out, "  --", name, " (default: ", shown_default, ")\n      ", help, "\n");
 }
 
@@ -111,7 +111,8 @@ absl::Status ApplyConfigFile(const std::string& path) {
     bool has_value = split != std::string::npos;
     if (has_value) {
       std::string rest(absl::StripAsciiWhitespace(line.substr(split)));
-      if (absl::StartsWith(rest, "=")) rest = std::string(absl::StripAsciiWhitespace(rest.substr(1)));
+      if (absl::StartsWith(rest, "="))
+        rest = std::string(absl::StripAsciiWhitespace(rest.substr(1)));
       value = rest;
     }
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
@@ -148,7 +149,8 @@ std::string HelpText(absl::string_view version_line) {
   for (const auto& [name, flag] : absl::GetAllFlags()) {
     if (IsDaemonFlag(*flag)) ungrouped.emplace(std::string(name), flag);
   }
-  auto print_group = [&](absl::string_view title, const std::vector<absl::CommandLineFlag*>& flags) {
+  auto print_group = [&](absl::string_view title,
+                         const std::vector<absl::CommandLineFlag*>& flags) {
     if (flags.empty()) return;
     absl::StrAppend(&out, "\n", title, ":\n");
     for (const absl::CommandLineFlag* flag : flags) {

@@ -17,8 +17,7 @@ ABSL_FLAG(uint64_t, queue_capacity, 4096,
 ABSL_FLAG(int32_t, max_inflight_per_worker, 256,
           "Jobs one worker holds at once while they await promises or timers");
 ABSL_FLAG(int32_t, prebuilt_contexts, 4, "Contexts each worker keeps built while idle");
-ABSL_FLAG(absl::Duration, default_timeout, absl::Seconds(5),
-          "Timeout of a request that sets none");
+ABSL_FLAG(absl::Duration, default_timeout, absl::Seconds(5), "Timeout of a request that sets none");
 ABSL_FLAG(absl::Duration, max_timeout, absl::Seconds(60),
           "Largest timeout a request may have (the request's and the gRPC deadline are capped)");
 ABSL_FLAG(uint64_t, heap_limit_mb, 256,
@@ -83,7 +82,8 @@ ABSL_FLAG(std::string, advertise_address, "",
 ABSL_FLAG(std::string, metrics_listen, "",
           "HOST:PORT to serve Prometheus metrics on (GET /metrics); empty: off");
 ABSL_FLAG(std::string, log_format, "plain", "Log lines on stderr: plain or json");
-ABSL_FLAG(std::string, log_level, "info", "Least important log level shown: debug, info, warn, error");
+ABSL_FLAG(std::string, log_level, "info",
+          "Least important log level shown: debug, info, warn, error");
 ABSL_FLAG(absl::Duration, slow_request, absl::Seconds(1), "Log requests slower than this");
 ABSL_FLAG(std::string, allow_fetch, "",
           "Hosts that scripts may reach with fetch and XMLHttpRequest, comma-separated: host "

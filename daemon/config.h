@@ -21,14 +21,14 @@ struct DaemonConfig {
   size_t max_message_bytes = 64 << 20;
   size_t max_source_bytes = 16 << 20;
   size_t max_globals = 10000;
-  int batch_window = 256;  // unanswered items per Batch stream before reading pauses
-  size_t batch_buffer_bytes = 4 << 20;   // result bytes a Batch stream holds unread
-  int max_batch_streams = 64;            // Batch streams open in the daemon
+  int batch_window = 256;               // unanswered items per Batch stream before reading pauses
+  size_t batch_buffer_bytes = 4 << 20;  // result bytes a Batch stream holds unread
+  int max_batch_streams = 64;           // Batch streams open in the daemon
   int max_batch_streams_per_connection = 8;
   int v8_background_threads = 1;
   SecurityConfig security;
-  std::string advertise_address;  // empty: derived from the bound --listen address
-  std::string metrics_listen;  // empty: no metrics endpoint
+  std::string advertise_address;                   // empty: derived from the bound --listen address
+  std::string metrics_listen;                      // empty: no metrics endpoint
   absl::Duration slow_request = absl::Seconds(1);  // log requests slower than this
 };
 

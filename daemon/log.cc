@@ -17,10 +17,14 @@ std::atomic<LogLevel> g_min_level{LogLevel::kInfo};
 
 const char* LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -69,8 +73,8 @@ void Log(LogLevel level, absl::string_view event,
   std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   std::string line;
   if (g_format.load(std::memory_order_relaxed) == LogFormat::kJson) {
-    line = absl::StrCat("{\"ts\":\"", ts, "\",\"level\":\"", LevelName(level), "\",\"event\":",
-                        JsonQuoted(event));
+    line = absl::StrCat("{\"ts\":\"", ts, "\",\"level\":\"", LevelName(level),
+                        "\",\"event\":", JsonQuoted(event));
     for (const auto& [key, value] : fields) {
       absl::StrAppend(&line, ",", JsonQuoted(key), ":",
                       value.literal() ? value.text() : JsonQuoted(value.text()));

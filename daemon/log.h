@@ -22,9 +22,9 @@ bool ParseLogLevel(absl::string_view text, LogLevel* level);
 // A field's value: text, or a number or boolean that JSON lines write as one (unquoted).
 class LogValue {
  public:
-  LogValue(std::string text) : text_(std::move(text)) {}  // NOLINT: implicit on purpose
-  LogValue(absl::string_view text) : text_(text) {}       // NOLINT
-  LogValue(const char* text) : text_(text) {}             // NOLINT
+  LogValue(std::string text) : text_(std::move(text)) {}             // NOLINT: implicit on purpose
+  LogValue(absl::string_view text) : text_(text) {}                  // NOLINT
+  LogValue(const char* text) : text_(text) {}                        // NOLINT
   LogValue(bool b) : text_(b ? "true" : "false"), literal_(true) {}  // NOLINT
   template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T>>>
   LogValue(T number) : text_(absl::StrCat(number)), literal_(true) {}  // NOLINT

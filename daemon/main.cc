@@ -81,8 +81,8 @@ int main(int argc, char** argv) {
       {{"listen", (*server)->address()},
        {"workers", config->pool.workers},
        {"metrics", metrics.empty() ? "off" : metrics},
-       {"allow_fetch", config->pool.fetch.allowlist.empty() ? "off"
-                                                            : config->pool.fetch.allowlist.ToString()},
+       {"allow_fetch",
+        config->pool.fetch.allowlist.empty() ? "off" : config->pool.fetch.allowlist.ToString()},
        {"version", jscore::daemon::kVersion}});
 
   int signal_number = 0;

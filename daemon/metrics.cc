@@ -14,26 +14,47 @@ void Metric(std::string& out, const char* name, const char* type, const char* he
 }  // namespace
 
 const char* StatusCodeName(grpc::StatusCode code) {
-  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
   int n = static_cast<int>(code);
   return n >= 0 && n < 17 ? kNames[n] : "UNKNOWN";
 }
 
 const char* MethodName(Method method) {
   switch (method) {
-    case Method::kEvaluate: return "Evaluate";
-    case Method::kCall: return "Call";
-    case Method::kLoadProgram: return "LoadProgram";
-    case Method::kUnloadProgram: return "UnloadProgram";
-    case Method::kCreateSession: return "CreateSession";
-    case Method::kDeleteSession: return "DeleteSession";
-    case Method::kBatch: return "Batch";
-    case Method::kBatchItem: return "BatchItem";
-    case Method::kGetStats: return "GetStats";
+    case Method::kEvaluate:
+      return "Evaluate";
+    case Method::kCall:
+      return "Call";
+    case Method::kLoadProgram:
+      return "LoadProgram";
+    case Method::kUnloadProgram:
+      return "UnloadProgram";
+    case Method::kCreateSession:
+      return "CreateSession";
+    case Method::kDeleteSession:
+      return "DeleteSession";
+    case Method::kBatch:
+      return "Batch";
+    case Method::kBatchItem:
+      return "BatchItem";
+    case Method::kGetStats:
+      return "GetStats";
   }
   return "Unknown";
 }
@@ -63,7 +84,8 @@ std::vector<Metrics::Count> Metrics::Counts() const {
 
 std::string Metrics::RenderPrometheus(const engine::PoolStats& pool) const {
   std::string out;
-  Metric(out, "jscore_requests_total", "counter", "RPCs (and batch items) by method and status code.");
+  Metric(out, "jscore_requests_total", "counter",
+         "RPCs (and batch items) by method and status code.");
   for (const Count& c : Counts()) {
     absl::StrAppend(&out, "jscore_requests_total{method=\"", MethodName(c.method), "\",code=\"",
                     StatusCodeName(static_cast<grpc::StatusCode>(c.code)), "\"} ", c.count, "\n");
@@ -75,7 +97,8 @@ std::string Metrics::RenderPrometheus(const engine::PoolStats& pool) const {
     std::string rows;
     for (size_t b = 0; b <= kBucketsSeconds.size(); ++b) {
       cumulative += m.buckets[b].load(std::memory_order_relaxed);
-      std::string le = b < kBucketsSeconds.size() ? absl::StrFormat("%g", kBucketsSeconds[b]) : "+Inf";
+      std::string le =
+          b < kBucketsSeconds.size() ? absl::StrFormat("%g", kBucketsSeconds[b]) : "+Inf";
       absl::StrAppend(&rows, "jscore_request_duration_seconds_bucket{method=\"",
                       MethodName(static_cast<Method>(i)), "\",le=\"", le, "\"} ", cumulative, "\n");
     }

@@ -19,9 +19,8 @@ MHD_Result Answer(void* cls, MHD_Connection* connection, const char* url, const 
   std::string body;
   unsigned int status = MHD_HTTP_OK;
   const char* type = "text/plain; version=0.0.4; charset=utf-8";
-  if (handlers->authorize &&
-      !handlers->authorize(MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
-                                                       MHD_HTTP_HEADER_AUTHORIZATION))) {
+  if (handlers->authorize && !handlers->authorize(MHD_lookup_connection_value(
+                                 connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION))) {
     status = MHD_HTTP_UNAUTHORIZED;
     body = "send Authorization: Bearer <token>\n";
   } else if (std::strcmp(method, "GET") != 0) {

@@ -26,7 +26,8 @@ class MetricsHttpServer {
   // `listen` is "HOST:PORT" with an IPv4 host (or localhost); port 0 picks one. With
   // `authorize`, a request it refuses gets 401.
   static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> Start(
-      const std::string& listen, std::function<std::string()> render, Authorize authorize = nullptr);
+      const std::string& listen, std::function<std::string()> render,
+      Authorize authorize = nullptr);
   ~MetricsHttpServer();
 
   const std::string& address() const { return address_; }

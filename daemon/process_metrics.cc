@@ -97,8 +97,8 @@ void AppendProcessMetrics(std::string& out) {
   absl::StrAppend(&out,
                   "# HELP jscore_build_info The jscored build: its version and V8's.\n"
                   "# TYPE jscore_build_info gauge\n"
-                  "jscore_build_info{version=\"", kVersion, "\",v8=\"", engine::V8Version(),
-                  "\"} 1\n");
+                  "jscore_build_info{version=\"",
+                  kVersion, "\",v8=\"", engine::V8Version(), "\"} 1\n");
 }
 
 }  // namespace jscore::daemon

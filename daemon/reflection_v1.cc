@@ -9,10 +9,10 @@
 namespace jscore::daemon {
 namespace {
 
-using grpc::reflection::v1::ServerReflectionRequest;
-using grpc::reflection::v1::ServerReflectionResponse;
 using google::protobuf::DescriptorPool;
 using google::protobuf::FileDescriptor;
+using grpc::reflection::v1::ServerReflectionRequest;
+using grpc::reflection::v1::ServerReflectionResponse;
 
 void AddFile(const FileDescriptor* file, bool always, std::set<std::string>* sent,
              ServerReflectionResponse* response) {
@@ -83,8 +83,8 @@ ServerReflectionResponse AnswerReflection(const ServerReflectionRequest& request
       if (const FileDescriptor* file = pool->FindFileByName(request.file_by_filename())) {
         AddFile(file, /*always=*/true, sent, &response);
       } else {
-        Fail(grpc::StatusCode::NOT_FOUND, absl::StrCat("file not found: ", request.file_by_filename()),
-             &response);
+        Fail(grpc::StatusCode::NOT_FOUND,
+             absl::StrCat("file not found: ", request.file_by_filename()), &response);
       }
       break;
     case ServerReflectionRequest::kFileContainingSymbol:

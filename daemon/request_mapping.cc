@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -21,14 +21,22 @@ constexpr size_t kMaxFilenameBytes = 1024;
 v1::TypeAnnotation::Kind ToProtoKind(engine::TypeAnnotation::Kind kind) {
   using K = engine::TypeAnnotation::Kind;
   switch (kind) {
-    case K::kUndefined: return v1::TypeAnnotation::KIND_UNDEFINED;
-    case K::kBigInt: return v1::TypeAnnotation::KIND_BIGINT;
-    case K::kDate: return v1::TypeAnnotation::KIND_DATE;
-    case K::kBytes: return v1::TypeAnnotation::KIND_BYTES;
-    case K::kNaN: return v1::TypeAnnotation::KIND_NAN;
-    case K::kInfinity: return v1::TypeAnnotation::KIND_INFINITY;
-    case K::kMap: return v1::TypeAnnotation::KIND_MAP;
-    case K::kSet: return v1::TypeAnnotation::KIND_SET;
+    case K::kUndefined:
+      return v1::TypeAnnotation::KIND_UNDEFINED;
+    case K::kBigInt:
+      return v1::TypeAnnotation::KIND_BIGINT;
+    case K::kDate:
+      return v1::TypeAnnotation::KIND_DATE;
+    case K::kBytes:
+      return v1::TypeAnnotation::KIND_BYTES;
+    case K::kNaN:
+      return v1::TypeAnnotation::KIND_NAN;
+    case K::kInfinity:
+      return v1::TypeAnnotation::KIND_INFINITY;
+    case K::kMap:
+      return v1::TypeAnnotation::KIND_MAP;
+    case K::kSet:
+      return v1::TypeAnnotation::KIND_SET;
   }
   return v1::TypeAnnotation::KIND_UNSPECIFIED;
 }
@@ -57,7 +65,8 @@ absl::Status CheckFrozenTime(int64_t frozen_time_ms) {
 absl::StatusOr<std::optional<engine::BrowserProfile>> BrowserFromRequest(
     v1::Profile profile, bool has_browser, const v1::BrowserProfile& browser) {
   if (profile == v1::PROFILE_DEFAULT) {
-    if (has_browser) return absl::InvalidArgumentError("browser is set but profile is not PROFILE_BROWSER");
+    if (has_browser)
+      return absl::InvalidArgumentError("browser is set but profile is not PROFILE_BROWSER");
     return std::optional<engine::BrowserProfile>();
   }
   if (profile != v1::PROFILE_BROWSER) return absl::InvalidArgumentError("unknown profile");
@@ -101,9 +110,12 @@ bool IsProgramId(const std::string& id) {
 
 absl::StatusOr<engine::ValueEncoding> EncodingFromRequest(v1::ValueEncoding encoding) {
   switch (encoding) {
-    case v1::VALUE_ENCODING_PROTOBUF: return engine::ValueEncoding::kProtobuf;
-    case v1::VALUE_ENCODING_JSON: return engine::ValueEncoding::kJson;
-    default: return absl::InvalidArgumentError("unknown value_encoding");
+    case v1::VALUE_ENCODING_PROTOBUF:
+      return engine::ValueEncoding::kProtobuf;
+    case v1::VALUE_ENCODING_JSON:
+      return engine::ValueEncoding::kJson;
+    default:
+      return absl::InvalidArgumentError("unknown value_encoding");
   }
 }
 
@@ -111,8 +123,8 @@ absl::StatusOr<engine::ValueEncoding> EncodingFromRequest(v1::ValueEncoding enco
 // else checked against the depth limit (one more level: the object or array that
 // holds the values) and required to be `top` ('{' or '[').
 absl::StatusOr<std::optional<engine::JsonValue>> JsonFromRequest(const v1::JsValue& value,
-                                                                 absl::string_view what,
-                                                                 char top, size_t max_members,
+                                                                 absl::string_view what, char top,
+                                                                 size_t max_members,
                                                                  const DaemonConfig& config) {
   if (value.json().empty()) {
     if (!value.types().empty()) {
@@ -129,8 +141,8 @@ absl::StatusOr<std::optional<engine::JsonValue>> JsonFromRequest(const v1::JsVal
         absl::StrCat(what, top == '{' ? " must be a JSON object" : " must be a JSON array"));
   }
   if (shape->top_members > max_members) {
-    return absl::InvalidArgumentError(absl::StrCat(what, " has ", shape->top_members,
-                                                   " members; the limit is ", max_members));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " has ", shape->top_members, " members; the limit is ", max_members));
   }
   return std::optional<engine::JsonValue>(std::move(out));
 }
@@ -159,8 +171,8 @@ absl::Status CheckValueDepth(const google::protobuf::Value& value, int max_depth
     return absl::OkStatus();
   }
   if (depth + 1 > max_depth) {
-    return absl::InvalidArgumentError(absl::StrCat(what, " is nested deeper than ", max_depth,
-                                                   " levels at \"", path, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " is nested deeper than ", max_depth, " levels at \"", path, "\""));
   }
   size_t mark = path.size();
   if (value.kind_case() == Value::kListValue) {
@@ -204,10 +216,14 @@ void ToJsError(engine::JsError error, v1::JsError* out) {
 
 absl::StatusOr<engine::SourceType> SourceTypeFromRequest(v1::SourceType type) {
   switch (type) {
-    case v1::SOURCE_TYPE_SCRIPT: return engine::SourceType::kScript;
-    case v1::SOURCE_TYPE_MODULE: return engine::SourceType::kModule;
-    case v1::SOURCE_TYPE_COMMONJS: return engine::SourceType::kCommonJs;
-    default: return absl::InvalidArgumentError("unknown source type");
+    case v1::SOURCE_TYPE_SCRIPT:
+      return engine::SourceType::kScript;
+    case v1::SOURCE_TYPE_MODULE:
+      return engine::SourceType::kModule;
+    case v1::SOURCE_TYPE_COMMONJS:
+      return engine::SourceType::kCommonJs;
+    default:
+      return absl::InvalidArgumentError("unknown source type");
   }
 }
 
@@ -229,7 +245,8 @@ absl::Status CopyModules(const google::protobuf::Map<std::string, std::string>& 
   }
   if (total > config.max_source_bytes) {
     return absl::InvalidArgumentError(absl::StrCat("program source and modules are ", total,
-                                                   " bytes; the limit is ", config.max_source_bytes));
+                                                   " bytes; the limit is ",
+                                                   config.max_source_bytes));
   }
   return absl::OkStatus();
 }
@@ -240,9 +257,8 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
                                                 const DaemonConfig& config) {
   RETURN_IF_ERROR(CheckParsed(request));
   if (request.source().size() > config.max_source_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("source is ", request.source().size(),
-                                                   " bytes; the limit is ",
-                                                   config.max_source_bytes));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source is ", request.source().size(), " bytes; the limit is ", config.max_source_bytes));
   }
   if (request.filename().size() > kMaxFilenameBytes) {
     return absl::InvalidArgumentError("filename is longer than 1024 bytes");
@@ -251,7 +267,8 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
     return absl::InvalidArgumentError(absl::StrCat("too many globals (", request.globals_size(),
                                                    "; the limit is ", config.max_globals, ")"));
   }
-  if (request.session().size() > kMaxNameBytes) return absl::InvalidArgumentError("session id too long");
+  if (request.session().size() > kMaxNameBytes)
+    return absl::InvalidArgumentError("session id too long");
   if (auto s = CheckFrozenTime(request.frozen_time_ms()); !s.ok()) return s;
   absl::StatusOr<std::optional<engine::BrowserProfile>> browser =
       BrowserFromRequest(request.profile(), request.has_browser(), request.browser());
@@ -264,7 +281,8 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
     return absl::UnimplementedError(
         "probe is not available inside a session; probe a fresh evaluation or a program call");
   }
-  if (!request.session().empty() && (request.type() != v1::SOURCE_TYPE_SCRIPT || request.modules_size() > 0)) {
+  if (!request.session().empty() &&
+      (request.type() != v1::SOURCE_TYPE_SCRIPT || request.modules_size() > 0)) {
     return absl::InvalidArgumentError(
         "type and modules apply to fresh evaluations (a session's modules come with its program)");
   }
@@ -273,7 +291,8 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
   absl::StatusOr<engine::SourceType> type = SourceTypeFromRequest(request.type());
   if (!type.ok()) return type.status();
   spec.source_type = *type;
-  if (auto s = CopyModules(request.modules(), request.source().size(), config, &spec.modules); !s.ok()) {
+  if (auto s = CopyModules(request.modules(), request.source().size(), config, &spec.modules);
+      !s.ok()) {
     return s;
   }
   spec.random_seed = request.random_seed();
@@ -320,13 +339,15 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
     if (request.session().empty() || request.session().size() > kMaxNameBytes) {
       return absl::InvalidArgumentError("session must be a session id");
     }
-    if (request.fresh()) return absl::InvalidArgumentError("fresh applies to programs, not sessions");
+    if (request.fresh())
+      return absl::InvalidArgumentError("fresh applies to programs, not sessions");
     spec.session = request.session();
   } else {
     return absl::InvalidArgumentError("a call names a program or a session");
   }
   if (request.function().empty() || request.function().size() > kMaxNameBytes) {
-    return absl::InvalidArgumentError("function must name a function (a dotted path, <= 1024 bytes)");
+    return absl::InvalidArgumentError(
+        "function must name a function (a dotted path, <= 1024 bytes)");
   }
   if (auto s = CheckFrozenTime(request.frozen_time_ms()); !s.ok()) return s;
   if (request.probe() && request.target_case() == v1::CallRequest::kSession) {
@@ -360,7 +381,8 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& re
                                                 const DaemonConfig& config) {
   engine::JobSpec spec;
   spec.kind = engine::JobKind::kLoadProgram;
-  if (auto s = CopyModules(request.modules(), request.source().size(), config, &spec.modules); !s.ok()) {
+  if (auto s = CopyModules(request.modules(), request.source().size(), config, &spec.modules);
+      !s.ok()) {
     return s;
   }
   absl::StatusOr<engine::SourceType> type = SourceTypeFromRequest(request.type());
@@ -382,8 +404,8 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& re
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CreateSessionRequest& request,
                                                 const DaemonConfig& config) {
   if (request.source().size() > config.max_source_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("source is ", request.source().size(),
-                                                   " bytes; the limit is ", config.max_source_bytes));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source is ", request.source().size(), " bytes; the limit is ", config.max_source_bytes));
   }
   if (!request.program().empty() && !IsProgramId(request.program())) {
     return absl::InvalidArgumentError("program must be a program id (64 lowercase hex digits)");
@@ -434,7 +456,8 @@ absl::StatusOr<absl::Time> DeadlineFor(const google::protobuf::Duration& timeout
 
 absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* response) {
   if (outcome.kind == engine::Outcome::Kind::kFailed) return outcome.status;
-  if (outcome.kind == engine::Outcome::Kind::kValue || outcome.kind == engine::Outcome::Kind::kHook) {
+  if (outcome.kind == engine::Outcome::Kind::kValue ||
+      outcome.kind == engine::Outcome::Kind::kHook) {
     bool hook = outcome.kind == engine::Outcome::Kind::kHook;
     if (outcome.value_json) {
       ToJsonValue(std::move(*outcome.value_json),

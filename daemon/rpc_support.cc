@@ -25,8 +25,7 @@ std::string NewRequestId() {
   // ids are unlikely to meet.
   static const uint32_t prefix = std::random_device{}();
   static std::atomic<uint32_t> counter{0};
-  return absl::StrFormat("%08x%08x", prefix,
-                         counter.fetch_add(1, std::memory_order_relaxed));
+  return absl::StrFormat("%08x%08x", prefix, counter.fetch_add(1, std::memory_order_relaxed));
 }
 
 bool IsLimit(grpc::StatusCode code) {

@@ -22,7 +22,8 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
   if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", what, " ", path));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  if (buffer.str().empty()) return absl::InvalidArgumentError(absl::StrCat(what, " ", path, " is empty"));
+  if (buffer.str().empty())
+    return absl::InvalidArgumentError(absl::StrCat(what, " ", path, " is empty"));
   return buffer.str();
 }
 
@@ -45,7 +46,8 @@ bool IsCallerName(absl::string_view name) {
 }
 
 // --auth_callers_file: `name:token` lines; blank lines and `#` comments are skipped.
-absl::Status ReadCallers(const std::string& path, std::vector<std::pair<std::string, std::string>>* out) {
+absl::Status ReadCallers(const std::string& path,
+                         std::vector<std::pair<std::string, std::string>>* out) {
   std::ifstream in(path);
   if (!in) return absl::InvalidArgumentError("cannot read --auth_callers_file " + path);
   std::string line;
@@ -63,18 +65,20 @@ absl::Status ReadCallers(const std::string& path, std::vector<std::pair<std::str
     std::string name(absl::StripAsciiWhitespace(text.substr(0, colon)));
     std::string token(absl::StripAsciiWhitespace(text.substr(colon + 1)));
     if (!IsCallerName(name)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ": a caller name is 1-64 letters, digits or . _ - @"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": a caller name is 1-64 letters, digits or . _ - @"));
     }
     if (token.size() < kMinTokenChars) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": the token must be at least 16 characters"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": the token must be at least 16 characters"));
     }
     if (!names.insert(name).second) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": caller ", name, " appears twice"));
     }
     out->emplace_back(std::move(name), std::move(token));
   }
-  if (out->empty()) return absl::InvalidArgumentError("--auth_callers_file " + path + " names no caller");
+  if (out->empty())
+    return absl::InvalidArgumentError("--auth_callers_file " + path + " names no caller");
   return absl::OkStatus();
 }
 
@@ -94,7 +98,8 @@ std::string CertificateCaller(const grpc::AuthContext* peer) {
   if (peer == nullptr || !peer->IsPeerAuthenticated()) return std::string();
   std::vector<grpc::string_ref> identity = peer->GetPeerIdentity();
   if (!identity.empty() && !identity.front().empty()) {
-    return absl::StrCat("cert:", absl::string_view(identity.front().data(), identity.front().size()));
+    return absl::StrCat("cert:",
+                        absl::string_view(identity.front().data(), identity.front().size()));
   }
   std::vector<grpc::string_ref> pem = peer->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
   if (pem.empty()) return std::string();
@@ -165,7 +170,8 @@ absl::Status CheckListenPolicy(absl::string_view listen, const SecurityConfig& s
   bool protected_ = !security.tls_cert_file.empty() || security.has_token();
   if (IsLoopbackListen(listen) || protected_ || security.insecure_listen) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
-      "refusing to serve ", listen, " (not loopback) with neither TLS (--tls_cert/--tls_key) nor "
+      "refusing to serve ", listen,
+      " (not loopback) with neither TLS (--tls_cert/--tls_key) nor "
       "a token (--auth_token_file, --auth_callers_file); pass --insecure_listen to do it anyway"));
 }
 
@@ -176,7 +182,8 @@ absl::Status CheckMetricsListenPolicy(absl::string_view metrics_listen,
     return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      "refusing to serve metrics on ", metrics_listen, " (not loopback) without a token "
+      "refusing to serve metrics on ", metrics_listen,
+      " (not loopback) without a token "
       "(--auth_token_file or --auth_callers_file: scrapers then send one as a bearer token); "
       "pass --insecure_listen to do it anyway"));
 }
@@ -205,8 +212,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     auto ca = ReadPem(security.tls_client_ca_file, "client CA");
     if (!ca.ok()) return ca.status();
     options.pem_root_certs = *ca;
-    options.client_certificate_request =
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);
 }
@@ -218,7 +224,9 @@ absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::Load(
   std::set<std::array<unsigned char, 32>> seen;
   if (!security.auth_token_file.empty()) {
     std::ifstream in(security.auth_token_file);
-    if (!in) return absl::InvalidArgumentError("cannot read --auth_token_file " + security.auth_token_file);
+    if (!in)
+      return absl::InvalidArgumentError("cannot read --auth_token_file " +
+                                        security.auth_token_file);
     std::string token;
     std::getline(in, token);
     absl::StripAsciiWhitespace(&token);
@@ -243,7 +251,7 @@ absl::StatusOr<std::unique_ptr<TokenAuthenticator>> TokenAuthenticator::Load(
 }
 
 absl::StatusOr<std::string> TokenAuthenticator::Authenticate(const Metadata& metadata,
-                                                              const grpc::AuthContext* peer) const {
+                                                             const grpc::AuthContext* peer) const {
   std::string by_certificate = callers_by_certificate_ ? CertificateCaller(peer) : std::string();
   if (tokens_.empty()) return by_certificate;
   auto it = metadata.find("authorization");

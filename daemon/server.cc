@@ -3,9 +3,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "daemon/connection_sweep.h"

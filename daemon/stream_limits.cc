@@ -7,15 +7,15 @@ namespace jscore::daemon {
 absl::Status StreamLimits::Open(const std::string& connection) {
   absl::MutexLock lock(&mu_);
   if (open_ >= per_daemon_) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "too many Batch streams open in the daemon (", per_daemon_,
-        ", --max_batch_streams); retry later"));
+    return absl::ResourceExhaustedError(absl::StrCat("too many Batch streams open in the daemon (",
+                                                     per_daemon_,
+                                                     ", --max_batch_streams); retry later"));
   }
   int& on_connection = per_peer_[connection];
   if (on_connection >= per_connection_) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "too many Batch streams open on this connection (", per_connection_,
-        ", --max_batch_streams_per_connection)"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many Batch streams open on this connection (", per_connection_,
+                     ", --max_batch_streams_per_connection)"));
   }
   on_connection++;
   open_++;

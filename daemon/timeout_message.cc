@@ -37,7 +37,8 @@ std::string DeadlineLimitText(const DeadlineOrigin& origin, const DaemonConfig& 
                         requested ? "timeout of " : "--default_timeout of ", Seconds(capped), ")");
   }
   if (wanted > config.max_timeout) {
-    return absl::StrCat("timed out after ", Seconds(config.max_timeout), " (--max_timeout caps the ",
+    return absl::StrCat("timed out after ", Seconds(config.max_timeout),
+                        " (--max_timeout caps the ",
                         requested ? "requested " : "--default_timeout of ", Seconds(wanted), ")");
   }
   if (!requested) {

@@ -102,7 +102,8 @@ absl::StatusOr<FetchAllowlist> FetchAllowlist::Parse(std::string_view spec) {
       entry.port = -1;
     } else if (!port.empty()) {
       int n = 0;
-      if (!absl::SimpleAtoi(port, &n) || n < 1 || n > 65535) return bad("port must be 1-65535 or *");
+      if (!absl::SimpleAtoi(port, &n) || n < 1 || n > 65535)
+        return bad("port must be 1-65535 or *");
       entry.port = n;
     }
     list.entries_.push_back(std::move(entry));
@@ -122,11 +123,10 @@ bool FetchAllowlist::Allows(std::string_view scheme, std::string_view host, int 
   int default_port = extensions::url::DefaultPort(scheme);
   for (const Entry& e : entries_) {
     bool host_matches =
-        e.subdomains
-            ? host.size() > e.host.size() + 1 &&
-                  absl::EndsWith(absl::string_view(host.data(), host.size()), e.host) &&
-                  host[host.size() - e.host.size() - 1] == '.'
-            : host == e.host;
+        e.subdomains ? host.size() > e.host.size() + 1 &&
+                           absl::EndsWith(absl::string_view(host.data(), host.size()), e.host) &&
+                           host[host.size() - e.host.size() - 1] == '.'
+                     : host == e.host;
     if (!host_matches) continue;
     if (e.port == -1 || (e.port == 0 && port == default_port) || e.port == port) return true;
   }
@@ -150,12 +150,13 @@ absl::StatusOr<FetchTarget> FetchAllowlist::Check(std::string_view input) const 
   target.host = *url->host;
   target.port = url->port ? *url->port : extensions::url::DefaultPort(url->scheme);
   if (!Allows(target.scheme, target.host, target.port)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "fetch to ", url->Origin(), " is not allowed: ", url->Host(),
-        " is not on the daemon's --allow_fetch list"));
+    return absl::PermissionDeniedError(absl::StrCat("fetch to ", url->Origin(),
+                                                    " is not allowed: ", url->Host(),
+                                                    " is not on the daemon's --allow_fetch list"));
   }
   if (!CurlAgrees(target)) {
-    return absl::InvalidArgumentError(absl::StrCat("the URL is ambiguous and was refused: ", std::string(input)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the URL is ambiguous and was refused: ", std::string(input)));
   }
   return target;
 }

@@ -70,13 +70,13 @@ struct JobSpec {
   // Evaluate, Call: how the outcome carries the result, hook data and thrown values
   // (kProtobuf: Outcome::value + annotations; kJson: Outcome::value_json).
   ValueEncoding value_encoding = ValueEncoding::kProtobuf;
-  bool fresh = false;    // Call: in a fresh copy of the program's context
+  bool fresh = false;  // Call: in a fresh copy of the program's context
   // LoadProgram, Evaluate (fresh): path -> source of the CommonJS, ES and JSON modules
   // that require() and import reach (engine/README.md, "Modules").
   std::map<std::string, std::string> modules;
   SourceType source_type = SourceType::kScript;  // LoadProgram, Evaluate (fresh)
-  bool validate_only = false;                  // LoadProgram: check, keep nothing
-  absl::Duration ttl = absl::ZeroDuration();   // CreateSession: idle time to live
+  bool validate_only = false;                    // LoadProgram: check, keep nothing
+  absl::Duration ttl = absl::ZeroDuration();     // CreateSession: idle time to live
   // Evaluate, Call, CreateSession: seeds Math.random and crypto randomness (0: not
   // seeded) and freezes Date/performance clocks at an epoch millisecond (0: real time).
   uint64_t random_seed = 0;
@@ -194,8 +194,8 @@ class Job {
   absl::Time deadline_;
   absl::Mutex answer_mu_;
   Completion on_complete_ ABSL_GUARDED_BY(answer_mu_);
-  uint64_t id_ = 0;            // set by Pool::Submit
-  absl::Time enqueued_at_;     // set by Pool::Submit
+  uint64_t id_ = 0;         // set by Pool::Submit
+  absl::Time enqueued_at_;  // set by Pool::Submit
   std::atomic<bool> cancel_requested_{false};
   std::atomic<int> running_on_{-1};  // worker index while a worker holds it
 };

@@ -13,9 +13,9 @@ namespace jscore::engine {
 absl::StatusOr<uint64_t> JobRun::StartHttp(internal::HttpRequest request, HttpDone done) {
   if (worker_.http == nullptr) return absl::FailedPreconditionError("fetch is not enabled");
   if (static_cast<int>(http_calls.size()) >= worker_.options.fetch.max_per_job) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "too many requests in flight in this evaluation (at most ",
-        worker_.options.fetch.max_per_job, ")"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many requests in flight in this evaluation (at most ",
+                     worker_.options.fetch.max_per_job, ")"));
   }
   if (internal::StopRequested(worker_.isolate)) {
     return absl::CancelledError("the evaluation is being stopped");
@@ -24,9 +24,9 @@ absl::StatusOr<uint64_t> JobRun::StartHttp(internal::HttpRequest request, HttpDo
   if (worker_.fetch_transfers.fetch_add(1, std::memory_order_relaxed) >=
       worker_.options.fetch.max_in_flight) {
     worker_.fetch_transfers.fetch_sub(1, std::memory_order_relaxed);
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "too many requests in flight in the server (at most ",
-        worker_.options.fetch.max_in_flight, ", --fetch_max_in_flight); retry later"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many requests in flight in the server (at most ",
+                     worker_.options.fetch.max_in_flight, ", --fetch_max_in_flight); retry later"));
   }
   worker_.http_counted.fetch_add(1, std::memory_order_relaxed);
   request.deadline = std::min(request.deadline, job->deadline());

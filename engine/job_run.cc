@@ -18,7 +18,6 @@ using internal::JsScope;
 
 namespace {
 
-
 Outcome ErrorOutcome(JsError error) {
   Outcome o;
   o.kind = Outcome::Kind::kJsError;
@@ -37,7 +36,6 @@ JsError SimpleError(std::string name, std::string message) {
 void CloseAndDelete(uv_handle_t* handle) {
   uv_close(handle, [](uv_handle_t* h) { delete reinterpret_cast<Timer*>(h->data); });
 }
-
 
 }  // namespace
 
@@ -215,9 +213,9 @@ absl::Status Worker::Impl::SectionStatus(SectionEnd end, const PoolOptions& opti
     case SectionEnd::kCancelled:
       return absl::CancelledError("cancelled by the client");
     case SectionEnd::kHeapLimit:
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "the script exceeded the heap limit (", options.heap_limit_mb,
-          " MB) and was stopped; the worker's isolate is replaced"));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("the script exceeded the heap limit (", options.heap_limit_mb,
+                       " MB) and was stopped; the worker's isolate is replaced"));
     case SectionEnd::kTerminated:
       return absl::UnavailableError("the server is shutting down");
     case SectionEnd::kHook:
@@ -264,8 +262,9 @@ void Worker::Impl::Settle(JobRun* run) {
     v8::HandleScope handles(isolate);
     if (run->promise.Get(isolate)->State() == v8::Promise::kPending) {
       if (run->timers.empty() && run->http_calls.empty()) {
-        return Complete(run, ErrorOutcome(SimpleError(
-                                 "Error", "the script's promise can never settle: nothing is "
+        return Complete(
+            run, ErrorOutcome(SimpleError("Error",
+                                          "the script's promise can never settle: nothing is "
                                           "pending that could resolve it")));
       }
       return Park(run);
@@ -274,9 +273,10 @@ void Worker::Impl::Settle(JobRun* run) {
   Finish(run);
 }
 
-std::optional<Outcome> Worker::Impl::OutcomeOf(JsScope& scope, v8::TryCatch& try_catch,
-                                               JobRun* run, v8::Local<v8::Value> result) {
-  if (!result->IsPromise()) return SettledOutcome(scope, try_catch, *run->job, result, /*rejected=*/false);
+std::optional<Outcome> Worker::Impl::OutcomeOf(JsScope& scope, v8::TryCatch& try_catch, JobRun* run,
+                                               v8::Local<v8::Value> result) {
+  if (!result->IsPromise())
+    return SettledOutcome(scope, try_catch, *run->job, result, /*rejected=*/false);
   v8::Local<v8::Promise> promise = result.As<v8::Promise>();
   switch (promise->State()) {
     case v8::Promise::kPending:

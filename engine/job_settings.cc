@@ -46,8 +46,7 @@ bool Worker::Impl::ApplyJobSettings(JsScope& scope, JobRun& run) {
   return true;
 }
 
-void Worker::Impl::EndJobSettings(v8::Local<v8::Context> context, JobRun& run,
-                                  Outcome& outcome) {
+void Worker::Impl::EndJobSettings(v8::Local<v8::Context> context, JobRun& run, Outcome& outcome) {
   ContextState* state = ContextState::From(context);
   if (state == nullptr) return;
   if (state->probe_recording) {

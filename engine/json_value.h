@@ -8,8 +8,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/json_text.h"
 #include "absl/strings/string_view.h"
+#include "common/json_text.h"
 
 namespace jscore::engine {
 

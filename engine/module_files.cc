@@ -145,7 +145,6 @@ const std::string* ModuleFiles::Find(const std::string& path) const {
   return it == files_.end() ? nullptr : &it->second;
 }
 
-
 std::string ModuleFiles::LoadAsFile(const std::string& path) const {
   for (const char* ext : {"", ".js", ".json", ".cjs", ".mjs"}) {
     std::string candidate = path + ext;
@@ -197,9 +196,9 @@ absl::StatusOr<std::string> ModuleFiles::ResolvePackage(absl::string_view reques
         std::optional<std::string> target =
             ExportsTarget(*exports, sub, import ? *kImport : *kRequire);
         if (!target || !IsFile(Join(root, *target))) {
-          return absl::NotFoundError(absl::StrCat(
-              "Package subpath '", sub, "' is not defined by \"exports\" in ", root,
-              "/package.json (or its target is not among the modules)"));
+          return absl::NotFoundError(
+              absl::StrCat("Package subpath '", sub, "' is not defined by \"exports\" in ", root,
+                           "/package.json (or its target is not among the modules)"));
         }
         return Join(root, *target);
       }
@@ -223,8 +222,8 @@ absl::StatusOr<std::string> ModuleFiles::ResolveRequire(absl::string_view reques
   if (request.empty()) return absl::InvalidArgumentError("require(''): the name is empty");
   if (absl::StartsWith(request, "node:")) return NotFound(request, from_dir);
   if (!IsRelative(request)) return ResolvePackage(request, from_dir, /*import=*/false);
-  std::string path = absl::StartsWith(request, "/") ? NormalizeModulePath(request)
-                                                      : Join(from_dir, request);
+  std::string path =
+      absl::StartsWith(request, "/") ? NormalizeModulePath(request) : Join(from_dir, request);
   std::string found = absl::EndsWith(request, "/") ? "" : LoadAsFile(path);
   if (found.empty()) found = LoadAsDirectory(path);
   if (found.empty()) return NotFound(request, from_dir);
@@ -237,8 +236,8 @@ absl::StatusOr<std::string> ModuleFiles::ResolveImport(absl::string_view specifi
   if (specifier.empty()) return absl::InvalidArgumentError("import '': the specifier is empty");
   if (absl::StartsWith(specifier, "node:")) return NotFound(specifier, referrer);
   if (!IsRelative(specifier)) return ResolvePackage(specifier, from_dir, /*import=*/true);
-  std::string path = absl::StartsWith(specifier, "/") ? NormalizeModulePath(specifier)
-                                                        : Join(from_dir, specifier);
+  std::string path =
+      absl::StartsWith(specifier, "/") ? NormalizeModulePath(specifier) : Join(from_dir, specifier);
   if (IsFile(path)) return path;
   std::string found = LoadAsFile(path);
   if (found.empty()) found = LoadAsDirectory(path);

@@ -6,9 +6,9 @@
 
 #include <map>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/struct.pb.h"
 
 namespace jscore::engine {
@@ -60,7 +60,7 @@ class ModuleFiles {
   // The parsed package.json at `path`, or null (absent or not JSON).
   const google::protobuf::Struct* Package(const std::string& path) const;
 
-  std::map<std::string, std::string> files_;  // normalized path -> source
+  std::map<std::string, std::string> files_;                  // normalized path -> source
   std::map<std::string, google::protobuf::Struct> packages_;  // path -> parsed package.json
 };
 

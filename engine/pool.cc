@@ -68,8 +68,8 @@ Pool::Pool(Platform& platform, const PoolOptions& options)
       });
   for (int i = 0; i < options.workers; ++i) {
     worker_queues_.push_back(std::make_unique<internal::FifoJobQueue>(options.queue_capacity));
-    WorkerShared shared{*queue_,     *worker_queues_.back(), *watchdog_,
-                        *programs_, *sessions_,             fetch_transfers_};
+    WorkerShared shared{*queue_,    *worker_queues_.back(), *watchdog_, *programs_,
+                        *sessions_, fetch_transfers_};
     workers_.push_back(std::make_unique<Worker>(i, platform_, shared, options_));
   }
   constructed_.store(true, std::memory_order_release);
@@ -124,7 +124,7 @@ absl::Status Pool::Route(const std::shared_ptr<Job>& job, int* worker) {
   auto require_program = [this, &spec](const std::string& id) -> absl::Status {
     std::shared_ptr<const Program> program = programs_->Get(id);
     return program != nullptr && program->owner == spec.owner ? absl::OkStatus()
-                                                               : ProgramNotLoadedError(id);
+                                                              : ProgramNotLoadedError(id);
   };
   switch (spec.kind) {
     case JobKind::kLoadProgram:

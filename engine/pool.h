@@ -22,7 +22,7 @@ namespace jscore::engine {
 namespace internal {
 class FifoJobQueue;
 class JobQueue;
-}
+}  // namespace internal
 class ProgramCache;
 struct Program;
 class SessionTable;

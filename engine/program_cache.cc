@@ -27,8 +27,8 @@ constexpr char kNotLoadedPayload[] = "jscore/program-not-loaded";
 }  // namespace
 
 absl::Status ProgramNotLoadedError(const std::string& id) {
-  absl::Status status = absl::FailedPreconditionError(
-      "program not loaded on this server: " + id + " (send LoadProgram, then retry)");
+  absl::Status status = absl::FailedPreconditionError("program not loaded on this server: " + id +
+                                                      " (send LoadProgram, then retry)");
   status.SetPayload(kNotLoadedPayload, absl::Cord(id));
   return status;
 }

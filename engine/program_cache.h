@@ -23,14 +23,14 @@ namespace jscore::engine {
 // Immutable once built; shared by shared_ptr between the cache and the workers that
 // run it (an unloaded program lives on until its last job ends).
 struct Program {
-  std::string id;  // hex SHA-256 of everything below but the caches, and the owner (ProgramId)
+  std::string id;     // hex SHA-256 of everything below but the caches, and the owner (ProgramId)
   std::string owner;  // the caller that loaded it (JobSpec::owner)
   std::string source;
   std::string filename;
   // path -> source (JobSpec::modules); moved into `files` when the program is compiled.
   std::map<std::string, std::string> modules;
   SourceType type = SourceType::kScript;
-  std::optional<BrowserProfile> browser;       // installed before the top level runs
+  std::optional<BrowserProfile> browser;  // installed before the top level runs
   // V8's cache of the compiled source: the script, the CommonJS wrapper or the root
   // ES module (as `type` says).
   std::vector<uint8_t> code_cache;

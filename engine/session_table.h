@@ -60,7 +60,8 @@ class SessionTable {
   void SetRandomBytesForTest(RandomBytes random) { random_ = std::move(random); }
 
  private:
-  void RememberGone(const std::string& id, const std::string& why) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RememberGone(const std::string& id, const std::string& why)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   struct Entry {
     int worker;

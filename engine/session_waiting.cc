@@ -77,11 +77,10 @@ void Worker::Impl::DropWaiting(Session* session, const absl::Status& why) {
 void Worker::Impl::ArmWaitingTimer(absl::Time deadline) {
   if (stopping || deadline >= waiting_timer_due) return;
   waiting_timer_due = deadline;
-  int64_t ms = std::max<int64_t>(0, absl::ToInt64Milliseconds(absl::Ceil(
-                                        deadline - absl::Now(), absl::Milliseconds(1))));
+  int64_t ms = std::max<int64_t>(
+      0, absl::ToInt64Milliseconds(absl::Ceil(deadline - absl::Now(), absl::Milliseconds(1))));
   uv_timer_start(
-      &waiting_timer,
-      [](uv_timer_t* handle) { static_cast<Impl*>(handle->data)->SweepWaiting(); },
+      &waiting_timer, [](uv_timer_t* handle) { static_cast<Impl*>(handle->data)->SweepWaiting(); },
       static_cast<uint64_t>(ms), 0);
 }
 
@@ -121,8 +120,8 @@ void Worker::AnswerOverdueWaiting(absl::Time now) {
   for (const auto& job : answer) {
     Job::Completion done = job->TakeCompletion();
     if (!done) continue;
-    Outcome outcome = Outcome::Failed(job->cancel_requested() ? CancelledWhileWaiting()
-                                                              : WaitedPastDeadline());
+    Outcome outcome =
+        Outcome::Failed(job->cancel_requested() ? CancelledWhileWaiting() : WaitedPastDeadline());
     outcome.stats.queue_wait = now - job->enqueued_at_;
     outcome.stats.worker = impl->index;
     done(std::move(outcome));

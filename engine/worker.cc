@@ -100,9 +100,7 @@ void Worker::Join() {
   if (impl->thread.joinable()) impl->thread.join();
 }
 
-bool Worker::WouldTakeWork() const {
-  return Current()->accepting.load(std::memory_order_acquire);
-}
+bool Worker::WouldTakeWork() const { return Current()->accepting.load(std::memory_order_acquire); }
 
 uint32_t Worker::InFlight() const { return Current()->inflight.load(std::memory_order_acquire); }
 
@@ -118,8 +116,8 @@ void Worker::AnswerOverdue(absl::Time now) {
   for (const auto& job : overdue) {
     Job::Completion done = job->TakeCompletion();
     if (!done) continue;
-    Outcome outcome = Outcome::Failed(absl::DeadlineExceededError(
-        "the script's promise did not settle before the deadline"));
+    Outcome outcome = Outcome::Failed(
+        absl::DeadlineExceededError("the script's promise did not settle before the deadline"));
     outcome.stats.wall_time = now - job->enqueued_at_;
     outcome.stats.worker = impl->index;
     done(std::move(outcome));
@@ -176,8 +174,8 @@ size_t NearHeapLimit(void* data, size_t current_limit, size_t /*initial_limit*/)
   // ("Fatal javascript OOM"): one `new Array(2 ** 26).fill(1)` is 512 MiB at once.
   // So the first time the margin takes V8's largest object; the script stops at its
   // next instruction and the memory goes with the replaced isolate.
-  size_t margin = impl->heap_limit_hit ? std::max<size_t>(current_limit / 2, 64 << 20)
-                                       : kLargestObjectBytes;
+  size_t margin =
+      impl->heap_limit_hit ? std::max<size_t>(current_limit / 2, 64 << 20) : kLargestObjectBytes;
   impl->heap_limit_hit = true;
   impl->stop_section.store(true, std::memory_order_relaxed);
   impl->isolate->TerminateExecution();
@@ -201,9 +199,8 @@ void Worker::Impl::ThreadMain() {
     loop_started_ns = uv_hrtime();
     loop_metrics.store(true, std::memory_order_release);
   }
-  rc = uv_async_init(&loop, &wake, [](uv_async_t* handle) {
-    static_cast<Impl*>(handle->data)->OnWake();
-  });
+  rc = uv_async_init(&loop, &wake,
+                     [](uv_async_t* handle) { static_cast<Impl*>(handle->data)->OnWake(); });
   if (rc != 0) {
     start_status = absl::ResourceExhaustedError(absl::StrCat(
         "worker ", index, ": libuv could not create its wake-up handle: ", uv_strerror(rc)));
@@ -325,7 +322,8 @@ bool Worker::Impl::RequeueFromScratch(JobRun* run) {
   if (!run->context.IsEmpty()) {
     v8::HandleScope handles(isolate);
     v8::Local<v8::Context> context = run->context.Get(isolate);
-    if (internal::ContextHost::From(context) == run) internal::ContextHost::Attach(context, nullptr);
+    if (internal::ContextHost::From(context) == run)
+      internal::ContextHost::Attach(context, nullptr);
     run->context.Reset();
   }
   UnlistHeld(run);
@@ -410,9 +408,8 @@ void Worker::Impl::Drain() {
 void Worker::Impl::StartPrebuilding() {
   if (prebuilding || stopping) return;
   prebuilding = true;
-  uv_idle_start(&prebuild_idle, [](uv_idle_t* handle) {
-    static_cast<Impl*>(handle->data)->PrebuildOne();
-  });
+  uv_idle_start(&prebuild_idle,
+                [](uv_idle_t* handle) { static_cast<Impl*>(handle->data)->PrebuildOne(); });
 }
 
 // One context per loop iteration, so a job that arrives meanwhile waits for one
@@ -501,7 +498,7 @@ void Worker::Impl::StopOnThread() {
   }
   DisposeIsolate();
   if (http != nullptr) {
-    http->Close();  // every run is complete: no transfer is left
+    http->Close();          // every run is complete: no transfer is left
     PublishHttpInFlight();  // (a retired thread's count was taken over: nothing left)
     http.reset();
   }

@@ -17,7 +17,7 @@ namespace jscore::engine {
 namespace internal {
 class FifoJobQueue;
 class JobQueue;
-}
+}  // namespace internal
 class Watchdog;
 
 class ProgramCache;

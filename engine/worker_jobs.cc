@@ -7,14 +7,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/extensions/browser_profile.h"
 #include "engine/extensions/hooks.h"
 #include "engine/extensions/require.h"
-#include "engine/extensions/browser_profile.h"
 #include "engine/internal/call_target.h"
 #include "engine/internal/context_state.h"
-#include "engine/internal/program_code.h"
 #include "engine/internal/js_error.h"
 #include "engine/internal/json_value_codec.h"
+#include "engine/internal/program_code.h"
 #include "engine/internal/value_codec.h"
 #include "engine/internal/worker_impl.h"
 
@@ -96,11 +96,16 @@ void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
                              "the deadline passed while the job waited in the queue")));
   }
   switch (spec.kind) {
-    case JobKind::kEvaluate: return StartEvaluate(run);
-    case JobKind::kCall: return StartCall(run);
-    case JobKind::kLoadProgram: return LoadProgram(run);
-    case JobKind::kCreateSession: return CreateSession(run);
-    case JobKind::kDeleteSession: return DeleteSession(run);
+    case JobKind::kEvaluate:
+      return StartEvaluate(run);
+    case JobKind::kCall:
+      return StartCall(run);
+    case JobKind::kLoadProgram:
+      return LoadProgram(run);
+    case JobKind::kCreateSession:
+      return CreateSession(run);
+    case JobKind::kDeleteSession:
+      return DeleteSession(run);
   }
 }
 
@@ -133,8 +138,9 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
     run->microtasks = run->session->microtasks;
     run->shared_context = true;
   } else if (!AcquireFreshContext(*run, spec.environment)) {
-    return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
-                             "the engine could not create a context")));
+    return Complete(
+        run,
+        Outcome::Failed(absl::ResourceExhaustedError("the engine could not create a context")));
   }
   std::optional<Outcome> outcome;
   {
@@ -181,7 +187,8 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
       if (internal::ContextState* state = internal::ContextState::From(context)) {
         state->modules = program;
       }
-      if (ok && program->files != nullptr && !program->files->empty()) extensions::InstallRequire(scope);
+      if (ok && program->files != nullptr && !program->files->empty())
+        extensions::InstallRequire(scope);
       ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
     }
     if (ok) Checkpoint(*run);
@@ -232,7 +239,8 @@ void Worker::Impl::StartCall(JobRun* run) {
     bool prepared = run->session == nullptr || ApplyJobSettings(scope, *run);
     std::optional<JsError> missing;
     absl::Status args_status;
-    if (prepared) missing = internal::ResolveCallTarget(scope, spec.function, &function, &holder, &found);
+    if (prepared)
+      missing = internal::ResolveCallTarget(scope, spec.function, &function, &holder, &found);
     if (missing) {
       failed = JsErrorOutcome(std::move(*missing));
     } else if (found) {
@@ -259,11 +267,13 @@ void Worker::Impl::StartCall(JobRun* run) {
       failed = ThrownOutcome(scope, try_catch, *run->job);
     }
     if (!failed && !ok) {
-      failed = Outcome::Failed(absl::IsInvalidArgument(args_status)
-                                   ? args_status
-                                   : absl::InvalidArgumentError("the arguments could not be converted"));
+      failed =
+          Outcome::Failed(absl::IsInvalidArgument(args_status)
+                              ? args_status
+                              : absl::InvalidArgumentError("the arguments could not be converted"));
     }
-    std::optional<Outcome> settled = failed ? std::move(failed) : OutcomeOf(scope, try_catch, run, result);
+    std::optional<Outcome> settled =
+        failed ? std::move(failed) : OutcomeOf(scope, try_catch, run, result);
     SectionEnd end = EndSection(*run);
     if (end != SectionEnd::kCompleted) settled = EndedOutcome(*run, end);
     outcome = std::move(settled);
@@ -298,10 +308,10 @@ std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh
   entry.program = program;
   entry.context.Reset(isolate, run->context);
   entry.microtasks = run->microtasks;
-  entry.approx_bytes = program->source.size() +
-                       (after.used_heap_size() > before.used_heap_size()
-                            ? after.used_heap_size() - before.used_heap_size()
-                            : 0);
+  entry.approx_bytes =
+      program->source.size() + (after.used_heap_size() > before.used_heap_size()
+                                    ? after.used_heap_size() - before.used_heap_size()
+                                    : 0);
   program_lru.push_front(id);
   entry.lru_position = program_lru.begin();
   program_context_bytes += entry.approx_bytes;
@@ -324,8 +334,10 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run,
   BeginSection(*run);
   bool ok = ApplyJobSettings(scope, *run);
   if (ok && program->browser) ok = extensions::InstallBrowserProfile(scope, *program->browser);
-  if (internal::ContextState* state = internal::ContextState::From(context)) state->modules = program;
-  if (ok && program->files != nullptr && !program->files->empty()) extensions::InstallRequire(scope);
+  if (internal::ContextState* state = internal::ContextState::From(context))
+    state->modules = program;
+  if (ok && program->files != nullptr && !program->files->empty())
+    extensions::InstallRequire(scope);
   v8::Local<v8::Value> result;
   ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
   if (ok) Checkpoint(*run);
@@ -351,14 +363,16 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run,
     JsError error =
         ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message());
     std::string where;
-    if (!try_catch.Message().IsEmpty() && try_catch.Message()->GetScriptResourceName()->IsString()) {
+    if (!try_catch.Message().IsEmpty() &&
+        try_catch.Message()->GetScriptResourceName()->IsString()) {
       where = scope.Utf8(try_catch.Message()->GetScriptResourceName().As<v8::String>());
     }
-    error.message = absl::StrCat("while running the program's top level",
-                                 where.empty() || where == program->filename
-                                     ? ""
-                                     : absl::StrCat(" (in ", where, ":", error.line, ":", error.column, ")"),
-                                 ": ", error.message);
+    error.message =
+        absl::StrCat("while running the program's top level",
+                     where.empty() || where == program->filename
+                         ? ""
+                         : absl::StrCat(" (in ", where, ":", error.line, ":", error.column, ")"),
+                     ": ", error.message);
     failed = JsErrorOutcome(std::move(error));
   }
   SectionEnd end = EndSection(*run);
@@ -394,12 +408,12 @@ void Worker::Impl::DropUnloadedPrograms() {
 
 void Worker::Impl::LoadProgram(JobRun* run) {
   const JobSpec& spec = run->job->spec();
-  std::string id =
-      ProgramId(spec.source, spec.modules, spec.source_type, spec.browser, spec.owner);
+  std::string id = ProgramId(spec.source, spec.modules, spec.source_type, spec.browser, spec.owner);
   if (!spec.validate_only && programs.Get(id) != nullptr) return Complete(run, IdOutcome(id));
   if (!AcquireFreshContext(*run, Environment::kBare)) {
-    return Complete(run, Outcome::Failed(absl::ResourceExhaustedError(
-                             "the engine could not create a context")));
+    return Complete(
+        run,
+        Outcome::Failed(absl::ResourceExhaustedError("the engine could not create a context")));
   }
   auto program = std::make_shared<Program>();
   program->id = id;
@@ -535,8 +549,8 @@ void Worker::Impl::ArmSessionTimer(absl::Duration ttl) {
   session_timer_due = due;
   uint64_t ms = static_cast<uint64_t>(std::max<int64_t>(0, absl::ToInt64Milliseconds(ttl))) + 1;
   uv_timer_start(
-      &session_timer, [](uv_timer_t* handle) { static_cast<Impl*>(handle->data)->ExpireSessions(); },
-      ms, 0);
+      &session_timer,
+      [](uv_timer_t* handle) { static_cast<Impl*>(handle->data)->ExpireSessions(); }, ms, 0);
 }
 
 void Worker::Impl::ExpireSessions() {

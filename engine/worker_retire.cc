@@ -51,10 +51,9 @@ absl::StatusOr<bool> Worker::Retire(uint64_t job_id) {
   const int index = old->index;
   old->watchdog.DisarmIfToken(index, job_id);
   old->fetch_transfers.fetch_sub(old->http_counted.exchange(0), std::memory_order_relaxed);
-  std::string why = absl::StrCat(
-      "worker ", index, " was replaced: a job ran ",
-      absl::FormatDuration(old->options.retire_after_overrun),
-      " past its deadline inside a builtin that cannot be interrupted");
+  std::string why = absl::StrCat("worker ", index, " was replaced: a job ran ",
+                                 absl::FormatDuration(old->options.retire_after_overrun),
+                                 " past its deadline inside a builtin that cannot be interrupted");
   for (const auto& job : *jobs) {
     if (job->id_ == job_id) {
       Answer(job,
@@ -70,7 +69,7 @@ absl::StatusOr<bool> Worker::Retire(uint64_t job_id) {
 
   auto fresh = std::make_shared<Impl>(index, old->platform, old->Shared(), old->options);
   absl::Status started = Impl::Launch(fresh);
-  old->thread.detach();  // it ends on its own, holding its Impl; nobody joins it
+  old->thread.detach();               // it ends on its own, holding its Impl; nobody joins it
   if (!started.ok()) return started;  // the slot keeps the retired Impl: it takes no job
   std::atomic_store(&impl_, fresh);
   // A job pushed for this slot while the old Impl was current woke nobody: look now.

@@ -1,10 +1,10 @@
 #include "fuzz/fuzz_support.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
-#include <atomic>
 #include <set>
 #include <utility>
 
@@ -35,11 +35,13 @@ void AppendSegment(std::string& path, std::string_view segment) {
 }
 
 // Walks the value: UTF-8 everywhere, and every NaN/infinite number annotated.
-void CheckNode(const Value& v, std::string& path, const std::set<std::pair<std::string, Kind>>& notes) {
+void CheckNode(const Value& v, std::string& path,
+               const std::set<std::pair<std::string, Kind>>& notes) {
   switch (v.kind_case()) {
     case Value::kNumberValue:
       if (std::isnan(v.number_value())) {
-        Require(notes.count({path, Kind::kNaN}) == 1, absl::StrCat("NaN without annotation at ", path));
+        Require(notes.count({path, Kind::kNaN}) == 1,
+                absl::StrCat("NaN without annotation at ", path));
       }
       if (std::isinf(v.number_value())) {
         Require(notes.count({path, Kind::kInfinity}) == 1,
@@ -84,7 +86,8 @@ bool IsDecimalInteger(const std::string& s) {
 
 void CheckAnnotation(const Value& root, const engine::TypeAnnotation& note) {
   const Value* node = Resolve(root, note.path);
-  std::string where = absl::StrCat("annotation ", static_cast<int>(note.kind), " at \"", note.path, "\"");
+  std::string where =
+      absl::StrCat("annotation ", static_cast<int>(note.kind), " at \"", note.path, "\"");
   Require(node != nullptr, absl::StrCat(where, " names no node of the value"));
   switch (note.kind) {
     case Kind::kUndefined:

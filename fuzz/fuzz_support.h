@@ -37,7 +37,8 @@ void Require(bool ok, std::string_view what);
 bool IsValidUtf8(std::string_view s);
 
 // The node a JSON Pointer (RFC 6901) names inside `root`, or null.
-const google::protobuf::Value* Resolve(const google::protobuf::Value& root, std::string_view pointer);
+const google::protobuf::Value* Resolve(const google::protobuf::Value& root,
+                                       std::string_view pointer);
 
 // The invariants of ARCHITECTURE.md "Values" and "Errors" for one outcome:
 //  - a value: every string and key is valid UTF-8; `undefined` means null and no

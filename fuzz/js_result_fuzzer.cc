@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   spec.kind = jscore::engine::JobKind::kEvaluate;
   spec.source.assign(reinterpret_cast<const char*>(data), size);
   spec.filename = "<fuzz>";
-  jscore::engine::Outcome outcome = jscore::fuzz::RunJob(
-      jscore::fuzz::FuzzPool(), std::move(spec), absl::Now() + absl::Milliseconds(100));
+  jscore::engine::Outcome outcome = jscore::fuzz::RunJob(jscore::fuzz::FuzzPool(), std::move(spec),
+                                                         absl::Now() + absl::Milliseconds(100));
   jscore::fuzz::CheckOutcome(outcome);
   return 0;
 }

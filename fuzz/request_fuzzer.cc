@@ -91,7 +91,8 @@ void Handle(const Request& request, const google::protobuf::Duration& timeout,
   const daemon::DaemonConfig& config = Config();
   absl::Time now = absl::Now();
   absl::StatusOr<engine::JobSpec> spec = daemon::SpecFromRequest(request, config);
-  absl::StatusOr<absl::Time> deadline = daemon::DeadlineFor(timeout, absl::InfiniteFuture(), now, config);
+  absl::StatusOr<absl::Time> deadline =
+      daemon::DeadlineFor(timeout, absl::InfiniteFuture(), now, config);
   if (timeout.seconds() < 0 || timeout.nanos() < 0) {
     Require(!deadline.ok(), "a negative timeout was accepted");
   }
@@ -180,36 +181,76 @@ struct Seed {
 constexpr Seed kSeeds[] = {
     {"evaluate_arith", kEvaluate, R"pb(source: "1 + 2")pb"},
     {"evaluate_globals", kEvaluate,
-     R"pb(source: "[a, b.c, typeof d]" globals { key: "a" value { number_value: 1.5 } }
-        globals { key: "b" value { struct_value { fields { key: "c" value { list_value {
-        values { string_value: "x" } values { null_value: NULL_VALUE } values { bool_value: true } } } } } } }
-        timeout { nanos: 50000000 })pb"},
+     R"pb(source: "[a, b.c, typeof d]"
+          globals {
+            key: "a"
+            value { number_value: 1.5 }
+          }
+          globals {
+            key: "b"
+            value {
+              struct_value {
+                fields {
+                  key: "c"
+                  value {
+                    list_value {
+                      values { string_value: "x" }
+                      values { null_value: NULL_VALUE }
+                      values { bool_value: true }
+                    }
+                  }
+                }
+              }
+            }
+          }
+          timeout { nanos: 50000000 })pb"},
     {"evaluate_async", kEvaluate,
      R"pb(source: "(async () => { await new Promise(r => setTimeout(r, 5)); return new Map([[1, 2n]]) })()")pb"},
     {"evaluate_throws", kEvaluate, R"pb(source: "throw new TypeError('bad')" filename: "t.js")pb"},
-    {"evaluate_bare_seeded", kEvaluate,
-     R"pb(source: "[Math.random(), Date.now()]" extensions: EXTENSIONS_NONE random_seed: 42 frozen_time_ms: 1700000000000)pb"},
+    {"evaluate_bare_seeded", kEvaluate, R"pb(source: "[Math.random(), Date.now()]"
+                                             extensions: EXTENSIONS_NONE
+                                             random_seed: 42
+                                             frozen_time_ms: 1700000000000)pb"},
     {"evaluate_browser", kEvaluate,
-     R"pb(source: "[navigator.userAgent, location.href, document.cookie]" profile: PROFILE_BROWSER
-        browser { url: "https://example.com/a?b=1" cookie: "k=v" languages: "fr-FR" screen_width: 800 })pb"},
+     R"pb(source: "[navigator.userAgent, location.href, document.cookie]"
+          profile: PROFILE_BROWSER
+          browser {
+            url: "https://example.com/a?b=1"
+            cookie: "k=v"
+            languages: "fr-FR"
+            screen_width: 800
+          })pb"},
     {"evaluate_probe", kEvaluate, R"pb(source: "typeof missingThing" probe: true)pb"},
     {"evaluate_session_unknown", kEvaluate, R"pb(source: "1" session: "nope")pb"},
-    {"evaluate_loop", kEvaluate, R"pb(source: "for (;;) {}" timeout { nanos: 20000000 })pb"},
-    {"evaluate_negative_timeout", kEvaluate, R"pb(source: "1" timeout { seconds: -1 })pb"},
+    {"evaluate_loop", kEvaluate, R"pb(source: "for (;;) {}"
+                                      timeout { nanos: 20000000 })pb"},
+    {"evaluate_negative_timeout", kEvaluate, R"pb(source: "1"
+                                                  timeout { seconds: -1 })pb"},
     {"call_echo", kCall,
-     R"pb(program: "$FIXTURE" function: "echo" args { number_value: 1 } args { string_value: "é" }
-        args { list_value { values { struct_value { } } } })pb"},
-    {"call_nested", kCall, R"pb(program: "$FIXTURE" function: "api.nested.id" args { bool_value: false })pb"},
-    {"call_async_fresh", kCall, R"pb(program: "$FIXTURE" function: "api.later" fresh: true args { null_value: NULL_VALUE })pb"},
+     R"pb(program: "$FIXTURE"
+          function: "echo"
+          args { number_value: 1 }
+          args { string_value: "é" }
+          args { list_value { values { struct_value {} } } })pb"},
+    {"call_nested", kCall, R"pb(program: "$FIXTURE"
+                                function: "api.nested.id"
+                                args { bool_value: false })pb"},
+    {"call_async_fresh", kCall, R"pb(program: "$FIXTURE"
+                                     function: "api.later"
+                                     fresh: true
+                                     args { null_value: NULL_VALUE })pb"},
     {"call_missing", kCall, R"pb(program: "$FIXTURE" function: "nope.none")pb"},
     {"call_bad_id", kCall, R"pb(program: "abc" function: "echo")pb"},
     {"call_session", kCall, R"pb(session: "s" function: "f")pb"},
     {"load_program", kLoadProgram,
      R"pb(source: "var m = require('m'); function f(x) { return m.twice(x) }"
-        modules { key: "m" value: "exports.twice = x => 2 * x" } filename: "p.js")pb"},
+          modules { key: "m" value: "exports.twice = x => 2 * x" }
+          filename: "p.js")pb"},
     {"load_validate_only", kLoadProgram, R"pb(source: "function (" validate_only: true)pb"},
-    {"create_session", kCreateSession, R"pb(source: "var n = 0" ttl { seconds: 1 })pb"},
-    {"create_session_program", kCreateSession, R"pb(program: "$FIXTURE" extensions: EXTENSIONS_NONE)pb"},
+    {"create_session", kCreateSession, R"pb(source: "var n = 0"
+                                            ttl { seconds: 1 })pb"},
+    {"create_session_program", kCreateSession,
+     R"pb(program: "$FIXTURE" extensions: EXTENSIONS_NONE)pb"},
     {"delete_session", kDeleteSession, R"pb(session: "gone")pb"},
 };
 
@@ -226,12 +267,23 @@ void WriteSeeds(const std::string& dir) {
     std::string text = absl::StrReplaceAll(seed.text, {{"$FIXTURE", FixtureId()}});
     std::string body;
     switch (seed.type) {
-      case kEvaluate: body = Encode<v1::EvaluateRequest>(text); break;
-      case kCall: body = Encode<v1::CallRequest>(text); break;
-      case kLoadProgram: body = Encode<v1::LoadProgramRequest>(text); break;
-      case kCreateSession: body = Encode<v1::CreateSessionRequest>(text); break;
-      case kDeleteSession: body = Encode<v1::DeleteSessionRequest>(text); break;
-      case kTypes: break;
+      case kEvaluate:
+        body = Encode<v1::EvaluateRequest>(text);
+        break;
+      case kCall:
+        body = Encode<v1::CallRequest>(text);
+        break;
+      case kLoadProgram:
+        body = Encode<v1::LoadProgramRequest>(text);
+        break;
+      case kCreateSession:
+        body = Encode<v1::CreateSessionRequest>(text);
+        break;
+      case kDeleteSession:
+        body = Encode<v1::DeleteSessionRequest>(text);
+        break;
+      case kTypes:
+        break;
     }
     std::ofstream out(absl::StrCat(dir, "/", seed.name), std::ios::binary);
     out.put(static_cast<char>(seed.type));

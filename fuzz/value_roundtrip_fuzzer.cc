@@ -41,9 +41,10 @@ namespace {
 using google::protobuf::Value;
 using Kind = engine::TypeAnnotation::Kind;
 
-constexpr int kMaxContainerDepth = 1001;  // FromProtoValue's limit (kMaxInputDepth in value_codec.cc)
+constexpr int kMaxContainerDepth =
+    1001;  // FromProtoValue's limit (kMaxInputDepth in value_codec.cc)
 constexpr int kMaxValueMessageLevels = 92;  // ToProtoValue's (engine/internal/value_codec.cc)
-constexpr int kBuildDepthCap = 1030;     // the builder goes a little past it
+constexpr int kBuildDepthCap = 1030;        // the builder goes a little past it
 
 // One isolate and one context, made on the fuzzing thread and kept (entered) for the
 // life of the process.
@@ -101,7 +102,8 @@ Value Build(FuzzedDataProvider& in, int depth) {
     case 5: {
       auto* list = v.mutable_list_value();
       int n = in.ConsumeIntegralInRange<int>(0, 6);
-      for (int i = 0; i < n && depth < kBuildDepthCap; ++i) *list->add_values() = Build(in, depth + 1);
+      for (int i = 0; i < n && depth < kBuildDepthCap; ++i)
+        *list->add_values() = Build(in, depth + 1);
       break;
     }
     case 6: {
@@ -139,7 +141,8 @@ Value Build(FuzzedDataProvider& in, int depth) {
 int MessageLevels(const Value& v, int level = 1) {
   int deepest = level;
   if (v.has_list_value()) {
-    for (const Value& e : v.list_value().values()) deepest = std::max(deepest, MessageLevels(e, level + 2));
+    for (const Value& e : v.list_value().values())
+      deepest = std::max(deepest, MessageLevels(e, level + 2));
   } else if (v.has_struct_value()) {
     for (const auto& [k, e] : v.struct_value().fields()) {
       deepest = std::max(deepest, MessageLevels(e, level + 3));
@@ -152,7 +155,8 @@ int ContainerDepth(const Value& v) {  // -1 for a scalar, 0 for a flat container
   int deepest = -1;
   if (v.has_list_value()) {
     deepest = 0;
-    for (const Value& e : v.list_value().values()) deepest = std::max(deepest, ContainerDepth(e) + 1);
+    for (const Value& e : v.list_value().values())
+      deepest = std::max(deepest, ContainerDepth(e) + 1);
   } else if (v.has_struct_value()) {
     deepest = 0;
     for (const auto& [k, e] : v.struct_value().fields()) {
@@ -231,7 +235,8 @@ void AppendSegment(std::string& path, std::string_view segment) {
   }
 }
 
-void ExpectedNotes(const Value& v, std::string& path, std::multiset<std::pair<std::string, Kind>>* out) {
+void ExpectedNotes(const Value& v, std::string& path,
+                   std::multiset<std::pair<std::string, Kind>>* out) {
   if (v.has_number_value()) {
     if (std::isnan(v.number_value())) out->emplace(path, Kind::kNaN);
     if (std::isinf(v.number_value())) out->emplace(path, Kind::kInfinity);
@@ -260,9 +265,8 @@ void RoundTrip(const Value& value) {
     v8::Local<v8::Value> js;
     bool accepted = engine::internal::FromProtoValue(scope, value).ToLocal(&js);
     bool too_deep = ContainerDepth(value) >= kMaxContainerDepth;
-    Require(accepted != too_deep,
-            too_deep ? "FromProtoValue accepted nesting past its limit"
-                     : "FromProtoValue refused a valid value");
+    Require(accepted != too_deep, too_deep ? "FromProtoValue accepted nesting past its limit"
+                                           : "FromProtoValue refused a valid value");
     if (!accepted) return;
     Require(!try_catch.HasCaught(), "FromProtoValue threw");
 

@@ -19,6 +19,7 @@ packages=(
   python3-venv python3-pip python3-setuptools python3-wheel  # pip install ./clients/python (offline)
   gnuplot-nox  # bench/run's plots
   clang libclang-rt-14-dev llvm  # sanitizer, fuzzing and warnings builds (scripts/sanitizers.sh, fuzz.sh, warnings.sh)
+  clang-format  # scripts/format.sh (.clang-format)
   golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
   openjdk-17-jdk-headless maven libgrpc-java libprotobuf-java protobuf-compiler-grpc-java-plugin
   libnetty-java libnetty-tcnative-java libnetty-tcnative-jni libgoogle-gson-java libperfmark-java

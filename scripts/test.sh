@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs every test (C++ engine and integration tests via ctest), then
+# Sets up, builds, checks every C++ file against .clang-format (scripts/format.sh) and runs
+# every test (C++ engine and integration tests via ctest), then
 # the clang build with -Wall -Wextra -Werror -Wthread-safety on our code, the C++ tests
 # under ASan+UBSan and TSan, then each fuzz target for 60 s (README.md, "Hardening";
 # JSCORE_SKIP_HARDENING=1 skips those steps on a developer machine).
@@ -18,6 +19,7 @@ timed() {
 }
 
 timed build bash "${root}/scripts/build.sh"
+timed "format check" bash "${root}/scripts/format.sh" --check
 timed ctest ctest --test-dir "${build_dir}" --output-on-failure -j2 --timeout 300
 if [ "${JSCORE_SKIP_HARDENING:-0}" != 1 ]; then
   timed "warnings (clang -Werror)" bash "${root}/scripts/warnings.sh"

@@ -166,8 +166,8 @@ RunResult BatchRunner::Stream::Run() {
   }
   int64_t last_ns = last_answer_ns_;
   if (last_ns <= 0) {
-    last_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - measure_start_)
-                  .count();
+    last_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - measure_start_).count();
   }
   result.window_seconds = static_cast<double>(last_ns) / 1e9;
   result.client_cpu_seconds = cpu;
@@ -285,8 +285,7 @@ void BatchRunner::Stream::Record(const Pending& pending, const v1::BatchResponse
   latency_->Record(static_cast<uint64_t>(std::max<int64_t>(0, micros)));
   if (answer.result().has_error()) {
     ++js_errors_;
-  } else if (options_.expect_json &&
-             ResultJson(answer.result()) != *options_.expect_json) {
+  } else if (options_.expect_json && ResultJson(answer.result()) != *options_.expect_json) {
     ++mismatches_;
   } else {
     ++ok_;

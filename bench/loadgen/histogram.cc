@@ -9,9 +9,7 @@ namespace {
 
 constexpr uint64_t kSubBuckets = uint64_t{1} << LatencyHistogram::kSubBucketBits;
 
-int BucketShift(int index) {
-  return std::max(0, (index >> LatencyHistogram::kSubBucketBits) - 1);
-}
+int BucketShift(int index) { return std::max(0, (index >> LatencyHistogram::kSubBucketBits) - 1); }
 
 }  // namespace
 
@@ -28,13 +26,15 @@ int LatencyHistogram::BucketIndex(uint64_t micros) {
 
 uint64_t LatencyHistogram::BucketLowest(int index) {
   int shift = BucketShift(index);
-  uint64_t mantissa = static_cast<uint64_t>(index) - (static_cast<uint64_t>(shift) << kSubBucketBits);
+  uint64_t mantissa =
+      static_cast<uint64_t>(index) - (static_cast<uint64_t>(shift) << kSubBucketBits);
   return mantissa << shift;
 }
 
 uint64_t LatencyHistogram::BucketHighest(int index) {
   int shift = BucketShift(index);
-  uint64_t mantissa = static_cast<uint64_t>(index) - (static_cast<uint64_t>(shift) << kSubBucketBits);
+  uint64_t mantissa =
+      static_cast<uint64_t>(index) - (static_cast<uint64_t>(shift) << kSubBucketBits);
   return ((mantissa + 1) << shift) - 1;
 }
 

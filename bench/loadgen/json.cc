@@ -81,11 +81,21 @@ std::string JsonQuote(absl::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -106,7 +116,8 @@ absl::StatusOr<google::protobuf::Value> ParseJsonValue(const std::string& json) 
   google::protobuf::Value value;
   auto status = google::protobuf::util::JsonStringToMessage(json, &value);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("not JSON: ", json, " (", status.ToString(), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("not JSON: ", json, " (", status.ToString(), ")"));
   }
   return value;
 }

@@ -5,7 +5,8 @@
 //   jscore_loadgen --workload=call --program_source='function f(a,b){return a+b}'
 //                  --function=f --args_json='[1,2]' --expect_json=3
 //   jscore_loadgen --workload=batch --program_source=... --function=f --concurrency=256
-//                                                              the same calls through one Batch stream
+//                                                              the same calls through one Batch
+//                                                              stream
 //
 // Exit codes: 0 the run completed (errors, if any, are in the report); 2 usage;
 // 3 setup failed (cannot connect, the workload's RPC is not served, bad program).
@@ -39,8 +40,9 @@ ABSL_FLAG(std::string, workload, "evaluate",
 ABSL_FLAG(bool, batch_pack, true,
           "batch: items ready together share a message, and results come packed "
           "(BatchRequest.more, BatchResponse.more); false: one item or result per message");
-ABSL_FLAG(std::string, batch_item, "call",
-          "batch: what each item is, call (as --workload=call) or evaluate (as --workload=evaluate)");
+ABSL_FLAG(
+    std::string, batch_item, "call",
+    "batch: what each item is, call (as --workload=call) or evaluate (as --workload=evaluate)");
 ABSL_FLAG(std::string, source, "1+1", "evaluate: the script");
 ABSL_FLAG(std::string, program_source, "", "call: the program loaded with LoadProgram");
 ABSL_FLAG(std::string, program_file, "",
@@ -65,8 +67,9 @@ ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5),
           "per request: the gRPC deadline and the request's timeout");
 ABSL_FLAG(int, channels, 4, "gRPC channels (each its own connection) the load is spread over");
 ABSL_FLAG(bool, json, false, "print one JSON object on stdout instead of a summary");
-ABSL_FLAG(bool, histogram, false,
-          "with --json: add the latency histogram, [[upper_us, count], ...] over non-empty buckets");
+ABSL_FLAG(
+    bool, histogram, false,
+    "with --json: add the latency histogram, [[upper_us, count], ...] over non-empty buckets");
 ABSL_FLAG(std::string, expect_json, "",
           "when set, an answer whose value (compact JSON, sorted keys) differs counts as a "
           "mismatch (an error)");
@@ -124,8 +127,8 @@ int Probe(const Workload& workload, v1::JsCore::Stub& stub, absl::Duration timeo
   v1::EvaluateResponse response;
   grpc::Status status = workload.Send(stub, &context, &response);
   if (!status.ok()) {
-    std::string what = absl::StrCat(workload.method(), " answered ",
-                                    StatusCodeName(status.error_code()));
+    std::string what =
+        absl::StrCat(workload.method(), " answered ", StatusCodeName(status.error_code()));
     if (!status.error_message().empty()) absl::StrAppend(&what, ": ", status.error_message());
     if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
       absl::StrAppend(&what, " (this daemon does not serve the ", workload.name(),
@@ -159,7 +162,8 @@ int Main() {
   const int channels = absl::GetFlag(FLAGS_channels);
 
   if (!std::isfinite(run.rate) || run.rate < 0) return Usage("--rate must be >= 0");
-  if (run.mode == LoopMode::kClosed && run.concurrency < 1) return Usage("--concurrency must be >= 1");
+  if (run.mode == LoopMode::kClosed && run.concurrency < 1)
+    return Usage("--concurrency must be >= 1");
   if (run.max_outstanding < 1) return Usage("--max_outstanding must be >= 1");
   if (run.requests < 0) return Usage("--requests must be >= 0");
   if (duration < absl::ZeroDuration()) return Usage("--duration must be >= 0");
@@ -187,8 +191,8 @@ int Main() {
   } else if (batch) {
     return Usage(absl::StrCat("--batch_item must be evaluate or call, not '", item_name, "'"));
   } else {
-    return Usage(absl::StrCat("--workload must be evaluate, call or batch, not '", workload_name,
-                              "'"));
+    return Usage(
+        absl::StrCat("--workload must be evaluate, call or batch, not '", workload_name, "'"));
   }
   if (batch && run.mode == LoopMode::kOpen) {
     return Usage("--workload=batch is a closed loop: use --concurrency, not --rate");
@@ -196,13 +200,15 @@ int Main() {
   work.source = absl::GetFlag(FLAGS_source);
   work.program_source = absl::GetFlag(FLAGS_program_source);
   if (const std::string file = absl::GetFlag(FLAGS_program_file); !file.empty()) {
-    if (!work.program_source.empty()) return Usage("--program_file and --program_source exclude each other");
+    if (!work.program_source.empty())
+      return Usage("--program_file and --program_source exclude each other");
     std::ifstream in(file, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
     if (!in.good() && !in.eof()) return Usage(absl::StrCat("--program_file: cannot read ", file));
     work.program_source = text.str();
-    if (work.program_source.empty()) return Usage(absl::StrCat("--program_file: ", file, " is empty or unreadable"));
+    if (work.program_source.empty())
+      return Usage(absl::StrCat("--program_file: ", file, " is empty or unreadable"));
   }
   work.function = absl::GetFlag(FLAGS_function);
   work.args_json = absl::GetFlag(FLAGS_args_json);
@@ -266,8 +272,8 @@ int Main() {
     result = runner->Run();
     if (result.unfinished > 0) (void)runner.release();
   }
-  std::string report = absl::GetFlag(FLAGS_json) ? ReportJson(setup, result) + "\n"
-                                                 : ReportText(setup, result);
+  std::string report =
+      absl::GetFlag(FLAGS_json) ? ReportJson(setup, result) + "\n" : ReportText(setup, result);
   std::fputs(report.c_str(), stdout);
   std::fflush(stdout);
   if (result.unfinished > 0) {

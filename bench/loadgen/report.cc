@@ -17,8 +17,7 @@ struct Quantile {
   double q;
   const char* key;
 };
-constexpr Quantile kQuantiles[] = {
-    {0.50, "p50"}, {0.90, "p90"}, {0.99, "p99"}, {0.999, "p999"}};
+constexpr Quantile kQuantiles[] = {{0.50, "p50"}, {0.90, "p90"}, {0.99, "p99"}, {0.999, "p999"}};
 
 const char* ModeName(LoopMode mode) { return mode == LoopMode::kClosed ? "closed" : "open"; }
 
@@ -61,16 +60,17 @@ std::string ReportJson(const RunSetup& setup, const RunResult& result) {
       ",\"concurrency\":", setup.concurrency, ",\"rate\":", JsonNumber(setup.rate),
       ",\"duration_s\":", JsonNumber(setup.duration_seconds), ",\"requests\":", setup.requests,
       ",\"warmup_s\":", JsonNumber(setup.warmup_seconds),
-      ",\"window_s\":", JsonNumber(std::round(result.window_seconds * 1e6) / 1e6), ",\"sent\":", result.sent,
-      ",\"count\":", result.count, ",\"ok\":", result.ok, ",\"errors\":", result.errors(),
-      ",\"rpc_errors\":{", absl::StrJoin(codes, ","), "},\"js_errors\":", result.js_errors,
-      ",\"mismatches\":", result.mismatches, ",\"late\":", result.late,
-      ",\"max_late_us\":", result.max_late_us, ",\"dropped\":", result.dropped,
-      ",\"unfinished\":", result.unfinished, ",\"throughput\":", Rounded(result.throughput()),
+      ",\"window_s\":", JsonNumber(std::round(result.window_seconds * 1e6) / 1e6),
+      ",\"sent\":", result.sent, ",\"count\":", result.count, ",\"ok\":", result.ok,
+      ",\"errors\":", result.errors(), ",\"rpc_errors\":{", absl::StrJoin(codes, ","),
+      "},\"js_errors\":", result.js_errors, ",\"mismatches\":", result.mismatches,
+      ",\"late\":", result.late, ",\"max_late_us\":", result.max_late_us,
+      ",\"dropped\":", result.dropped, ",\"unfinished\":", result.unfinished,
+      ",\"throughput\":", Rounded(result.throughput()),
       ",\"latency_us\":{\"count\":", latency.count(), ",\"min\":", latency.min(), ",",
       absl::StrJoin(quantiles, ","), ",\"max\":", latency.max(),
-      ",\"mean\":", Rounded(latency.mean()), "},\"client_cpu_s\":",
-      JsonNumber(std::round(result.client_cpu_seconds * 1000) / 1000),
+      ",\"mean\":", Rounded(latency.mean()),
+      "},\"client_cpu_s\":", JsonNumber(std::round(result.client_cpu_seconds * 1000) / 1000),
       ",\"client_cpu_percent\":", Rounded(CpuPercent(result)), histogram, "}");
 }
 
@@ -83,9 +83,8 @@ std::string ReportText(const RunSetup& setup, const RunResult& result) {
                                     setup.target, load, setup.channels);
   absl::StrAppendFormat(&out, "window     %.3f s (after %.1f s warmup)\n", result.window_seconds,
                         setup.warmup_seconds);
-  absl::StrAppendFormat(&out, "answers    %d: ok %d, errors %d (js %d, mismatches %d",
-                        result.count, result.ok, result.errors(), result.js_errors,
-                        result.mismatches);
+  absl::StrAppendFormat(&out, "answers    %d: ok %d, errors %d (js %d, mismatches %d", result.count,
+                        result.ok, result.errors(), result.js_errors, result.mismatches);
   for (const auto& [code, count] : result.rpc_errors) {
     absl::StrAppendFormat(&out, ", %s %d", code, count);
   }

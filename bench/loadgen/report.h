@@ -13,8 +13,8 @@ struct RunSetup {
   std::string target;
   std::string workload;  // "evaluate", "call" or "batch"
   int channels = 0;
-  int concurrency = 0;   // closed loop
-  double rate = 0;       // open loop
+  int concurrency = 0;          // closed loop
+  double rate = 0;              // open loop
   double duration_seconds = 0;  // 0: bounded by --requests only
   int64_t requests = 0;
   double warmup_seconds = 0;

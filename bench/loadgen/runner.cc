@@ -79,8 +79,8 @@ RunResult Runner::Run() {
   int64_t last_ns = last_answer_ns_.load();
   if (last_ns <= 0) {
     // No answer at all: the window is the time the measured phase lasted.
-    last_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - measure_start_)
-                  .count();
+    last_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - measure_start_).count();
   }
   result.window_seconds = static_cast<double>(last_ns) / 1e9;
   result.client_cpu_seconds = cpu;
@@ -128,8 +128,9 @@ void Runner::RunOpen() {
   const Clock::time_point start = Clock::now();
   measure_start_ = start + absl::ToChronoNanoseconds(options_.warmup);
   const bool bounded = options_.duration != absl::InfiniteDuration();
-  const Clock::time_point end =
-      bounded ? measure_start_ + absl::ToChronoNanoseconds(options_.duration) : Clock::time_point::max();
+  const Clock::time_point end = bounded
+                                    ? measure_start_ + absl::ToChronoNanoseconds(options_.duration)
+                                    : Clock::time_point::max();
   Clock::time_point last_wake = start;
   bool cpu_marked = false;
   int64_t measured_scheduled = 0;
@@ -177,7 +178,8 @@ void Runner::Issue(bool measured, Clock::time_point intended_start) {
     measured_outstanding_.fetch_add(1);
     sent_.fetch_add(1, std::memory_order_relaxed);
   }
-  v1::JsCore::Stub& stub = *stubs_[next_stub_.fetch_add(1, std::memory_order_relaxed) % stubs_.size()];
+  v1::JsCore::Stub& stub =
+      *stubs_[next_stub_.fetch_add(1, std::memory_order_relaxed) % stubs_.size()];
   workload_.Start(stub, &call->context, &call->response,
                   [this, call](grpc::Status status) { OnDone(call, status); });
 }

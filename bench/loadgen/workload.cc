@@ -1,8 +1,8 @@
 // Workload: Evaluate and Call request builders; LoadProgram setup for Call.
 #include "bench/loadgen/workload.h"
 
-#include <utility>
 #include <iterator>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "bench/loadgen/json.h"
@@ -79,14 +79,13 @@ absl::StatusOr<std::string> LoadProgram(const WorkloadOptions& options, v1::JsCo
         ": this daemon does not serve programs yet, and --workload=call needs them"));
   }
   if (!status.ok()) {
-    return absl::UnavailableError(absl::StrCat("LoadProgram failed: ",
-                                               StatusCodeName(status.error_code()), ": ",
-                                               status.error_message()));
+    return absl::UnavailableError(absl::StrCat(
+        "LoadProgram failed: ", StatusCodeName(status.error_code()), ": ", status.error_message()));
   }
   if (response.has_error()) {
-    return absl::InvalidArgumentError(absl::StrCat("the program does not compile: ",
-                                                   response.error().name(), ": ",
-                                                   response.error().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the program does not compile: ", response.error().name(), ": ",
+                     response.error().message()));
   }
   if (response.program().empty()) {
     return absl::InternalError("LoadProgram answered OK without a program id");
@@ -110,11 +109,11 @@ absl::StatusOr<std::unique_ptr<Workload>> Workload::Create(
     }
     case WorkloadKind::kCall: {
       if (options.program_source.empty() || options.function.empty()) {
-        return absl::InvalidArgumentError(
-            "--workload=call needs --program_source and --function");
+        return absl::InvalidArgumentError("--workload=call needs --program_source and --function");
       }
       auto args = ParseJsonArray(options.args_json);
-      if (!args.ok()) return absl::InvalidArgumentError(absl::StrCat("--args_json: ", args.status().message()));
+      if (!args.ok())
+        return absl::InvalidArgumentError(absl::StrCat("--args_json: ", args.status().message()));
       auto program = LoadProgram(options, *stubs[0]);
       if (!program.ok()) return program.status();
       for (size_t i = 1; i < stubs.size(); ++i) {
@@ -154,12 +153,23 @@ void SetDuration(absl::Duration d, google::protobuf::Duration* out) {
 }
 
 std::string StatusCodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {
-      "OK",        "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",  "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",     "UNAVAILABLE",       "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
   int n = static_cast<int>(code);
   if (n >= 0 && n < static_cast<int>(std::size(kNames))) return kNames[n];
   return absl::StrCat("CODE_", n);

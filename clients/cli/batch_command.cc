@@ -5,16 +5,17 @@
 //   {"id": "b", "function": "sign", "args": ["x", 1]}                       a call into
 //       --program_file's program (or "program": ID, or "session": ID)
 // Output, one object per line, in completion order:
-//   {"id":"a","value":2}  {"id":"b","error":{...}}  {"id":"c","status":"DEADLINE_EXCEEDED","message":"..."}
+//   {"id":"a","value":2}  {"id":"b","error":{...}}
+//   {"id":"c","status":"DEADLINE_EXCEEDED","message":"..."}
 // A line without "id" gets its line number. With a terminal on stderr, a progress bar
 // shows the count, the rate and (for a file) the ETA.
 #include <unistd.h>
 
 #include <condition_variable>
-#include <mutex>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,8 +105,8 @@ std::string ParseLine(const std::string& line, int64_t number, const std::string
     }
     c->set_value_encoding(v1::VALUE_ENCODING_JSON);
     if (!args_json.empty() && args_json[0] == '[') c->mutable_args_json()->set_json(args_json);
-    *c->mutable_timeout() =
-        ToProto(f.count("timeout_ms") ? absl::Milliseconds(f.at("timeout_ms").number_value()) : Timeout());
+    *c->mutable_timeout() = ToProto(
+        f.count("timeout_ms") ? absl::Milliseconds(f.at("timeout_ms").number_value()) : Timeout());
     return "";
   }
   return "the line has neither \"source\" nor \"function\"";
@@ -114,7 +115,8 @@ std::string ParseLine(const std::string& line, int64_t number, const std::string
 // The progress bar on stderr (only when it is a terminal).
 class Progress {
  public:
-  explicit Progress(int64_t total) : total_(total), enabled_(isatty(STDERR_FILENO)), start_(absl::Now()) {}
+  explicit Progress(int64_t total)
+      : total_(total), enabled_(isatty(STDERR_FILENO)), start_(absl::Now()) {}
   void Update(int64_t done, bool last = false) {
     if (!enabled_) return;
     absl::Time now = absl::Now();
@@ -124,8 +126,8 @@ class Progress {
     std::string bar;
     if (total_ > 0) {
       int filled = static_cast<int>(30.0 * done / total_);
-      bar = absl::StrCat("[", std::string(filled, '#'), std::string(30 - filled, '-'), "] ",
-                         done, "/", total_, absl::StrFormat(" %.0f/s", rate),
+      bar = absl::StrCat("[", std::string(filled, '#'), std::string(30 - filled, '-'), "] ", done,
+                         "/", total_, absl::StrFormat(" %.0f/s", rate),
                          absl::StrFormat(" ETA %.0fs", rate > 0 ? (total_ - done) / rate : 0.0));
     } else {
       bar = absl::StrCat(done, " done", absl::StrFormat(" %.0f/s", rate));
@@ -223,8 +225,8 @@ int Batch(const std::vector<std::string>& args) {
     bool ok = response.code() == 0 && !response.result().has_error();
     if (response.code() != 0) {
       out = absl::StrCat("{\"id\":", JsonString(response.id()), ",\"status\":\"",
-                         CodeName(response.code()), "\",\"message\":", JsonString(response.message()),
-                         "}");
+                         CodeName(response.code()),
+                         "\",\"message\":", JsonString(response.message()), "}");
     } else {
       std::string body = ResponseJson(response.result());  // {"value":...} or {"error":...}
       out = absl::StrCat("{\"id\":", JsonString(response.id()), ",", body.substr(1));

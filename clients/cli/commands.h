@@ -17,9 +17,9 @@ enum ExitCode : int {
   kOk = 0,
   kScriptFailed = 1,  // the script threw, or (batch) some item failed
   kUsage = 2,
-  kRpcFailed = 3,     // the daemon answered with an error status, or is unreachable
+  kRpcFailed = 3,  // the daemon answered with an error status, or is unreachable
   kNotServing = 4,
-  kHooked = 5,        // the script stopped itself with $terminate(data); the data is printed
+  kHooked = 5,  // the script stopped itself with $terminate(data); the data is printed
 };
 
 // "DEADLINE_EXCEEDED" for 4: gRPC's name of a status code ("UNKNOWN" past 16).

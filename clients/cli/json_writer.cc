@@ -15,11 +15,21 @@ std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -110,8 +120,9 @@ std::string FieldJson(const google::protobuf::Message& message,
                  ? "true"
                  : "false";
     case FieldDescriptor::CPPTYPE_ENUM:
-      return JsonString((repeated ? r->GetRepeatedEnum(message, field, index)
-                                  : r->GetEnum(message, field))->name());
+      return JsonString(
+          (repeated ? r->GetRepeatedEnum(message, field, index) : r->GetEnum(message, field))
+              ->name());
     case FieldDescriptor::CPPTYPE_STRING:
       return JsonString(repeated ? r->GetRepeatedString(message, field, index)
                                  : r->GetString(message, field));

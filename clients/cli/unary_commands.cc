@@ -10,8 +10,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cli/commands.h"
-#include "common/json_text.h"
 #include "clients/cli/json_writer.h"
+#include "common/json_text.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jscore/v1/jscore.grpc.pb.h"
@@ -29,7 +29,8 @@ ABSL_FLAG(std::string, program_type, "",
           "default: module for a .mjs file, commonjs for .cjs, else script)");
 ABSL_FLAG(std::string, tls_ca, "", "Talk TLS, trusting the CAs in this PEM file");
 ABSL_FLAG(std::string, tls_server_name, "", "With --tls_ca: the name to check the certificate for");
-ABSL_FLAG(std::string, token_file, "", "Send the bearer token in this file's first line (else $JSCORE_TOKEN_FILE)");
+ABSL_FLAG(std::string, token_file, "",
+          "Send the bearer token in this file's first line (else $JSCORE_TOKEN_FILE)");
 
 namespace jscore::cli {
 
@@ -70,11 +71,23 @@ google::protobuf::Duration ToProto(absl::Duration d) {
 }
 
 const char* CodeName(int code) {
-  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
   return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
 }
 
@@ -113,8 +126,8 @@ std::string ResponseJson(const v1::EvaluateResponse& response) {
     if (e.has_thrown() && !e.thrown().json().empty()) {
       thrown = absl::StrCat(",\"thrown\":", e.thrown().json());
     }
-    return absl::StrCat("{\"error\":{\"name\":", JsonString(e.name()), ",\"message\":",
-                        JsonString(e.message()), thrown, ",\"line\":", e.line(),
+    return absl::StrCat("{\"error\":{\"name\":", JsonString(e.name()),
+                        ",\"message\":", JsonString(e.message()), thrown, ",\"line\":", e.line(),
                         ",\"column\":", e.column(), ",\"stack\":", JsonString(e.stack()), "}}");
   }
   bool hook = response.has_hook_data() || response.has_hook_data_json();
@@ -196,14 +209,17 @@ int Eval(const std::vector<std::string>& args) {
 bool ProgramLoad(const std::string& file, std::string source, v1::LoadProgramRequest* load) {
   std::string type = absl::AsciiStrToLower(absl::GetFlag(FLAGS_program_type));
   if (type.empty()) {
-    type = absl::EndsWith(file, ".mjs") ? "module" : absl::EndsWith(file, ".cjs") ? "commonjs" : "script";
+    type = absl::EndsWith(file, ".mjs")   ? "module"
+           : absl::EndsWith(file, ".cjs") ? "commonjs"
+                                          : "script";
   }
   if (type == "module") {
     load->set_type(v1::SOURCE_TYPE_MODULE);
   } else if (type == "commonjs") {
     load->set_type(v1::SOURCE_TYPE_COMMONJS);
   } else if (type != "script") {
-    std::fprintf(stderr, "jscore: --program_type=%s: not script, commonjs or module\n", type.c_str());
+    std::fprintf(stderr, "jscore: --program_type=%s: not script, commonjs or module\n",
+                 type.c_str());
     return false;
   }
   load->set_source(std::move(source));

@@ -48,7 +48,8 @@ google::protobuf::Value Params() {
 // A raw V8 isolate calling sign() directly: the engine's floor.
 void BM_RawV8Call(benchmark::State& state) {
   TheePlatform();
-  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
+      v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = allocator.get();
   v8::Isolate* isolate = v8::Isolate::New(params);
@@ -59,10 +60,11 @@ void BM_RawV8Call(benchmark::State& state) {
     v8::Context::Scope context_scope(context);
     v8::Local<v8::String> source = v8::String::NewFromUtf8(isolate, kProgram).ToLocalChecked();
     v8::Script::Compile(context, source).ToLocalChecked()->Run(context).ToLocalChecked();
-    v8::Local<v8::Function> sign = context->Global()
-                                       ->Get(context, v8::String::NewFromUtf8Literal(isolate, "sign"))
-                                       .ToLocalChecked()
-                                       .As<v8::Function>();
+    v8::Local<v8::Function> sign =
+        context->Global()
+            ->Get(context, v8::String::NewFromUtf8Literal(isolate, "sign"))
+            .ToLocalChecked()
+            .As<v8::Function>();
     std::string out;
     for (auto _ : state) {
       for (int i = 0; i < kBatch; ++i) {
@@ -75,7 +77,8 @@ void BM_RawV8Call(benchmark::State& state) {
         (void)args->Set(context, v8::String::NewFromUtf8Literal(isolate, "c"),
                         v8::String::NewFromUtf8Literal(isolate, "3"));
         v8::Local<v8::Value> argv[] = {args, v8::Number::New(isolate, 1700000000)};
-        v8::Local<v8::Value> result = sign->Call(context, context->Global(), 2, argv).ToLocalChecked();
+        v8::Local<v8::Value> result =
+            sign->Call(context, context->Global(), 2, argv).ToLocalChecked();
         v8::String::Utf8Value utf8(isolate, result);
         out.assign(*utf8, utf8.length());
       }
@@ -99,11 +102,11 @@ void BM_EngineCall(benchmark::State& state) {
   std::string program;
   {
     absl::BlockingCounter done(1);
-    auto job = std::make_shared<jscore::engine::Job>(
-        load, absl::Now() + absl::Seconds(10), [&](jscore::engine::Outcome o) {
-          program = o.id;
-          done.DecrementCount();
-        });
+    auto job = std::make_shared<jscore::engine::Job>(load, absl::Now() + absl::Seconds(10),
+                                                     [&](jscore::engine::Outcome o) {
+                                                       program = o.id;
+                                                       done.DecrementCount();
+                                                     });
     (void)pool->Submit(job);
     done.Wait();
   }

@@ -61,9 +61,10 @@ double ProcessCpuUs() {
 }
 
 void Report(const char* system, int n, int calls, double cpu_us, const std::string& result) {
-  std::printf("{\"system\":\"%s\",\"n\":%d,\"calls\":%d,\"cpu_us_per_signature\":%.1f,"
-              "\"result\":%s}\n",
-              system, n, calls, cpu_us / (static_cast<double>(calls) * n), result.c_str());
+  std::printf(
+      "{\"system\":\"%s\",\"n\":%d,\"calls\":%d,\"cpu_us_per_signature\":%.1f,"
+      "\"result\":%s}\n",
+      system, n, calls, cpu_us / (static_cast<double>(calls) * n), result.c_str());
   std::fflush(stdout);
 }
 
@@ -80,13 +81,14 @@ class RawV8 {
     v8::HandleScope handles(isolate_);
     v8::Local<v8::Context> context = v8::Context::New(isolate_);
     v8::Context::Scope context_scope(context);
-    v8::Local<v8::String> source = v8::String::NewFromUtf8(isolate_, program.data(),
-                                                            v8::NewStringType::kNormal,
-                                                            static_cast<int>(program.size()))
-                                       .ToLocalChecked();
+    v8::Local<v8::String> source =
+        v8::String::NewFromUtf8(isolate_, program.data(), v8::NewStringType::kNormal,
+                                static_cast<int>(program.size()))
+            .ToLocalChecked();
     v8::Script::Compile(context, source).ToLocalChecked()->Run(context).ToLocalChecked();
     v8::Local<v8::Value> fn =
-        context->Global()->Get(context, v8::String::NewFromUtf8Literal(isolate_, "loopSign"))
+        context->Global()
+            ->Get(context, v8::String::NewFromUtf8Literal(isolate_, "loopSign"))
             .ToLocalChecked();
     context_.Reset(isolate_, context);
     loop_sign_.Reset(isolate_, fn.As<v8::Function>());
@@ -110,8 +112,10 @@ class RawV8 {
       v8::HandleScope call_scope(isolate_);
       v8::Local<v8::Object> params = v8::Object::New(isolate_);
       for (const auto& [key, value] : kParams) {
-        params->Set(context, v8::String::NewFromUtf8(isolate_, key).ToLocalChecked(),
-                  v8::String::NewFromUtf8(isolate_, value).ToLocalChecked()).Check();
+        params
+            ->Set(context, v8::String::NewFromUtf8(isolate_, key).ToLocalChecked(),
+                  v8::String::NewFromUtf8(isolate_, value).ToLocalChecked())
+            .Check();
       }
       v8::Local<v8::Value> argv[] = {params, v8::Number::New(isolate_, n)};
       v8::Local<v8::Value> result = fn->Call(context, context->Global(), 2, argv).ToLocalChecked();
@@ -133,11 +137,11 @@ class RawV8 {
 Outcome RunJob(jscore::engine::Pool& pool, const JobSpec& spec) {
   Outcome out;
   absl::Notification done;
-  auto job = std::make_shared<jscore::engine::Job>(spec, absl::Now() + absl::Seconds(30),
-                                                   [&](Outcome o) {
-                                                     out = std::move(o);
-                                                     done.Notify();
-                                                   });
+  auto job =
+      std::make_shared<jscore::engine::Job>(spec, absl::Now() + absl::Seconds(30), [&](Outcome o) {
+        out = std::move(o);
+        done.Notify();
+      });
   if (absl::Status s = pool.Submit(job); !s.ok()) return Outcome::Failed(s);
   done.WaitForNotification();
   return out;

@@ -122,8 +122,7 @@ bool SignalAbort(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Val
       v8::EscapableHandleScope step(isolate);
       v8::Local<v8::Value> dependent = web::At(scope, list, i);
       v8::Local<v8::Array> dependent_state;
-      if (!web::GetState(scope, dependent, kSignalKey, &dependent_state,
-                         web::OnMismatch::kQuiet) ||
+      if (!web::GetState(scope, dependent, kSignalKey, &dependent_state, web::OnMismatch::kQuiet) ||
           web::At(scope, dependent_state, kAborted)->IsTrue()) {
         continue;
       }

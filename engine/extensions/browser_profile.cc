@@ -42,7 +42,8 @@ bool DefineConstantMethod(JsScope& scope, v8::Local<v8::Object> on, std::string_
   return DefineMethod(scope, on, name, ReturnData, value, length, v8::None);
 }
 
-bool DefineEmptyListMethod(JsScope& scope, v8::Local<v8::Object> on, std::string_view name, int length) {
+bool DefineEmptyListMethod(JsScope& scope, v8::Local<v8::Object> on, std::string_view name,
+                           int length) {
   return DefineMethod(scope, on, name, EmptyList, {}, length, v8::None);
 }
 
@@ -99,14 +100,15 @@ v8::Local<v8::Array> StringArray(JsScope& scope, const std::vector<std::string>&
   return v8::Array::New(scope.isolate(), values.data(), values.size());
 }
 
-v8::Local<v8::Object> PlainObject(JsScope& scope,
-                                  const std::vector<std::pair<const char*, v8::Local<v8::Value>>>& fields) {
+v8::Local<v8::Object> PlainObject(
+    JsScope& scope, const std::vector<std::pair<const char*, v8::Local<v8::Value>>>& fields) {
   v8::Local<v8::Object> object = v8::Object::New(scope.isolate());
   for (const auto& [name, value] : fields) (void)DefineValue(scope, object, name, value);
   return object;
 }
 
-bool BuildNavigator(JsScope& scope, const BrowserProfile& profile, v8::Local<v8::Object>* navigator) {
+bool BuildNavigator(JsScope& scope, const BrowserProfile& profile,
+                    v8::Local<v8::Object>* navigator) {
   v8::Isolate* isolate = scope.isolate();
   v8::Local<v8::Context> context = scope.context();
   std::string user_agent = Or(profile.user_agent, kDefaultUserAgent);
@@ -115,10 +117,12 @@ bool BuildNavigator(JsScope& scope, const BrowserProfile& profile, v8::Local<v8:
   if (languages.empty()) languages = {"en-US", "en"};
   std::string chrome = ChromeMajor(user_agent);
   bool safari = chrome.empty() && user_agent.find("Safari/") != std::string::npos;
-  std::string app_version = user_agent.rfind("Mozilla/", 0) == 0 ? user_agent.substr(8) : user_agent;
+  std::string app_version =
+      user_agent.rfind("Mozilla/", 0) == 0 ? user_agent.substr(8) : user_agent;
 
   v8::Local<v8::Array> language_list = StringArray(scope, languages);
-  if (language_list->SetIntegrityLevel(context, v8::IntegrityLevel::kFrozen).IsNothing()) return false;
+  if (language_list->SetIntegrityLevel(context, v8::IntegrityLevel::kFrozen).IsNothing())
+    return false;
   std::vector<v8::Local<v8::Value>> plugins;
   if (!chrome.empty()) {
     for (const char* name : {"PDF Viewer", "Chrome PDF Viewer", "Chromium PDF Viewer",
@@ -137,7 +141,9 @@ bool BuildNavigator(JsScope& scope, const BrowserProfile& profile, v8::Local<v8:
       {"appCodeName", scope.Str("Mozilla")},
       {"product", scope.Str("Gecko")},
       {"productSub", scope.Str(chrome.empty() && !safari ? "20100101" : "20030107")},
-      {"vendor", scope.Str(!chrome.empty() ? "Google Inc." : safari ? "Apple Computer, Inc." : "")},
+      {"vendor", scope.Str(!chrome.empty() ? "Google Inc."
+                           : safari        ? "Apple Computer, Inc."
+                                           : "")},
       {"vendorSub", scope.Str("")},
       {"platform", scope.Str(platform)},
       {"language", scope.Str(languages.front())},
@@ -167,12 +173,13 @@ bool BuildNavigator(JsScope& scope, const BrowserProfile& profile, v8::Local<v8:
     std::vector<v8::Local<v8::Value>> brands;
     for (const auto& [brand, version] : std::vector<std::pair<std::string, std::string>>{
              {"Chromium", chrome}, {"Google Chrome", chrome}, {"Not-A.Brand", "99"}}) {
-      brands.push_back(PlainObject(scope, {{"brand", scope.Str(brand)}, {"version", scope.Str(version)}}));
+      brands.push_back(
+          PlainObject(scope, {{"brand", scope.Str(brand)}, {"version", scope.Str(version)}}));
     }
-    v8::Local<v8::Object> data = PlainObject(
-        scope, {{"brands", v8::Array::New(isolate, brands.data(), brands.size())},
-                {"mobile", v8::False(isolate)},
-                {"platform", scope.Str(ua_platform)}});
+    v8::Local<v8::Object> data =
+        PlainObject(scope, {{"brands", v8::Array::New(isolate, brands.data(), brands.size())},
+                            {"mobile", v8::False(isolate)},
+                            {"platform", scope.Str(ua_platform)}});
     if (!DefineConstantGetter(scope, prototype, "userAgentData", data)) return false;
   }
   if (!DefineConstantMethod(scope, prototype, "javaEnabled", v8::False(isolate)) ||
@@ -199,7 +206,7 @@ bool BuildScreen(JsScope& scope, const BrowserProfile& profile, v8::Local<v8::Ob
       {"colorDepth", v8::Integer::New(isolate, 24)},
       {"pixelDepth", v8::Integer::New(isolate, 24)},
       {"orientation", PlainObject(scope, {{"type", scope.Str(width >= height ? "landscape-primary"
-                                                                              : "portrait-primary")},
+                                                                             : "portrait-primary")},
                                           {"angle", v8::Integer::New(isolate, 0)}})},
   };
   for (const auto& [name, value] : getters) {
@@ -218,7 +225,9 @@ v8::Local<v8::Private> ItemsKey(v8::Isolate* isolate) {
 bool Items(JsScope& scope, v8::Local<v8::Value> self, v8::Local<v8::Object>* items) {
   v8::Local<v8::Value> value;
   if (!self->IsObject() ||
-      !self.As<v8::Object>()->GetPrivate(scope.context(), ItemsKey(scope.isolate())).ToLocal(&value) ||
+      !self.As<v8::Object>()
+           ->GetPrivate(scope.context(), ItemsKey(scope.isolate()))
+           .ToLocal(&value) ||
       !value->IsObject()) {
     scope.isolate()->ThrowException(v8::Exception::TypeError(scope.Str("Illegal invocation")));
     return false;
@@ -240,7 +249,8 @@ void StorageMethod(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::String> key, value;
   if ((op == kGetItem || op == kSetItem || op == kRemoveItem) &&
       (info.Length() < 1 || !info[0]->ToString(context).ToLocal(&key))) {
-    if (info.Length() < 1) isolate->ThrowException(v8::Exception::TypeError(scope.Str("1 argument required")));
+    if (info.Length() < 1)
+      isolate->ThrowException(v8::Exception::TypeError(scope.Str("1 argument required")));
     return;
   }
   v8::Local<v8::Array> names;
@@ -262,7 +272,8 @@ void StorageMethod(const v8::FunctionCallbackInfo<v8::Value>& info) {
       return;
     case kClear:
       (void)info.This().As<v8::Object>()->SetPrivate(
-          context, ItemsKey(isolate), v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0));
+          context, ItemsKey(isolate),
+          v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0));
       return;
     case kKey: {
       if (!items->GetOwnPropertyNames(context).ToLocal(&names)) return;
@@ -279,7 +290,8 @@ void StorageMethod(const v8::FunctionCallbackInfo<v8::Value>& info) {
       return;
     }
     case kLength:
-      if (items->GetOwnPropertyNames(context).ToLocal(&names)) info.GetReturnValue().Set(names->Length());
+      if (items->GetOwnPropertyNames(context).ToLocal(&names))
+        info.GetReturnValue().Set(names->Length());
       return;
   }
 }
@@ -292,15 +304,17 @@ bool BuildStorages(JsScope& scope, v8::Local<v8::Object>* local, v8::Local<v8::O
     StorageOp op;
     int length;
   };
-  for (const Op& m : {Op{"getItem", kGetItem, 1}, Op{"setItem", kSetItem, 2},
-                      Op{"removeItem", kRemoveItem, 1}, Op{"clear", kClear, 0}, Op{"key", kKey, 1}}) {
-    if (!DefineMethod(scope, prototype, m.name, StorageMethod, v8::Integer::New(isolate, m.op), m.length,
-                      v8::None)) {
+  for (const Op& m :
+       {Op{"getItem", kGetItem, 1}, Op{"setItem", kSetItem, 2}, Op{"removeItem", kRemoveItem, 1},
+        Op{"clear", kClear, 0}, Op{"key", kKey, 1}}) {
+    if (!DefineMethod(scope, prototype, m.name, StorageMethod, v8::Integer::New(isolate, m.op),
+                      m.length, v8::None)) {
       return false;
     }
   }
   v8::Local<v8::Function> length;
-  if (!NativeFunction(scope, "get length", StorageMethod, v8::Integer::New(isolate, kLength)).ToLocal(&length)) {
+  if (!NativeFunction(scope, "get length", StorageMethod, v8::Integer::New(isolate, kLength))
+           .ToLocal(&length)) {
     return false;
   }
   prototype->SetAccessorProperty(scope.Str("length"), length, {}, v8::None);
@@ -375,22 +389,35 @@ bool InstallWindow(JsScope& scope, const BrowserProfile& profile, const PageUrl&
     if (!DefineConstantMethod(scope, history, method, v8::Undefined(isolate))) return false;
   }
   const std::vector<std::pair<const char*, v8::Local<v8::Value>>> values = {
-      {"self", global}, {"top", global}, {"parent", global}, {"frames", global},
-      {"navigator", navigator}, {"screen", screen}, {"document", document},
-      {"localStorage", local_storage}, {"sessionStorage", session_storage},
-      {"name", scope.Str("")}, {"length", v8::Integer::New(isolate, 0)},
-      {"closed", v8::False(isolate)}, {"opener", v8::Null(isolate)},
-      {"frameElement", v8::Null(isolate)}, {"origin", scope.Str(url.origin)},
+      {"self", global},
+      {"top", global},
+      {"parent", global},
+      {"frames", global},
+      {"navigator", navigator},
+      {"screen", screen},
+      {"document", document},
+      {"localStorage", local_storage},
+      {"sessionStorage", session_storage},
+      {"name", scope.Str("")},
+      {"length", v8::Integer::New(isolate, 0)},
+      {"closed", v8::False(isolate)},
+      {"opener", v8::Null(isolate)},
+      {"frameElement", v8::Null(isolate)},
+      {"origin", scope.Str(url.origin)},
       {"isSecureContext", v8::Boolean::New(isolate, secure)},
       {"innerWidth", v8::Integer::New(isolate, width)},
       {"innerHeight", v8::Integer::New(isolate, height > 130 ? height - 130 : height)},
       {"outerWidth", v8::Integer::New(isolate, width)},
       {"outerHeight", v8::Integer::New(isolate, height > 40 ? height - 40 : height)},
       {"devicePixelRatio", v8::Integer::New(isolate, 1)},
-      {"screenX", v8::Integer::New(isolate, 0)}, {"screenY", v8::Integer::New(isolate, 0)},
-      {"screenLeft", v8::Integer::New(isolate, 0)}, {"screenTop", v8::Integer::New(isolate, 0)},
-      {"scrollX", v8::Integer::New(isolate, 0)}, {"scrollY", v8::Integer::New(isolate, 0)},
-      {"pageXOffset", v8::Integer::New(isolate, 0)}, {"pageYOffset", v8::Integer::New(isolate, 0)},
+      {"screenX", v8::Integer::New(isolate, 0)},
+      {"screenY", v8::Integer::New(isolate, 0)},
+      {"screenLeft", v8::Integer::New(isolate, 0)},
+      {"screenTop", v8::Integer::New(isolate, 0)},
+      {"scrollX", v8::Integer::New(isolate, 0)},
+      {"scrollY", v8::Integer::New(isolate, 0)},
+      {"pageXOffset", v8::Integer::New(isolate, 0)},
+      {"pageYOffset", v8::Integer::New(isolate, 0)},
       {"history", history},
   };
   if (!DefineValue(scope, global, "window", global, fixed) ||
@@ -403,12 +430,18 @@ bool InstallWindow(JsScope& scope, const BrowserProfile& profile, const PageUrl&
   // Event and timing members a page script expects on window, unless the environment
   // already defines them.
   const std::vector<std::pair<const char*, v8::Local<v8::Value>>> methods = {
-      {"addEventListener", v8::Undefined(isolate)}, {"removeEventListener", v8::Undefined(isolate)},
-      {"dispatchEvent", v8::True(isolate)}, {"alert", v8::Undefined(isolate)},
-      {"confirm", v8::False(isolate)}, {"prompt", v8::Null(isolate)},
-      {"focus", v8::Undefined(isolate)}, {"blur", v8::Undefined(isolate)},
-      {"scrollTo", v8::Undefined(isolate)}, {"scroll", v8::Undefined(isolate)},
-      {"open", v8::Null(isolate)}, {"close", v8::Undefined(isolate)},
+      {"addEventListener", v8::Undefined(isolate)},
+      {"removeEventListener", v8::Undefined(isolate)},
+      {"dispatchEvent", v8::True(isolate)},
+      {"alert", v8::Undefined(isolate)},
+      {"confirm", v8::False(isolate)},
+      {"prompt", v8::Null(isolate)},
+      {"focus", v8::Undefined(isolate)},
+      {"blur", v8::Undefined(isolate)},
+      {"scrollTo", v8::Undefined(isolate)},
+      {"scroll", v8::Undefined(isolate)},
+      {"open", v8::Null(isolate)},
+      {"close", v8::Undefined(isolate)},
       {"postMessage", v8::Undefined(isolate)},
   };
   for (const auto& [name, value] : methods) {
@@ -417,9 +450,9 @@ bool InstallWindow(JsScope& scope, const BrowserProfile& profile, const PageUrl&
     if (!has && !DefineConstantMethod(scope, global, name, value)) return false;
   }
   if (!ChromeMajor(Or(profile.user_agent, kDefaultUserAgent)).empty()) {
-    v8::Local<v8::Object> chrome = PlainObject(
-        scope, {{"app", PlainObject(scope, {{"isInstalled", v8::False(isolate)}})},
-                {"runtime", v8::Object::New(isolate)}});
+    v8::Local<v8::Object> chrome =
+        PlainObject(scope, {{"app", PlainObject(scope, {{"isInstalled", v8::False(isolate)}})},
+                            {"runtime", v8::Object::New(isolate)}});
     if (!DefineValue(scope, global, "chrome", chrome)) return false;
   }
   return HideJscoreGlobals(scope);
@@ -429,7 +462,8 @@ bool InstallWindow(JsScope& scope, const BrowserProfile& profile, const PageUrl&
 }  // namespace browser
 
 bool InstallBrowserProfile(internal::JsScope& scope, const BrowserProfile& profile) {
-  browser::PageUrl url = browser::ParsePageUrl(profile.url.empty() ? browser::kDefaultUrl : profile.url);
+  browser::PageUrl url =
+      browser::ParsePageUrl(profile.url.empty() ? browser::kDefaultUrl : profile.url);
   return browser::InstallWindow(scope, profile, url);
 }
 

@@ -36,13 +36,15 @@ PageUrl ParsePageUrl(std::string_view url) {
   if (scheme_end == std::string_view::npos || scheme_end == 0) return blank;
   std::string scheme = Lower(url.substr(0, scheme_end));
   for (char c : scheme) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return blank;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+      return blank;
   }
   std::string_view rest = url.substr(scheme_end + 3);
   size_t authority_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, authority_end);
   std::string_view tail = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority = authority.substr(at + 1);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos)
+    authority = authority.substr(at + 1);
   PageUrl out;
   size_t colon = authority.rfind(':');
   bool bracketed = authority.find(']') != std::string_view::npos;
@@ -83,7 +85,8 @@ namespace {
 void LocationToString(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Value> href;
-  if (info.This()->Get(isolate->GetCurrentContext(), v8::String::NewFromUtf8Literal(isolate, "href"))
+  if (info.This()
+          ->Get(isolate->GetCurrentContext(), v8::String::NewFromUtf8Literal(isolate, "href"))
           .ToLocal(&href)) {
     info.GetReturnValue().Set(href);
   }
@@ -97,9 +100,9 @@ bool BuildLocation(JsScope& scope, const PageUrl& url, v8::Local<v8::Object>* lo
   if (!DefineInterface(scope, "Location", prototype)) return false;
   *location = v8::Object::New(isolate, prototype, nullptr, nullptr, 0);
   const std::pair<const char*, const std::string*> parts[] = {
-      {"href", &url.href},         {"origin", &url.origin}, {"protocol", &url.protocol},
+      {"href", &url.href},         {"origin", &url.origin},     {"protocol", &url.protocol},
       {"host", &url.host},         {"hostname", &url.hostname}, {"port", &url.port},
-      {"pathname", &url.pathname}, {"search", &url.search}, {"hash", &url.hash},
+      {"pathname", &url.pathname}, {"search", &url.search},     {"hash", &url.hash},
   };
   for (const auto& [name, value] : parts) {
     if (!DefineValue(scope, *location, name, scope.Str(*value))) return false;
@@ -135,13 +138,15 @@ Jar Parse(std::string_view text) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(';', start);
-    std::string pair = Trim(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    std::string pair = Trim(
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     if (!pair.empty()) {
       size_t eq = pair.find('=');
       if (eq == std::string::npos) {
         jar.emplace_back("", pair);
       } else {
-        jar.emplace_back(Trim(std::string_view(pair).substr(0, eq)), Trim(std::string_view(pair).substr(eq + 1)));
+        jar.emplace_back(Trim(std::string_view(pair).substr(0, eq)),
+                         Trim(std::string_view(pair).substr(eq + 1)));
       }
     }
     if (end == std::string_view::npos) break;
@@ -166,7 +171,8 @@ void SetCookie(Jar* jar, std::string_view text, absl::Time now) {
       // RFC 1123 dates ("Thu, 01 Jan 1970 00:00:00 GMT"), always in GMT.
       std::string date = parts[i].second;
       for (const char* zone : {" GMT", " UTC"}) {
-        if (date.size() > 4 && date.compare(date.size() - 4, 4, zone) == 0) date.resize(date.size() - 4);
+        if (date.size() > 4 && date.compare(date.size() - 4, 4, zone) == 0)
+          date.resize(date.size() - 4);
       }
       absl::Time when;
       std::string error;
@@ -190,7 +196,10 @@ void CookieGet(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Value> jar;
   if (info.This()->IsObject() &&
-      info.This().As<v8::Object>()->GetPrivate(isolate->GetCurrentContext(), JarKey(isolate)).ToLocal(&jar) &&
+      info.This()
+          .As<v8::Object>()
+          ->GetPrivate(isolate->GetCurrentContext(), JarKey(isolate))
+          .ToLocal(&jar) &&
       jar->IsString()) {
     info.GetReturnValue().Set(jar);
   } else {
@@ -214,7 +223,8 @@ void CookieSet(const v8::FunctionCallbackInfo<v8::Value>& info) {
                        ? absl::FromUnixMillis(static_cast<int64_t>(*state->frozen_time_ms))
                        : absl::Now();
   SetCookie(&jar, scope.Utf8(text), now);
-  (void)info.This().As<v8::Object>()->SetPrivate(context, JarKey(isolate), scope.Str(Serialize(jar)));
+  (void)info.This().As<v8::Object>()->SetPrivate(context, JarKey(isolate),
+                                                 scope.Str(Serialize(jar)));
 }
 
 // ---- elements: inert objects that accept what page scripts do to them ----
@@ -226,7 +236,8 @@ v8::Local<v8::Private> AttributesKey(v8::Isolate* isolate) {
   return v8::Private::ForApi(isolate, v8::String::NewFromUtf8Literal(isolate, "jscore:attributes"));
 }
 
-v8::MaybeLocal<v8::Object> NewElement(JsScope& scope, v8::Local<v8::Array> data, const std::string& tag) {
+v8::MaybeLocal<v8::Object> NewElement(JsScope& scope, v8::Local<v8::Array> data,
+                                      const std::string& tag) {
   v8::Isolate* isolate = scope.isolate();
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Value> prototype, style_prototype, document;
@@ -243,20 +254,34 @@ v8::MaybeLocal<v8::Object> NewElement(JsScope& scope, v8::Local<v8::Array> data,
   v8::Local<v8::Object> class_list = v8::Object::New(isolate);
   bool canvas = lower == "canvas";
   const std::vector<std::pair<const char*, v8::Local<v8::Value>>> fields = {
-      {"tagName", scope.Str(upper)}, {"nodeName", scope.Str(upper)}, {"localName", scope.Str(lower)},
+      {"tagName", scope.Str(upper)},
+      {"nodeName", scope.Str(upper)},
+      {"localName", scope.Str(lower)},
       {"nodeType", v8::Integer::New(isolate, 1)},
       {"namespaceURI", scope.Str("http://www.w3.org/1999/xhtml")},
-      {"id", scope.Str("")}, {"className", scope.Str("")}, {"innerHTML", scope.Str("")},
-      {"innerText", scope.Str("")}, {"textContent", scope.Str("")}, {"style", style},
-      {"classList", class_list}, {"dataset", v8::Object::New(isolate)},
-      {"childNodes", v8::Array::New(isolate)}, {"children", v8::Array::New(isolate)},
-      {"firstChild", v8::Null(isolate)}, {"lastChild", v8::Null(isolate)},
-      {"parentNode", v8::Null(isolate)}, {"parentElement", v8::Null(isolate)},
-      {"nextSibling", v8::Null(isolate)}, {"previousSibling", v8::Null(isolate)},
+      {"id", scope.Str("")},
+      {"className", scope.Str("")},
+      {"innerHTML", scope.Str("")},
+      {"innerText", scope.Str("")},
+      {"textContent", scope.Str("")},
+      {"style", style},
+      {"classList", class_list},
+      {"dataset", v8::Object::New(isolate)},
+      {"childNodes", v8::Array::New(isolate)},
+      {"children", v8::Array::New(isolate)},
+      {"firstChild", v8::Null(isolate)},
+      {"lastChild", v8::Null(isolate)},
+      {"parentNode", v8::Null(isolate)},
+      {"parentElement", v8::Null(isolate)},
+      {"nextSibling", v8::Null(isolate)},
+      {"previousSibling", v8::Null(isolate)},
       {"ownerDocument", document},
-      {"offsetWidth", v8::Integer::New(isolate, 0)}, {"offsetHeight", v8::Integer::New(isolate, 0)},
-      {"clientWidth", v8::Integer::New(isolate, 0)}, {"clientHeight", v8::Integer::New(isolate, 0)},
-      {"scrollWidth", v8::Integer::New(isolate, 0)}, {"scrollHeight", v8::Integer::New(isolate, 0)},
+      {"offsetWidth", v8::Integer::New(isolate, 0)},
+      {"offsetHeight", v8::Integer::New(isolate, 0)},
+      {"clientWidth", v8::Integer::New(isolate, 0)},
+      {"clientHeight", v8::Integer::New(isolate, 0)},
+      {"scrollWidth", v8::Integer::New(isolate, 0)},
+      {"scrollHeight", v8::Integer::New(isolate, 0)},
   };
   for (const auto& [name, value] : fields) {
     if (!DefineValue(scope, element, name, value)) return {};
@@ -265,14 +290,17 @@ v8::MaybeLocal<v8::Object> NewElement(JsScope& scope, v8::Local<v8::Array> data,
                  !DefineValue(scope, element, "height", v8::Integer::New(isolate, 150)))) {
     return {};
   }
-  for (const auto& [name, value] : std::vector<std::pair<const char*, v8::Local<v8::Value>>>{
-           {"add", v8::Undefined(isolate)}, {"remove", v8::Undefined(isolate)},
-           {"contains", v8::False(isolate)}, {"toggle", v8::False(isolate)}}) {
+  for (const auto& [name, value] :
+       std::vector<std::pair<const char*, v8::Local<v8::Value>>>{{"add", v8::Undefined(isolate)},
+                                                                 {"remove", v8::Undefined(isolate)},
+                                                                 {"contains", v8::False(isolate)},
+                                                                 {"toggle", v8::False(isolate)}}) {
     if (!DefineConstantMethod(scope, class_list, name, value, 1)) return {};
   }
   if (!DefineValue(scope, style, "cssText", scope.Str("")) ||
-      element->SetPrivate(context, AttributesKey(isolate),
-                          v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0))
+      element
+          ->SetPrivate(context, AttributesKey(isolate),
+                       v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0))
           .IsNothing()) {
     return {};
   }
@@ -286,7 +314,8 @@ void CreateElement(const v8::FunctionCallbackInfo<v8::Value>& info) {
   int index = info.Length() > 1 && info.Data().As<v8::Array>()->Length() > kElementDataSize ? 1 : 0;
   v8::Local<v8::String> tag;
   if (info.Length() <= index || !info[index]->ToString(scope.context()).ToLocal(&tag)) {
-    if (info.Length() <= index) isolate->ThrowException(v8::Exception::TypeError(scope.Str("1 argument required")));
+    if (info.Length() <= index)
+      isolate->ThrowException(v8::Exception::TypeError(scope.Str("1 argument required")));
     return;
   }
   v8::Local<v8::Object> element;
@@ -336,7 +365,8 @@ void AttributeMethod(const v8::FunctionCallbackInfo<v8::Value>& info) {
       std::string key = scope.Utf8(name);
       // id and class are reflected as properties, as in the DOM.
       if (key == "id" || key == "class") {
-        (void)info.This().As<v8::Object>()->Set(context, scope.Str(key == "id" ? "id" : "className"), value);
+        (void)info.This().As<v8::Object>()->Set(context,
+                                                scope.Str(key == "id" ? "id" : "className"), value);
       }
       return;
     }
@@ -353,7 +383,8 @@ void AttributeMethod(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 void ReturnFirstArgument(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  if (info.Length() > 0) info.GetReturnValue().Set(info[info.Length() > 1 && info.Data()->IsTrue() ? 1 : 0]);
+  if (info.Length() > 0)
+    info.GetReturnValue().Set(info[info.Length() > 1 && info.Data()->IsTrue() ? 1 : 0]);
 }
 
 // CSSStyleDeclaration: setProperty/getPropertyValue/removeProperty over own properties.
@@ -367,11 +398,13 @@ void StyleMethod(const v8::FunctionCallbackInfo<v8::Value>& info) {
   int op = info.Data().As<v8::Int32>()->Value();
   v8::Local<v8::Value> value;
   if (op == 0) {  // setProperty
-    if (info.Length() > 1 && info[1]->ToString(context).ToLocal(&value)) (void)style->Set(context, name, value);
+    if (info.Length() > 1 && info[1]->ToString(context).ToLocal(&value))
+      (void)style->Set(context, name, value);
     return;
   }
   if (!style->Get(context, name).ToLocal(&value)) return;
-  info.GetReturnValue().Set(value->IsUndefined() ? v8::String::Empty(isolate).As<v8::Value>() : value);
+  info.GetReturnValue().Set(value->IsUndefined() ? v8::String::Empty(isolate).As<v8::Value>()
+                                                 : value);
   if (op == 2) (void)style->Delete(context, name);  // removeProperty returns the old value
 }
 
@@ -394,8 +427,8 @@ bool BuildElementInterfaces(JsScope& scope, v8::Local<v8::Array> data) {
   };
   for (const Attr& a : {Attr{"setAttribute", kSet, 2}, Attr{"getAttribute", kGet, 1},
                         Attr{"hasAttribute", kHas, 1}, Attr{"removeAttribute", kRemove, 1}}) {
-    if (!DefineMethod(scope, element, a.name, AttributeMethod, v8::Integer::New(isolate, a.op), a.length,
-                      v8::None)) {
+    if (!DefineMethod(scope, element, a.name, AttributeMethod, v8::Integer::New(isolate, a.op),
+                      a.length, v8::None)) {
       return false;
     }
   }
@@ -404,32 +437,46 @@ bool BuildElementInterfaces(JsScope& scope, v8::Local<v8::Array> data) {
     if (!DefineValue(scope, rect, side, v8::Integer::New(isolate, 0))) return false;
   }
   const std::vector<std::pair<const char*, v8::Local<v8::Value>>> constants = {
-      {"addEventListener", v8::Undefined(isolate)}, {"removeEventListener", v8::Undefined(isolate)},
-      {"dispatchEvent", v8::True(isolate)}, {"append", v8::Undefined(isolate)},
-      {"prepend", v8::Undefined(isolate)}, {"remove", v8::Undefined(isolate)},
-      {"contains", v8::False(isolate)}, {"hasChildNodes", v8::False(isolate)},
-      {"getBoundingClientRect", rect}, {"querySelector", v8::Null(isolate)},
-      {"click", v8::Undefined(isolate)}, {"focus", v8::Undefined(isolate)},
-      {"blur", v8::Undefined(isolate)}, {"scrollIntoView", v8::Undefined(isolate)},
-      {"matches", v8::False(isolate)}, {"closest", v8::Null(isolate)},
-      {"getContext", v8::Null(isolate)}, {"toDataURL", scope.Str("data:,")},
+      {"addEventListener", v8::Undefined(isolate)},
+      {"removeEventListener", v8::Undefined(isolate)},
+      {"dispatchEvent", v8::True(isolate)},
+      {"append", v8::Undefined(isolate)},
+      {"prepend", v8::Undefined(isolate)},
+      {"remove", v8::Undefined(isolate)},
+      {"contains", v8::False(isolate)},
+      {"hasChildNodes", v8::False(isolate)},
+      {"getBoundingClientRect", rect},
+      {"querySelector", v8::Null(isolate)},
+      {"click", v8::Undefined(isolate)},
+      {"focus", v8::Undefined(isolate)},
+      {"blur", v8::Undefined(isolate)},
+      {"scrollIntoView", v8::Undefined(isolate)},
+      {"matches", v8::False(isolate)},
+      {"closest", v8::Null(isolate)},
+      {"getContext", v8::Null(isolate)},
+      {"toDataURL", scope.Str("data:,")},
   };
   for (const auto& [name, value] : constants) {
     if (!DefineConstantMethod(scope, element, name, value)) return false;
   }
-  for (const char* name : {"querySelectorAll", "getElementsByTagName", "getElementsByClassName", "getClientRects"}) {
+  for (const char* name :
+       {"querySelectorAll", "getElementsByTagName", "getElementsByClassName", "getClientRects"}) {
     if (!DefineEmptyListMethod(scope, element, name)) return false;
   }
   for (const char* name : {"appendChild", "removeChild", "insertBefore"}) {
-    if (!DefineMethod(scope, node, name, ReturnFirstArgument, v8::False(isolate), 1, v8::None)) return false;
+    if (!DefineMethod(scope, node, name, ReturnFirstArgument, v8::False(isolate), 1, v8::None))
+      return false;
   }
-  if (!DefineMethod(scope, node, "replaceChild", ReturnFirstArgument, v8::True(isolate), 2, v8::None) ||
+  if (!DefineMethod(scope, node, "replaceChild", ReturnFirstArgument, v8::True(isolate), 2,
+                    v8::None) ||
       !DefineMethod(scope, node, "cloneNode", CloneNode, data, 0, v8::None)) {
     return false;
   }
   int op = 0;
   for (const char* name : {"setProperty", "getPropertyValue", "removeProperty"}) {
-    if (!DefineMethod(scope, style, name, StyleMethod, v8::Integer::New(isolate, op++), 1, v8::None)) return false;
+    if (!DefineMethod(scope, style, name, StyleMethod, v8::Integer::New(isolate, op++), 1,
+                      v8::None))
+      return false;
   }
   return !data->Set(context, kElementPrototype, html_element).IsNothing() &&
          !data->Set(context, kStylePrototype, style).IsNothing();
@@ -461,45 +508,70 @@ bool BuildDocument(JsScope& scope, const BrowserProfile& profile, const PageUrl&
   v8::Local<v8::Array> ns_data = v8::Array::New(isolate, kElementDataSize + 1);
   for (uint32_t i = 0; i < kElementDataSize; ++i) {
     v8::Local<v8::Value> item;
-    if (!data->Get(context, i).ToLocal(&item) || ns_data->Set(context, i, item).IsNothing()) return false;
+    if (!data->Get(context, i).ToLocal(&item) || ns_data->Set(context, i, item).IsNothing())
+      return false;
   }
   v8::Local<v8::Object> html, head, body;
   if (!DefineMethod(scope, document_prototype, "createElement", CreateElement, data, 1, v8::None) ||
-      !DefineMethod(scope, document_prototype, "createElementNS", CreateElement, ns_data, 2, v8::None) ||
-      !NewElement(scope, data, "html").ToLocal(&html) || !NewElement(scope, data, "head").ToLocal(&head) ||
+      !DefineMethod(scope, document_prototype, "createElementNS", CreateElement, ns_data, 2,
+                    v8::None) ||
+      !NewElement(scope, data, "html").ToLocal(&html) ||
+      !NewElement(scope, data, "head").ToLocal(&head) ||
       !NewElement(scope, data, "body").ToLocal(&body)) {
     return false;
   }
   const std::vector<std::pair<const char*, v8::Local<v8::Value>>> constants = {
-      {"getElementById", v8::Null(isolate)}, {"querySelector", v8::Null(isolate)},
-      {"addEventListener", v8::Undefined(isolate)}, {"removeEventListener", v8::Undefined(isolate)},
-      {"dispatchEvent", v8::True(isolate)}, {"hasFocus", v8::True(isolate)},
-      {"write", v8::Undefined(isolate)}, {"writeln", v8::Undefined(isolate)},
-      {"open", v8::Undefined(isolate)}, {"close", v8::Undefined(isolate)},
+      {"getElementById", v8::Null(isolate)},
+      {"querySelector", v8::Null(isolate)},
+      {"addEventListener", v8::Undefined(isolate)},
+      {"removeEventListener", v8::Undefined(isolate)},
+      {"dispatchEvent", v8::True(isolate)},
+      {"hasFocus", v8::True(isolate)},
+      {"write", v8::Undefined(isolate)},
+      {"writeln", v8::Undefined(isolate)},
+      {"open", v8::Undefined(isolate)},
+      {"close", v8::Undefined(isolate)},
       {"execCommand", v8::False(isolate)},
   };
   for (const auto& [name, value] : constants) {
     if (!DefineConstantMethod(scope, document_prototype, name, value)) return false;
   }
-  for (const char* name : {"querySelectorAll", "getElementsByTagName", "getElementsByClassName", "getElementsByName"}) {
+  for (const char* name : {"querySelectorAll", "getElementsByTagName", "getElementsByClassName",
+                           "getElementsByName"}) {
     if (!DefineEmptyListMethod(scope, document_prototype, name)) return false;
   }
   std::string cookie = Serialize(Parse(profile.cookie));
-  if ((*document)->SetPrivate(context, JarKey(isolate), scope.Str(cookie)).IsNothing()) return false;
+  if ((*document)->SetPrivate(context, JarKey(isolate), scope.Str(cookie)).IsNothing())
+    return false;
   const std::vector<std::pair<const char*, v8::Local<v8::Value>>> fields = {
-      {"URL", scope.Str(url.href)}, {"documentURI", scope.Str(url.href)},
-      {"baseURI", scope.Str(url.href)}, {"domain", scope.Str(url.hostname)},
-      {"referrer", scope.Str(profile.referrer)}, {"title", scope.Str("")},
-      {"readyState", scope.Str("complete")}, {"visibilityState", scope.Str("visible")},
-      {"hidden", v8::False(isolate)}, {"characterSet", scope.Str("UTF-8")},
-      {"charset", scope.Str("UTF-8")}, {"inputEncoding", scope.Str("UTF-8")},
-      {"contentType", scope.Str("text/html")}, {"compatMode", scope.Str("CSS1Compat")},
-      {"dir", scope.Str("")}, {"designMode", scope.Str("off")},
-      {"documentElement", html}, {"head", head}, {"body", body}, {"activeElement", body},
-      {"location", location}, {"defaultView", context->Global()},
-      {"scripts", v8::Array::New(isolate)}, {"forms", v8::Array::New(isolate)},
-      {"images", v8::Array::New(isolate)}, {"links", v8::Array::New(isolate)},
-      {"nodeType", v8::Integer::New(isolate, 9)}, {"nodeName", scope.Str("#document")},
+      {"URL", scope.Str(url.href)},
+      {"documentURI", scope.Str(url.href)},
+      {"baseURI", scope.Str(url.href)},
+      {"domain", scope.Str(url.hostname)},
+      {"referrer", scope.Str(profile.referrer)},
+      {"title", scope.Str("")},
+      {"readyState", scope.Str("complete")},
+      {"visibilityState", scope.Str("visible")},
+      {"hidden", v8::False(isolate)},
+      {"characterSet", scope.Str("UTF-8")},
+      {"charset", scope.Str("UTF-8")},
+      {"inputEncoding", scope.Str("UTF-8")},
+      {"contentType", scope.Str("text/html")},
+      {"compatMode", scope.Str("CSS1Compat")},
+      {"dir", scope.Str("")},
+      {"designMode", scope.Str("off")},
+      {"documentElement", html},
+      {"head", head},
+      {"body", body},
+      {"activeElement", body},
+      {"location", location},
+      {"defaultView", context->Global()},
+      {"scripts", v8::Array::New(isolate)},
+      {"forms", v8::Array::New(isolate)},
+      {"images", v8::Array::New(isolate)},
+      {"links", v8::Array::New(isolate)},
+      {"nodeType", v8::Integer::New(isolate, 9)},
+      {"nodeName", scope.Str("#document")},
   };
   for (const auto& [name, value] : fields) {
     if (!DefineValue(scope, *document, name, value)) return false;

@@ -19,8 +19,7 @@ using internal::JsScope;
 
 // `on[name]` as an accessor whose native getter ("get name") returns `value`.
 bool DefineConstantGetter(JsScope& scope, v8::Local<v8::Object> on, std::string_view name,
-                          v8::Local<v8::Value> value,
-                          v8::PropertyAttribute attributes = v8::None);
+                          v8::Local<v8::Value> value, v8::PropertyAttribute attributes = v8::None);
 // `on[name]` as a native method that ignores its arguments and returns `value`
 // (no-ops return undefined).
 bool DefineConstantMethod(JsScope& scope, v8::Local<v8::Object> on, std::string_view name,

@@ -29,20 +29,24 @@ void GetRandomValues(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsScope scope(isolate, isolate->GetCurrentContext());
   if (info.Length() < 1) {
-    isolate->ThrowException(v8::Exception::TypeError(scope.Str(
-        "Failed to execute 'getRandomValues' on 'Crypto': 1 argument required, but only 0 present.")));
+    isolate->ThrowException(
+        v8::Exception::TypeError(scope.Str("Failed to execute 'getRandomValues' on 'Crypto': 1 "
+                                           "argument required, but only 0 present.")));
     return;
   }
   v8::Local<v8::Value> array = info[0];
-  bool integer_typed = array->IsInt8Array() || array->IsUint8Array() || array->IsUint8ClampedArray() ||
-                       array->IsInt16Array() || array->IsUint16Array() || array->IsInt32Array() ||
-                       array->IsUint32Array() || array->IsBigInt64Array() || array->IsBigUint64Array();
+  bool integer_typed = array->IsInt8Array() || array->IsUint8Array() ||
+                       array->IsUint8ClampedArray() || array->IsInt16Array() ||
+                       array->IsUint16Array() || array->IsInt32Array() || array->IsUint32Array() ||
+                       array->IsBigInt64Array() || array->IsBigUint64Array();
   if (!integer_typed) {
-    return ThrowDom(scope, "TypeMismatchError", "The data argument must be an integer-type TypedArray");
+    return ThrowDom(scope, "TypeMismatchError",
+                    "The data argument must be an integer-type TypedArray");
   }
   v8::Local<v8::TypedArray> typed = array.As<v8::TypedArray>();
   size_t length = typed->ByteLength();
-  if (length > 65536) return ThrowDom(scope, "QuotaExceededError", "The requested length exceeds 65,536 bytes");
+  if (length > 65536)
+    return ThrowDom(scope, "QuotaExceededError", "The requested length exceeds 65,536 bytes");
   if (length > 0) {
     auto* base = static_cast<uint8_t*>(typed->Buffer()->Data());
     RandomBytes(scope, base + typed->ByteOffset(), length);

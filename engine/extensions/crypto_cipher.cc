@@ -20,12 +20,18 @@ bool Fail(Failure* failure, std::string message, std::string name = "OperationEr
 
 const EVP_CIPHER* Aes(std::string_view mode, size_t key_bytes) {
   if (mode == "cbc") {
-    return key_bytes == 16 ? EVP_aes_128_cbc() : key_bytes == 24 ? EVP_aes_192_cbc() : EVP_aes_256_cbc();
+    return key_bytes == 16   ? EVP_aes_128_cbc()
+           : key_bytes == 24 ? EVP_aes_192_cbc()
+                             : EVP_aes_256_cbc();
   }
   if (mode == "gcm") {
-    return key_bytes == 16 ? EVP_aes_128_gcm() : key_bytes == 24 ? EVP_aes_192_gcm() : EVP_aes_256_gcm();
+    return key_bytes == 16   ? EVP_aes_128_gcm()
+           : key_bytes == 24 ? EVP_aes_192_gcm()
+                             : EVP_aes_256_gcm();
   }
-  return key_bytes == 16 ? EVP_aes_128_ctr() : key_bytes == 24 ? EVP_aes_192_ctr() : EVP_aes_256_ctr();
+  return key_bytes == 16   ? EVP_aes_128_ctr()
+         : key_bytes == 24 ? EVP_aes_192_ctr()
+                           : EVP_aes_256_ctr();
 }
 
 // One EVP pass: init (with the IV length set for GCM), optional AAD, update, final.
@@ -56,7 +62,8 @@ bool RunCipher(const CipherRun& run, std::string_view data, Bytes* out) {
   }
   int length = 0;
   if (gcm && !run.aad.empty() &&
-      EVP_CipherUpdate(ctx.get(), nullptr, &length, Data(run.aad), static_cast<int>(run.aad.size())) != 1) {
+      EVP_CipherUpdate(ctx.get(), nullptr, &length, Data(run.aad),
+                       static_cast<int>(run.aad.size())) != 1) {
     return false;
   }
   size_t start = out->size();
@@ -114,7 +121,8 @@ bool AesGcm(Direction direction, std::string_view key, std::string_view iv,
     openssl::CipherCtx ctx(EVP_CIPHER_CTX_new());
     int length = 0;
     if (!ctx || EVP_EncryptInit_ex(ctx.get(), run.cipher, nullptr, nullptr, nullptr) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()),
+                            nullptr) != 1 ||
         EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, Data(key), Data(iv)) != 1 ||
         (!additional_data.empty() &&
          EVP_EncryptUpdate(ctx.get(), nullptr, &length, Data(additional_data),
@@ -124,14 +132,15 @@ bool AesGcm(Direction direction, std::string_view key, std::string_view iv,
     out->resize(data.size() + EVP_MAX_BLOCK_LENGTH);
     auto* dest = reinterpret_cast<unsigned char*>(out->data());
     int written = 0, final_length = 0;
-    if ((!data.empty() &&
-         EVP_EncryptUpdate(ctx.get(), dest, &written, Data(data), static_cast<int>(data.size())) != 1) ||
+    if ((!data.empty() && EVP_EncryptUpdate(ctx.get(), dest, &written, Data(data),
+                                            static_cast<int>(data.size())) != 1) ||
         EVP_EncryptFinal_ex(ctx.get(), dest + written, &final_length) != 1) {
       return Fail(failure, "Cipher job failed");
     }
     out->resize(written + final_length);
     unsigned char tag[16];
-    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(tag_bytes), tag) != 1) {
+    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(tag_bytes), tag) !=
+        1) {
       return Fail(failure, "Cipher job failed");
     }
     out->append(reinterpret_cast<const char*>(tag), tag_bytes);
@@ -148,7 +157,8 @@ bool AesGcm(Direction direction, std::string_view key, std::string_view iv,
 
 bool AesCtr(std::string_view key, std::string_view counter, int length_bits, std::string_view data,
             Bytes* out, Failure* failure) {
-  if (counter.size() != kBlock) return Fail(failure, "algorithm.counter must contain exactly 16 bytes");
+  if (counter.size() != kBlock)
+    return Fail(failure, "algorithm.counter must contain exactly 16 bytes");
   if (length_bits < 1 || length_bits > 128) {
     return Fail(failure, "algorithm.length must be between 1 and 128");
   }
@@ -220,7 +230,8 @@ bool RsaSpkiFromJwk(std::string_view n, std::string_view e, Bytes* spki, Failure
   openssl::BigNum modulus(BN_bin2bn(Data(n), static_cast<int>(n.size()), nullptr));
   openssl::BigNum exponent(BN_bin2bn(Data(e), static_cast<int>(e.size()), nullptr));
   openssl::ParamBuilder builder(OSSL_PARAM_BLD_new());
-  if (!modulus || !exponent || !builder || BN_is_zero(modulus.get()) || BN_is_zero(exponent.get()) ||
+  if (!modulus || !exponent || !builder || BN_is_zero(modulus.get()) ||
+      BN_is_zero(exponent.get()) ||
       OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, exponent.get()) != 1) {
     return Fail(failure, "Invalid JWK RSA key", "DataError");
@@ -269,7 +280,8 @@ bool RsaOaepEncrypt(std::string_view spki, const EVP_MD* md, std::string_view la
     openssl::Buffer copy(static_cast<unsigned char*>(OPENSSL_malloc(label.size())));
     if (!copy) return Fail(failure, "Cipher job failed");
     std::memcpy(copy.get(), label.data(), label.size());
-    if (EVP_PKEY_CTX_set0_rsa_oaep_label(ctx.get(), copy.get(), static_cast<int>(label.size())) != 1) {
+    if (EVP_PKEY_CTX_set0_rsa_oaep_label(ctx.get(), copy.get(), static_cast<int>(label.size())) !=
+        1) {
       return Fail(failure, "Cipher job failed");
     }
     (void)copy.release();  // the context owns it now
@@ -279,8 +291,8 @@ bool RsaOaepEncrypt(std::string_view spki, const EVP_MD* md, std::string_view la
     return Fail(failure, "Cipher job failed");
   }
   out->resize(length);
-  if (EVP_PKEY_encrypt(ctx.get(), reinterpret_cast<unsigned char*>(out->data()), &length, Data(data),
-                       data.size()) != 1) {
+  if (EVP_PKEY_encrypt(ctx.get(), reinterpret_cast<unsigned char*>(out->data()), &length,
+                       Data(data), data.size()) != 1) {
     out->clear();
     return Fail(failure, "The operation failed for an operation-specific reason");
   }

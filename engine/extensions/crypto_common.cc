@@ -92,8 +92,8 @@ namespace {
 
 void IllegalConstructor(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
-  isolate->ThrowException(v8::Exception::TypeError(
-      v8::String::NewFromUtf8Literal(isolate, "Illegal constructor")));
+  isolate->ThrowException(
+      v8::Exception::TypeError(v8::String::NewFromUtf8Literal(isolate, "Illegal constructor")));
 }
 
 }  // namespace
@@ -108,7 +108,8 @@ v8::MaybeLocal<v8::Function> InterfaceObject(JsScope& scope, std::string_view na
   }
   constructor->SetName(scope.Str(name));
   auto fixed = static_cast<v8::PropertyAttribute>(v8::DontEnum | v8::DontDelete | v8::ReadOnly);
-  if (constructor->DefineOwnProperty(context, scope.Str("prototype"), prototype, fixed).IsNothing() ||
+  if (constructor->DefineOwnProperty(context, scope.Str("prototype"), prototype, fixed)
+          .IsNothing() ||
       prototype->DefineOwnProperty(context, scope.Str("constructor"), constructor, v8::DontEnum)
           .IsNothing() ||
       prototype

@@ -18,8 +18,16 @@ using internal::JsScope;
 // The record hidden on each key: [algorithm, hash, material, is_public, extractable,
 // usages mask, length, algorithm object, usages array].
 enum KeySlot {
-  kAlgorithm, kHash, kMaterial, kIsPublic, kExtractable, kUsageMask, kLength,
-  kAlgorithmObject, kUsagesArray, kKeySlots
+  kAlgorithm,
+  kHash,
+  kMaterial,
+  kIsPublic,
+  kExtractable,
+  kUsageMask,
+  kLength,
+  kAlgorithmObject,
+  kUsagesArray,
+  kKeySlots
 };
 
 v8::Local<v8::Private> KeyKey(v8::Isolate* isolate) {
@@ -33,15 +41,16 @@ bool Fail(Failure* failure, std::string name, std::string message) {
 }
 
 constexpr const char* kAlgorithms[] = {
-    "SHA-1", "SHA-256", "SHA-384", "SHA-512", "HMAC", "AES-CBC", "AES-GCM", "AES-CTR",
-    "RSA-OAEP", "AES-KW", "RSASSA-PKCS1-v1_5", "RSA-PSS", "ECDSA", "ECDH", "HKDF", "PBKDF2",
-    "Ed25519", "X25519",
+    "SHA-1",    "SHA-256", "SHA-384",           "SHA-512", "HMAC",  "AES-CBC", "AES-GCM", "AES-CTR",
+    "RSA-OAEP", "AES-KW",  "RSASSA-PKCS1-v1_5", "RSA-PSS", "ECDSA", "ECDH",    "HKDF",    "PBKDF2",
+    "Ed25519",  "X25519",
 };
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) {
+    if (std::toupper(static_cast<unsigned char>(a[i])) !=
+        std::toupper(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -53,8 +62,9 @@ struct UsageName {
   Usage bit;
 };
 constexpr UsageName kUsageNames[] = {
-    {"encrypt", kEncrypt}, {"decrypt", kDecrypt},     {"sign", kSign},        {"verify", kVerify},
-    {"deriveKey", kDeriveKey}, {"deriveBits", kDeriveBits}, {"wrapKey", kWrapKey}, {"unwrapKey", kUnwrapKey},
+    {"encrypt", kEncrypt}, {"decrypt", kDecrypt},     {"sign", kSign},
+    {"verify", kVerify},   {"deriveKey", kDeriveKey}, {"deriveBits", kDeriveBits},
+    {"wrapKey", kWrapKey}, {"unwrapKey", kUnwrapKey},
 };
 
 bool IsAes(std::string_view algorithm) { return algorithm.substr(0, 4) == "AES-"; }
@@ -84,7 +94,8 @@ v8::Local<v8::Array> UsagesArray(JsScope& scope, const std::vector<std::string>&
   return v8::Array::New(scope.isolate(), values.data(), values.size());
 }
 
-bool SetField(JsScope& scope, v8::Local<v8::Object> on, const char* name, v8::Local<v8::Value> value) {
+bool SetField(JsScope& scope, v8::Local<v8::Object> on, const char* name,
+              v8::Local<v8::Value> value) {
   return !on->Set(scope.context(), scope.Str(name), value).IsNothing();
 }
 
@@ -139,7 +150,9 @@ bool NewKey(JsScope& scope, v8::Local<v8::Object> prototype, const KeyRecord& ke
 v8::MaybeLocal<v8::Array> RecordOf(JsScope& scope, v8::Local<v8::Value> value) {
   if (!value->IsObject()) return {};
   v8::Local<v8::Value> record;
-  if (!value.As<v8::Object>()->GetPrivate(scope.context(), KeyKey(scope.isolate())).ToLocal(&record) ||
+  if (!value.As<v8::Object>()
+           ->GetPrivate(scope.context(), KeyKey(scope.isolate()))
+           .ToLocal(&record) ||
       !record->IsArray()) {
     return {};
   }
@@ -174,12 +187,14 @@ bool JwkString(JsScope& scope, v8::Local<v8::Object> jwk, const char* name, std:
   if (!jwk->Get(scope.context(), scope.Str(name)).ToLocal(&value)) return false;
   *present = !value->IsUndefined();
   if (!*present) return true;
-  if (!value->IsString()) return Fail(failure, "DataError", std::string("Invalid JWK \"") + name + "\" Parameter");
+  if (!value->IsString())
+    return Fail(failure, "DataError", std::string("Invalid JWK \"") + name + "\" Parameter");
   *out = scope.Utf8(value.As<v8::String>());
   return true;
 }
 
-bool JwkBytes(JsScope& scope, v8::Local<v8::Object> jwk, const char* name, Bytes* out, Failure* failure) {
+bool JwkBytes(JsScope& scope, v8::Local<v8::Object> jwk, const char* name, Bytes* out,
+              Failure* failure) {
   std::string text;
   bool present = false;
   if (!JwkString(scope, jwk, name, &text, &present, failure)) return false;
@@ -208,10 +223,12 @@ bool CheckJwk(JsScope& scope, v8::Local<v8::Object> jwk, const char* kty, const 
       if (!failure->name.empty()) failure->name = "DataError";
       return false;
     }
-    if ((usages & ~listed) != 0) return Fail(failure, "DataError", "Key operations and usage mismatch");
+    if ((usages & ~listed) != 0)
+      return Fail(failure, "DataError", "Key operations and usage mismatch");
   }
   if (!jwk->Get(scope.context(), scope.Str("ext")).ToLocal(&ext)) return false;
-  if (ext->IsFalse() && extractable) return Fail(failure, "DataError", "JWK \"ext\" Parameter and extractable mismatch");
+  if (ext->IsFalse() && extractable)
+    return Fail(failure, "DataError", "JWK \"ext\" Parameter and extractable mismatch");
   return true;
 }
 
@@ -229,7 +246,8 @@ bool NormalizeAlgorithm(JsScope& scope, v8::Local<v8::Value> algorithm, std::str
   v8::Local<v8::Value> name_value = algorithm;
   if (algorithm->IsObject()) {
     *params = algorithm.As<v8::Object>();
-    if (!params->As<v8::Object>()->Get(scope.context(), scope.Str("name")).ToLocal(&name_value)) return false;
+    if (!params->As<v8::Object>()->Get(scope.context(), scope.Str("name")).ToLocal(&name_value))
+      return false;
     if (name_value->IsUndefined()) {
       return Fail(failure, "TypeError", "Algorithm: name: Missing or not a string");
     }
@@ -252,12 +270,16 @@ bool HashMember(JsScope& scope, v8::Local<v8::Object> params, const char* member
                 Failure* failure) {
   v8::Local<v8::Value> value;
   if (params.IsEmpty() || !params->Get(scope.context(), scope.Str(member)).ToLocal(&value)) {
-    return params.IsEmpty() ? Fail(failure, "TypeError", std::string("'") + member + "' is required") : false;
+    return params.IsEmpty()
+               ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
+               : false;
   }
-  if (value->IsUndefined()) return Fail(failure, "TypeError", std::string("'") + member + "' is required");
+  if (value->IsUndefined())
+    return Fail(failure, "TypeError", std::string("'") + member + "' is required");
   v8::Local<v8::Object> ignored;
   if (!NormalizeAlgorithm(scope, value, hash, &ignored, failure)) return false;
-  if (HashMd(*hash) == nullptr) return Fail(failure, "NotSupportedError", "Unrecognized algorithm name");
+  if (HashMd(*hash) == nullptr)
+    return Fail(failure, "NotSupportedError", "Unrecognized algorithm name");
   return true;
 }
 
@@ -266,11 +288,13 @@ bool BytesMember(JsScope& scope, v8::Local<v8::Object> params, const char* membe
   v8::Local<v8::Value> value;
   *present = false;
   if (params.IsEmpty()) {
-    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required") : true;
+    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
+                    : true;
   }
   if (!params->Get(scope.context(), scope.Str(member)).ToLocal(&value)) return false;
   if (value->IsUndefined()) {
-    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required") : true;
+    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
+                    : true;
   }
   if (!BufferSourceBytes(value, out)) {
     return Fail(failure, "TypeError",
@@ -285,11 +309,13 @@ bool IntMember(JsScope& scope, v8::Local<v8::Object> params, const char* member,
   v8::Local<v8::Value> value;
   *present = false;
   if (params.IsEmpty()) {
-    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required") : true;
+    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
+                    : true;
   }
   if (!params->Get(scope.context(), scope.Str(member)).ToLocal(&value)) return false;
   if (value->IsUndefined()) {
-    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required") : true;
+    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
+                    : true;
   }
   v8::Local<v8::Number> number;
   if (!value->ToNumber(scope.context()).ToLocal(&number)) return false;
@@ -313,7 +339,8 @@ const EVP_MD* HashMd(std::string_view hash) {
 bool ParseUsages(JsScope& scope, v8::Local<v8::Value> value, uint32_t* usages, Failure* failure,
                  std::vector<std::string>* names) {
   *usages = 0;
-  if (!value->IsArray()) return Fail(failure, "TypeError", "keyUsages must be a sequence of KeyUsage");
+  if (!value->IsArray())
+    return Fail(failure, "TypeError", "keyUsages must be a sequence of KeyUsage");
   v8::Local<v8::Array> array = value.As<v8::Array>();
   for (uint32_t i = 0; i < array->Length(); ++i) {
     v8::Local<v8::Value> item;
@@ -326,7 +353,9 @@ bool ParseUsages(JsScope& scope, v8::Local<v8::Value> value, uint32_t* usages, F
         known = true;
       }
     }
-    if (!known) return Fail(failure, "TypeError", "'" + name + "' is not a valid enum value of type KeyUsage");
+    if (!known)
+      return Fail(failure, "TypeError",
+                  "'" + name + "' is not a valid enum value of type KeyUsage");
     if (names != nullptr) names->push_back(name);
   }
   return true;
@@ -366,11 +395,14 @@ bool BuildKeyInterface(JsScope& scope, v8::Local<v8::Function>* interface_object
     const char* name;
     KeySlot slot;
   };
-  constexpr Getter kGetters[] = {{"type", kIsPublic}, {"extractable", kExtractable},
-                                 {"algorithm", kAlgorithmObject}, {"usages", kUsagesArray}};
+  constexpr Getter kGetters[] = {{"type", kIsPublic},
+                                 {"extractable", kExtractable},
+                                 {"algorithm", kAlgorithmObject},
+                                 {"usages", kUsagesArray}};
   for (const Getter& g : kGetters) {
     v8::Local<v8::Function> getter;
-    if (!NativeFunction(scope, std::string("get ") + g.name, KeyGetter, v8::Integer::New(isolate, g.slot))
+    if (!NativeFunction(scope, std::string("get ") + g.name, KeyGetter,
+                        v8::Integer::New(isolate, g.slot))
              .ToLocal(&getter)) {
       return false;
     }
@@ -388,19 +420,23 @@ bool ImportKey(JsScope& scope, std::string_view format, v8::Local<v8::Value> key
   record.extractable = extractable;
   record.usages = usages;
   bool jwk = format == "jwk";
-  if (jwk && !key_data->IsObject()) return Fail(failure, "TypeError", "keyData must be a JsonWebKey");
+  if (jwk && !key_data->IsObject())
+    return Fail(failure, "TypeError", "keyData must be a JsonWebKey");
   if (!jwk && !BufferSourceBytes(key_data, &record.material)) {
     return Fail(failure, "TypeError", "keyData must be an ArrayBuffer, TypedArray or DataView");
   }
   v8::Local<v8::Object> jwk_object = jwk ? key_data.As<v8::Object>() : v8::Local<v8::Object>();
   if (algorithm == "HMAC" || IsAes(algorithm)) {
     if (format != "raw" && !jwk) {
-      return Fail(failure, "NotSupportedError", "Unable to import a secret key with format " + std::string(format));
+      return Fail(failure, "NotSupportedError",
+                  "Unable to import a secret key with format " + std::string(format));
     }
-    if (algorithm == "HMAC" && !HashMember(scope, params, "hash", &record.hash, failure)) return false;
+    if (algorithm == "HMAC" && !HashMember(scope, params, "hash", &record.hash, failure))
+      return false;
     if (!CheckUsages(algorithm, false, usages, failure)) return false;
     if (jwk) {
-      if (!CheckJwk(scope, jwk_object, "oct", IsAes(algorithm) ? "enc" : "sig", extractable, usages, failure) ||
+      if (!CheckJwk(scope, jwk_object, "oct", IsAes(algorithm) ? "enc" : "sig", extractable, usages,
+                    failure) ||
           !JwkBytes(scope, jwk_object, "k", &record.material, failure)) {
         return false;
       }
@@ -411,7 +447,8 @@ bool ImportKey(JsScope& scope, std::string_view format, v8::Local<v8::Value> key
       return Fail(failure, "DataError", "Invalid key length");
     }
     if (algorithm == "HMAC") {
-      if (record.material.empty()) return Fail(failure, "DataError", "Zero-length key is not supported");
+      if (record.material.empty())
+        return Fail(failure, "DataError", "Zero-length key is not supported");
       int64_t length = 0;
       bool present = false;
       if (!IntMember(scope, params, "length", false, &length, &present, failure)) return false;
@@ -433,7 +470,8 @@ bool ImportKey(JsScope& scope, std::string_view format, v8::Local<v8::Value> key
   } else if (algorithm == "RSA-OAEP") {
     if (!HashMember(scope, params, "hash", &record.hash, failure)) return false;
     if (format != "spki" && !jwk) {
-      return Fail(failure, "NotSupportedError", "Unable to import RSA key with format " + std::string(format));
+      return Fail(failure, "NotSupportedError",
+                  "Unable to import RSA key with format " + std::string(format));
     }
     record.is_public = true;
     if (jwk) {
@@ -446,7 +484,8 @@ bool ImportKey(JsScope& scope, std::string_view format, v8::Local<v8::Value> key
       if (present) return Fail(failure, "NotSupportedError", "RSA private keys are not supported");
       Bytes n, e;
       std::string alg;
-      if (!JwkBytes(scope, jwk_object, "n", &n, failure) || !JwkBytes(scope, jwk_object, "e", &e, failure) ||
+      if (!JwkBytes(scope, jwk_object, "n", &n, failure) ||
+          !JwkBytes(scope, jwk_object, "e", &e, failure) ||
           !RsaSpkiFromJwk(n, e, &record.material, failure) ||
           !JwkString(scope, jwk_object, "alg", &alg, &present, failure)) {
         return false;
@@ -495,8 +534,8 @@ bool GenerateKey(JsScope& scope, const std::string& algorithm, v8::Local<v8::Obj
   return NewKey(scope, prototype, record, usage_names, key);
 }
 
-bool ExportKey(JsScope& scope, std::string_view format, const KeyRecord& key, v8::Local<v8::Value>* out,
-               Failure* failure) {
+bool ExportKey(JsScope& scope, std::string_view format, const KeyRecord& key,
+               v8::Local<v8::Value>* out, Failure* failure) {
   if (!key.extractable) return Fail(failure, "InvalidAccessError", "key is not extractable");
   v8::Local<v8::ArrayBuffer> buffer;
   if ((format == "raw" && !key.is_public) || (format == "spki" && key.is_public)) {
@@ -505,7 +544,8 @@ bool ExportKey(JsScope& scope, std::string_view format, const KeyRecord& key, v8
     return true;
   }
   if (format != "jwk") {
-    return Fail(failure, "NotSupportedError", "Unable to export a " + key.algorithm + " key as " + std::string(format));
+    return Fail(failure, "NotSupportedError",
+                "Unable to export a " + key.algorithm + " key as " + std::string(format));
   }
   v8::Local<v8::Object> jwk = v8::Object::New(scope.isolate());
   bool ok = SetField(scope, jwk, "key_ops", UsagesArray(scope, key.usage_names)) &&

@@ -10,7 +10,8 @@ namespace jscore::engine::extensions::openssl {
 const EVP_MD* DigestByName(std::string_view name) {
   std::string key;
   for (char c : name) {
-    if (c != '-' && c != '_') key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c != '-' && c != '_')
+      key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   if (key == "md5") return EVP_md5();
   if (key == "sha1") return EVP_sha1();

@@ -86,9 +86,9 @@ void Promised(const v8::FunctionCallbackInfo<v8::Value>& info, Body body, int re
   bool ok;
   if (info.Length() < required) {
     ok = Fail(&failure, "TypeError",
-              std::string("Failed to execute '") + method + "' on 'SubtleCrypto': " +
-                  std::to_string(required) + " arguments required, but only " +
-                  std::to_string(info.Length()) + " present.");
+              std::string("Failed to execute '") + method +
+                  "' on 'SubtleCrypto': " + std::to_string(required) +
+                  " arguments required, but only " + std::to_string(info.Length()) + " present.");
   } else {
     ok = body(scope, info, &result, &failure);
   }
@@ -139,10 +139,12 @@ bool Digest(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
   return Resolve(scope, digest, result);
 }
 
-bool FormatArgument(JsScope& scope, v8::Local<v8::Value> value, std::string* format, Failure* failure) {
+bool FormatArgument(JsScope& scope, v8::Local<v8::Value> value, std::string* format,
+                    Failure* failure) {
   *format = value->IsString() ? scope.Utf8(value.As<v8::String>()) : "";
   if (*format == "raw" || *format == "spki" || *format == "pkcs8" || *format == "jwk") return true;
-  return Fail(failure, "TypeError", "'" + *format + "' is not a valid enum value of type KeyFormat");
+  return Fail(failure, "TypeError",
+              "'" + *format + "' is not a valid enum value of type KeyFormat");
 }
 
 bool ImportKey(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
@@ -156,8 +158,9 @@ bool ImportKey(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
       !webcrypto::ParseUsages(scope, info[4], &usages, failure, &usage_names)) {
     return false;
   }
-  return webcrypto::ImportKey(scope, format, info[1], name, params, info[3]->BooleanValue(scope.isolate()),
-                              usages, usage_names, info.Data().As<v8::Object>(), result, failure);
+  return webcrypto::ImportKey(scope, format, info[1], name, params,
+                              info[3]->BooleanValue(scope.isolate()), usages, usage_names,
+                              info.Data().As<v8::Object>(), result, failure);
 }
 
 bool GenerateKey(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
@@ -178,7 +181,8 @@ bool ExportKey(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
                v8::Local<v8::Value>* result, Failure* failure) {
   std::string format;
   KeyRecord key;
-  if (!FormatArgument(scope, info[0], &format, failure) || !KeyArgument(scope, info[1], &key, failure)) {
+  if (!FormatArgument(scope, info[0], &format, failure) ||
+      !KeyArgument(scope, info[1], &key, failure)) {
     return false;
   }
   return webcrypto::ExportKey(scope, format, key, result, failure);
@@ -256,24 +260,27 @@ bool Cipher(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info, Dir
       !webcrypto::BytesMember(scope, params, "label", false, &extra, &present, failure)) {
     return false;
   }
-  if (!KeyArgument(scope, info[1], &key, failure) || !DataArgument(info[2], &data, failure)) return false;
+  if (!KeyArgument(scope, info[1], &key, failure) || !DataArgument(info[2], &data, failure))
+    return false;
   uint32_t usage = direction == Direction::kEncrypt ? webcrypto::kEncrypt : webcrypto::kDecrypt;
   if (key.algorithm != name || (key.usages & usage) == 0) {
-    return Fail(failure, "InvalidAccessError", "The requested operation is not valid for the provided key");
+    return Fail(failure, "InvalidAccessError",
+                "The requested operation is not valid for the provided key");
   }
   bool ok;
   if (name == "AES-CBC") {
     ok = webcrypto::AesCbc(direction, key.material, iv, data, &out, failure);
   } else if (name == "AES-GCM") {
-    ok = webcrypto::AesGcm(direction, key.material, iv, extra, static_cast<int>(tag_bits), data, &out,
-                           failure);
+    ok = webcrypto::AesGcm(direction, key.material, iv, extra, static_cast<int>(tag_bits), data,
+                           &out, failure);
   } else if (name == "AES-CTR") {
     if (number < 1 || number > 128) {
       return Fail(failure, "OperationError", "AES-CTR algorithm.length must be between 1 and 128");
     }
     ok = webcrypto::AesCtr(key.material, iv, static_cast<int>(number), data, &out, failure);
   } else {
-    ok = webcrypto::RsaOaepEncrypt(key.material, webcrypto::HashMd(key.hash), extra, data, &out, failure);
+    ok = webcrypto::RsaOaepEncrypt(key.material, webcrypto::HashMd(key.hash), extra, data, &out,
+                                   failure);
   }
   return ok && Resolve(scope, out, result);
 }
@@ -288,9 +295,9 @@ bool Decrypt(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
   return Cipher(scope, info, Direction::kDecrypt, result, failure);
 }
 
-#define JSCORE_SUBTLE_METHOD(name, body, required)                          \
-  void name##Method(const v8::FunctionCallbackInfo<v8::Value>& info) {      \
-    Promised(info, body, required, #name);                                  \
+#define JSCORE_SUBTLE_METHOD(name, body, required)                     \
+  void name##Method(const v8::FunctionCallbackInfo<v8::Value>& info) { \
+    Promised(info, body, required, #name);                             \
   }
 JSCORE_SUBTLE_METHOD(digest, Digest, 2)
 JSCORE_SUBTLE_METHOD(importKey, ImportKey, 5)
@@ -316,16 +323,18 @@ bool BuildSubtleCrypto(JsScope& scope, SubtleCryptoObjects* out) {
     bool needs_key_prototype;
   };
   const Entry kMethods[] = {
-      {"encrypt", encryptMethod, 3, false},     {"decrypt", decryptMethod, 3, false},
-      {"sign", signMethod, 3, false},           {"verify", verifyMethod, 4, false},
-      {"digest", digestMethod, 2, false},       {"generateKey", generateKeyMethod, 3, true},
-      {"importKey", importKeyMethod, 5, true},  {"exportKey", exportKeyMethod, 2, false},
+      {"encrypt", encryptMethod, 3, false},    {"decrypt", decryptMethod, 3, false},
+      {"sign", signMethod, 3, false},          {"verify", verifyMethod, 4, false},
+      {"digest", digestMethod, 2, false},      {"generateKey", generateKeyMethod, 3, true},
+      {"importKey", importKeyMethod, 5, true}, {"exportKey", exportKeyMethod, 2, false},
   };
   for (const Entry& m : kMethods) {
-    v8::Local<v8::Value> data = m.needs_key_prototype ? key_prototype.As<v8::Value>() : v8::Local<v8::Value>();
+    v8::Local<v8::Value> data =
+        m.needs_key_prototype ? key_prototype.As<v8::Value>() : v8::Local<v8::Value>();
     if (!DefineMethod(scope, prototype, m.name, m.callback, data, m.length, v8::None)) return false;
   }
-  if (!InterfaceObject(scope, "SubtleCrypto", prototype).ToLocal(&out->subtle_interface)) return false;
+  if (!InterfaceObject(scope, "SubtleCrypto", prototype).ToLocal(&out->subtle_interface))
+    return false;
   out->subtle = v8::Object::New(isolate, prototype, nullptr, nullptr, 0);
   return true;
 }

@@ -44,7 +44,8 @@ void HexDigest(const v8::FunctionCallbackInfo<v8::Value>& info) {
   Bytes data, digest;
   if (!ArgumentBytes(scope, info[0], &data)) return;
   const EVP_MD* md = openssl::DigestByName(scope.Utf8(info.Data().As<v8::String>()));
-  if (md == nullptr || !openssl::Digest(md, data, &digest)) return ThrowType(scope, "digest failed");
+  if (md == nullptr || !openssl::Digest(md, data, &digest))
+    return ThrowType(scope, "digest failed");
   info.GetReturnValue().Set(scope.Str(HexEncode(digest)));
 }
 
@@ -108,7 +109,8 @@ void UrlEncodeFn(const v8::FunctionCallbackInfo<v8::Value>& info) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : scope.Utf8(text)) {
-    if (std::isalnum(c) || std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos) {
+    if (std::isalnum(c) ||
+        std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos) {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -160,7 +162,8 @@ void UrlDecodeFn(const v8::FunctionCallbackInfo<v8::Value>& info) {
   // Reject what decodeURIComponent rejects: bytes that are not UTF-8.
   v8::Local<v8::String> decoded;
   if (!v8::String::NewFromUtf8(isolate, out.data(), v8::NewStringType::kNormal,
-                               static_cast<int>(out.size())).ToLocal(&decoded) ||
+                               static_cast<int>(out.size()))
+           .ToLocal(&decoded) ||
       scope.Utf8(decoded) != out) {
     return ThrowUriError(scope);
   }
@@ -179,7 +182,9 @@ v8::Local<v8::Private> HashKey(v8::Isolate* isolate) {
 bool HashState(JsScope& scope, v8::Local<v8::Value> self, v8::Local<v8::Array>* state) {
   v8::Local<v8::Value> value;
   if (!self->IsObject() ||
-      !self.As<v8::Object>()->GetPrivate(scope.context(), HashKey(scope.isolate())).ToLocal(&value) ||
+      !self.As<v8::Object>()
+           ->GetPrivate(scope.context(), HashKey(scope.isolate()))
+           .ToLocal(&value) ||
       !value->IsArray()) {
     ThrowType(scope, "Illegal invocation");
     return false;
@@ -203,7 +208,8 @@ void HashUpdate(const v8::FunctionCallbackInfo<v8::Value>& info) {
   JsScope scope(isolate, isolate->GetCurrentContext());
   v8::Local<v8::Array> state;
   if (!HashState(scope, info.This(), &state) || !CheckNotDone(scope, state)) return;
-  std::string encoding = info.Length() > 1 && info[1]->IsString() ? scope.Utf8(info[1].As<v8::String>()) : "utf8";
+  std::string encoding =
+      info.Length() > 1 && info[1]->IsString() ? scope.Utf8(info[1].As<v8::String>()) : "utf8";
   Bytes data;
   v8::Local<v8::Value> chunks;
   v8::Local<v8::ArrayBuffer> chunk;
@@ -225,7 +231,8 @@ void HashDigest(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (!HashState(scope, info.This(), &state) || !CheckNotDone(scope, state)) return;
   v8::Local<v8::Value> algorithm, key, chunks;
   if (!state->Get(context, kHashAlgorithm).ToLocal(&algorithm) ||
-      !state->Get(context, kHashKey).ToLocal(&key) || !state->Get(context, kHashChunks).ToLocal(&chunks) ||
+      !state->Get(context, kHashKey).ToLocal(&key) ||
+      !state->Get(context, kHashChunks).ToLocal(&chunks) ||
       state->Set(context, kHashDone, v8::True(isolate)).IsNothing()) {
     return;
   }
@@ -237,10 +244,12 @@ void HashDigest(const v8::FunctionCallbackInfo<v8::Value>& info) {
     data += piece;
   }
   const EVP_MD* md = openssl::DigestByName(scope.Utf8(algorithm.As<v8::String>()));
-  bool ok = key->IsUndefined() ? openssl::Digest(md, data, &result)
-                               : BufferSourceBytes(key, &key_bytes) && openssl::Hmac(md, key_bytes, data, &result);
+  bool ok = key->IsUndefined()
+                ? openssl::Digest(md, data, &result)
+                : BufferSourceBytes(key, &key_bytes) && openssl::Hmac(md, key_bytes, data, &result);
   if (!ok) return ThrowType(scope, "digest failed");
-  std::string encoding = info.Length() > 0 && info[0]->IsString() ? scope.Utf8(info[0].As<v8::String>()) : "";
+  std::string encoding =
+      info.Length() > 0 && info[0]->IsString() ? scope.Utf8(info[0].As<v8::String>()) : "";
   if (encoding.empty() || encoding == "buffer") {
     v8::Local<v8::Uint8Array> bytes;
     if (NewUint8Array(scope, result).ToLocal(&bytes)) info.GetReturnValue().Set(bytes);
@@ -269,21 +278,25 @@ void CreateHash(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return;
   }
   if (openssl::DigestByName(scope.Utf8(name)) == nullptr) {
-    isolate->ThrowException(v8::Exception::Error(scope.Str(
-        hmac ? "Invalid digest: " + scope.Utf8(name) : std::string("Digest method not supported"))));
+    isolate->ThrowException(
+        v8::Exception::Error(scope.Str(hmac ? "Invalid digest: " + scope.Utf8(name)
+                                            : std::string("Digest method not supported"))));
     return;
   }
   v8::Local<v8::Value> key = v8::Undefined(isolate);
   if (hmac) {
     Bytes key_bytes;
     v8::Local<v8::ArrayBuffer> buffer;
-    if (!ArgumentBytes(scope, info[1], &key_bytes) || !NewArrayBuffer(scope, key_bytes).ToLocal(&buffer)) return;
+    if (!ArgumentBytes(scope, info[1], &key_bytes) ||
+        !NewArrayBuffer(scope, key_bytes).ToLocal(&buffer))
+      return;
     key = buffer;
   }
   v8::Local<v8::Value> slots[kHashSlots] = {name, key, v8::Array::New(isolate), v8::False(isolate)};
   v8::Local<v8::Object> object =
       v8::Object::New(isolate, info.Data().As<v8::Object>(), nullptr, nullptr, 0);
-  if (object->SetPrivate(context, HashKey(isolate), v8::Array::New(isolate, slots, kHashSlots)).IsNothing()) {
+  if (object->SetPrivate(context, HashKey(isolate), v8::Array::New(isolate, slots, kHashSlots))
+          .IsNothing()) {
     return;
   }
   info.GetReturnValue().Set(object);
@@ -310,16 +323,24 @@ v8::MaybeLocal<v8::Object> BuildCryptoUtils(JsScope& scope) {
     int length;
   };
   const Named kFunctions[] = {
-      {"md5", "md5", HexDigest, 1},          {"sha1", "sha1", HexDigest, 1},
-      {"sha256", "sha256", HexDigest, 1},    {"sha512", "sha512", HexDigest, 1},
-      {"hmacMd5", "md5", HexHmac, 2},        {"hmacSha1", "sha1", HexHmac, 2},
-      {"hmacSha256", "sha256", HexHmac, 2},  {"hmacSha512", "sha512", HexHmac, 2},
-      {"base64Encode", nullptr, Base64EncodeFn, 1}, {"base64Decode", nullptr, Base64DecodeFn, 1},
-      {"hexEncode", nullptr, HexEncodeFn, 1},       {"hexDecode", nullptr, HexDecodeFn, 1},
-      {"urlEncode", nullptr, UrlEncodeFn, 1},       {"urlDecode", nullptr, UrlDecodeFn, 1},
+      {"md5", "md5", HexDigest, 1},
+      {"sha1", "sha1", HexDigest, 1},
+      {"sha256", "sha256", HexDigest, 1},
+      {"sha512", "sha512", HexDigest, 1},
+      {"hmacMd5", "md5", HexHmac, 2},
+      {"hmacSha1", "sha1", HexHmac, 2},
+      {"hmacSha256", "sha256", HexHmac, 2},
+      {"hmacSha512", "sha512", HexHmac, 2},
+      {"base64Encode", nullptr, Base64EncodeFn, 1},
+      {"base64Decode", nullptr, Base64DecodeFn, 1},
+      {"hexEncode", nullptr, HexEncodeFn, 1},
+      {"hexDecode", nullptr, HexDecodeFn, 1},
+      {"urlEncode", nullptr, UrlEncodeFn, 1},
+      {"urlDecode", nullptr, UrlDecodeFn, 1},
   };
   for (const Named& f : kFunctions) {
-    v8::Local<v8::Value> data = f.digest ? scope.Str(f.digest).As<v8::Value>() : v8::Local<v8::Value>();
+    v8::Local<v8::Value> data =
+        f.digest ? scope.Str(f.digest).As<v8::Value>() : v8::Local<v8::Value>();
     if (!DefineMethod(scope, utils, f.name, f.callback, data, f.length, v8::None)) return {};
   }
   if (!DefineMethod(scope, hash_prototype, "update", HashUpdate, {}, 1) ||
@@ -352,7 +373,9 @@ void InstallCryptoUtils(JsScope& scope) {
   v8::Local<v8::Context> context = scope.context();
   for (const char* name : {"md5", "sha1", "sha256", "sha512", "CryptoUtils"}) {
     v8::Local<v8::String> key = scope.Str(name);
-    if (context->Global()->SetLazyDataProperty(context, key, LazyGlobal, key, v8::DontEnum).IsNothing()) {
+    if (context->Global()
+            ->SetLazyDataProperty(context, key, LazyGlobal, key, v8::DontEnum)
+            .IsNothing()) {
       return;
     }
   }

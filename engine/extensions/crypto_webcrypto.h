@@ -21,8 +21,8 @@ namespace jscore::engine::extensions::webcrypto {
 // An AlgorithmIdentifier (a string, or an object with `name`): the canonical name of
 // a recognized algorithm ("aes-gcm" -> "AES-GCM") and the object (empty for a
 // string). Unknown names are NotSupportedError.
-bool NormalizeAlgorithm(internal::JsScope& scope, v8::Local<v8::Value> algorithm,
-                        std::string* name, v8::Local<v8::Object>* params, Failure* failure);
+bool NormalizeAlgorithm(internal::JsScope& scope, v8::Local<v8::Value> algorithm, std::string* name,
+                        v8::Local<v8::Object>* params, Failure* failure);
 // `params[member]` as a hash name ("SHA-1", "SHA-256", "SHA-384", "SHA-512").
 bool HashMember(internal::JsScope& scope, v8::Local<v8::Object> params, const char* member,
                 std::string* hash, Failure* failure);
@@ -59,7 +59,7 @@ struct KeyRecord {
   bool extractable = false;
   uint32_t usages = 0;
   std::vector<std::string> usage_names;  // as given at import/generation
-  int length_bits = 0;    // HMAC and AES
+  int length_bits = 0;                   // HMAC and AES
 };
 
 // The record of a CryptoKey made here; false for anything else.

@@ -60,7 +60,9 @@ void DateConstructor(const v8::FunctionCallbackInfo<v8::Value>& info) {
     // Date(...) ignores its arguments and returns the current time as a string.
     v8::Local<v8::Value> result;
     if (!frozen) {
-      if (original.As<v8::Function>()->Call(context, v8::Undefined(isolate), 0, nullptr).ToLocal(&result)) {
+      if (original.As<v8::Function>()
+              ->Call(context, v8::Undefined(isolate), 0, nullptr)
+              .ToLocal(&result)) {
         info.GetReturnValue().Set(result);
       }
       return;
@@ -79,10 +81,12 @@ void DateConstructor(const v8::FunctionCallbackInfo<v8::Value>& info) {
   } else {
     for (int i = 0; i < info.Length(); ++i) args.push_back(info[i]);
   }
-  v8::Local<v8::Value> argv[] = {
-      original, v8::Array::New(isolate, args.data(), args.size()), info.NewTarget()};
+  v8::Local<v8::Value> argv[] = {original, v8::Array::New(isolate, args.data(), args.size()),
+                                 info.NewTarget()};
   v8::Local<v8::Value> result;
-  if (construct.As<v8::Function>()->Call(context, v8::Undefined(isolate), 3, argv).ToLocal(&result)) {
+  if (construct.As<v8::Function>()
+          ->Call(context, v8::Undefined(isolate), 3, argv)
+          .ToLocal(&result)) {
     info.GetReturnValue().Set(result);
   }
 }
@@ -95,7 +99,9 @@ void PerformanceNow(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return;
   }
   v8::Local<v8::Value> result;
-  if (info.Data().As<v8::Function>()->Call(isolate->GetCurrentContext(), info.This(), 0, nullptr)
+  if (info.Data()
+          .As<v8::Function>()
+          ->Call(isolate->GetCurrentContext(), info.This(), 0, nullptr)
           .ToLocal(&result)) {
     info.GetReturnValue().Set(result);
   }
@@ -130,7 +136,8 @@ bool ReplaceMathRandom(JsScope& scope) {
   if (!GetObject(scope, context->Global(), "Math", &math)) return false;
   if (!math->IsObject()) return true;
   v8::Local<v8::Function> random;
-  if (!NewFunction(scope, "random", Random, {}, 0, v8::ConstructorBehavior::kThrow).ToLocal(&random)) {
+  if (!NewFunction(scope, "random", Random, {}, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&random)) {
     return false;
   }
   return !math.As<v8::Object>()
@@ -143,7 +150,8 @@ bool ReplaceDate(JsScope& scope) {
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Object> global = context->Global();
   v8::Local<v8::Value> original, reflect, construct, prototype, to_string, utc, parse;
-  if (!GetObject(scope, global, "Date", &original) || !GetObject(scope, global, "Reflect", &reflect)) {
+  if (!GetObject(scope, global, "Date", &original) ||
+      !GetObject(scope, global, "Reflect", &reflect)) {
     return false;
   }
   if (!original->IsFunction() || !reflect->IsObject()) return true;  // a session replaced them
@@ -171,7 +179,8 @@ bool ReplaceDate(JsScope& scope) {
                     v8::PropertyAttribute attributes) {
     return !on->DefineOwnProperty(context, scope.Str(name), value, attributes).IsNothing();
   };
-  auto hidden_const = static_cast<v8::PropertyAttribute>(v8::DontEnum | v8::DontDelete | v8::ReadOnly);
+  auto hidden_const =
+      static_cast<v8::PropertyAttribute>(v8::DontEnum | v8::DontDelete | v8::ReadOnly);
   return define(replacement, "prototype", prototype, hidden_const) &&
          define(replacement, "now", now, v8::DontEnum) &&
          define(replacement, "UTC", utc, v8::DontEnum) &&

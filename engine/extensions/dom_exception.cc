@@ -47,8 +47,7 @@ constexpr NamedCode kCodes[] = {
 // WebIDL removed DOMStringSizeError, NoDataAllowedError and ValidationError from
 // the error names table: their constants stay, but such an exception's code is 0.
 bool Retired(const std::string& name) {
-  return name == "DOMStringSizeError" || name == "NoDataAllowedError" ||
-         name == "ValidationError";
+  return name == "DOMStringSizeError" || name == "NoDataAllowedError" || name == "ValidationError";
 }
 
 int CodeOf(const std::string& name) {
@@ -183,8 +182,7 @@ v8::Maybe<bool> CloneDomException(JsScope& scope, v8::Local<v8::Value> value,
       !value.As<v8::Object>()->Get(scope.context(), scope.Str("stack")).ToLocal(&stack)) {
     return v8::Nothing<bool>();
   }
-  if (stack->IsString() &&
-      (*clone)->Set(scope.context(), scope.Str("stack"), stack).IsNothing()) {
+  if (stack->IsString() && (*clone)->Set(scope.context(), scope.Str("stack"), stack).IsNothing()) {
     return v8::Nothing<bool>();
   }
   return v8::Just(true);

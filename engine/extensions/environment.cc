@@ -30,9 +30,9 @@ void InstallStandardEnvironment(internal::JsScope& scope, bool with_fetch) {
   InstallUrl(scope);
   InstallEvents(scope);
   InstallAbort(scope);
-  InstallCrypto(scope);       // lazy: crypto, Crypto, SubtleCrypto, CryptoKey
-  InstallCryptoUtils(scope);  // lazy: md5, sha1, sha256, sha512, CryptoUtils
-  InstallHooks(scope);        // $return, $exit, $terminate
+  InstallCrypto(scope);                 // lazy: crypto, Crypto, SubtleCrypto, CryptoKey
+  InstallCryptoUtils(scope);            // lazy: md5, sha1, sha256, sha512, CryptoUtils
+  InstallHooks(scope);                  // $return, $exit, $terminate
   if (with_fetch) InstallFetch(scope);  // lazy: fetch, Headers, Response, XMLHttpRequest
 }
 

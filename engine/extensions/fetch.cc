@@ -25,7 +25,15 @@ using internal::JsScope;
 
 constexpr char kResponseKey[] = "jscore.Response";
 enum ResponseSlot {
-  kStatus, kStatusText, kUrl, kHeaders, kBody, kBodyUsed, kRedirected, kType, kResponseSlots
+  kStatus,
+  kStatusText,
+  kUrl,
+  kHeaders,
+  kBody,
+  kBodyUsed,
+  kRedirected,
+  kType,
+  kResponseSlots
 };
 
 v8::MaybeLocal<v8::Value> BuildResponse(JsScope& scope, v8::Local<v8::Array> realm);
@@ -198,7 +206,8 @@ void Clone(const v8::FunctionCallbackInfo<v8::Value>& info) {
   (void)fetch_internal::ListOf(scope, web::At(scope, state, kHeaders), &headers);
   v8::Local<v8::Value> body = web::At(scope, state, kBody);
   v8::Local<v8::Object> clone;
-  if (NewResponse(scope, init, headers, fetch_internal::BytesOf(body), body->IsNull()).ToLocal(&clone)) {
+  if (NewResponse(scope, init, headers, fetch_internal::BytesOf(body), body->IsNull())
+          .ToLocal(&clone)) {
     info.GetReturnValue().Set(clone);
   }
 }
@@ -270,11 +279,14 @@ v8::MaybeLocal<v8::Value> BuildResponse(JsScope& scope, v8::Local<v8::Array> rea
   static constexpr web::Method kMethods[] = {
       {"text", Text, 0}, {"json", Json, 0}, {"arrayBuffer", ArrayBuffer, 0}, {"clone", Clone, 0}};
   static constexpr web::Method kStatics[] = {{"json", ResponseJson, 1}};
-  static constexpr web::Accessor kAccessors[] = {
-      {"type", TypeGetter, nullptr},           {"url", UrlGetter, nullptr},
-      {"redirected", RedirectedGetter, nullptr}, {"status", StatusGetter, nullptr},
-      {"ok", OkGetter, nullptr},               {"statusText", StatusTextGetter, nullptr},
-      {"headers", HeadersGetter, nullptr},     {"bodyUsed", BodyUsedGetter, nullptr}};
+  static constexpr web::Accessor kAccessors[] = {{"type", TypeGetter, nullptr},
+                                                 {"url", UrlGetter, nullptr},
+                                                 {"redirected", RedirectedGetter, nullptr},
+                                                 {"status", StatusGetter, nullptr},
+                                                 {"ok", OkGetter, nullptr},
+                                                 {"statusText", StatusTextGetter, nullptr},
+                                                 {"headers", HeadersGetter, nullptr},
+                                                 {"bodyUsed", BodyUsedGetter, nullptr}};
   web::ClassSpec spec;
   spec.name = "Response";
   spec.constructor = ResponseConstruct;
@@ -343,7 +355,8 @@ bool ReadRequest(JsScope& scope, v8::Local<v8::Value> input, v8::Local<v8::Value
   v8::Local<v8::Value> url_value = input;
   if (input->IsObject()) {
     v8::Local<v8::Value> url_property;
-    if (!input.As<v8::Object>()->Get(context, scope.Str("url")).ToLocal(&url_property)) return false;
+    if (!input.As<v8::Object>()->Get(context, scope.Str("url")).ToLocal(&url_property))
+      return false;
     if (url_property->IsString()) {
       url_value = url_property;
       if (!web::GetOption(scope, input, "method", &method) ||
@@ -375,7 +388,8 @@ bool ReadRequest(JsScope& scope, v8::Local<v8::Value> input, v8::Local<v8::Value
   }
   if (!fetch_internal::AppendHeadersInit(scope, headers, &request->headers)) return false;
   std::string content_type;
-  if (!fetch_internal::ExtractBody(scope, body, &request->body, &content_type, &request->has_body)) {
+  if (!fetch_internal::ExtractBody(scope, body, &request->body, &content_type,
+                                   &request->has_body)) {
     return false;
   }
   if (request->has_body && (request->method == "GET" || request->method == "HEAD")) {
@@ -383,7 +397,8 @@ bool ReadRequest(JsScope& scope, v8::Local<v8::Value> input, v8::Local<v8::Value
     return false;
   }
   std::string existing;
-  if (!content_type.empty() && !fetch_internal::Combined(request->headers, "content-type", &existing)) {
+  if (!content_type.empty() &&
+      !fetch_internal::Combined(request->headers, "content-type", &existing)) {
     request->headers.emplace_back("content-type", content_type);
   }
   if (!redirect->IsUndefined()) {
@@ -395,7 +410,8 @@ bool ReadRequest(JsScope& scope, v8::Local<v8::Value> input, v8::Local<v8::Value
     } else if (mode == "manual") {
       request->redirect = internal::HttpRequest::Redirect::kManual;
     } else {
-      web::ThrowTypeError(scope, absl::StrCat("fetch: redirect must be follow, error or manual, not '", mode, "'"));
+      web::ThrowTypeError(
+          scope, absl::StrCat("fetch: redirect must be follow, error or manual, not '", mode, "'"));
       return false;
     }
   }
@@ -426,12 +442,12 @@ void Fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   ContextHost* host = ContextHost::From(context);
   if (host == nullptr) {
-    Discard(resolver->Reject(context, v8::Exception::TypeError(
-                                        scope.Str("fetch is not available in this context"))));
+    Discard(resolver->Reject(
+        context, v8::Exception::TypeError(scope.Str("fetch is not available in this context"))));
     return;
   }
-  absl::StatusOr<uint64_t> id =
-      host->StartHttp(std::move(request), FetchDone{v8::Global<v8::Promise::Resolver>(isolate, resolver)});
+  absl::StatusOr<uint64_t> id = host->StartHttp(
+      std::move(request), FetchDone{v8::Global<v8::Promise::Resolver>(isolate, resolver)});
   if (!id.ok()) {
     Discard(resolver->Reject(context, fetch_internal::NetworkError(scope, id.status())));
     return;

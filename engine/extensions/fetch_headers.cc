@@ -16,7 +16,8 @@ constexpr char kHeadersKey[] = "jscore.Headers";
 enum HeadersSlot { kList, kHeadersSlots };  // kList: [name0, value0, name1, value1...]
 
 bool IsTokenChar(unsigned char c) {
-  return absl::ascii_isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  return absl::ascii_isalnum(c) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 // WebIDL ByteString-ish conversion, then the Fetch standard's checks. False with a
@@ -25,8 +26,9 @@ bool ToName(JsScope& scope, v8::Local<v8::Value> value, std::string* out) {
   v8::Local<v8::String> s;
   if (!value->ToString(scope.context()).ToLocal(&s)) return false;
   std::string name = scope.Utf8(s);
-  if (name.empty() || !std::all_of(name.begin(), name.end(),
-                                   [](char c) { return IsTokenChar(static_cast<unsigned char>(c)); })) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+        return IsTokenChar(static_cast<unsigned char>(c));
+      })) {
     web::ThrowTypeError(scope, absl::StrCat("Headers: invalid header name \"", name, "\""));
     return false;
   }
@@ -57,7 +59,8 @@ bool ReadList(JsScope& scope, v8::Local<v8::Array> state, HeaderList* list) {
   v8::Local<v8::Array> array = flat.As<v8::Array>();
   list->clear();
   for (uint32_t i = 0; i + 1 < array->Length(); i += 2) {
-    list->emplace_back(scope.ToUtf8(web::At(scope, array, i)), scope.ToUtf8(web::At(scope, array, i + 1)));
+    list->emplace_back(scope.ToUtf8(web::At(scope, array, i)),
+                       scope.ToUtf8(web::At(scope, array, i + 1)));
   }
   return true;
 }
@@ -67,7 +70,8 @@ v8::MaybeLocal<v8::Array> FlatArray(JsScope& scope, const HeaderList& list) {
   items.reserve(list.size() * 2);
   for (const auto& [name, value] : list) {
     v8::Local<v8::String> n, v;
-    if (!web::NewStringUtf8(scope, name).ToLocal(&n) || !web::NewStringUtf8(scope, value).ToLocal(&v)) {
+    if (!web::NewStringUtf8(scope, name).ToLocal(&n) ||
+        !web::NewStringUtf8(scope, value).ToLocal(&v)) {
       return {};
     }
     items.push_back(n);
@@ -83,13 +87,12 @@ bool WriteList(JsScope& scope, v8::Local<v8::Array> state, const HeaderList& lis
   return FlatArray(scope, list).ToLocal(&flat) && web::Put(scope, state, kList, flat);
 }
 
-#define JSCORE_HEADERS_PROLOGUE                                   \
-  v8::Isolate* isolate = info.GetIsolate();                       \
-  JsScope scope(isolate, isolate->GetCurrentContext());           \
-  v8::Local<v8::Array> state;                                     \
-  HeaderList list;                                                \
-  if (!web::GetState(scope, info.This(), kHeadersKey, &state) || \
-      !ReadList(scope, state, &list))                             \
+#define JSCORE_HEADERS_PROLOGUE                                                                  \
+  v8::Isolate* isolate = info.GetIsolate();                                                      \
+  JsScope scope(isolate, isolate->GetCurrentContext());                                          \
+  v8::Local<v8::Array> state;                                                                    \
+  HeaderList list;                                                                               \
+  if (!web::GetState(scope, info.This(), kHeadersKey, &state) || !ReadList(scope, state, &list)) \
   return
 
 void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -108,7 +111,8 @@ void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void Append(const v8::FunctionCallbackInfo<v8::Value>& info) {
   JSCORE_HEADERS_PROLOGUE;
   std::string name, value;
-  if (!ToName(scope, web::Arg(info, 0), &name) || !ToValue(scope, web::Arg(info, 1), &value)) return;
+  if (!ToName(scope, web::Arg(info, 0), &name) || !ToValue(scope, web::Arg(info, 1), &value))
+    return;
   list.emplace_back(std::move(name), std::move(value));
   (void)WriteList(scope, state, list);
 }
@@ -116,7 +120,8 @@ void Append(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void Set(const v8::FunctionCallbackInfo<v8::Value>& info) {
   JSCORE_HEADERS_PROLOGUE;
   std::string name, value;
-  if (!ToName(scope, web::Arg(info, 0), &name) || !ToValue(scope, web::Arg(info, 1), &value)) return;
+  if (!ToName(scope, web::Arg(info, 0), &name) || !ToValue(scope, web::Arg(info, 1), &value))
+    return;
   // The first of that name takes the value in place; the others go.
   HeaderList out;
   bool placed = false;
@@ -136,8 +141,9 @@ void Delete(const v8::FunctionCallbackInfo<v8::Value>& info) {
   JSCORE_HEADERS_PROLOGUE;
   std::string name;
   if (!ToName(scope, web::Arg(info, 0), &name)) return;
-  list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& h) { return h.first == name; }),
-             list.end());
+  list.erase(
+      std::remove_if(list.begin(), list.end(), [&](const auto& h) { return h.first == name; }),
+      list.end());
   (void)WriteList(scope, state, list);
 }
 
@@ -177,7 +183,8 @@ void ForEach(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   for (const auto& [name, value] : SortAndCombine(list)) {
     v8::Local<v8::String> n, v;
-    if (!web::NewStringUtf8(scope, name).ToLocal(&n) || !web::NewStringUtf8(scope, value).ToLocal(&v)) {
+    if (!web::NewStringUtf8(scope, name).ToLocal(&n) ||
+        !web::NewStringUtf8(scope, value).ToLocal(&v)) {
       return;
     }
     v8::Local<v8::Value> argv[] = {v, n, info.This()};
@@ -195,7 +202,8 @@ void Iterate(const v8::FunctionCallbackInfo<v8::Value>& info, IterKind kind) {
   std::vector<v8::Local<v8::Value>> items;
   for (const auto& [name, value] : SortAndCombine(list)) {
     v8::Local<v8::String> n, v;
-    if (!web::NewStringUtf8(scope, name).ToLocal(&n) || !web::NewStringUtf8(scope, value).ToLocal(&v)) {
+    if (!web::NewStringUtf8(scope, name).ToLocal(&n) ||
+        !web::NewStringUtf8(scope, value).ToLocal(&v)) {
       return;
     }
     if (kind == IterKind::kKeys) {
@@ -340,10 +348,11 @@ v8::MaybeLocal<v8::Object> NewHeaders(JsScope& scope, const HeaderList& list) {
 
 v8::MaybeLocal<v8::Value> BuildHeaders(JsScope& scope, v8::Local<v8::Array> realm) {
   static constexpr web::Method kMethods[] = {
-      {"append", Append, 2}, {"delete", Delete, 1},   {"get", Get, 1},
-      {"getSetCookie", GetSetCookie, 0}, {"has", Has, 1}, {"set", Set, 2},
-      {"forEach", ForEach, 1}, {"keys", Keys, 0},     {"values", Values, 0},
-      {"entries", Entries, 0}};
+      {"append", Append, 2},   {"delete", Delete, 1},
+      {"get", Get, 1},         {"getSetCookie", GetSetCookie, 0},
+      {"has", Has, 1},         {"set", Set, 2},
+      {"forEach", ForEach, 1}, {"keys", Keys, 0},
+      {"values", Values, 0},   {"entries", Entries, 0}};
   web::ClassSpec spec;
   spec.name = "Headers";
   spec.constructor = Construct;
@@ -354,8 +363,9 @@ v8::MaybeLocal<v8::Value> BuildHeaders(JsScope& scope, v8::Local<v8::Array> real
   if (!web::BuildClass(scope, spec, realm).ToLocal(&ctor) ||
       !web::PrototypeOf(scope, ctor).ToLocal(&proto) ||
       !proto->Get(scope.context(), scope.Str("entries")).ToLocal(&entries) ||
-      proto->DefineOwnProperty(scope.context(), v8::Symbol::GetIterator(scope.isolate()), entries,
-                               v8::DontEnum)
+      proto
+          ->DefineOwnProperty(scope.context(), v8::Symbol::GetIterator(scope.isolate()), entries,
+                              v8::DontEnum)
           .IsNothing()) {
     return {};
   }

@@ -11,8 +11,7 @@ using internal::JsScope;
 constexpr char kReturnMessage[] = "[jscore:$return] the script returned early with $return()";
 
 v8::Local<v8::Private> ReturnKey(v8::Isolate* isolate) {
-  return v8::Private::ForApi(
-      isolate, v8::String::NewFromUtf8Literal(isolate, "jscore:$return"));
+  return v8::Private::ForApi(isolate, v8::String::NewFromUtf8Literal(isolate, "jscore:$return"));
 }
 
 void Return(const v8::FunctionCallbackInfo<v8::Value>& info) {

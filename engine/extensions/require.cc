@@ -35,7 +35,8 @@ v8::Local<v8::Object> RequireCache(JsScope& scope) {
 
 void ThrowNotFound(JsScope& scope, const std::string& message) {
   v8::Local<v8::Value> error = v8::Exception::Error(scope.Str(message));
-  (void)error.As<v8::Object>()->Set(scope.context(), scope.Str("code"), scope.Str("MODULE_NOT_FOUND"));
+  (void)error.As<v8::Object>()->Set(scope.context(), scope.Str("code"),
+                                    scope.Str("MODULE_NOT_FOUND"));
   scope.isolate()->ThrowException(error);
 }
 
@@ -56,8 +57,8 @@ std::string Resolve(JsScope& scope, const std::string& request, const std::strin
 
 std::string RequestOf(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (info.Length() < 1 || !info[0]->IsString()) {
-    scope.isolate()->ThrowException(v8::Exception::TypeError(
-        scope.Str("The \"id\" argument must be of type string")));
+    scope.isolate()->ThrowException(
+        v8::Exception::TypeError(scope.Str("The \"id\" argument must be of type string")));
     return {};
   }
   return scope.Utf8(info[0].As<v8::String>());
@@ -116,24 +117,30 @@ v8::MaybeLocal<v8::Object> MakeModule(JsScope& scope, const std::string& path) {
   uint32_t n = 0;
   for (std::string d = dir;; d = ModuleDirname(d)) {
     if (d.size() < 13 || d.compare(d.size() - 13, 13, "/node_modules") != 0) {
-      if (paths->Set(context, n++, scope.Str(d == "/" ? "/node_modules" : d + "/node_modules")).IsNothing()) {
+      if (paths->Set(context, n++, scope.Str(d == "/" ? "/node_modules" : d + "/node_modules"))
+              .IsNothing()) {
         return {};
       }
     }
     if (d == "/") break;
   }
-  struct Field { const char* name; v8::Local<v8::Value> value; };
-  for (const Field& f : {Field{"id", scope.Str(path)}, Field{"path", scope.Str(dir)},
-                         Field{"exports", v8::Object::New(isolate)}, Field{"filename", scope.Str(path)},
-                         Field{"loaded", v8::False(isolate)}, Field{"children", v8::Array::New(isolate)},
-                         Field{"paths", paths}, Field{"require", require}}) {
+  struct Field {
+    const char* name;
+    v8::Local<v8::Value> value;
+  };
+  for (const Field& f :
+       {Field{"id", scope.Str(path)}, Field{"path", scope.Str(dir)},
+        Field{"exports", v8::Object::New(isolate)}, Field{"filename", scope.Str(path)},
+        Field{"loaded", v8::False(isolate)}, Field{"children", v8::Array::New(isolate)},
+        Field{"paths", paths}, Field{"require", require}}) {
     if (module->Set(context, scope.Str(f.name), f.value).IsNothing()) return {};
   }
   return module;
 }
 
 // Runs the module's wrapper; on a throw, its cache entry is removed (Node's rule).
-v8::MaybeLocal<v8::Value> RunModule(JsScope& scope, const std::string& path, const std::string& source,
+v8::MaybeLocal<v8::Value> RunModule(JsScope& scope, const std::string& path,
+                                    const std::string& source,
                                     const std::vector<uint8_t>* code_cache) {
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Object> cache = RequireCache(scope);
@@ -183,9 +190,9 @@ void RethrowNamingModule(JsScope& scope, v8::TryCatch& try_catch, const std::str
   }
   std::string named = absl::StrCat(text, " (", path, ":", line, ":", column, ")");
   v8::Local<v8::String> s = scope.Str(named);
-  v8::Local<v8::Value> error = kind == "SyntaxError"  ? v8::Exception::SyntaxError(s)
-                               : kind == "TypeError"  ? v8::Exception::TypeError(s)
-                               : kind == "RangeError" ? v8::Exception::RangeError(s)
+  v8::Local<v8::Value> error = kind == "SyntaxError"      ? v8::Exception::SyntaxError(s)
+                               : kind == "TypeError"      ? v8::Exception::TypeError(s)
+                               : kind == "RangeError"     ? v8::Exception::RangeError(s)
                                : kind == "ReferenceError" ? v8::Exception::ReferenceError(s)
                                                           : v8::Exception::Error(s);
   try_catch.Reset();
@@ -199,17 +206,19 @@ v8::MaybeLocal<v8::Function> CompileCommonJs(JsScope& scope, const std::string& 
   v8::Isolate* isolate = scope.isolate();
   v8::TryCatch try_catch(isolate);
   v8::ScriptOrigin origin(isolate, scope.Str(path));
-  auto* cached = cache == nullptr || cache->empty()
-                     ? nullptr
-                     : new v8::ScriptCompiler::CachedData(cache->data(), static_cast<int>(cache->size()),
-                                                          v8::ScriptCompiler::CachedData::BufferNotOwned);
+  auto* cached =
+      cache == nullptr || cache->empty()
+          ? nullptr
+          : new v8::ScriptCompiler::CachedData(cache->data(), static_cast<int>(cache->size()),
+                                               v8::ScriptCompiler::CachedData::BufferNotOwned);
   v8::ScriptCompiler::Source compiled(scope.Str(source), origin, cached);  // owns `cached`
   v8::Local<v8::String> params[] = {scope.Str("exports"), scope.Str("require"), scope.Str("module"),
                                     scope.Str("__filename"), scope.Str("__dirname")};
   v8::Local<v8::Function> wrapper;
   if (!v8::ScriptCompiler::CompileFunction(scope.context(), &compiled, 5, params, 0, nullptr,
-                                          cached != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
-                                                            : v8::ScriptCompiler::kNoCompileOptions)
+                                           cached != nullptr
+                                               ? v8::ScriptCompiler::kConsumeCodeCache
+                                               : v8::ScriptCompiler::kNoCompileOptions)
            .ToLocal(&wrapper)) {
     RethrowNamingModule(scope, try_catch, path);
     return {};
@@ -224,19 +233,21 @@ v8::MaybeLocal<v8::Value> RequirePath(JsScope& scope, const std::string& path) {
   if (!cache->Get(context, scope.Str(path)).ToLocal(&cached)) return {};
   if (cached->IsObject()) return cached.As<v8::Object>()->Get(context, scope.Str("exports"));
   const Program* program = ModulesOf(context);
-  const std::string* source = program == nullptr || program->files == nullptr ? nullptr
-                                                                              : program->files->Find(path);
+  const std::string* source =
+      program == nullptr || program->files == nullptr ? nullptr : program->files->Find(path);
   if (source == nullptr) {
     ThrowNotFound(scope, "Cannot find module '" + path + "'");
     return {};
   }
   auto format = program->formats.find(path);
-  ModuleFormat kind = format == program->formats.end() ? program->files->FormatOf(path) : format->second;
+  ModuleFormat kind =
+      format == program->formats.end() ? program->files->FormatOf(path) : format->second;
   if (kind == ModuleFormat::kJson) {
     v8::TryCatch try_catch(scope.isolate());
     v8::Local<v8::Value> parsed;
     if (!v8::JSON::Parse(context, scope.Str(*source)).ToLocal(&parsed)) {
-      std::string message = try_catch.HasCaught() ? scope.ToUtf8(try_catch.Exception()) : "invalid JSON";
+      std::string message =
+          try_catch.HasCaught() ? scope.ToUtf8(try_catch.Exception()) : "invalid JSON";
       if (try_catch.HasTerminated()) {
         try_catch.ReThrow();
         return {};
@@ -257,14 +268,15 @@ v8::MaybeLocal<v8::Value> RequirePath(JsScope& scope, const std::string& path) {
     return parsed;
   }
   if (kind == ModuleFormat::kModule) {
-    v8::Local<v8::Value> error = v8::Exception::Error(scope.Str(
-        "require() of ES Module " + path + " is not supported: use import (as Node 20)"));
+    v8::Local<v8::Value> error = v8::Exception::Error(
+        scope.Str("require() of ES Module " + path + " is not supported: use import (as Node 20)"));
     (void)error.As<v8::Object>()->Set(context, scope.Str("code"), scope.Str("ERR_REQUIRE_ESM"));
     scope.isolate()->ThrowException(error);
     return {};
   }
   auto code = program->module_code_caches.find(path);
-  return RunModule(scope, path, *source, code == program->module_code_caches.end() ? nullptr : &code->second);
+  return RunModule(scope, path, *source,
+                   code == program->module_code_caches.end() ? nullptr : &code->second);
 }
 
 v8::MaybeLocal<v8::Value> RunCommonJsMain(JsScope& scope, const std::string& path,

@@ -15,8 +15,8 @@ using internal::JsScope;
 constexpr double kMaxDelayMs = 2147483647.0;  // 2^31 - 1
 
 void ThrowType(v8::Isolate* isolate, const char* message) {
-  isolate->ThrowException(v8::Exception::TypeError(
-      v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));
+  isolate->ThrowException(
+      v8::Exception::TypeError(v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));
 }
 
 // setTimeout(callback, delay, ...args) and setInterval, told apart by `data`.
@@ -58,8 +58,8 @@ void SetTimer(const v8::FunctionCallbackInfo<v8::Value>& info) {
   for (int i = 2; i < info.Length(); ++i) args.emplace_back(isolate, info[i]);
   int id = host->AddTimer(scope, callback, std::move(args), delay, repeat);
   if (id == 0) {
-    isolate->ThrowException(v8::Exception::RangeError(
-        scope.Str("too many pending timers in this evaluation")));
+    isolate->ThrowException(
+        v8::Exception::RangeError(scope.Str("too many pending timers in this evaluation")));
     return;
   }
   info.GetReturnValue().Set(id);
@@ -87,15 +87,17 @@ void QueueMicrotask(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void SetFunction(JsScope& scope, const char* name, v8::FunctionCallback callback,
                  v8::Local<v8::Value> data = {}) {
   v8::Local<v8::Function> fn;
-  if (!v8::Function::New(scope.context(), callback, data, 1,
-                         v8::ConstructorBehavior::kThrow)
+  if (!v8::Function::New(scope.context(), callback, data, 1, v8::ConstructorBehavior::kThrow)
            .ToLocal(&fn)) {
     return;
   }
   v8::Local<v8::String> key = scope.Str(name);
   fn->SetName(key);
   // Non-enumerable, as browsers define their own globals.
-  if (scope.context()->Global()->DefineOwnProperty(scope.context(), key, fn, v8::DontEnum).IsNothing()) {
+  if (scope.context()
+          ->Global()
+          ->DefineOwnProperty(scope.context(), key, fn, v8::DontEnum)
+          .IsNothing()) {
     return;
   }
 }

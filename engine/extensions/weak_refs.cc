@@ -12,13 +12,13 @@ void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsScope scope(isolate, isolate->GetCurrentContext());
   if (!info.IsConstructCall()) {
-    isolate->ThrowException(v8::Exception::TypeError(
-        scope.Str("Constructor FinalizationRegistry requires 'new'")));
+    isolate->ThrowException(
+        v8::Exception::TypeError(scope.Str("Constructor FinalizationRegistry requires 'new'")));
     return;
   }
   if (info.Length() < 1 || !info[0]->IsFunction()) {
-    isolate->ThrowException(v8::Exception::TypeError(
-        scope.Str("FinalizationRegistry: cleanup must be callable")));
+    isolate->ThrowException(
+        v8::Exception::TypeError(scope.Str("FinalizationRegistry: cleanup must be callable")));
     return;
   }
   v8::Local<v8::Function> original = info.Data().As<v8::Function>();
@@ -45,12 +45,12 @@ void InstallSafeFinalizationRegistry(JsScope& scope) {
   v8::Local<v8::Value> prototype;
   if (!original.As<v8::Function>()->Get(context, prototype_key).ToLocal(&prototype)) return;
   // `instanceof` and `constructor` keep working; the global stays non-enumerable.
-  (void)safe->DefineOwnProperty(context, prototype_key, prototype,
-                                static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontEnum |
-                                                                   v8::DontDelete));
+  (void)safe->DefineOwnProperty(
+      context, prototype_key, prototype,
+      static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontEnum | v8::DontDelete));
   if (prototype->IsObject()) {
     (void)prototype.As<v8::Object>()->DefineOwnProperty(context, scope.Str("constructor"), safe,
-                                                         v8::DontEnum);
+                                                        v8::DontEnum);
   }
   (void)context->Global()->DefineOwnProperty(context, name, safe, v8::DontEnum);
   (void)isolate;

@@ -38,7 +38,7 @@ enum class Slot : int {
   kTextDecoder,
   kPerformance,
   kConsole,
-  kHeaders,         // fetch.h: Headers, Response, fetch, XMLHttpRequest
+  kHeaders,  // fetch.h: Headers, Response, fetch, XMLHttpRequest
   kResponse,
   kFetch,
   kXmlHttpRequest,

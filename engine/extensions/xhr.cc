@@ -24,15 +24,15 @@ enum XhrSlot {
   kUrl,
   kRequestHeaders,  // a Headers object
   kSent,
-  kTransfer,        // the transfer's id while one is in flight
-  kGeneration,      // bumped by open() and abort(): a late delivery sees it changed
+  kTransfer,    // the transfer's id while one is in flight
+  kGeneration,  // bumped by open() and abort(): a late delivery sees it changed
   kStatus,
   kStatusText,
   kResponseUrl,
   kResponseHeaders,  // a Headers object, once headers arrived
   kBody,             // a Uint8Array, once the body arrived
   kResponseType,
-  kResponseObject,   // what `response` returned for json/arraybuffer (the same each time)
+  kResponseObject,  // what `response` returned for json/arraybuffer (the same each time)
   kTimeout,
   kWithCredentials,
   kXhrSlots
@@ -60,7 +60,8 @@ bool Fire(JsScope& scope, v8::Local<v8::Object> xhr, std::string_view type) {
 bool FireAll(JsScope& scope, v8::Local<v8::Object> xhr, v8::Local<v8::Array> state,
              double generation, std::initializer_list<std::string_view> types) {
   for (std::string_view type : types) {
-    if (web::At(scope, state, kGeneration)->NumberValue(scope.context()).FromMaybe(-1) != generation) {
+    if (web::At(scope, state, kGeneration)->NumberValue(scope.context()).FromMaybe(-1) !=
+        generation) {
       return true;  // open() or abort() ran in a listener: this delivery is over
     }
     if (!Fire(scope, xhr, type)) return false;
@@ -99,7 +100,8 @@ struct XhrDone {
                          absl::IsDeadlineExceeded(result.status()) ? "timeout" : "error");
       return;
     }
-    double generation = web::At(scope, state, kGeneration)->NumberValue(scope.context()).FromMaybe(0);
+    double generation =
+        web::At(scope, state, kGeneration)->NumberValue(scope.context()).FromMaybe(0);
     v8::Local<v8::String> status_text, url;
     v8::Local<v8::Object> headers;
     v8::Local<v8::Uint8Array> body;
@@ -122,7 +124,8 @@ struct XhrDone {
         !FireAll(scope, object, state, generation, {"readystatechange", "progress"})) {
       return;
     }
-    if (web::At(scope, state, kGeneration)->NumberValue(scope.context()).FromMaybe(-1) != generation) {
+    if (web::At(scope, state, kGeneration)->NumberValue(scope.context()).FromMaybe(-1) !=
+        generation) {
       return;
     }
     if (!PutInt(scope, state, kReadyState, kDone) ||
@@ -185,7 +188,8 @@ void Detach(JsScope& scope, v8::Local<v8::Array> state) {
 void Open(const v8::FunctionCallbackInfo<v8::Value>& info) {
   JSCORE_XHR_PROLOGUE;
   if (info.Length() < 2) {
-    return web::ThrowTypeError(scope, "Failed to execute 'open' on 'XMLHttpRequest': 2 arguments required");
+    return web::ThrowTypeError(
+        scope, "Failed to execute 'open' on 'XMLHttpRequest': 2 arguments required");
   }
   std::string method;
   if (!NormalizeMethod(scope, info[0], &method)) return;
@@ -250,7 +254,8 @@ void SetRequestHeader(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   if (!combined) list.push_back(added[0]);
   v8::Local<v8::Object> headers;
-  if (NewHeaders(scope, list).ToLocal(&headers)) (void)web::Put(scope, state, kRequestHeaders, headers);
+  if (NewHeaders(scope, list).ToLocal(&headers))
+    (void)web::Put(scope, state, kRequestHeaders, headers);
 }
 
 void Send(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -272,7 +277,8 @@ void Send(const v8::FunctionCallbackInfo<v8::Value>& info) {
   (void)ListOf(scope, web::At(scope, state, kRequestHeaders), &request.headers);
   if (request.method != "GET" && request.method != "HEAD") {
     std::string content_type, existing;
-    if (!ExtractBody(scope, web::Arg(info, 0), &request.body, &content_type, &request.has_body)) return;
+    if (!ExtractBody(scope, web::Arg(info, 0), &request.body, &content_type, &request.has_body))
+      return;
     if (!content_type.empty() && !Combined(request.headers, "content-type", &existing)) {
       request.headers.emplace_back("content-type", content_type);
     }
@@ -284,7 +290,8 @@ void Send(const v8::FunctionCallbackInfo<v8::Value>& info) {
       !FireAll(scope, info.This(), state, generation, {"loadstart"})) {
     return;
   }
-  if (web::At(scope, state, kGeneration)->NumberValue(scope.context()).FromMaybe(-1) != generation) {
+  if (web::At(scope, state, kGeneration)->NumberValue(scope.context()).FromMaybe(-1) !=
+      generation) {
     return;  // a loadstart listener called open() or abort()
   }
   absl::StatusOr<uint64_t> id =
@@ -334,7 +341,8 @@ void GetAllResponseHeaders(const v8::FunctionCallbackInfo<v8::Value>& info) {
   HeaderList list;
   std::string text;
   if (ListOf(scope, web::At(scope, state, kResponseHeaders), &list)) {
-    for (const auto& [name, value] : SortAndCombine(list)) absl::StrAppend(&text, name, ": ", value, "\r\n");
+    for (const auto& [name, value] : SortAndCombine(list))
+      absl::StrAppend(&text, name, ": ", value, "\r\n");
   }
   v8::Local<v8::String> s;
   if (web::NewStringUtf8(scope, text).ToLocal(&s)) info.GetReturnValue().Set(s);
@@ -392,7 +400,8 @@ void ResponseGetter(const v8::FunctionCallbackInfo<v8::Value>& info) {
     v8::TryCatch try_catch(isolate);
     v8::Local<v8::String> text;
     v8::Local<v8::Value> parsed;
-    if (BodyText(scope, bytes).ToLocal(&text) && v8::JSON::Parse(scope.context(), text).ToLocal(&parsed)) {
+    if (BodyText(scope, bytes).ToLocal(&text) &&
+        v8::JSON::Parse(scope.context(), text).ToLocal(&parsed)) {
       made = parsed;
     } else if (try_catch.HasTerminated()) {
       try_catch.ReThrow();
@@ -405,8 +414,9 @@ void ResponseGetter(const v8::FunctionCallbackInfo<v8::Value>& info) {
     if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
     made = copy->Buffer();
   } else {
-    return ThrowDomException(scope, absl::StrCat("jscore's XMLHttpRequest has no responseType '", type, "'"),
-                             "NotSupportedError");
+    return ThrowDomException(
+        scope, absl::StrCat("jscore's XMLHttpRequest has no responseType '", type, "'"),
+        "NotSupportedError");
   }
   (void)web::Put(scope, state, kResponseObject, made);
   info.GetReturnValue().Set(made);
@@ -443,14 +453,14 @@ void WithCredentialsSetter(const v8::FunctionCallbackInfo<v8::Value>& info) {
                  v8::Boolean::New(isolate, web::Arg(info, 0)->BooleanValue(isolate)));
 }
 
-#define JSCORE_XHR_HANDLER(type)                                                             \
-  void On_##type##_Get(const v8::FunctionCallbackInfo<v8::Value>& info) {                    \
-    JSCORE_XHR_PROLOGUE;                                                                     \
-    info.GetReturnValue().Set(events::GetEventHandler(scope, info.This(), #type));           \
-  }                                                                                          \
-  void On_##type##_Set(const v8::FunctionCallbackInfo<v8::Value>& info) {                    \
-    JSCORE_XHR_PROLOGUE;                                                                     \
-    (void)events::SetEventHandler(scope, info.This(), #type, web::Arg(info, 0));             \
+#define JSCORE_XHR_HANDLER(type)                                                   \
+  void On_##type##_Get(const v8::FunctionCallbackInfo<v8::Value>& info) {          \
+    JSCORE_XHR_PROLOGUE;                                                           \
+    info.GetReturnValue().Set(events::GetEventHandler(scope, info.This(), #type)); \
+  }                                                                                \
+  void On_##type##_Set(const v8::FunctionCallbackInfo<v8::Value>& info) {          \
+    JSCORE_XHR_PROLOGUE;                                                           \
+    (void)events::SetEventHandler(scope, info.This(), #type, web::Arg(info, 0));   \
   }
 JSCORE_XHR_HANDLER(readystatechange)
 JSCORE_XHR_HANDLER(loadstart)
@@ -466,15 +476,15 @@ JSCORE_XHR_HANDLER(loadend)
 }  // namespace
 
 v8::MaybeLocal<v8::Value> BuildXmlHttpRequest(JsScope& scope, v8::Local<v8::Array> realm) {
-  static constexpr web::Method kMethods[] = {
-      {"open", Open, 2},
-      {"setRequestHeader", SetRequestHeader, 2},
-      {"send", Send, 0},
-      {"abort", Abort, 0},
-      {"getResponseHeader", GetResponseHeader, 1},
-      {"getAllResponseHeaders", GetAllResponseHeaders, 0},
-      {"overrideMimeType", OverrideMimeType, 1}};
-#define JSCORE_XHR_ACCESSOR(type) {"on" #type, On_##type##_Get, On_##type##_Set}
+  static constexpr web::Method kMethods[] = {{"open", Open, 2},
+                                             {"setRequestHeader", SetRequestHeader, 2},
+                                             {"send", Send, 0},
+                                             {"abort", Abort, 0},
+                                             {"getResponseHeader", GetResponseHeader, 1},
+                                             {"getAllResponseHeaders", GetAllResponseHeaders, 0},
+                                             {"overrideMimeType", OverrideMimeType, 1}};
+#define JSCORE_XHR_ACCESSOR(type) \
+  { "on" #type, On_##type##_Get, On_##type##_Set }
   static constexpr web::Accessor kAccessors[] = {
       {"readyState", ReadyStateGetter, nullptr},
       {"status", StatusGetter, nullptr},

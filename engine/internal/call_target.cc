@@ -26,12 +26,13 @@ JsError TypeError(std::string message) {
 // into the getter's source as a plain identifier reference.
 bool IsPlainIdentifier(std::string_view name) {
   static const auto* const kReserved = new std::set<std::string_view>{
-      "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default",
-      "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for",
-      "function", "if", "import", "in", "instanceof", "new", "null", "return", "super",
-      "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with",
-      "yield", "let", "static", "implements", "interface", "package", "private",
-      "protected", "public", "arguments"};
+      "await",    "break",      "case",      "catch",  "class",    "const",      "continue",
+      "debugger", "default",    "delete",    "do",     "else",     "enum",       "export",
+      "extends",  "false",      "finally",   "for",    "function", "if",         "import",
+      "in",       "instanceof", "new",       "null",   "return",   "super",      "switch",
+      "this",     "throw",      "true",      "try",    "typeof",   "var",        "void",
+      "while",    "with",       "yield",     "let",    "static",   "implements", "interface",
+      "package",  "private",    "protected", "public", "arguments"};
   if (name.empty() || name.size() > 256) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
@@ -59,8 +60,8 @@ v8::MaybeLocal<v8::Value> TopLevelValue(JsScope& scope, const std::string& name)
   v8::Local<v8::Value> getter;
   if (!getters->Get(context, key).ToLocal(&getter)) return {};
   if (!getter->IsFunction()) {
-    std::string source = absl::StrCat("(function(){return typeof ", name, "==='undefined'?void 0:",
-                                      name, "})");
+    std::string source =
+        absl::StrCat("(function(){return typeof ", name, "==='undefined'?void 0:", name, "})");
     v8::ScriptOrigin origin(isolate, scope.Str("jscore:call"));
     v8::Local<v8::Script> script;
     if (!v8::Script::Compile(context, scope.Str(source), &origin).ToLocal(&script) ||

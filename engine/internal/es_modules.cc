@@ -43,7 +43,8 @@ v8::Local<v8::Object> SyntheticExports(JsScope& scope, const std::string& path) 
   return {};
 }
 
-v8::MaybeLocal<v8::Value> EvaluateSynthetic(v8::Local<v8::Context> context, v8::Local<v8::Module> module) {
+v8::MaybeLocal<v8::Value> EvaluateSynthetic(v8::Local<v8::Context> context,
+                                            v8::Local<v8::Module> module) {
   v8::Isolate* isolate = context->GetIsolate();
   JsScope scope(isolate, context);
   ContextState* state = ContextState::From(context);
@@ -100,10 +101,11 @@ v8::MaybeLocal<v8::Module> CompileModule(JsScope& scope, const std::string& path
                                          const std::vector<uint8_t>* cache = nullptr) {
   v8::TryCatch try_catch(scope.isolate());
   v8::ScriptOrigin origin = ModuleOrigin(scope, path);
-  auto* cached = cache == nullptr || cache->empty()
-                     ? nullptr
-                     : new v8::ScriptCompiler::CachedData(cache->data(), static_cast<int>(cache->size()),
-                                                          v8::ScriptCompiler::CachedData::BufferNotOwned);
+  auto* cached =
+      cache == nullptr || cache->empty()
+          ? nullptr
+          : new v8::ScriptCompiler::CachedData(cache->data(), static_cast<int>(cache->size()),
+                                               v8::ScriptCompiler::CachedData::BufferNotOwned);
   v8::ScriptCompiler::Source compiled(scope.Str(source), origin, cached);  // owns `cached`
   v8::Local<v8::Module> module;
   if (!v8::ScriptCompiler::CompileModule(scope.isolate(), &compiled,
@@ -118,7 +120,8 @@ v8::MaybeLocal<v8::Module> CompileModule(JsScope& scope, const std::string& path
 
 // The code cache LoadProgram made for the module at `path` (the root's is the
 // program's own), or null.
-const std::vector<uint8_t>* CodeCacheOf(const Program* program, const std::string& path, bool root) {
+const std::vector<uint8_t>* CodeCacheOf(const Program* program, const std::string& path,
+                                        bool root) {
   if (program == nullptr) return nullptr;
   if (root) return program->type == SourceType::kModule ? &program->code_cache : nullptr;
   auto it = program->module_code_caches.find(path);
@@ -131,7 +134,8 @@ v8::MaybeLocal<v8::Module> ModuleAt(JsScope& scope, const std::string& path,
   ContextState* state = ContextState::From(scope.context());
   if (state == nullptr) return {};
   auto it = state->es_modules.find(path);
-  if (it != state->es_modules.end() && !it->second.IsEmpty()) return it->second.Get(scope.isolate());
+  if (it != state->es_modules.end() && !it->second.IsEmpty())
+    return it->second.Get(scope.isolate());
   const Program* program = state->modules.get();
   const std::string* source = root_source;
   ModuleFormat format = ModuleFormat::kModule;
@@ -145,10 +149,11 @@ v8::MaybeLocal<v8::Module> ModuleAt(JsScope& scope, const std::string& path,
     format = known != program->formats.end() ? known->second : program->files->FormatOf(path);
   }
   v8::Local<v8::Module> module;
-  bool made = format == ModuleFormat::kModule || format == ModuleFormat::kUnknown
-                  ? CompileModule(scope, path, *source, CodeCacheOf(program, path, root_source != nullptr))
-                        .ToLocal(&module)
-                  : SyntheticModule(scope, path).ToLocal(&module);
+  bool made =
+      format == ModuleFormat::kModule || format == ModuleFormat::kUnknown
+          ? CompileModule(scope, path, *source, CodeCacheOf(program, path, root_source != nullptr))
+                .ToLocal(&module)
+          : SyntheticModule(scope, path).ToLocal(&module);
   if (!made) return {};
   v8::Global<v8::Module>& slot = state->es_modules[path];
   slot.Reset(scope.isolate(), module);
@@ -156,7 +161,8 @@ v8::MaybeLocal<v8::Module> ModuleAt(JsScope& scope, const std::string& path,
   return module;
 }
 
-v8::MaybeLocal<v8::Module> ResolveImport(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
+v8::MaybeLocal<v8::Module> ResolveImport(v8::Local<v8::Context> context,
+                                         v8::Local<v8::String> specifier,
                                          v8::Local<v8::FixedArray> /*assertions*/,
                                          v8::Local<v8::Module> referrer) {
   v8::Isolate* isolate = context->GetIsolate();
@@ -169,7 +175,8 @@ v8::MaybeLocal<v8::Module> ResolveImport(v8::Local<v8::Context> context, v8::Loc
     return {};
   }
   std::string from = PathOf(*state, referrer, isolate);
-  absl::StatusOr<std::string> path = state->modules->files->ResolveImport(spec, from.empty() ? "/" : from);
+  absl::StatusOr<std::string> path =
+      state->modules->files->ResolveImport(spec, from.empty() ? "/" : from);
   if (!path.ok()) {
     ThrowModuleError(scope, std::string(path.status().message()), "ERR_MODULE_NOT_FOUND");
     return {};
@@ -193,7 +200,8 @@ void SettleImport(const v8::FunctionCallbackInfo<v8::Value>& info, bool fulfille
   if (fulfilled) {
     (void)resolver.As<v8::Promise::Resolver>()->Resolve(context, ns);
   } else {
-    (void)resolver.As<v8::Promise::Resolver>()->Reject(context, info.Length() > 0 ? info[0] : v8::Undefined(isolate).As<v8::Value>());
+    (void)resolver.As<v8::Promise::Resolver>()->Reject(
+        context, info.Length() > 0 ? info[0] : v8::Undefined(isolate).As<v8::Value>());
   }
 }
 
@@ -208,14 +216,17 @@ v8::MaybeLocal<v8::Promise> ImportDynamically(v8::Local<v8::Context> context, v8
   v8::TryCatch try_catch(isolate);
   ContextState* state = ContextState::From(context);
   std::string spec = scope.Utf8(specifier);
-  std::string from = resource_name->IsString() ? NormalizeModulePath(scope.Utf8(resource_name.As<v8::String>())) : "/";
+  std::string from = resource_name->IsString()
+                         ? NormalizeModulePath(scope.Utf8(resource_name.As<v8::String>()))
+                         : "/";
   v8::Local<v8::Module> module;
   v8::Local<v8::Value> evaluated;
   bool ok = false;
   if (state == nullptr || state->modules == nullptr || state->modules->files == nullptr) {
     ThrowModuleError(scope, "Cannot find module '" + spec + "' (no modules were given)",
                      "ERR_MODULE_NOT_FOUND");
-  } else if (absl::StatusOr<std::string> path = state->modules->files->ResolveImport(spec, from); !path.ok()) {
+  } else if (absl::StatusOr<std::string> path = state->modules->files->ResolveImport(spec, from);
+             !path.ok()) {
     ThrowModuleError(scope, std::string(path.status().message()), "ERR_MODULE_NOT_FOUND");
   } else if (ModuleAt(scope, *path).ToLocal(&module) &&
              (module->GetStatus() != v8::Module::kUninstantiated ||
@@ -225,11 +236,17 @@ v8::MaybeLocal<v8::Promise> ImportDynamically(v8::Local<v8::Context> context, v8
     KeepNamespace(scope, *path, ns);
     v8::Local<v8::Array> data = v8::Array::New(isolate, 2);
     v8::Local<v8::Function> on_fulfilled, on_rejected;
-    ok = data->Set(context, 0, resolver).IsJust() && data->Set(context, 1, ns).IsJust() &&
-         v8::Function::New(context, [](const v8::FunctionCallbackInfo<v8::Value>& info) { SettleImport(info, true); }, data)
-             .ToLocal(&on_fulfilled) &&
-         v8::Function::New(context, [](const v8::FunctionCallbackInfo<v8::Value>& info) { SettleImport(info, false); }, data)
-             .ToLocal(&on_rejected);
+    ok =
+        data->Set(context, 0, resolver).IsJust() && data->Set(context, 1, ns).IsJust() &&
+        v8::Function::New(
+            context,
+            [](const v8::FunctionCallbackInfo<v8::Value>& info) { SettleImport(info, true); }, data)
+            .ToLocal(&on_fulfilled) &&
+        v8::Function::New(
+            context,
+            [](const v8::FunctionCallbackInfo<v8::Value>& info) { SettleImport(info, false); },
+            data)
+            .ToLocal(&on_rejected);
     if (ok && evaluated->IsPromise()) {
       ok = !evaluated.As<v8::Promise>()->Then(context, on_fulfilled, on_rejected).IsEmpty();
     } else if (ok) {
@@ -241,8 +258,9 @@ v8::MaybeLocal<v8::Promise> ImportDynamically(v8::Local<v8::Context> context, v8
     return {};
   }
   if (!ok) {
-    v8::Local<v8::Value> error = try_catch.HasCaught() ? try_catch.Exception()
-                                                       : v8::Exception::Error(scope.Str("import() failed"));
+    v8::Local<v8::Value> error = try_catch.HasCaught()
+                                     ? try_catch.Exception()
+                                     : v8::Exception::Error(scope.Str("import() failed"));
     try_catch.Reset();
     (void)resolver->Reject(context, error);
   }
@@ -289,7 +307,9 @@ v8::MaybeLocal<v8::Promise> EvaluateModuleGraph(JsScope& scope, const std::strin
   v8::Local<v8::Function> to_namespace;
   if (!v8::Function::New(
            context,
-           [](const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetReturnValue().Set(info.Data()); },
+           [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+             info.GetReturnValue().Set(info.Data());
+           },
            namespace_object)
            .ToLocal(&to_namespace)) {
     return {};

@@ -48,8 +48,8 @@ struct SocketPoll {
 // another virtual host behind an allowed address.
 bool IsForbiddenRequestHeader(absl::string_view lower) {
   static constexpr absl::string_view kForbidden[] = {
-      "host", "content-length", "connection", "keep-alive", "transfer-encoding", "te",
-      "trailer", "upgrade", "expect", "proxy-authorization", "proxy-connection"};
+      "host",    "content-length", "connection", "keep-alive",          "transfer-encoding", "te",
+      "trailer", "upgrade",        "expect",     "proxy-authorization", "proxy-connection"};
   for (absl::string_view f : kForbidden) {
     if (lower == f) return true;
   }
@@ -76,7 +76,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
       absl::string_view rest = line.substr(space + 1);
       size_t reason = rest.find(' ');
       (void)absl::SimpleAtoi(rest.substr(0, reason), &t->response.status);
-      if (reason != absl::string_view::npos) t->response.status_text = std::string(rest.substr(reason + 1));
+      if (reason != absl::string_view::npos)
+        t->response.status_text = std::string(rest.substr(reason + 1));
     }
     return n;
   }
@@ -106,7 +107,9 @@ bool IsRedirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-std::string Origin(const FetchTarget& t) { return absl::StrCat(t.scheme, "://", t.host, ":", t.port); }
+std::string Origin(const FetchTarget& t) {
+  return absl::StrCat(t.scheme, "://", t.host, ":", t.port);
+}
 
 }  // namespace
 
@@ -198,8 +201,8 @@ bool HttpClient::Configure(Transfer& t) {
   // is a backstop a second later) or by XMLHttpRequest's timeout.
   absl::Duration left = r.deadline - absl::Now() + absl::Seconds(1);
   if (r.timeout > absl::ZeroDuration()) left = std::min(left, r.timeout);
-  long ms = static_cast<long>(std::clamp<double>(std::ceil(absl::ToDoubleMilliseconds(left)), 1,
-                                                 24.0 * 3600 * 1000));
+  long ms = static_cast<long>(
+      std::clamp<double>(std::ceil(absl::ToDoubleMilliseconds(left)), 1, 24.0 * 3600 * 1000));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, ms);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
 
@@ -364,7 +367,8 @@ void HttpClient::Finish(uint64_t id, int code_int) {
     if (IsRedirect(t->response.status) && location != nullptr &&
         t->request.redirect != HttpRequest::Redirect::kManual) {
       if (t->request.redirect == HttpRequest::Redirect::kError) {
-        failure = absl::UnavailableError("fetch failed: the response redirects and redirect is 'error'");
+        failure =
+            absl::UnavailableError("fetch failed: the response redirects and redirect is 'error'");
       } else if (t->redirects >= options_.max_redirects) {
         failure = absl::UnavailableError(
             absl::StrCat("fetch failed: more than ", options_.max_redirects, " redirects"));
@@ -373,16 +377,16 @@ void HttpClient::Finish(uint64_t id, int code_int) {
       }
     }
   } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    failure = absl::ResourceExhaustedError(absl::StrCat(
-        "fetch failed: the response body is larger than ", options_.max_response_bytes,
-        " bytes (--fetch_max_response_bytes)"));
+    failure = absl::ResourceExhaustedError(
+        absl::StrCat("fetch failed: the response body is larger than ", options_.max_response_bytes,
+                     " bytes (--fetch_max_response_bytes)"));
   } else if (t->headers_too_large) {
     failure = absl::ResourceExhaustedError("fetch failed: the response headers are too large");
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
     failure = absl::DeadlineExceededError("fetch failed: the request timed out");
   } else {
-    failure = absl::UnavailableError(absl::StrCat(
-        "fetch failed: ", t->error[0] != '\0' ? t->error : curl_easy_strerror(code)));
+    failure = absl::UnavailableError(
+        absl::StrCat("fetch failed: ", t->error[0] != '\0' ? t->error : curl_easy_strerror(code)));
   }
 
   if (failure.ok() && !next_url.empty()) {

@@ -47,7 +47,8 @@ JsError ExceptionToJsError(JsScope& scope, v8::Local<v8::Value> exception,
         // Cut at a character boundary: half a UTF-8 sequence is not a valid proto3
         // string, and clients that check (Go, Python) would reject the whole response.
         size_t cut = 1024;
-        while (cut > 0 && (static_cast<unsigned char>(error.source_line[cut]) & 0xC0) == 0x80) --cut;
+        while (cut > 0 && (static_cast<unsigned char>(error.source_line[cut]) & 0xC0) == 0x80)
+          --cut;
         error.source_line.resize(cut);
       }
     }
@@ -55,9 +56,8 @@ JsError ExceptionToJsError(JsScope& scope, v8::Local<v8::Value> exception,
       std::string resource;
       v8::Local<v8::Value> name = message->GetScriptResourceName();
       if (name->IsString()) resource = scope.Utf8(name.As<v8::String>());
-      error.stack = absl::StrCat(error.name.empty() ? "Uncaught" : error.name, ": ",
-                                 error.message, "\n    at ", resource, ":", error.line, ":",
-                                 error.column);
+      error.stack = absl::StrCat(error.name.empty() ? "Uncaught" : error.name, ": ", error.message,
+                                 "\n    at ", resource, ":", error.line, ":", error.column);
     }
   }
   return error;

@@ -26,7 +26,8 @@ bool CompileScript(JsScope& scope, Program* program, bool make_caches) {
     return false;
   }
   if (make_caches) {
-    std::unique_ptr<v8::ScriptCompiler::CachedData> data(v8::ScriptCompiler::CreateCodeCache(unbound));
+    std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+        v8::ScriptCompiler::CreateCodeCache(unbound));
     if (data != nullptr) program->code_cache.assign(data->data, data->data + data->length);
   }
   return true;
@@ -77,12 +78,14 @@ bool CompileProgram(JsScope& scope, Program* program, bool make_caches) {
         if (path.size() >= 13 && path.compare(path.size() - 13, 13, "/package.json") == 0) continue;
         std::string message = scope.ToUtf8(try_catch.Exception());
         try_catch.Reset();
-        scope.isolate()->ThrowException(v8::Exception::SyntaxError(scope.Str(path + ": " + message)));
+        scope.isolate()->ThrowException(
+            v8::Exception::SyntaxError(scope.Str(path + ": " + message)));
         try_catch.ReThrow();
         return false;
       }
     } else if (format == ModuleFormat::kModule) {
-      if (!CompilesAsModule(scope, path, source, make_caches ? &program->module_code_caches[path] : nullptr)) {
+      if (!CompilesAsModule(scope, path, source,
+                            make_caches ? &program->module_code_caches[path] : nullptr)) {
         return false;
       }
     } else {
@@ -118,12 +121,14 @@ v8::MaybeLocal<v8::Value> RunProgram(JsScope& scope, const Program& program) {
   switch (program.type) {
     case SourceType::kScript: {
       v8::ScriptOrigin origin(scope.isolate(), scope.Str(program.filename));
-      auto* cached = program.code_cache.empty()
-                         ? nullptr
-                         : new v8::ScriptCompiler::CachedData(
-                               program.code_cache.data(), static_cast<int>(program.code_cache.size()),
-                               v8::ScriptCompiler::CachedData::BufferNotOwned);
-      v8::ScriptCompiler::Source source(scope.Str(program.source), origin, cached);  // owns `cached`
+      auto* cached =
+          program.code_cache.empty()
+              ? nullptr
+              : new v8::ScriptCompiler::CachedData(program.code_cache.data(),
+                                                   static_cast<int>(program.code_cache.size()),
+                                                   v8::ScriptCompiler::CachedData::BufferNotOwned);
+      v8::ScriptCompiler::Source source(scope.Str(program.source), origin,
+                                        cached);  // owns `cached`
       v8::Local<v8::Script> script;
       if (!v8::ScriptCompiler::Compile(context, &source,
                                        cached != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
@@ -135,7 +140,8 @@ v8::MaybeLocal<v8::Value> RunProgram(JsScope& scope, const Program& program) {
     }
     case SourceType::kCommonJs: {
       v8::Local<v8::Value> exports;
-      if (!extensions::RunCommonJsMain(scope, MainPath(program), program.source).ToLocal(&exports)) {
+      if (!extensions::RunCommonJsMain(scope, MainPath(program), program.source)
+               .ToLocal(&exports)) {
         return {};
       }
       if (exports->IsObject()) ContextSlots::SetCallRoot(context, exports.As<v8::Object>());

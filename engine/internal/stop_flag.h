@@ -45,8 +45,7 @@ inline void ActOnStopRequest(v8::Isolate* isolate, v8::Local<v8::Context> contex
   if (isolate->IsExecutionTerminating() || context.IsEmpty()) return;
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> ignored;
-  if (v8::Script::Compile(context, v8::String::NewFromUtf8Literal(isolate, "0"))
-          .ToLocal(&script)) {
+  if (v8::Script::Compile(context, v8::String::NewFromUtf8Literal(isolate, "0")).ToLocal(&script)) {
     (void)script->Run(context).ToLocal(&ignored);
   }
 }

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <string>
 #include <unordered_map>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
@@ -106,8 +106,8 @@ class Encoder {
     }
     // Objects from here on.
     if (depth + 1 > limits_.max_depth) {  // the root container is level 1
-      return absl::OutOfRangeError(absl::StrCat("result is nested deeper than ",
-                                                limits_.max_depth, " levels at \"", ShownPath(), "\""));
+      return absl::OutOfRangeError(absl::StrCat("result is nested deeper than ", limits_.max_depth,
+                                                " levels at \"", ShownPath(), "\""));
     }
     v8::Local<v8::Object> object = v.As<v8::Object>();
     for (const auto& ancestor : ancestors_) {
@@ -127,8 +127,7 @@ class Encoder {
       }
       return CheckSize();
     }
-    if (v->IsNumberObject() || v->IsStringObject() || v->IsBooleanObject() ||
-        v->IsBigIntObject()) {
+    if (v->IsNumberObject() || v->IsStringObject() || v->IsBooleanObject() || v->IsBigIntObject()) {
       v8::Local<v8::Value> primitive;
       if (v->IsNumberObject()) {
         primitive = v8::Number::New(isolate, v.As<v8::NumberObject>()->ValueOf());
@@ -263,10 +262,9 @@ class Encoder {
     v8::Local<v8::Context> context = scope_.context();
     v8::Local<v8::Array> keys;
     if (!object
-             ->GetOwnPropertyNames(context,
-                                   static_cast<v8::PropertyFilter>(v8::ONLY_ENUMERABLE |
-                                                                   v8::SKIP_SYMBOLS),
-                                   v8::KeyConversionMode::kConvertToString)
+             ->GetOwnPropertyNames(
+                 context, static_cast<v8::PropertyFilter>(v8::ONLY_ENUMERABLE | v8::SKIP_SYMBOLS),
+                 v8::KeyConversionMode::kConvertToString)
              .ToLocal(&keys)) {
       return absl::AbortedError("ownKeys threw");
     }

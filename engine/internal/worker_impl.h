@@ -25,8 +25,8 @@
 #include "engine/internal/fifo_job_queue.h"
 #include "engine/internal/http_client.h"
 #include "engine/internal/job_queue.h"
-#include "engine/internal/platform_impl.h"
 #include "engine/internal/js_scope.h"
+#include "engine/internal/platform_impl.h"
 #include "engine/job.h"
 #include "engine/pool.h"
 #include "engine/program_cache.h"
@@ -80,7 +80,7 @@ class JobRun final : public internal::ContextHost {
   v8::Global<v8::Promise> promise;           // the returned promise, while awaited
   std::unordered_map<int, Timer*> timers;
   int next_timer_id = 1;
-  uv_timer_t* deadline_timer = nullptr;      // armed while parked
+  uv_timer_t* deadline_timer = nullptr;  // armed while parked
   // HTTP transfers in flight (fetch, XMLHttpRequest), by HttpClient id: aborted
   // with the run, so no `done` ever reaches a finished job or a dead context.
   std::unordered_map<uint64_t, HttpDone> http_calls;
@@ -100,7 +100,7 @@ class JobRun final : public internal::ContextHost {
   // Program and session contexts are shared: several runs (a program's) or one run
   // at a time (a session's) use them, so the host is re-attached per section.
   bool shared_context = false;
-  std::string program_id;     // set when running in a cached program context
+  std::string program_id;      // set when running in a cached program context
   Session* session = nullptr;  // set when running in a session
 };
 
@@ -122,8 +122,8 @@ struct Session {
   v8::MicrotaskQueue* microtasks = nullptr;
   absl::Duration ttl;
   absl::Time last_used;
-  size_t bytes = 0;  // heap estimate: its creation's growth plus its jobs' (SetBytes)
-  bool busy = false;                            // a job of this session is in flight
+  size_t bytes = 0;   // heap estimate: its creation's growth plus its jobs' (SetBytes)
+  bool busy = false;  // a job of this session is in flight
   // Arrived while busy; at most PoolOptions::max_waiting_per_session, each also
   // listed in Worker::Impl::waiting_jobs (session_waiting.cc).
   std::deque<std::shared_ptr<Job>> waiting;
@@ -143,8 +143,7 @@ struct ProgramContext {
 enum class SectionEnd { kCompleted, kDeadline, kCancelled, kHeapLimit, kTerminated, kHook };
 
 struct Worker::Impl {
-  Impl(int index, Platform::Impl& platform, const WorkerShared& shared,
-       const PoolOptions& options);
+  Impl(int index, Platform::Impl& platform, const WorkerShared& shared, const PoolOptions& options);
   ~Impl();  // closes the loop (any thread, once nobody holds the Impl)
   // Starts the thread (which holds `impl` until it ends) and waits until it is ready.
   static absl::Status Launch(const std::shared_ptr<Impl>& impl);
@@ -168,8 +167,8 @@ struct Worker::Impl {
   std::optional<std::vector<std::shared_ptr<Job>>> MarkRetired(uint64_t job_id);
   // The pool's objects this Impl was given, for its successor.
   WorkerShared Shared() const {
-    return WorkerShared{shared_queue, own_queue, watchdog, programs, session_table,
-                        fetch_transfers};
+    return WorkerShared{shared_queue, own_queue,     watchdog,
+                        programs,     session_table, fetch_transfers};
   }
   void StartPrebuilding();
   void PrebuildOne();
@@ -301,11 +300,11 @@ struct Worker::Impl {
   // ---- shared with other threads ----
   std::thread thread;
   absl::Notification ready;
-  absl::Status start_status;              // written before `ready`
-  absl::Notification exited;              // ThreadMain returned
-  std::atomic<bool> accepting{false};     // parked in uv_run with spare capacity
+  absl::Status start_status;           // written before `ready`
+  absl::Notification exited;           // ThreadMain returned
+  std::atomic<bool> accepting{false};  // parked in uv_run with spare capacity
   std::atomic<bool> stop_requested{false};
-  std::atomic<bool> cancel_scan{false};   // a parked job may have been cancelled
+  std::atomic<bool> cancel_scan{false};  // a parked job may have been cancelled
   std::atomic<uint32_t> inflight{0};
   std::atomic<uint64_t> completed{0};
   std::atomic<uint64_t> heap_used{0};
@@ -314,7 +313,7 @@ struct Worker::Impl {
   std::atomic<uint32_t> prebuilt_count{0};
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint32_t> http_in_flight{0};
-  uv_async_t wake;  // uv_async_send is the one libuv call other threads make
+  uv_async_t wake;         // uv_async_send is the one libuv call other threads make
   bool wake_open = false;  // the loop and `wake` exist (written before `ready`)
   // libuv's idle-time metric (UV_METRICS_IDLE_TIME) is on for `loop`: Stats() reads
   // it from other threads (uv_metrics_idle_time takes the loop's metrics lock).
@@ -355,7 +354,7 @@ struct Worker::Impl {
   std::unique_ptr<internal::CountingAllocator> allocator;
   bool heap_limit_hit = false;
   absl::Time section_started;
-  size_t section_heap = 0;  // used heap when the running section began
+  size_t section_heap = 0;         // used heap when the running section began
   JobRun* heap_culprit = nullptr;  // chosen by ChargeHeapLimit, until it completes
   bool heap_charged = false;       // this isolate's heap-limit event has its culprit
   uint64_t jobs_on_isolate = 0;
@@ -380,7 +379,7 @@ struct Worker::Impl {
   std::atomic<uint32_t> program_context_count{0};
   std::atomic<uint32_t> session_count{0};
   bool stopping = false;
-  bool retired_seen = false;  // EndSection saw `retired`: see RetiredStop
+  bool retired_seen = false;     // EndSection saw `retired`: see RetiredStop
   bool replace_pending = false;  // a heap-limit event: replace once no JS is on the stack
 };
 

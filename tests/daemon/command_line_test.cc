@@ -47,8 +47,8 @@ TEST(CommandLineTest, ConfigFileErrorsNameTheLine) {
 }
 
 TEST(CommandLineTest, HelpAndVersionAndConfigAreTakenOutOfArgv) {
-  const char* argv[] = {"jscored", "--config", "a.conf", "--workers=2", "--config=b.conf",
-                        "--version"};
+  const char* argv[] = {"jscored",     "--config",        "a.conf",
+                        "--workers=2", "--config=b.conf", "--version"};
   CommandLine line = PrepareCommandLine(6, const_cast<char**>(argv));
   EXPECT_EQ(line.action, CommandLine::Action::kVersion);
   EXPECT_THAT(line.config_files, ::testing::ElementsAre("a.conf", "b.conf"));

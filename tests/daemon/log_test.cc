@@ -37,8 +37,12 @@ TEST(LogTest, JsonLinesWriteNumbersAndBooleansUnquoted) {
   ConfigureLog(LogFormat::kJson, LogLevel::kDebug);
   std::string line = CaptureStderr([] {
     Log(LogLevel::kInfo, "slow_request",
-        {{"method", "Call"}, {"code", "OK"}, {"ms", int64_t{1234}}, {"ratio", 0.5},
-         {"tls", true}, {"note", std::string("say \"hi\"")}});
+        {{"method", "Call"},
+         {"code", "OK"},
+         {"ms", int64_t{1234}},
+         {"ratio", 0.5},
+         {"tls", true},
+         {"note", std::string("say \"hi\"")}});
   });
   EXPECT_THAT(line, HasSubstr(R"("event":"slow_request","method":"Call","code":"OK","ms":1234,)"
                               R"("ratio":0.5,"tls":true,"note":"say \"hi\""})"));
@@ -48,7 +52,8 @@ TEST(LogTest, JsonLinesWriteNumbersAndBooleansUnquoted) {
 TEST(LogTest, PlainLinesQuoteOnlyWhatNeedsIt) {
   ConfigureLog(LogFormat::kPlain, LogLevel::kInfo);
   std::string line = CaptureStderr([] {
-    Log(LogLevel::kWarn, "limit_hit", {{"code", "DEADLINE_EXCEEDED"}, {"ms", 7}, {"message", "a b"}});
+    Log(LogLevel::kWarn, "limit_hit",
+        {{"code", "DEADLINE_EXCEEDED"}, {"ms", 7}, {"message", "a b"}});
     Log(LogLevel::kDebug, "hidden", {});
   });
   EXPECT_THAT(line, HasSubstr(" warn limit_hit code=DEADLINE_EXCEEDED ms=7 message=\"a b\"\n"));

@@ -103,8 +103,10 @@ TEST(RequestMappingTest, EvaluateRefusesOversizedInput) {
   EXPECT_THAT(SpecFromRequest(named, config), FailsWith(kInvalid, "filename is longer"));
 
   v1::EvaluateRequest globals = Eval("1");
-  for (const char* name : {"a", "b", "c", "d"}) (*globals.mutable_globals())[name].set_bool_value(true);
-  EXPECT_THAT(SpecFromRequest(globals, config), FailsWith(kInvalid, "too many globals (4; the limit is 3)"));
+  for (const char* name : {"a", "b", "c", "d"})
+    (*globals.mutable_globals())[name].set_bool_value(true);
+  EXPECT_THAT(SpecFromRequest(globals, config),
+              FailsWith(kInvalid, "too many globals (4; the limit is 3)"));
 
   v1::EvaluateRequest deep = Eval("1");
   (*deep.mutable_globals())["g"] = Nested(5);
@@ -125,11 +127,13 @@ TEST(RequestMappingTest, EvaluateRefusesContradictions) {
   v1::EvaluateRequest both = Eval("1");
   (*both.mutable_globals())["a"].set_number_value(1);
   both.mutable_globals_json()->set_json(R"({"b":2})");
-  EXPECT_THAT(SpecFromRequest(both, config), FailsWith(kInvalid, "set globals or globals_json, not both"));
+  EXPECT_THAT(SpecFromRequest(both, config),
+              FailsWith(kInvalid, "set globals or globals_json, not both"));
 
   v1::EvaluateRequest array = Eval("1");
   array.mutable_globals_json()->set_json("[1]");
-  EXPECT_THAT(SpecFromRequest(array, config), FailsWith(kInvalid, "globals_json must be a JSON object"));
+  EXPECT_THAT(SpecFromRequest(array, config),
+              FailsWith(kInvalid, "globals_json must be a JSON object"));
 
   v1::EvaluateRequest unnamed = Eval("1");
   (*unnamed.mutable_globals())[""].set_number_value(1);
@@ -137,7 +141,8 @@ TEST(RequestMappingTest, EvaluateRefusesContradictions) {
 
   v1::EvaluateRequest browser = Eval("1");
   browser.mutable_browser()->set_user_agent("x");
-  EXPECT_THAT(SpecFromRequest(browser, config), FailsWith(kInvalid, "profile is not PROFILE_BROWSER"));
+  EXPECT_THAT(SpecFromRequest(browser, config),
+              FailsWith(kInvalid, "profile is not PROFILE_BROWSER"));
   browser.set_profile(v1::PROFILE_BROWSER);
   absl::StatusOr<engine::JobSpec> with_browser = SpecFromRequest(browser, config);
   ASSERT_TRUE(with_browser.ok()) << with_browser.status();
@@ -149,13 +154,14 @@ TEST(RequestMappingTest, EvaluateRefusesContradictions) {
   v1::EvaluateRequest probe = Eval("1");
   probe.set_session("s1");
   probe.set_probe(true);
-  EXPECT_THAT(SpecFromRequest(probe, config),
-              FailsWith(absl::StatusCode::kUnimplemented, "probe is not available inside a session"));
+  EXPECT_THAT(SpecFromRequest(probe, config), FailsWith(absl::StatusCode::kUnimplemented,
+                                                        "probe is not available inside a session"));
 
   v1::EvaluateRequest module = Eval("1");
   module.set_session("s1");
   module.set_type(v1::SOURCE_TYPE_MODULE);
-  EXPECT_THAT(SpecFromRequest(module, config), FailsWith(kInvalid, "type and modules apply to fresh"));
+  EXPECT_THAT(SpecFromRequest(module, config),
+              FailsWith(kInvalid, "type and modules apply to fresh"));
 
   v1::EvaluateRequest time = Eval("1");
   time.set_frozen_time_ms(8640000000000001);
@@ -188,7 +194,8 @@ TEST(RequestMappingTest, CallNamesAProgramOrASession) {
   const auto kInvalid = absl::StatusCode::kInvalidArgument;
   v1::CallRequest call;
   call.set_function("api.sign");
-  EXPECT_THAT(SpecFromRequest(call, config), FailsWith(kInvalid, "a call names a program or a session"));
+  EXPECT_THAT(SpecFromRequest(call, config),
+              FailsWith(kInvalid, "a call names a program or a session"));
   call.set_program(std::string(64, 'C'));
   EXPECT_THAT(SpecFromRequest(call, config), FailsWith(kInvalid, "64 lowercase hex digits"));
   call.set_program(kProgram.substr(1));
@@ -212,13 +219,15 @@ TEST(RequestMappingTest, CallNamesAProgramOrASession) {
   EXPECT_EQ(spec->random_seed, 3u);
 
   call.mutable_args_json()->set_json("[1]");
-  EXPECT_THAT(SpecFromRequest(call, config), FailsWith(kInvalid, "set args or args_json, not both"));
+  EXPECT_THAT(SpecFromRequest(call, config),
+              FailsWith(kInvalid, "set args or args_json, not both"));
   call.clear_args();
   call.mutable_args_json()->set_json(R"({"a":1})");
   EXPECT_THAT(SpecFromRequest(call, config), FailsWith(kInvalid, "args_json must be a JSON array"));
   call.clear_args_json();
   *call.add_args() = Nested(5);
-  EXPECT_THAT(SpecFromRequest(call, config), FailsWith(kInvalid, "args is nested deeper than 4 levels"));
+  EXPECT_THAT(SpecFromRequest(call, config),
+              FailsWith(kInvalid, "args is nested deeper than 4 levels"));
   call.clear_args();
   call.set_function("");
   EXPECT_THAT(SpecFromRequest(call, config), FailsWith(kInvalid, "function must name a function"));
@@ -231,11 +240,13 @@ TEST(RequestMappingTest, CallNamesAProgramOrASession) {
   EXPECT_EQ(session_spec->session, "s1");
   EXPECT_EQ(session_spec->program, "");
   in_session.set_fresh(true);
-  EXPECT_THAT(SpecFromRequest(in_session, config), FailsWith(kInvalid, "fresh applies to programs"));
+  EXPECT_THAT(SpecFromRequest(in_session, config),
+              FailsWith(kInvalid, "fresh applies to programs"));
   in_session.set_fresh(false);
   in_session.set_probe(true);
-  EXPECT_THAT(SpecFromRequest(in_session, config),
-              FailsWith(absl::StatusCode::kUnimplemented, "probe is not available inside a session"));
+  EXPECT_THAT(
+      SpecFromRequest(in_session, config),
+      FailsWith(absl::StatusCode::kUnimplemented, "probe is not available inside a session"));
 }
 
 TEST(RequestMappingTest, ProgramsAndSessions) {

@@ -9,8 +9,8 @@ namespace {
 
 DeadlineOrigin Origin(absl::Duration requested, absl::Duration grpc_left) {
   absl::Time start = absl::FromUnixSeconds(1000);
-  return {requested, grpc_left == absl::InfiniteDuration() ? absl::InfiniteFuture()
-                                                            : start + grpc_left,
+  return {requested,
+          grpc_left == absl::InfiniteDuration() ? absl::InfiniteFuture() : start + grpc_left,
           start};
 }
 
@@ -36,9 +36,8 @@ TEST(TimeoutMessageTest, NamesTheLimitThatApplied) {
 TEST(TimeoutMessageTest, OnlyDeadlineExceededIsRenamed) {
   DaemonConfig config;
   DeadlineOrigin origin = Origin(absl::Seconds(1), absl::InfiniteDuration());
-  absl::Status timed_out =
-      NameTimeoutLimit(absl::DeadlineExceededError("the script ran past its deadline"), origin,
-                       config);
+  absl::Status timed_out = NameTimeoutLimit(
+      absl::DeadlineExceededError("the script ran past its deadline"), origin, config);
   EXPECT_TRUE(absl::IsDeadlineExceeded(timed_out));
   EXPECT_EQ(timed_out.message(),
             "the script ran past its deadline: timed out after 1 s (the request's timeout)");

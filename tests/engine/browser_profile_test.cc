@@ -46,19 +46,23 @@ class BrowserProfileTest : public ::testing::Test {
 };
 
 TEST_F(BrowserProfileTest, WindowIsTheGlobalObject) {
-  EXPECT_EQ(Json(Browse(R"(
+  EXPECT_EQ(
+      Json(Browse(R"(
     [window === globalThis, self === window, top === window, parent === window, frames === window,
      window.window === window, Object.prototype.toString.call(window), window instanceof Window,
      typeof window.addEventListener, typeof chrome, window.innerWidth, window.origin])")),
-            R"([true,true,true,true,true,true,"[object Window]",true,"function","object",1920,"https://example.com"])");
+      R"([true,true,true,true,true,true,"[object Window]",true,"function","object",1920,"https://example.com"])");
 }
 
 TEST_F(BrowserProfileTest, NavigatorFollowsTheProfile) {
   BrowserProfile profile;
-  profile.user_agent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+  profile.user_agent =
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/120.0.0.0 Safari/537.36";
   profile.platform = "MacIntel";
   profile.languages = {"de-DE", "de", "en"};
-  EXPECT_EQ(Json(Browse(R"(
+  EXPECT_EQ(
+      Json(Browse(R"(
     [navigator.userAgent.includes('Chrome/120'), navigator.appVersion.startsWith('5.0 (Macintosh'),
      navigator.platform, navigator.language, navigator.languages, Object.isFrozen(navigator.languages),
      navigator.webdriver, navigator.hardwareConcurrency, navigator.cookieEnabled, navigator.vendor,
@@ -67,23 +71,24 @@ TEST_F(BrowserProfileTest, NavigatorFollowsTheProfile) {
      Object.getOwnPropertyNames(navigator).length,
      String(Object.getOwnPropertyDescriptor(Navigator.prototype, 'webdriver').get),
      navigator.javaEnabled()])",
-                        profile)),
-            R"([true,true,"MacIntel","de-DE",["de-DE","de","en"],true,false,8,true,"Google Inc.","macOS","120",5,)"
-            R"(true,"[object Navigator]",0,"function get webdriver() { [native code] }",false])");
+                  profile)),
+      R"([true,true,"MacIntel","de-DE",["de-DE","de","en"],true,false,8,true,"Google Inc.","macOS","120",5,)"
+      R"(true,"[object Navigator]",0,"function get webdriver() { [native code] }",false])");
 }
 
 TEST_F(BrowserProfileTest, LocationComesFromTheUrl) {
   BrowserProfile profile;
   profile.url = "HTTPS://Shop.Example.COM:443/cart/view?id=7&x=%20#top";
-  EXPECT_EQ(Json(Browse(R"(
+  EXPECT_EQ(
+      Json(Browse(R"(
     [location.href, location.protocol, location.host, location.hostname, location.port, location.pathname,
      location.search, location.hash, location.origin, String(location), document.location === location,
      document.URL, document.domain, window.isSecureContext])",
-                        profile)),
-            R"(["https://shop.example.com/cart/view?id=7&x=%20#top","https:","shop.example.com","shop.example.com","",)"
-            R"("/cart/view","?id=7&x=%20","#top","https://shop.example.com",)"
-            R"("https://shop.example.com/cart/view?id=7&x=%20#top",true,)"
-            R"("https://shop.example.com/cart/view?id=7&x=%20#top","shop.example.com",true])");
+                  profile)),
+      R"(["https://shop.example.com/cart/view?id=7&x=%20#top","https:","shop.example.com","shop.example.com","",)"
+      R"("/cart/view","?id=7&x=%20","#top","https://shop.example.com",)"
+      R"("https://shop.example.com/cart/view?id=7&x=%20#top",true,)"
+      R"("https://shop.example.com/cart/view?id=7&x=%20#top","shop.example.com",true])");
   profile.url = "http://127.0.0.1:8080";
   EXPECT_EQ(Json(Browse("[location.href, location.host, location.port, location.origin]", profile)),
             R"(["http://127.0.0.1:8080/","127.0.0.1:8080","8080","http://127.0.0.1:8080"])");
@@ -110,7 +115,8 @@ TEST_F(BrowserProfileTest, DocumentCookiesBehaveLikeAJar) {
 }
 
 TEST_F(BrowserProfileTest, CreateElementGivesInertElements) {
-  EXPECT_EQ(Json(Browse(R"(
+  EXPECT_EQ(
+      Json(Browse(R"(
     const div = document.createElement('div');
     div.setAttribute('id', 'main');
     div.setAttribute('data-x', 1);
@@ -124,8 +130,8 @@ TEST_F(BrowserProfileTest, CreateElementGivesInertElements) {
      canvas.getContext('2d'), canvas.width, canvas.toDataURL(), document.body.tagName,
      document.documentElement.tagName, div.ownerDocument === document, document.getElementById('main'),
      document.querySelectorAll('div').length, String(document.createElement)])")),
-            R"(["DIV","DIV","main","1",null,true,"red","10px",true,"SPAN",true,true,null,300,"data:,",)"
-            R"("BODY","HTML",true,null,0,"function createElement() { [native code] }"])");
+      R"(["DIV","DIV","main","1",null,true,"red","10px",true,"SPAN",true,true,null,300,"data:,",)"
+      R"("BODY","HTML",true,null,0,"function createElement() { [native code] }"])");
 }
 
 TEST_F(BrowserProfileTest, ScreenAndStorage) {
@@ -161,8 +167,9 @@ TEST_F(BrowserProfileTest, NothingJscoreSpecificIsEnumerable) {
 TEST_F(BrowserProfileTest, TheProfileDoesNotLeakIntoTheNextJob) {
   EXPECT_EQ(Json(Browse("typeof window + typeof document")), R"("objectobject")");
   JobSpec plain;
-  plain.source = "[typeof window, typeof document, typeof navigator, typeof location, typeof Window, "
-                 "Object.prototype.toString.call(globalThis)]";
+  plain.source =
+      "[typeof window, typeof document, typeof navigator, typeof location, typeof Window, "
+      "Object.prototype.toString.call(globalThis)]";
   EXPECT_EQ(Json(Submit(std::move(plain))),
             R"(["undefined","undefined","undefined","undefined","undefined","[object Object]"])");
 }
@@ -196,8 +203,11 @@ TEST_F(BrowserProfileTest, ProbeListsUndefinedGlobalReads) {
     typeof chrome;
     seen)");
   ASSERT_EQ(o.kind, Outcome::Kind::kValue) << Json(o);
-  EXPECT_EQ(Json(o), R"(["undefined","undefined","number","number","number",false,null,"function","object","ReferenceError"])");
-  EXPECT_THAT(o.probed_missing, ElementsAre("chrome", "window", "ontouchstart", "__nightmare", "_phantom"));
+  EXPECT_EQ(
+      Json(o),
+      R"(["undefined","undefined","number","number","number",false,null,"function","object","ReferenceError"])");
+  EXPECT_THAT(o.probed_missing,
+              ElementsAre("chrome", "window", "ontouchstart", "__nightmare", "_phantom"));
 }
 
 TEST_F(BrowserProfileTest, ProbeWithTheProfileListsNavigatorAndDocumentMisses) {

@@ -58,13 +58,14 @@ std::string RsaOaepDecrypt(const Value& check, const std::string& ciphertext_hex
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
       d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der.size())), EVP_PKEY_free);
   if (!key) return "<bad key>";
-  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(key.get(), nullptr),
-                                                                  EVP_PKEY_CTX_free);
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new(key.get(), nullptr), EVP_PKEY_CTX_free);
   const EVP_MD* md = Field(check, "hash") == "SHA-1" ? EVP_sha1() : EVP_sha256();
   std::string label = FromHex(Field(check, "label"));
   if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
-      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) != 1 || EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) != 1) {
+      EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), md) != 1 ||
+      EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), md) != 1) {
     return "<bad context>";
   }
   if (!label.empty()) {
@@ -122,10 +123,14 @@ TEST(CryptoVectorsTest, EveryVectorMatchesNode) {
     const auto& fields = vector.struct_value().fields();
     if (auto check = fields.find("check"); check != fields.end()) {
       ASSERT_EQ(Field(check->second, "kind"), "rsa-oaep-decrypt") << name;
-      EXPECT_EQ(o.value.string_value().size(),
-                2 * static_cast<size_t>(check->second.struct_value().fields().at("ciphertext_bytes").number_value()))
+      EXPECT_EQ(
+          o.value.string_value().size(),
+          2 * static_cast<size_t>(
+                  check->second.struct_value().fields().at("ciphertext_bytes").number_value()))
           << name;
-      EXPECT_EQ(RsaOaepDecrypt(check->second, o.value.string_value()), Field(check->second, "plaintext")) << name;
+      EXPECT_EQ(RsaOaepDecrypt(check->second, o.value.string_value()),
+                Field(check->second, "plaintext"))
+          << name;
     } else {
       EXPECT_EQ(SortedJson(o.value), SortedJson(fields.at("expected"))) << name;
     }
@@ -150,15 +155,16 @@ TEST_F(CryptoTest, GetRandomValuesFillsIntegerArraysInPlace) {
     [same, a.some((x) => x !== 0), b.some((x) => x !== 0), new Uint8Array(view.buffer, 0, 8).every((x) => x === 0),
      crypto.getRandomValues(new Uint8Array(65536)).length, crypto.getRandomValues(new Int8Array(0)).length])"),
             "[true,true,true,true,65536,0]");
-  EXPECT_EQ(Eval(R"(
+  EXPECT_EQ(
+      Eval(R"(
     const names = [];
     for (const bad of [new Float32Array(1), new Float64Array(1), new DataView(new ArrayBuffer(4)), [1], 1,
                        new Uint8Array(65537)]) {
       try { crypto.getRandomValues(bad); names.push('ok'); } catch (e) { names.push(e.name + ':' + e.code); }
     }
     names)"),
-            R"(["TypeMismatchError:17","TypeMismatchError:17","TypeMismatchError:17","TypeMismatchError:17",)"
-            R"("TypeMismatchError:17","QuotaExceededError:22"])");
+      R"(["TypeMismatchError:17","TypeMismatchError:17","TypeMismatchError:17","TypeMismatchError:17",)"
+      R"("TypeMismatchError:17","QuotaExceededError:22"])");
 }
 
 TEST_F(CryptoTest, RandomUuidsAreVersion4AndDistinct) {
@@ -175,15 +181,16 @@ TEST_F(CryptoTest, RandomUuidsAreVersion4AndDistinct) {
 }
 
 TEST_F(CryptoTest, TheCryptoGlobalsLookLikeABrowsers) {
-  EXPECT_EQ(Eval(R"(
+  EXPECT_EQ(
+      Eval(R"(
     [Object.prototype.toString.call(crypto), Object.prototype.toString.call(crypto.subtle),
      crypto instanceof Crypto, crypto.subtle instanceof SubtleCrypto, crypto.subtle === crypto.subtle,
      String(crypto.getRandomValues), String(crypto.subtle.digest), typeof CryptoKey,
      Object.keys(globalThis).includes('crypto'), Object.keys(globalThis).includes('CryptoKey'),
      (() => { try { new CryptoKey(); return 'constructed'; } catch (e) { return e.name; } })()])"),
-            R"(["[object Crypto]","[object SubtleCrypto]",true,true,true,)"
-            R"("function getRandomValues() { [native code] }","function digest() { [native code] }","function",)"
-            R"(true,false,"TypeError"])");
+      R"(["[object Crypto]","[object SubtleCrypto]",true,true,true,)"
+      R"("function getRandomValues() { [native code] }","function digest() { [native code] }","function",)"
+      R"(true,false,"TypeError"])");
 }
 
 TEST_F(CryptoTest, SubtlePromisesAreSettledAndErrorsAreDomExceptions) {
@@ -208,11 +215,14 @@ TEST_F(CryptoTest, KeyMaterialStaysOpaque) {
 }
 
 TEST_F(CryptoTest, SyncHelpersKnownAnswersAndNodeSemantics) {
-  EXPECT_EQ(Eval("[md5('Hello World'), sha1('abc'), String(md5), Object.keys(globalThis).includes('md5'), "
-                 "Object.keys(globalThis).includes('CryptoUtils')]"),
-            R"(["b10a8db164e0754105b7a99be72e3fe5","a9993e364706816aba3e25717850c26c9cd0d89d",)"
-            R"("function md5() { [native code] }",false,false])");
-  EXPECT_EQ(Eval(R"js(
+  EXPECT_EQ(
+      Eval(
+          "[md5('Hello World'), sha1('abc'), String(md5), Object.keys(globalThis).includes('md5'), "
+          "Object.keys(globalThis).includes('CryptoUtils')]"),
+      R"(["b10a8db164e0754105b7a99be72e3fe5","a9993e364706816aba3e25717850c26c9cd0d89d",)"
+      R"("function md5() { [native code] }",false,false])");
+  EXPECT_EQ(
+      Eval(R"js(
     const h = CryptoUtils.createHash('sha256').update('a');
     const out = [h.update('b') === h, h.digest('hex')];
     try { h.digest('hex'); } catch (e) { out.push(e.message); }
@@ -220,8 +230,8 @@ TEST_F(CryptoTest, SyncHelpersKnownAnswersAndNodeSemantics) {
     try { CryptoUtils.urlDecode('%E0%A4%A'); } catch (e) { out.push(e.name); }
     out.push(CryptoUtils.urlEncode("a b&c/d?é~*'()"), CryptoUtils.createHash('SHA-256').update('').digest().constructor.name);
     out)js"),
-            R"([true,"fb8e20fc2e4c3f248c60c39bd652f3c1347298bb977b8b4d5903b85055620603","Digest already called",)"
-            R"js("Digest method not supported","URIError","a%20b%26c%2Fd%3F%C3%A9~*'()","Uint8Array"])js");
+      R"([true,"fb8e20fc2e4c3f248c60c39bd652f3c1347298bb977b8b4d5903b85055620603","Digest already called",)"
+      R"js("Digest method not supported","URIError","a%20b%26c%2Fd%3F%C3%A9~*'()","Uint8Array"])js");
 }
 
 TEST_F(CryptoTest, ArrayBufferLimitIsARangeErrorNotACrash) {

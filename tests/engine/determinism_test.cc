@@ -64,8 +64,9 @@ TEST_F(DeterminismTest, SeededMathRandomIsXoshiroFromSplitMix) {
 }
 
 TEST_F(DeterminismTest, SameSeedSameSequenceOnAnyPool) {
-  const std::string script = std::string("[") + kRandoms +
-                             ", Array.from(crypto.getRandomValues(new Uint32Array(4))), crypto.randomUUID()]";
+  const std::string script =
+      std::string("[") + kRandoms +
+      ", Array.from(crypto.getRandomValues(new Uint32Array(4))), crypto.randomUUID()]";
   std::string first = Json(Run(script, 1234));
   auto other = NewPool(2);
   for (int i = 0; i < 4; ++i) {
@@ -77,7 +78,8 @@ TEST_F(DeterminismTest, SameSeedSameSequenceOnAnyPool) {
   EXPECT_NE(Json(Run(script, 1235)), first);
   EXPECT_NE(Json(Run(script)), Json(Run(script)));  // unseeded: real randomness
   EXPECT_THAT(Json(Run("crypto.randomUUID()", 9)),
-              ::testing::MatchesRegex(R"("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")"));
+              ::testing::MatchesRegex(
+                  R"("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")"));
 }
 
 TEST_F(DeterminismTest, TheSeedDoesNotLeakIntoTheNextJob) {
@@ -94,7 +96,9 @@ TEST_F(DeterminismTest, FrozenTimeStandsStill) {
     [a, Date.now(), d.getTime(), new Date().toISOString(), Date() === new Date(Date.now()).toString(),
      performance.now(), performance.now(), performance.timeOrigin])",
                   0, kFrozen);
-  EXPECT_EQ(Json(o), R"([1700000000123,1700000000123,1700000000123,"2023-11-14T22:13:20.123Z",true,0,0,1700000000123])");
+  EXPECT_EQ(
+      Json(o),
+      R"([1700000000123,1700000000123,1700000000123,"2023-11-14T22:13:20.123Z",true,0,0,1700000000123])");
 }
 
 TEST_F(DeterminismTest, TheFrozenDateStillBehavesLikeDate) {
@@ -105,9 +109,10 @@ TEST_F(DeterminismTest, TheFrozenDateStillBehavesLikeDate) {
      Date.parse('2000-01-01T00:00:00Z'), Date.length, Date.name, String(Date), String(Date.now),
      Object.prototype.toString.call(new Date()), Date.prototype.constructor === Date, typeof Date()])",
                   0, kFrozen);
-  EXPECT_EQ(Json(o), R"([0,2020,981173106000,true,1700000000124,true,946684800000,946684800000,7,"Date",)"
-                     R"("function Date() { [native code] }","function now() { [native code] }",)"
-                     R"("[object Date]",true,"string"])");
+  EXPECT_EQ(Json(o),
+            R"([0,2020,981173106000,true,1700000000124,true,946684800000,946684800000,7,"Date",)"
+            R"("function Date() { [native code] }","function now() { [native code] }",)"
+            R"("[object Date]",true,"string"])");
 }
 
 TEST_F(DeterminismTest, TheClockDoesNotLeakIntoTheNextJob) {
@@ -125,8 +130,10 @@ TEST_F(DeterminismTest, SessionsKeepTheirSeedAndClockAndRequestsOverrideForOneJo
   EXPECT_EQ(Json(Run("Math.random()", 0, 0, session)), "0.37898025066266861");
   EXPECT_EQ(Json(Run("Date.now()", 0, 0, session)), "1700000000123");
   // A request's own clock holds for that request only; its seed restarts the sequence.
-  EXPECT_EQ(Json(Run("[Date.now(), Math.random()]", 42, 5000, session)), "[5000,0.083862971059882163]");
-  EXPECT_EQ(Json(Run("[Date.now(), Math.random()]", 0, 0, session)), "[1700000000123,0.37898025066266861]");
+  EXPECT_EQ(Json(Run("[Date.now(), Math.random()]", 42, 5000, session)),
+            "[5000,0.083862971059882163]");
+  EXPECT_EQ(Json(Run("[Date.now(), Math.random()]", 0, 0, session)),
+            "[1700000000123,0.37898025066266861]");
 
   // A session made without either gets them for one request, then real time again.
   std::string plain = NewSession(0, 0);
@@ -138,7 +145,9 @@ TEST_F(DeterminismTest, SessionsKeepTheirSeedAndClockAndRequestsOverrideForOneJo
 TEST_F(DeterminismTest, ProgramCallsWithSettingsRunInAFreshCopy) {
   JobSpec load;
   load.kind = JobKind::kLoadProgram;
-  load.source = "var calls = 0; var born = Date.now(); function f() { calls++; return [calls, born, Date.now(), Math.random()]; }";
+  load.source =
+      "var calls = 0; var born = Date.now(); function f() { calls++; return [calls, born, "
+      "Date.now(), Math.random()]; }";
   Outcome loaded = Submit(*pool_, std::move(load));
   ASSERT_EQ(loaded.kind, Outcome::Kind::kValue);
   auto call = [&](uint64_t seed, int64_t frozen) {

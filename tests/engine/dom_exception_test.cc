@@ -72,7 +72,8 @@ TEST_F(DomExceptionTest, ToStringComesFromErrorPrototype) {
   )"),
             R"(["name: message","name: message",false,"TypeError","[object DOMException]",true,)"
             R"("string"])");
-  EXPECT_THAT(Eval("new DOMException('boom', 'DataError').stack"), StartsWith("\"DataError: boom\\n"));
+  EXPECT_THAT(Eval("new DOMException('boom', 'DataError').stack"),
+              StartsWith("\"DataError: boom\\n"));
 }
 
 TEST_F(DomExceptionTest, RetiredNamesHaveCodeZero) {

@@ -12,12 +12,13 @@ namespace {
 class EncodingLabelsTest : public WebApiTest {};  // one pool per suite (web_api_test_fixture.h)
 
 TEST_F(EncodingLabelsTest, StripsOnlyAsciiWhitespace) {
-  EXPECT_EQ(Eval(R"(
+  EXPECT_EQ(
+      Eval(R"(
     const label = (l) => { try { return new TextDecoder(l).encoding; } catch (e) { return e.name; } };
     [label('\t\n\f\r utf-8 \r\f\n\t'), label(' UTF8 '), label('\vutf-8'), label('utf-8\v'),
      label('\u00a0utf-8'), label('utf-8\0'), label('')]
   )"),
-            R"(["utf-8","utf-8","RangeError","RangeError","RangeError","RangeError","RangeError"])");
+      R"(["utf-8","utf-8","RangeError","RangeError","RangeError","RangeError","RangeError"])");
 }
 
 TEST_F(EncodingLabelsTest, OptionsAreReadBeforeTheLabelIsChecked) {

@@ -45,7 +45,7 @@ inline PendingJob MakeJob(engine::JobSpec spec, absl::Duration timeout = absl::S
 }
 
 inline engine::Outcome RunJs(engine::Pool& pool, const std::string& source,
-                           absl::Duration timeout = absl::Seconds(10)) {
+                             absl::Duration timeout = absl::Seconds(10)) {
   engine::JobSpec spec;
   spec.source = source;
   PendingJob p = MakeJob(std::move(spec), timeout);

@@ -40,9 +40,9 @@ class FetchTest : public ::testing::Test {
   // `source` with BASE replaced by the server's origin and OTHER by the same server
   // under a host name that is not on the list.
   std::string Js(const std::string& source) {
-    return absl::StrReplaceAll(
-        source, {{"BASE", server_->Url("")},
-                 {"OTHER", absl::StrCat("http://localhost:", server_->port())}});
+    return absl::StrReplaceAll(source,
+                               {{"BASE", server_->Url("")},
+                                {"OTHER", absl::StrCat("http://localhost:", server_->port())}});
   }
 
   static uint32_t FetchesInFlight(engine::Pool& pool) {
@@ -56,8 +56,9 @@ class FetchTest : public ::testing::Test {
 
 TEST_F(FetchTest, AbsentByDefault) {
   auto pool = MakePool(SmallPool(1));
-  EXPECT_EQ(Json(RunJs(*pool, "[typeof fetch, typeof XMLHttpRequest, typeof Headers, typeof Response]")),
-            R"(["undefined","undefined","undefined","undefined"])");
+  EXPECT_EQ(
+      Json(RunJs(*pool, "[typeof fetch, typeof XMLHttpRequest, typeof Headers, typeof Response]")),
+      R"(["undefined","undefined","undefined","undefined"])");
 }
 
 TEST_F(FetchTest, GetTextAndJsonWithReadableHeaders) {
@@ -77,11 +78,12 @@ TEST_F(FetchTest, GetTextAndJsonWithReadableHeaders) {
             entries: [...r.headers.entries()].some(([k, v]) => k === 'x-test' && v === 'yes'),
             json: await j.json(), isResponse: j instanceof Response, isHeaders: j.headers instanceof Headers};
   })())JS"));
-  EXPECT_EQ(Json(o),
-            Js(R"({"again":"TypeError","bodyUsed":true,"ct":"text/plain","entries":true,"has":true,)"
-               R"("isHeaders":true,"isResponse":true,"json":{"a":1,"list":[1,2,3]},"missing":null,)"
-               R"("names":true,"ok":true,"redirected":false,"status":200,"statusText":"OK",)"
-               R"("text":"hello from jscore","type":"basic","url":"BASE/text","x":"yes"})"));
+  EXPECT_EQ(
+      Json(o),
+      Js(R"({"again":"TypeError","bodyUsed":true,"ct":"text/plain","entries":true,"has":true,)"
+         R"("isHeaders":true,"isResponse":true,"json":{"a":1,"list":[1,2,3]},"missing":null,)"
+         R"("names":true,"ok":true,"redirected":false,"status":200,"statusText":"OK",)"
+         R"("text":"hello from jscore","type":"basic","url":"BASE/text","x":"yes"})"));
 }
 
 TEST_F(FetchTest, PostWithBodyAndHeaders) {
@@ -151,7 +153,8 @@ TEST_F(FetchTest, RedirectsAreFollowedOnlyToAllowedHosts) {
   EXPECT_EQ(SortedJson(fields.at("json")), R"({"a":1,"list":[1,2,3]})");
   EXPECT_TRUE(fields.at("redirected").bool_value());
   EXPECT_EQ(fields.at("url").string_value(), server_->Url("/json"));
-  EXPECT_THAT(fields.at("refused").string_value(), HasSubstr("TypeError: fetch failed: redirected to http://localhost:"));
+  EXPECT_THAT(fields.at("refused").string_value(),
+              HasSubstr("TypeError: fetch failed: redirected to http://localhost:"));
   EXPECT_EQ(fields.at("manual").list_value().values(0).number_value(), 302);
   EXPECT_EQ(fields.at("error").string_value(), "TypeError");
   // The server never saw the request to the host that is not on the list.
@@ -201,7 +204,8 @@ TEST_F(FetchTest, AnAwaitingFetchHoldsNoWorker) {
   ASSERT_TRUE(server_->WaitFor("/slow", absl::Seconds(10)));
   EXPECT_EQ(FetchesInFlight(*pool), 1u);
   // The only worker runs other jobs while the fetch waits.
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(Json(RunJs(*pool, absl::StrCat(i, "*2"))), absl::StrCat(i * 2));
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(Json(RunJs(*pool, absl::StrCat(i, "*2"))), absl::StrCat(i * 2));
   EXPECT_FALSE(slow.done->HasBeenNotified());
   server_->ReleaseSlow();
   EXPECT_EQ(Json(slow.Wait()), "\"late\"");
@@ -312,9 +316,11 @@ TEST_F(FetchTest, XmlHttpRequestAsync) {
     x.send();
   }))JS"));
   EXPECT_EQ(Json(json), R"({"a":1,"list":[1,2,3]})");
-  Outcome sync = RunJs(*pool, Js("try { new XMLHttpRequest().open('GET', 'BASE/text', false); 'opened' } "
-                                 "catch (e) { e.name + ': ' + e.message }"));
-  EXPECT_THAT(Json(sync), HasSubstr("InvalidAccessError: jscore does not support synchronous XMLHttpRequest"));
+  Outcome sync =
+      RunJs(*pool, Js("try { new XMLHttpRequest().open('GET', 'BASE/text', false); 'opened' } "
+                      "catch (e) { e.name + ': ' + e.message }"));
+  EXPECT_THAT(Json(sync),
+              HasSubstr("InvalidAccessError: jscore does not support synchronous XMLHttpRequest"));
   EXPECT_TRUE(server_->Seen("/text").empty());
 }
 
@@ -339,17 +345,18 @@ TEST_F(FetchTest, HeadersAndResponseWithoutTheNetwork) {
 }
 
 TEST(FetchAllowlistTest, ParsesAndMatches) {
-  auto list = engine::FetchAllowlist::Parse(" api.example.com , 127.1:8080,*.cdn.example:*, [::1]:9000 ");
+  auto list =
+      engine::FetchAllowlist::Parse(" api.example.com , 127.1:8080,*.cdn.example:*, [::1]:9000 ");
   ASSERT_TRUE(list.ok()) << list.status();
   EXPECT_EQ(list->ToString(), "api.example.com,127.0.0.1:8080,*.cdn.example:*,[::1]:9000");
   EXPECT_TRUE(list->Check("https://API.example.com/x").ok());
   EXPECT_TRUE(list->Check("http://api.example.com:80/").ok());
   EXPECT_FALSE(list->Check("http://api.example.com:8080/").ok());  // default ports only
   EXPECT_TRUE(list->Check("http://127.0.0.1:8080/").ok());
-  EXPECT_TRUE(list->Check("http://0x7f.1:8080/").ok());            // the same address
+  EXPECT_TRUE(list->Check("http://0x7f.1:8080/").ok());  // the same address
   EXPECT_FALSE(list->Check("http://127.0.0.1:8081/").ok());
   EXPECT_TRUE(list->Check("https://a.b.cdn.example:4443/").ok());
-  EXPECT_FALSE(list->Check("https://cdn.example/").ok());           // subdomains only
+  EXPECT_FALSE(list->Check("https://cdn.example/").ok());  // subdomains only
   EXPECT_FALSE(list->Check("https://evilcdn.example/").ok());
   EXPECT_TRUE(list->Check("http://[::1]:9000/").ok());
   EXPECT_FALSE(list->Check("http://api.example.com.evil.net/").ok());

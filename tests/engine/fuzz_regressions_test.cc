@@ -15,7 +15,11 @@ bool IsValidUtf8(const std::string& s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    int n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+    int n = c < 0x80                 ? 0
+            : c >= 0xC2 && c <= 0xDF ? 1
+            : c >= 0xE0 && c <= 0xEF ? 2
+            : c >= 0xF0 && c <= 0xF4 ? 3
+                                     : -1;
     if (n < 0 || s.size() - i - 1 < static_cast<size_t>(n)) return false;
     uint32_t cp = n == 0 ? c : c & (0x3F >> n);
     for (int k = 1; k <= n; ++k) {
@@ -48,7 +52,7 @@ class FuzzRegressionTest : public ::testing::Test {
 TEST_F(FuzzRegressionTest, LongSourceLinesAreCutAtACharacterBoundary) {
   for (int pad = 0; pad < 4; ++pad) {
     std::string source = "throw new Error('x'); //" + std::string(pad, ' ');
-    for (int i = 0; i < 700; ++i) source += "\xC3\xA9";  // é, two bytes
+    for (int i = 0; i < 700; ++i) source += "\xC3\xA9";          // é, two bytes
     for (int i = 0; i < 300; ++i) source += "\xF0\x9F\x98\x80";  // 😀, four bytes
     Outcome o = RunJs(*pool_, source);
     ASSERT_EQ(o.kind, Outcome::Kind::kJsError) << Json(o);

@@ -144,7 +144,9 @@ TEST_F(HooksTest, TheWorkerStaysUsableAndDeadlinesStillWork) {
 TEST_F(HooksTest, HooksInProgramsAndSessionCreation) {
   JobSpec load;
   load.kind = JobKind::kLoadProgram;
-  load.source = "function sign(x) { if (x < 0) $terminate({bad: x}); if (x === 0) $return('zero'); return x * 2; }";
+  load.source =
+      "function sign(x) { if (x < 0) $terminate({bad: x}); if (x === 0) $return('zero'); return x "
+      "* 2; }";
   Outcome loaded = Submit(std::move(load));
   ASSERT_EQ(loaded.kind, Outcome::Kind::kValue) << Json(loaded);
   auto call = [&](double x) {
@@ -174,9 +176,11 @@ TEST_F(HooksTest, HooksInProgramsAndSessionCreation) {
 }
 
 TEST_F(HooksTest, HooksArePresentButNotEnumerable) {
-  EXPECT_EQ(Json(Run("[typeof $return, typeof $exit, typeof $terminate, "
-                     "Object.keys(globalThis).filter(k => k.startsWith('$')).length, String($terminate)]")),
-            R"(["function","function","function",0,"function $terminate() { [native code] }"])");
+  EXPECT_EQ(
+      Json(Run(
+          "[typeof $return, typeof $exit, typeof $terminate, "
+          "Object.keys(globalThis).filter(k => k.startsWith('$')).length, String($terminate)]")),
+      R"(["function","function","function",0,"function $terminate() { [native code] }"])");
 }
 
 }  // namespace

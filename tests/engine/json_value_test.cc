@@ -286,8 +286,8 @@ TEST_F(JsonValueTest, HugeBigIntArgumentsAreBoundedInWork) {
                                                  R"([null,{"a":[null,{"0":"bigint"}]}])"});
   ASSERT_TRUE(one.value_json) << one.status;
   EXPECT_EQ(one.value_json->json, "20000");
-  Outcome too_long = EvalWith("0", {absl::StrCat("{\"a\":\"", digits, "7\"}"),
-                                    R"([null,{"a":"bigint"}])"});
+  Outcome too_long =
+      EvalWith("0", {absl::StrCat("{\"a\":\"", digits, "7\"}"), R"([null,{"a":"bigint"}])"});
   EXPECT_TRUE(absl::IsInvalidArgument(too_long.status)) << too_long.status;
 }
 

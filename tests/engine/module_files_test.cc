@@ -22,10 +22,16 @@ TEST(ModuleFilesTest, NormalizesPaths) {
 }
 
 TEST(ModuleFilesTest, RequireTriesNodesOrder) {
-  ModuleFiles files({{"x", "exact"}, {"x.js", "js"}, {"x.json", "{}"}, {"y.json", "{}"},
-                     {"dir/index.js", ""}, {"pkg/package.json", R"({"main": "lib/main"})"},
-                     {"pkg/lib/main.js", ""}, {"pkg/index.js", ""},
-                     {"nomain/package.json", R"({"name": "n"})"}, {"nomain/index.json", "{}"}});
+  ModuleFiles files({{"x", "exact"},
+                     {"x.js", "js"},
+                     {"x.json", "{}"},
+                     {"y.json", "{}"},
+                     {"dir/index.js", ""},
+                     {"pkg/package.json", R"({"main": "lib/main"})"},
+                     {"pkg/lib/main.js", ""},
+                     {"pkg/index.js", ""},
+                     {"nomain/package.json", R"({"name": "n"})"},
+                     {"nomain/index.json", "{}"}});
   EXPECT_EQ(Resolved(files.ResolveRequire("./x", "/")), "/x");
   EXPECT_EQ(Resolved(files.ResolveRequire("./y", "/")), "/y.json");
   EXPECT_EQ(Resolved(files.ResolveRequire("./dir", "/")), "/dir/index.js");
@@ -43,8 +49,10 @@ TEST(ModuleFilesTest, BareNamesWalkUpNodeModulesAndHonourExports) {
       {"node_modules/@s/p/package.json",
        R"({"exports": {".": {"browser": {"import": "./b.mjs", "require": "./b.cjs"}, "default": "./d.js"},
                        "./feature/*": "./features/*.js", "./package.json": "./package.json"}})"},
-      {"node_modules/@s/p/b.mjs", ""}, {"node_modules/@s/p/b.cjs", ""},
-      {"node_modules/@s/p/features/x.js", ""}, {"node_modules/@s/p/hidden.js", ""},
+      {"node_modules/@s/p/b.mjs", ""},
+      {"node_modules/@s/p/b.cjs", ""},
+      {"node_modules/@s/p/features/x.js", ""},
+      {"node_modules/@s/p/hidden.js", ""},
       {"flat.js", ""},
   });
   EXPECT_EQ(Resolved(files.ResolveRequire("a", "/app/src")), "/app/node_modules/a/index.js");
@@ -54,14 +62,21 @@ TEST(ModuleFilesTest, BareNamesWalkUpNodeModulesAndHonourExports) {
   EXPECT_EQ(Resolved(files.ResolveImport("@s/p/feature/x", "/main.mjs")),
             "/node_modules/@s/p/features/x.js");
   EXPECT_FALSE(files.ResolveRequire("@s/p/hidden.js", "/").ok());  // not exported
-  EXPECT_EQ(Resolved(files.ResolveRequire("flat", "/deep/dir")), "/flat.js");  // jscore's flat names
+  EXPECT_EQ(Resolved(files.ResolveRequire("flat", "/deep/dir")),
+            "/flat.js");  // jscore's flat names
 }
 
 TEST(ModuleFilesTest, FormatsFollowExtensionsAndPackageType) {
-  ModuleFiles files({{"a.mjs", ""}, {"a.cjs", ""}, {"a.json", ""}, {"plain.js", ""},
-                     {"esm/package.json", R"({"type": "module"})"}, {"esm/x.js", ""},
-                     {"cjs/package.json", R"({"type": "commonjs"})"}, {"cjs/x.js", ""},
-                     {"untyped/package.json", R"({"name": "u"})"}, {"untyped/x.js", ""}});
+  ModuleFiles files({{"a.mjs", ""},
+                     {"a.cjs", ""},
+                     {"a.json", ""},
+                     {"plain.js", ""},
+                     {"esm/package.json", R"({"type": "module"})"},
+                     {"esm/x.js", ""},
+                     {"cjs/package.json", R"({"type": "commonjs"})"},
+                     {"cjs/x.js", ""},
+                     {"untyped/package.json", R"({"name": "u"})"},
+                     {"untyped/x.js", ""}});
   EXPECT_EQ(files.FormatOf("/a.mjs"), ModuleFormat::kModule);
   EXPECT_EQ(files.FormatOf("/a.cjs"), ModuleFormat::kCommonJs);
   EXPECT_EQ(files.FormatOf("/a.json"), ModuleFormat::kJson);

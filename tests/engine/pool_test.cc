@@ -53,8 +53,9 @@ TEST(PoolTest, IntervalsRunUntilCleared) {
 
 TEST(PoolTest, ReturnedPromisesAreAwaited) {
   auto pool = MakePool(SmallPool(1));
-  EXPECT_EQ(Json(RunJs(*pool, "(async () => { await new Promise(r => setTimeout(r, 50));"
-                            " return {a: [1, 'x', null]} })()")),
+  EXPECT_EQ(Json(RunJs(*pool,
+                       "(async () => { await new Promise(r => setTimeout(r, 50));"
+                       " return {a: [1, 'x', null]} })()")),
             R"({"a":[1,"x",null]})");
   EXPECT_EQ(Json(RunJs(*pool, "Promise.resolve(7)")), "7");
   Outcome rejected = RunJs(*pool, "(async () => { throw new RangeError('nope'); })()");
@@ -75,7 +76,8 @@ TEST(PoolTest, TimersOfAFinishedJobAreCleared) {
 
 TEST(PoolTest, UncaughtErrorInATimerFailsTheJob) {
   auto pool = MakePool(SmallPool(1));
-  Outcome o = RunJs(*pool, "setTimeout(() => { throw new Error('in timer') }, 1); new Promise(() => {})");
+  Outcome o =
+      RunJs(*pool, "setTimeout(() => { throw new Error('in timer') }, 1); new Promise(() => {})");
   ASSERT_EQ(o.kind, Outcome::Kind::kJsError);
   EXPECT_EQ(o.error.message, "in timer");
 }
@@ -140,7 +142,8 @@ TEST(PoolTest, InfiniteLoopHitsTheDeadlineAndTheWorkerStaysUsable) {
 
 TEST(PoolTest, MicrotaskFloodHitsTheDeadline) {
   auto pool = MakePool(SmallPool(1));
-  Outcome o = RunJs(*pool, "function f() { Promise.resolve().then(f) } f(); 1", absl::Milliseconds(200));
+  Outcome o =
+      RunJs(*pool, "function f() { Promise.resolve().then(f) } f(); 1", absl::Milliseconds(200));
   EXPECT_EQ(o.status.code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(Json(RunJs(*pool, "1")), "1");
 }
@@ -155,7 +158,7 @@ TEST(PoolTest, AwaitingPastTheDeadlineFails) {
 TEST(PoolTest, LoopInsideATimerHitsTheDeadline) {
   auto pool = MakePool(SmallPool(1));
   Outcome o = RunJs(*pool, "new Promise(r => setTimeout(() => { for (;;) {} }, 1))",
-                  absl::Milliseconds(200));
+                    absl::Milliseconds(200));
   EXPECT_EQ(o.status.code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(Json(RunJs(*pool, "3")), "3");
 }
@@ -358,7 +361,8 @@ TEST(PoolTest, QueuedJobsAreNeverStrandedByTheDeadlineScan) {
     next_spec.source = "'next'";
     PendingJob next = MakeJob(std::move(next_spec), absl::Seconds(30));
     ASSERT_TRUE(pool->Submit(next.job).ok());
-    ASSERT_TRUE(next.done->WaitForNotificationWithTimeout(absl::Seconds(10))) << "stranded, round " << i;
+    ASSERT_TRUE(next.done->WaitForNotificationWithTimeout(absl::Seconds(10)))
+        << "stranded, round " << i;
     EXPECT_EQ(Json(*next.outcome), "\"next\"");
     busy.Wait();
   }
@@ -401,7 +405,7 @@ TEST(PoolTest, ConcurrentSubmittersAllGetTheirOwnResults) {
       for (int i = 0; i < 200; ++i) {
         int n = t * 1000 + i;
         std::string src = (i % 3 == 0) ? "Promise.resolve(" + std::to_string(n) + ")"
-                                        : std::to_string(n) + " + 0";
+                                       : std::to_string(n) + " + 0";
         if (Json(RunJs(*pool, src)) != std::to_string(n)) wrong++;
       }
     });

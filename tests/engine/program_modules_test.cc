@@ -171,10 +171,10 @@ TEST_F(ProgramModulesTest, CallNeverReachesBuiltins) {
     const Lib = { encrypt(x) { return 'e' + x }, bound: function (x) { return this.k + x }.bind({ k: 'b' }) };
     const nativeBound = Math.max.bind(Math);
   )");
-  for (const char* path : {"eval", "Function", "globalThis.eval", "sign.constructor",
-                           "Object.prototype.toString", "Lib.encrypt.call", "Lib.constructor",
-                           "JSON.parse", "setTimeout", "nativeBound", "Math.max",
-                           "Lib.encrypt.constructor", "globalThis.Function"}) {
+  for (const char* path :
+       {"eval", "Function", "globalThis.eval", "sign.constructor", "Object.prototype.toString",
+        "Lib.encrypt.call", "Lib.constructor", "JSON.parse", "setTimeout", "nativeBound",
+        "Math.max", "Lib.encrypt.constructor", "globalThis.Function"}) {
     Outcome o = Call(id, path, {"\"sign = x => 'forged:' + x\""});
     ASSERT_EQ(o.kind, Outcome::Kind::kJsError) << path << ": " << Json(o);
     EXPECT_EQ(o.error.name, "TypeError") << path;
@@ -202,8 +202,7 @@ std::map<std::string, std::string> CommonJsTree() {
                                 cached: Object.keys(require.cache).sort() });
       )"},
       {"node_modules/signer/dist/core.js", "module.exports = { prefix: 'S:' };"},
-      {"node_modules/signer/dist/util/index.js",
-       "exports.hex = (n) => require('hexer').toHex(n);"},
+      {"node_modules/signer/dist/util/index.js", "exports.hex = (n) => require('hexer').toHex(n);"},
       {"node_modules/signer/dist/node_modules/hexer/index.js",
        "exports.toHex = (n) => n.toString(16);"},
       {"node_modules/signer/data/table.json", R"({"suffix": ":end"})"},
@@ -220,7 +219,8 @@ TEST_F(ProgramModulesTest, CommonJsResolvesAsNodeDoes) {
       signer.sign(1);
       return Object.assign(signer.info(), { self: signer.self, flat: flat() });
     }
-  )", CommonJsTree());
+  )",
+                        CommonJsTree());
   EXPECT_EQ(CallTwice(id, "sign", {"255"}), "\"S:ff:end\"");
   EXPECT_EQ(CallTwice(id, "info"),
             R"({"cached":["/lib/flat.js","/node_modules/signer/data/table.json",)"
@@ -233,7 +233,8 @@ TEST_F(ProgramModulesTest, CommonJsResolvesAsNodeDoes) {
 }
 
 TEST_F(ProgramModulesTest, CommonJsCacheCyclesAndMissingModules) {
-  std::string id = Load(R"(
+  std::string id =
+      Load(R"(
     function cycle() { return require('./a').seen }
     function reload() {
       const first = require('./counter').n;
@@ -244,9 +245,11 @@ TEST_F(ProgramModulesTest, CommonJsCacheCyclesAndMissingModules) {
       try { require('./nope') } catch (e) { return [e.code, e.message.includes("'./nope'")] }
     }
     function builtin() { try { require('fs') } catch (e) { return e.code } }
-  )", {{"a.js", "exports.partial = true; exports.seen = require('./b').sawPartial;"},
-       {"b.js", "exports.sawPartial = require('./a').partial === true;"},
-       {"counter.js", "globalThis.loads = (globalThis.loads || 0) + 1; exports.n = globalThis.loads;"}});
+  )",
+           {{"a.js", "exports.partial = true; exports.seen = require('./b').sawPartial;"},
+            {"b.js", "exports.sawPartial = require('./a').partial === true;"},
+            {"counter.js",
+             "globalThis.loads = (globalThis.loads || 0) + 1; exports.n = globalThis.loads;"}});
   EXPECT_EQ(Json(Call(id, "cycle", {}, /*fresh=*/true)), "true");
   EXPECT_EQ(Json(Call(id, "reload", {}, /*fresh=*/true)), "[1,2]");
   EXPECT_EQ(Json(Call(id, "missing", {}, /*fresh=*/true)), R"(["MODULE_NOT_FOUND",true])");
@@ -274,7 +277,8 @@ TEST_F(ProgramModulesTest, CommonJsProgramCallsModuleExports) {
   std::string id = Load(R"(
     const helper = require('./helper.json');
     module.exports = { sign: (x) => helper.p + x, Lib: { encrypt(x) { return this.k + x }, k: 'K' } };
-  )", {{"helper.json", R"({"p": "H"})"}}, SourceType::kCommonJs);
+  )",
+                        {{"helper.json", R"({"p": "H"})"}}, SourceType::kCommonJs);
   EXPECT_EQ(CallTwice(id, "sign", {"1"}), "\"H1\"");
   EXPECT_EQ(CallTwice(id, "Lib.encrypt", {"2"}), "\"K2\"");
 }
@@ -282,7 +286,8 @@ TEST_F(ProgramModulesTest, CommonJsProgramCallsModuleExports) {
 // An ES module graph with a CommonJS dependency, JSON, import() and top-level await.
 std::map<std::string, std::string> EsmTree() {
   return {
-      {"lib/math.mjs", "export const double = (x) => x * 2; export default function inc(x) { return x + 1 }"},
+      {"lib/math.mjs",
+       "export const double = (x) => x * 2; export default function inc(x) { return x + 1 }"},
       {"lib/cjs.js", "module.exports = { greet: (n) => 'hi ' + n }; module.exports.version = 3;"},
       {"lib/data.json", R"({"salt": "s4lt"})"},
       {"lib/late.mjs", "export const late = 'loaded later';"},
@@ -320,14 +325,16 @@ TEST_F(ProgramModulesTest, EsModulesGoThroughTheSharedCodeCache) {
   std::shared_ptr<const engine::Program> program = pool_->ProgramForTest(id);
   ASSERT_NE(program, nullptr);
   EXPECT_FALSE(program->code_cache.empty()) << "the root module's cache";
-  for (const char* path : {"/lib/math.mjs", "/lib/late.mjs", "/node_modules/pkg/esm/index.js", "/lib/cjs.js"}) {
+  for (const char* path :
+       {"/lib/math.mjs", "/lib/late.mjs", "/node_modules/pkg/esm/index.js", "/lib/cjs.js"}) {
     auto it = program->module_code_caches.find(path);
     ASSERT_NE(it, program->module_code_caches.end()) << path;
     EXPECT_FALSE(it->second.empty()) << path;
   }
   EXPECT_EQ(program->module_code_caches.count("/lib/data.json"), 0u);
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(Json(Call(id, "sign", {"5"}, /*fresh=*/true)), R"([6,10,"hi a",3,"s4lt","esm","loaded later"])");
+    EXPECT_EQ(Json(Call(id, "sign", {"5"}, /*fresh=*/true)),
+              R"([6,10,"hi a",3,"s4lt","esm","loaded later"])");
   }
   std::shared_ptr<const engine::Program> unknown = pool_->ProgramForTest("0");
   EXPECT_EQ(unknown, nullptr);
@@ -355,7 +362,8 @@ TEST_F(ProgramModulesTest, EvaluateRunsAModuleGraphAndAnswersItsNamespace) {
   Outcome syntax = Submit(spec);
   ASSERT_EQ(syntax.kind, Outcome::Kind::kJsError) << Json(syntax);
   EXPECT_THAT(syntax.error.message, HasSubstr("main.mjs:3:"));
-  spec.source = "await new Promise((resolve) => setTimeout(resolve, 5)); export const waited = true;";
+  spec.source =
+      "await new Promise((resolve) => setTimeout(resolve, 5)); export const waited = true;";
   Outcome waited = Submit(spec);  // an evaluation may await timers
   ASSERT_EQ(waited.kind, Outcome::Kind::kValue) << Json(waited);
   EXPECT_EQ(SortedJson(waited.value), R"({"waited":true})");

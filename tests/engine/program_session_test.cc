@@ -106,10 +106,13 @@ TEST_F(ProgramSessionTest, ProgramIdIsTheSha256OfSourceAndModules) {
 TEST_F(ProgramSessionTest, ProgramsAndSessionsBelongToTheirOwner) {
   Start(SmallPool(1));  // one worker: one context per program, state counts calls
   const std::string source = "var n = 0; function bump() { return ++n }";
-  EXPECT_NE(engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"), engine::ProgramId(source, {}));
-  EXPECT_NE(engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"), engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "bob"));
+  EXPECT_NE(engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"),
+            engine::ProgramId(source, {}));
+  EXPECT_NE(engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"),
+            engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "bob"));
   // No module set of the unnamed owner encodes like a named owner's id.
-  EXPECT_NE(engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"), engine::ProgramId(source, {{"", "alice"}}));
+  EXPECT_NE(engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"),
+            engine::ProgramId(source, {{"", "alice"}}));
   auto as = [](const std::string& owner, JobSpec spec) {
     spec.owner = owner;
     return spec;
@@ -119,7 +122,8 @@ TEST_F(ProgramSessionTest, ProgramsAndSessionsBelongToTheirOwner) {
   load.source = source;
   Outcome alice_load = Submit(as("alice", load));
   ASSERT_EQ(alice_load.kind, Outcome::Kind::kValue) << Json(alice_load);
-  EXPECT_EQ(alice_load.id, engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"));
+  EXPECT_EQ(alice_load.id,
+            engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"));
   JobSpec call;
   call.kind = JobKind::kCall;
   call.program = alice_load.id;
@@ -189,8 +193,9 @@ TEST_F(ProgramSessionTest, CallsDottedPathsWithThisAndAwaitsAsync) {
 
 TEST_F(ProgramSessionTest, HostileArgumentsCannotEscape) {
   std::string id = Load("function echo(s) { return s }");
-  for (std::string hostile : {R"("quote\" and back\\slash")", R"("</script><script>alert(1)</script>")",
-                              R"("'); globalThis.pwned = 1; ('")", R"("\u2028\u2029 ${x} `tick`")"}) {
+  for (std::string hostile :
+       {R"("quote\" and back\\slash")", R"("</script><script>alert(1)</script>")",
+        R"("'); globalThis.pwned = 1; ('")", R"("\u2028\u2029 ${x} `tick`")"}) {
     google::protobuf::Value want;
     ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(hostile, &want).ok());
     Outcome o = Call(id, "echo", {hostile});
@@ -204,11 +209,13 @@ TEST_F(ProgramSessionTest, HostileArgumentsCannotEscape) {
 // next: objects are built with sorted keys, so the same keys make the same object
 // shape (hidden class) on every call, and a program's inline caches stay monomorphic.
 TEST_F(ProgramSessionTest, StructArgumentsGetTheirKeysSortedOnEveryCall) {
-  std::string id = Load("function shape(o) { return Object.keys(o).join() + '|' + Object.keys(o.n).join() }");
+  std::string id =
+      Load("function shape(o) { return Object.keys(o).join() + '|' + Object.keys(o.n).join() }");
   const std::string args = R"({"uid": 1, "q": "x", "page": 3, "sort": "d", "v": 2, "a1": 0,
                                "n": {"z": 1, "y": 2, "m": 3, "b": 4}})";
   for (int i = 0; i < 30; ++i) {
-    ASSERT_EQ(Json(Call(id, "shape", {args})), "\"a1,n,page,q,sort,uid,v|b,m,y,z\"") << "call " << i;
+    ASSERT_EQ(Json(Call(id, "shape", {args})), "\"a1,n,page,q,sort,uid,v|b,m,y,z\"")
+        << "call " << i;
   }
 }
 
@@ -261,12 +268,14 @@ TEST_F(ProgramSessionTest, StatePersistsPerWorkerUnlessFresh) {
 
 TEST_F(ProgramSessionTest, TimedOutProgramContextIsRebuilt) {
   Start(SmallPool(1));
-  std::string id = Load("var n = 0; function spin() { n++; for (;;) {} } function count() { return n }");
+  std::string id =
+      Load("var n = 0; function spin() { n++; for (;;) {} } function count() { return n }");
   JobSpec spec;
   spec.kind = JobKind::kCall;
   spec.program = id;
   spec.function = "spin";
-  EXPECT_EQ(Submit(spec, absl::Milliseconds(100)).status.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(Submit(spec, absl::Milliseconds(100)).status.code(),
+            absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(Json(Call(id, "count")), "0");  // a fresh top level, not the half-run one
 }
 
@@ -355,8 +364,9 @@ TEST_F(ProgramSessionTest, SessionJobsRunOneAtATimeInArrivalOrder) {
         JobSpec spec;
         spec.session = s;
         // Each job awaits a timer: a session that ran them concurrently would reorder.
-        spec.source = "(async () => { const seq = " + std::to_string(seq) +
-                      "; await new Promise(r => setTimeout(r, seq % 3)); log.push(seq); return seq })()";
+        spec.source =
+            "(async () => { const seq = " + std::to_string(seq) +
+            "; await new Promise(r => setTimeout(r, seq % 3)); log.push(seq); return seq })()";
         jobs[seq] = MakeJob(std::move(spec));
         ASSERT_TRUE(pool_->Submit(jobs[seq].job).ok());
       }
@@ -390,7 +400,8 @@ TEST_F(ProgramSessionTest, SessionIsLostWhenItsIsolateIsReplaced) {
 }
 
 TEST_F(ProgramSessionTest, ConcurrentCallersOfOneProgramUseEveryWorker) {
-  std::string id = Load("function work(n) { let s = 0; for (let i = 0; i < 200000; i++) s += i % 7; return n }");
+  std::string id =
+      Load("function work(n) { let s = 0; for (let i = 0; i < 200000; i++) s += i % 7; return n }");
   std::atomic<int> wrong{0};
   std::vector<std::atomic<int>> per_worker(2);
   // Rounds of 8 concurrent callers until both workers took calls (bounded): on a

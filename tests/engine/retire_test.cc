@@ -69,8 +69,7 @@ TEST(RetireTest, StuckBuiltinRetiresItsWorkerAndTheDaemonKeepsServing) {
   // Normal traffic beside it, answered right all along.
   int normal = 0;
   while (!stuck.done->HasBeenNotified() && absl::Now() - start < absl::Seconds(10)) {
-    EXPECT_EQ(Json(RunJs(pool, "21 * 2 + " + std::to_string(normal))),
-              std::to_string(42 + normal));
+    EXPECT_EQ(Json(RunJs(pool, "21 * 2 + " + std::to_string(normal))), std::to_string(42 + normal));
     ++normal;
   }
   ASSERT_TRUE(stuck.done->WaitForNotificationWithTimeout(absl::Seconds(10)));
@@ -136,8 +135,7 @@ TEST(RetireTest, ShutdownLeavesAStuckThreadBehindWithinItsMargin) {
   absl::Duration took = absl::Now() - start;
   EXPECT_LE(took, grace + options.stop_margin + absl::Milliseconds(500)) << took;
   ASSERT_TRUE(stuck.done->WaitForNotificationWithTimeout(absl::Seconds(1)));
-  EXPECT_EQ(stuck.outcome->status.code(), absl::StatusCode::kUnavailable)
-      << Json(*stuck.outcome);
+  EXPECT_EQ(stuck.outcome->status.code(), absl::StatusCode::kUnavailable) << Json(*stuck.outcome);
 }
 
 }  // namespace

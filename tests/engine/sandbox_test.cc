@@ -100,8 +100,9 @@ TEST(SandboxTest, WithAllowFetchOnlyFetchAndXhrAppearAndOnlyForListedHosts) {
 TEST(SandboxTest, NoModuleLoadingOrDynamicImport) {
   auto pool = engine::Pool::Create(TestPlatform(), SmallPool(1));
   ASSERT_TRUE(pool.ok());
-  Outcome o = RunJs(**pool, "(async () => { try { await import('fs'); return 'imported'; } "
-                            "catch (e) { return 'refused'; } })()");
+  Outcome o = RunJs(**pool,
+                    "(async () => { try { await import('fs'); return 'imported'; } "
+                    "catch (e) { return 'refused'; } })()");
   EXPECT_EQ(Json(o), "\"refused\"");
   EXPECT_EQ(Json(RunJs(**pool, "[typeof require, typeof process, typeof fetch, typeof WebSocket]")),
             R"(["undefined","undefined","undefined","undefined"])");

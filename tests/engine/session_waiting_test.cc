@@ -48,8 +48,9 @@ class SessionWaitingTest : public ::testing::Test {
 
   // The session's first job, holding it busy: parked on a timer, or running JS.
   PendingJob Hold(bool running_js) {
-    return Start(running_js ? "for (;;) {}" : "new Promise(r => setTimeout(r, 2000)).then(() => ++n)",
-                 absl::Seconds(running_js ? 2 : 10));
+    return Start(
+        running_js ? "for (;;) {}" : "new Promise(r => setTimeout(r, 2000)).then(() => ++n)",
+        absl::Seconds(running_js ? 2 : 10));
   }
 
   void ExpectWaiterTimesOut(bool running_js) {

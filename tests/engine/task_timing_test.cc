@@ -78,8 +78,9 @@ TEST_F(TaskTimingTest, SessionJobThatEndsFirstNeverSettlesLater) {
     EXPECT_TRUE(pool_->Submit(p.job).ok());
     return Json(p.Wait());
   };
-  EXPECT_EQ(in_session("crypto.subtle.digest('SHA-256', new Uint8Array(1)).then(() => hits++); 'left'"),
-            R"("left")");
+  EXPECT_EQ(
+      in_session("crypto.subtle.digest('SHA-256', new Uint8Array(1)).then(() => hits++); 'left'"),
+      R"("left")");
   EXPECT_EQ(in_session("new Promise((r) => setTimeout(r, 5)).then(() => hits)"), "0");
   EXPECT_EQ(in_session("(async () => { await crypto.subtle.digest('SHA-1', new Uint8Array(1)); "
                        "return ++hits; })()"),

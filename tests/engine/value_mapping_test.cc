@@ -79,8 +79,9 @@ TEST_F(ValueMappingTest, DateBecomesIsoString) {
 }
 
 TEST_F(ValueMappingTest, DatesOutsideFourDigitYearsAreExpanded) {
-  EXPECT_EQ(J("[new Date(8.64e15), new Date(Date.UTC(-1, 0, 1)), new Date(Date.UTC(10000, 0, 1))]"),
-            R"(["+275760-09-13T00:00:00.000Z","-000001-01-01T00:00:00.000Z","+010000-01-01T00:00:00.000Z"])");
+  EXPECT_EQ(
+      J("[new Date(8.64e15), new Date(Date.UTC(-1, 0, 1)), new Date(Date.UTC(10000, 0, 1))]"),
+      R"(["+275760-09-13T00:00:00.000Z","-000001-01-01T00:00:00.000Z","+010000-01-01T00:00:00.000Z"])");
   EXPECT_EQ(J("new Date(8.64e15).toISOString()"), "\"+275760-09-13T00:00:00.000Z\"");
 }
 
@@ -103,8 +104,9 @@ TEST_F(ValueMappingTest, SetBecomesList) {
 }
 
 TEST_F(ValueMappingTest, BytesAndTypedArrays) {
-  Outcome bytes = Eval("[new Uint8Array([1, 2, 255]), new Uint8Array([9, 8, 7]).buffer,"
-                       " new DataView(new Uint8Array([5, 6, 7]).buffer, 1)]");
+  Outcome bytes = Eval(
+      "[new Uint8Array([1, 2, 255]), new Uint8Array([9, 8, 7]).buffer,"
+      " new DataView(new Uint8Array([5, 6, 7]).buffer, 1)]");
   EXPECT_EQ(Json(bytes), "[[1,2,255],[9,8,7],[6,7]]");
   EXPECT_THAT(Annotations(bytes), ElementsAre(Pair("/0", Kind::kBytes), Pair("/1", Kind::kBytes),
                                               Pair("/2", Kind::kBytes)));
@@ -142,7 +144,9 @@ TEST_F(ValueMappingTest, PathsEscapeSlashAndTilde) {
 }
 
 TEST_F(ValueMappingTest, LoneSurrogatesBecomeReplacementCharacter) {
-  EXPECT_EQ(J("'a\\uD800b'"), "\"a\xEF\xBF\xBD" "b\"");
+  EXPECT_EQ(J("'a\\uD800b'"),
+            "\"a\xEF\xBF\xBD"
+            "b\"");
 }
 
 TEST_F(ValueMappingTest, CycleIsAClearError) {
@@ -238,7 +242,8 @@ TEST_F(ValueMappingTest, GlobalsBecomeJsValues) {
   spec.globals = {{"n", n}, {"s", s}, {"b", b}, {"z", z}, {"o", o}};
   PendingJob p = MakeJob(std::move(spec));
   ASSERT_TRUE(pool_->Submit(p.job).ok());
-  EXPECT_EQ(Json(p.Wait()), R"(["number",42,"quote\" back\\ \u003c/script\u003e!",true,true,2,"v"])");
+  EXPECT_EQ(Json(p.Wait()),
+            R"(["number",42,"quote\" back\\ \u003c/script\u003e!",true,true,2,"v"])");
 }
 
 }  // namespace

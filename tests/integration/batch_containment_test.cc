@@ -135,14 +135,18 @@ TEST(BatchContainmentTest, BatchMessagePastTheWindowIsRefusedWhole) {
   // was 51 -> 384 MiB, kept): what remains is the transport's receive buffers of the
   // closed connections, freed within moments (bounded wait).
   uint64_t rss_after = 0;
-  bool settled = WaitFor([&] {
-    rss_after = RssKb(daemon->pid());
-    return rss_after < rss_before + 16 * 1024;
-  }, absl::Seconds(15));
+  bool settled = WaitFor(
+      [&] {
+        rss_after = RssKb(daemon->pid());
+        return rss_after < rss_before + 16 * 1024;
+      },
+      absl::Seconds(15));
   normal.Stop();
-  std::printf("flood: RSS %lu kB before, %lu kB at the peak, %lu kB after 3 refused 1M-item "
-              "messages\n", static_cast<unsigned long>(rss_before),
-              static_cast<unsigned long>(rss_peak), static_cast<unsigned long>(rss_after));
+  std::printf(
+      "flood: RSS %lu kB before, %lu kB at the peak, %lu kB after 3 refused 1M-item "
+      "messages\n",
+      static_cast<unsigned long>(rss_before), static_cast<unsigned long>(rss_peak),
+      static_cast<unsigned long>(rss_after));
   if (kCheckRss) {
     EXPECT_TRUE(settled);
     EXPECT_LT(rss_peak, rss_before + 128 * 1024);
@@ -192,7 +196,8 @@ TEST(BatchContainmentTest, StreamsThatNeverReadHoldBoundedBytes) {
   absl::SleepFor(absl::Seconds(3));
   uint64_t rss_held = RssKb(daemon->pid());
   int correct_while_held = normal.correct();
-  ASSERT_TRUE(WaitFor([&] { return normal.correct() > correct_while_held + 50; }, absl::Seconds(30)))
+  ASSERT_TRUE(
+      WaitFor([&] { return normal.correct() > correct_while_held + 50; }, absl::Seconds(30)))
       << "normal traffic stalled beside the non-reading streams";
   int written_while_held = 0;
   for (auto& h : hostile) written_while_held += h->written;
@@ -221,10 +226,11 @@ TEST(BatchContainmentTest, StreamsThatNeverReadHoldBoundedBytes) {
     for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id;
   }
   normal.Stop();
-  std::printf("non-reading streams: RSS %lu -> %lu kB while %d streams held results "
-              "(%d items written then); afterwards %d values, %d RESOURCE_EXHAUSTED\n",
-              static_cast<unsigned long>(rss_before), static_cast<unsigned long>(rss_held),
-              kStreams, written_while_held, values, exhausted);
+  std::printf(
+      "non-reading streams: RSS %lu -> %lu kB while %d streams held results "
+      "(%d items written then); afterwards %d values, %d RESOURCE_EXHAUSTED\n",
+      static_cast<unsigned long>(rss_before), static_cast<unsigned long>(rss_held), kStreams,
+      written_while_held, values, exhausted);
   EXPECT_EQ(other, 0);
   EXPECT_GT(exhausted, 0);
   EXPECT_GT(values, 0);
@@ -239,8 +245,8 @@ TEST(BatchContainmentTest, StreamsThatNeverReadHoldBoundedBytes) {
 // --max_batch_streams_per_connection and --max_batch_streams: a stream past either
 // ends RESOURCE_EXHAUSTED at once; a closed stream frees its place.
 TEST(BatchContainmentTest, StreamsPerConnectionAndPerDaemonAreBounded) {
-  auto daemon = StartDaemon(
-      {"--workers=2", "--max_batch_streams=4", "--max_batch_streams_per_connection=2"});
+  auto daemon =
+      StartDaemon({"--workers=2", "--max_batch_streams=4", "--max_batch_streams_per_connection=2"});
   ASSERT_NE(daemon, nullptr);
   Background normal(*daemon, 1);
   struct Open {
@@ -283,16 +289,18 @@ TEST(BatchContainmentTest, StreamsPerConnectionAndPerDaemonAreBounded) {
   kept.front().stream->WritesDone();
   EXPECT_TRUE(kept.front().stream->Finish().ok());
   kept.erase(kept.begin());
-  EXPECT_TRUE(WaitFor([&] {
-    std::vector<Open> more;
-    grpc::Status ignored;
-    bool served = open(*four, &more, &ignored);
-    for (auto& o : more) {
-      o.stream->WritesDone();
-      o.stream->Finish();
-    }
-    return served;
-  }, absl::Seconds(10)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        std::vector<Open> more;
+        grpc::Status ignored;
+        bool served = open(*four, &more, &ignored);
+        for (auto& o : more) {
+          o.stream->WritesDone();
+          o.stream->Finish();
+        }
+        return served;
+      },
+      absl::Seconds(10)));
   for (auto& o : kept) {
     o.stream->WritesDone();
     EXPECT_TRUE(o.stream->Finish().ok());

@@ -46,15 +46,21 @@ TEST(BatchTest, EveryItemComesBackOnceWithItsOwnOutcome) {
       std::string id = absl::StrCat("item-", i);
       v1::BatchRequest item;
       switch (i % 4) {
-        case 0: item = EvalItem(id, absl::StrCat(i, " + 1")); break;
-        case 1: item = EvalItem(id, absl::StrCat("Promise.resolve(", i, " + 1)")); break;
+        case 0:
+          item = EvalItem(id, absl::StrCat(i, " + 1"));
+          break;
+        case 1:
+          item = EvalItem(id, absl::StrCat("Promise.resolve(", i, " + 1)"));
+          break;
         case 2:
           item.set_id(id);
           item.mutable_call()->set_program(loaded.program());
           item.mutable_call()->set_function("twice");
           item.mutable_call()->add_args()->set_number_value(i);
           break;
-        case 3: item = EvalItem(id, absl::StrCat("throw new Error('e", i, "')")); break;
+        case 3:
+          item = EvalItem(id, absl::StrCat("throw new Error('e", i, "')"));
+          break;
       }
       if (!stream->Write(item)) break;
     }
@@ -70,9 +76,15 @@ TEST(BatchTest, EveryItemComesBackOnceWithItsOwnOutcome) {
     const auto& r = response.result();
     switch (i % 4) {
       case 0:
-      case 1: wrong += r.value().number_value() != i + 1; break;
-      case 2: wrong += r.value().number_value() != 2 * i; break;
-      case 3: wrong += r.error().message() != absl::StrCat("e", i); break;
+      case 1:
+        wrong += r.value().number_value() != i + 1;
+        break;
+      case 2:
+        wrong += r.value().number_value() != 2 * i;
+        break;
+      case 3:
+        wrong += r.error().message() != absl::StrCat("e", i);
+        break;
     }
   }
   writer.join();
@@ -97,11 +109,13 @@ TEST(BatchTest, PackedItemsAndResults) {
   auto stream = stub->Batch(&context);
   std::thread writer([&] {
     for (int m = 0; m < kMessages; ++m) {
-      v1::BatchRequest message = EvalItem(absl::StrCat(m * kPerMessage), absl::StrCat(m * kPerMessage, " * 3"));
+      v1::BatchRequest message =
+          EvalItem(absl::StrCat(m * kPerMessage), absl::StrCat(m * kPerMessage, " * 3"));
       if (m == 0) message.set_packed_results(true);
       for (int k = 1; k < kPerMessage; ++k) {
         int i = m * kPerMessage + k;
-        *message.add_more() = EvalItem(absl::StrCat(i), absl::StrCat("Promise.resolve(", i, " * 3)"));
+        *message.add_more() =
+            EvalItem(absl::StrCat(i), absl::StrCat("Promise.resolve(", i, " * 3)"));
       }
       if (!stream->Write(message)) break;
     }
@@ -176,7 +190,8 @@ TEST(BatchTest, WindowBoundsItemsInFlight) {
   auto stream = stub->Batch(&context);
   std::thread writer([&] {
     for (int i = 0; i < 40; ++i) {
-      if (!stream->Write(EvalItem(absl::StrCat(i), "new Promise(r => setTimeout(() => r(1), 50))"))) break;
+      if (!stream->Write(EvalItem(absl::StrCat(i), "new Promise(r => setTimeout(() => r(1), 50))")))
+        break;
     }
     stream->WritesDone();
   });

@@ -222,8 +222,8 @@ TEST(CallersTest, BadCallersFilesAreClearErrors) {
       std::ofstream out(PathOf("bad_callers"));
       out << content;
     }
-    std::string command = absl::StrCat(JSCORED_PATH, " --listen=127.0.0.1:0 --auth_callers_file=",
-                                       PathOf("bad_callers"), " 2>&1");
+    std::string command = absl::StrCat(
+        JSCORED_PATH, " --listen=127.0.0.1:0 --auth_callers_file=", PathOf("bad_callers"), " 2>&1");
     FILE* pipe = popen(command.c_str(), "r");
     std::string out;
     char buf[512];
@@ -250,7 +250,8 @@ TEST(CallersTest, ClientCertificatesSeparateCallers) {
       "set -e; cd ", ProcessTempDir(), "; ",
       "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=callers-ca "
       "-keyout cca.key -out cca.pem 2>/dev/null; ",
-      "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout cserver.key -out cserver.csr 2>/dev/null; ",
+      "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout cserver.key -out "
+      "cserver.csr 2>/dev/null; ",
       "printf 'subjectAltName=IP:127.0.0.1' > csan.ext; ",
       "openssl x509 -req -in cserver.csr -CA cca.pem -CAkey cca.key -CAcreateserial -days 2 "
       "-extfile csan.ext -out cserver.pem 2>/dev/null; ",

@@ -78,12 +78,14 @@ TEST(CliTest, EvalCallHealthAndExitCodes) {
                                   "class C { static make(v) { return v * 2 } }");
   EXPECT_EQ(Cli(d, absl::StrCat("call -p ", lexical, " Lib.encrypt '\"x\"'")).out, "\"Kx\"\n");
   EXPECT_EQ(Cli(d, absl::StrCat("call -p ", lexical, " C.make 21")).out, "42\n");
-  std::string esm = "export default (x) => x + 1;\nexport const Lib = { encrypt: (s) => '<' + s + '>' };";
+  std::string esm =
+      "export default (x) => x + 1;\nexport const Lib = { encrypt: (s) => '<' + s + '>' };";
   std::string mjs = WriteTemp("sign.mjs", esm);
   EXPECT_EQ(Cli(d, absl::StrCat("call -p ", mjs, " default 41")).out, "42\n");
   EXPECT_EQ(Cli(d, absl::StrCat("call -p ", mjs, " Lib.encrypt '\"m\"'")).out, "\"<m>\"\n");
   std::string module_js = WriteTemp("module.js", esm);
-  EXPECT_EQ(Cli(d, absl::StrCat("--program_type=module call -p ", module_js, " default 1")).out, "2\n");
+  EXPECT_EQ(Cli(d, absl::StrCat("--program_type=module call -p ", module_js, " default 1")).out,
+            "2\n");
   EXPECT_EQ(Cli(d, absl::StrCat("call -p ", module_js, " default 1")).exit_code, 1);  // a script
   std::string cjs = WriteTemp("sign.cjs", "module.exports = { sign: (s) => 'cjs:' + s };");
   EXPECT_EQ(Cli(d, absl::StrCat("call -p ", cjs, " sign '\"c\"'")).out, "\"cjs:c\"\n");
@@ -149,8 +151,10 @@ TEST(CliTest, ValuesKeepTheirOrder) {
   ASSERT_EQ(values.size(), 1u);
   EXPECT_EQ(*values.begin(), absl::StrCat(",\"value\":", expected, "}"));
   // Globals in a batch line, in order; a thrown value is printed with the error.
-  CliRun globals = Cli(d, absl::StrCat("batch ", WriteTemp("globals.jsonl",
-      "{\"id\":\"g\",\"source\":\"Object.keys(cfg).join()\",\"globals\":{\"cfg\":{\"b\":1,\"a\":2}}}\n")));
+  CliRun globals =
+      Cli(d, absl::StrCat("batch ", WriteTemp("globals.jsonl",
+                                              "{\"id\":\"g\",\"source\":\"Object.keys(cfg).join()"
+                                              "\",\"globals\":{\"cfg\":{\"b\":1,\"a\":2}}}\n")));
   EXPECT_EQ(globals.out, "{\"id\":\"g\",\"value\":\"b,a\"}\n");
   CliRun thrown = Cli(d, "eval 'throw {code: 7}'");
   EXPECT_EQ(thrown.exit_code, 1);
@@ -183,11 +187,12 @@ TEST(CliTest, ExitCodesAsDocumented) {
   EXPECT_EQ(hooked.out, "{\"sig\":\"x1\"}\n");
   EXPECT_EQ(Cli(d, "eval '({sig: 1})'").exit_code, 0);
   // A status by its name; the timeout says which limit applied (--max_timeout here).
-  CliRun timeout = Shell(absl::StrCat(cli, " --target=", d.address(),
-                                      " --timeout=30s eval 'while (true) {}' 2>&1"));
+  CliRun timeout = Shell(
+      absl::StrCat(cli, " --target=", d.address(), " --timeout=30s eval 'while (true) {}' 2>&1"));
   EXPECT_EQ(timeout.exit_code, 3);
   EXPECT_THAT(timeout.out, HasSubstr("jscore: DEADLINE_EXCEEDED: "));
-  EXPECT_THAT(timeout.out, HasSubstr("timed out after 1 s (--max_timeout caps the requested 30 s)"));
+  EXPECT_THAT(timeout.out,
+              HasSubstr("timed out after 1 s (--max_timeout caps the requested 30 s)"));
   EXPECT_THAT(timeout.out, ::testing::Not(HasSubstr("jscore: 4:")));
   // Nothing listens on port 1: UNAVAILABLE, by name.
   CliRun down = Shell(cli + " --target=127.0.0.1:1 --timeout=2s health 2>&1");
@@ -204,7 +209,8 @@ TEST(CliTest, EvalTakesGlobalsInOrder) {
                       R"('[Object.keys(alpha).join(), zeta + alpha.x[0], typeof beta]')");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_EQ(run.out, "[\"y,x\",4,\"undefined\"]\n");
-  CliRun after = Cli(d, R"(eval 'Object.keys(cfg).join()' --globals='{"b":1,"a":2,"cfg":{"q":1,"p":2}}')");
+  CliRun after =
+      Cli(d, R"(eval 'Object.keys(cfg).join()' --globals='{"b":1,"a":2,"cfg":{"q":1,"p":2}}')");
   EXPECT_EQ(after.out, "\"q,p\"\n");
   EXPECT_EQ(Cli(d, "--globals '[1]' eval 1").exit_code, 2);
   EXPECT_EQ(Cli(d, "--globals '{\"a\":' eval 1").exit_code, 2);
@@ -218,21 +224,21 @@ TEST(CliTest, EnvironmentDefaults) {
   auto daemon = DaemonProcess::Start({"--workers=1", "--auth_token_file=" + token_file});
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   const std::string cli = JSCORE_CLI_PATH;
-  const std::string env = absl::StrCat("JSCORE_TARGET=", (*daemon)->address(),
-                                       " JSCORE_TOKEN_FILE=", token_file, " ");
+  const std::string env =
+      absl::StrCat("JSCORE_TARGET=", (*daemon)->address(), " JSCORE_TOKEN_FILE=", token_file, " ");
   CliRun ok = Shell(env + cli + " eval '6*7' 2>&1");
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
   EXPECT_EQ(ok.out, "42\n");
-  CliRun no_token = Shell(absl::StrCat("JSCORE_TARGET=", (*daemon)->address(), " ", cli,
-                                       " eval 1 2>&1"));
+  CliRun no_token =
+      Shell(absl::StrCat("JSCORE_TARGET=", (*daemon)->address(), " ", cli, " eval 1 2>&1"));
   EXPECT_EQ(no_token.exit_code, 3);
   EXPECT_THAT(no_token.out, HasSubstr("UNAUTHENTICATED"));
   // --target wins over JSCORE_TARGET (which points nowhere here).
   CliRun flag = Shell(absl::StrCat("JSCORE_TARGET=127.0.0.1:1 JSCORE_TOKEN_FILE=", token_file, " ",
                                    cli, " --target=", (*daemon)->address(), " eval 1 2>&1"));
   EXPECT_EQ(flag.exit_code, 0) << flag.out;
-  CliRun nowhere = Shell(absl::StrCat("JSCORE_TARGET=127.0.0.1:1 ", cli,
-                                      " --timeout=2s eval 1 2>&1"));
+  CliRun nowhere =
+      Shell(absl::StrCat("JSCORE_TARGET=127.0.0.1:1 ", cli, " --timeout=2s eval 1 2>&1"));
   EXPECT_EQ(nowhere.exit_code, 3);
 }
 

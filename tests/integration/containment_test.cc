@@ -88,8 +88,8 @@ class NormalTraffic {
       absl::Time until = absl::Now() + absl::Seconds(60);
       for (int n = 0; !stop_.HasBeenNotified() && absl::Now() < until; ++n) {
         Reply r = Evaluate(*stub_, absl::StrCat("[", n, "].map(x => x * 3)[0]"), absl::Seconds(5));
-        bool right = r.status.ok() && r.response.has_value() &&
-                     r.response.value().number_value() == 3.0 * n;
+        bool right =
+            r.status.ok() && r.response.has_value() && r.response.value().number_value() == 3.0 * n;
         (right ? ok_ : wrong_).fetch_add(1);
         if (!right) last_wrong_ = r.status.error_message();
       }
@@ -239,10 +239,11 @@ TEST(ContainmentTest, HeapLimitFailsTheHogAndNoOneElse) {
   Reply hog;
   std::thread hog_thread([&] {
     auto own = (*daemon)->NewStub();
-    hog = Evaluate(*own,
-                   "const hold = Array.from({length: 48}, (_, i) => new Array(131072).fill(i + 0.5));"
-                   "new Promise(r => setTimeout(r, 4000)).then(() => hold.length)",
-                   absl::Seconds(20));
+    hog =
+        Evaluate(*own,
+                 "const hold = Array.from({length: 48}, (_, i) => new Array(131072).fill(i + 0.5));"
+                 "new Promise(r => setTimeout(r, 4000)).then(() => hold.length)",
+                 absl::Seconds(20));
   });
   absl::Time until = absl::Now() + absl::Seconds(10);
   for (;;) {  // the hog is in flight (parked) before the others come

@@ -28,7 +28,8 @@ struct Reply {
   }
 };
 
-v1::EvaluateRequest Request(const std::string& source, absl::Duration timeout = absl::ZeroDuration()) {
+v1::EvaluateRequest Request(const std::string& source,
+                            absl::Duration timeout = absl::ZeroDuration()) {
   v1::EvaluateRequest request;
   request.set_source(source);
   if (timeout > absl::ZeroDuration()) {
@@ -115,7 +116,8 @@ TEST(DaemonTest, InfiniteLoopTimesOutAndEveryWorkerStaysUsable) {
     std::vector<Reply> r(4);
     for (int i = 0; i < 4; ++i) {
       batch.emplace_back([&, i] {
-        r[i] = Evaluate(*stub, Request("const end = Date.now() + 20; while (Date.now() < end) {} 40 + 2"));
+        r[i] = Evaluate(*stub,
+                        Request("const end = Date.now() + 20; while (Date.now() < end) {} 40 + 2"));
       });
     }
     for (auto& t : batch) t.join();
@@ -134,8 +136,9 @@ TEST(DaemonTest, HeapBombIsResourceExhaustedAndServingGoesOn) {
   auto stub = daemon->NewStub();
   Reply bomb = Evaluate(*stub, Request("let a=[]; while(true) a.push(new Array(1e6).fill(1))"));
   EXPECT_EQ(bomb.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(Evaluate(*stub, Request("'ok' + " + std::to_string(i))).Json(),
-                                        "\"ok" + std::to_string(i) + "\"");
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(Evaluate(*stub, Request("'ok' + " + std::to_string(i))).Json(),
+              "\"ok" + std::to_string(i) + "\"");
   grpc::ClientContext context;
   v1::GetStatsResponse stats;
   ASSERT_TRUE(stub->GetStats(&context, {}, &stats).ok());
@@ -167,14 +170,15 @@ TEST(DaemonTest, HundredConcurrentClientsGetTheirOwnResults) {
             (*request.mutable_globals())["n"].set_number_value(n);
             break;
           case 2:
-            request = Request("String(" + want + ").split('').map(Number).reduce((a, d) => a * 10 + d, 0)");
+            request = Request("String(" + want +
+                              ").split('').map(Number).reduce((a, d) => a * 10 + d, 0)");
             break;
           case 3: {
             request = Request("throw new Error('e' + " + want + ")");
             Reply r = Evaluate(*stub, request, absl::Seconds(30), /*wait_for_ready=*/true);
             if (!r.status.ok() || r.response.error().message() != "e" + want) {
-              ADD_FAILURE() << "client " << c << " request " << i << ": want e" << want
-                            << ", got " << r.status.error_message() << r.response.error().message();
+              ADD_FAILURE() << "client " << c << " request " << i << ": want e" << want << ", got "
+                            << r.status.error_message() << r.response.error().message();
               wrong++;
             }
             done++;
@@ -206,7 +210,8 @@ TEST(DaemonTest, ClientCancellationStopsTheJob) {
     absl::SleepFor(absl::Milliseconds(200));
     context.TryCancel();
   });
-  grpc::Status status = stub->Evaluate(&context, Request("while(true){}", absl::Seconds(30)), &response);
+  grpc::Status status =
+      stub->Evaluate(&context, Request("while(true){}", absl::Seconds(30)), &response);
   canceller.join();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
   // The single worker is free again long before the 30 s timeout.
@@ -249,7 +254,8 @@ TEST(DaemonTest, BadRequestsGetClearErrors) {
   (*empty_global.mutable_globals())[""].set_number_value(1);
   EXPECT_EQ(Evaluate(*stub, empty_global).status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   v1::EvaluateRequest browser_alone = Request("1");
-  browser_alone.mutable_browser()->set_url("https://example.com/");  // no PROFILE_BROWSER: said, not ignored
+  browser_alone.mutable_browser()->set_url(
+      "https://example.com/");  // no PROFILE_BROWSER: said, not ignored
   EXPECT_EQ(Evaluate(*stub, browser_alone).status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Evaluate(*stub, Request("'still fine'")).Json(), "\"still fine\"");
 }
@@ -263,7 +269,8 @@ TEST(DaemonTest, FullQueueAnswersResourceExhausted) {
   for (int i = 0; i < 12; ++i) {
     clients.emplace_back([&] {
       auto stub = daemon->NewStub();
-      Reply r = Evaluate(*stub, Request("const end = Date.now() + 150; while (Date.now() < end) {} 1"));
+      Reply r =
+          Evaluate(*stub, Request("const end = Date.now() + 150; while (Date.now() < end) {} 1"));
       if (r.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) exhausted++;
       if (r.status.ok()) ok++;
     });
@@ -283,8 +290,8 @@ TEST(DaemonTest, GracefulShutdownFinishesRequestsInFlight) {
   std::vector<std::thread> clients;
   for (int i = 0; i < kInFlight; ++i) {
     clients.emplace_back([&, i] {
-      replies[i] = Evaluate(*stub, Request(absl::StrCat(
-                                       "new Promise(r => setTimeout(() => r(", i, "), 500))")));
+      replies[i] = Evaluate(
+          *stub, Request(absl::StrCat("new Promise(r => setTimeout(() => r(", i, "), 500))")));
     });
   }
   // Wait (bounded) until the daemon holds every request, then ask it to stop.

@@ -42,7 +42,11 @@ TEST(EnvironmentTest, TerminateAnswersWithHookDataAndTheDaemonCarriesOn) {
   ASSERT_NE(daemon, nullptr);
   auto stub = daemon->NewStub();
   v1::EvaluateResponse hook;
-  ASSERT_TRUE(Evaluate(*stub, Request("console.log('before'); try { $terminate({sig: 'x1'}) } finally { console.log('finally') }"), &hook).ok());
+  ASSERT_TRUE(Evaluate(*stub,
+                       Request("console.log('before'); try { $terminate({sig: 'x1'}) } finally { "
+                               "console.log('finally') }"),
+                       &hook)
+                  .ok());
   ASSERT_EQ(hook.result_case(), v1::EvaluateResponse::kHookData) << hook.DebugString();
   EXPECT_EQ(Json(hook.hook_data()), R"({"sig":"x1"})");
   ASSERT_EQ(hook.console_size(), 1);
@@ -77,12 +81,14 @@ TEST(EnvironmentTest, TerminateAnswersWithHookDataAndTheDaemonCarriesOn) {
   v1::BatchResponse batch;
   ASSERT_TRUE(stream->Read(&batch));
   EXPECT_EQ(batch.result().hook_data().string_value(), "batched");
-  while (stream->Read(&batch)) {}
+  while (stream->Read(&batch)) {
+  }
   EXPECT_TRUE(stream->Finish().ok());
 }
 
 constexpr char kSeeded[] =
-    "[Math.random(), Math.random(), Array.from(crypto.getRandomValues(new Uint8Array(4))), crypto.randomUUID()]";
+    "[Math.random(), Math.random(), Array.from(crypto.getRandomValues(new Uint8Array(4))), "
+    "crypto.randomUUID()]";
 
 TEST(EnvironmentTest, SeededRequestsRepeatOnEveryWorkerAndAfterARestart) {
   std::string first;
@@ -110,7 +116,11 @@ TEST(EnvironmentTest, FrozenTimeAndSessionSettings) {
   ASSERT_NE(daemon, nullptr);
   auto stub = daemon->NewStub();
   v1::EvaluateResponse frozen;
-  ASSERT_TRUE(Evaluate(*stub, Request("[Date.now(), new Date().toISOString(), performance.now()]", 0, 1700000000000), &frozen).ok());
+  ASSERT_TRUE(Evaluate(*stub,
+                       Request("[Date.now(), new Date().toISOString(), performance.now()]", 0,
+                               1700000000000),
+                       &frozen)
+                  .ok());
   EXPECT_EQ(Json(frozen.value()), R"([1700000000000,"2023-11-14T22:13:20.000Z",0])");
 
   grpc::ClientContext create_context;
@@ -166,8 +176,9 @@ TEST(EnvironmentTest, BrowserProfileAndProbe) {
   request.set_probe(true);
   v1::EvaluateResponse r;
   ASSERT_TRUE(Evaluate(*stub, request, &r).ok());
-  EXPECT_EQ(Json(r.value()),
-            R"(["UA/1.0","login.example.org","sid=9",800,["fr-FR"],"undefined","undefined","undefined"])");
+  EXPECT_EQ(
+      Json(r.value()),
+      R"(["UA/1.0","login.example.org","sid=9",800,["fr-FR"],"undefined","undefined","undefined"])");
   EXPECT_THAT(r.probed_missing(), ElementsAre("navigator.brave", "callPhantom", "_undeclared"));
 
   v1::EvaluateResponse plain;
@@ -194,11 +205,13 @@ TEST(EnvironmentTest, WhatTheDaemonRefuses) {
   v1::EvaluateRequest profile_in_session = Request("1");
   profile_in_session.set_session(session.session());
   profile_in_session.set_profile(v1::PROFILE_BROWSER);
-  EXPECT_EQ(Evaluate(*stub, profile_in_session, &r).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Evaluate(*stub, profile_in_session, &r).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   v1::EvaluateRequest browser_without_profile = Request("1");
   browser_without_profile.mutable_browser()->set_user_agent("x");
-  EXPECT_EQ(Evaluate(*stub, browser_without_profile, &r).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Evaluate(*stub, browser_without_profile, &r).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   EXPECT_EQ(Evaluate(*stub, Request("1", 0, int64_t{9000000000000000}), &r).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);

@@ -40,9 +40,10 @@ TEST(FaultsTest, SigtermUnderLoadAnswersEveryRequest) {
       Tally& tally = unary[t];
       for (int i = 0; i < kMaxPerClient; ++i) {
         int n = t * kMaxPerClient + i;
-        const char* source = i % 3 == 0   ? "n * 2"
-                             : i % 3 == 1 ? "new Promise(r => setTimeout(() => r(n * 2), 20))"
-                                          : "const end = Date.now() + 5; while (Date.now() < end) {} n * 2";
+        const char* source = i % 3 == 0 ? "n * 2"
+                             : i % 3 == 1
+                                 ? "new Promise(r => setTimeout(() => r(n * 2), 20))"
+                                 : "const end = Date.now() + 5; while (Date.now() < end) {} n * 2";
         grpc::ClientContext context;
         context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
         v1::EvaluateResponse response;
@@ -83,7 +84,8 @@ TEST(FaultsTest, SigtermUnderLoadAnswersEveryRequest) {
         for (int i = 0; i < kMaxPerClient; ++i) {
           v1::BatchRequest item;
           item.set_id(absl::StrCat(i));
-          item.mutable_evaluate()->set_source(i % 2 ? "n * 2" : "new Promise(r => setTimeout(() => r(n * 2), 10))");
+          item.mutable_evaluate()->set_source(
+              i % 2 ? "n * 2" : "new Promise(r => setTimeout(() => r(n * 2), 10))");
           (*item.mutable_evaluate()->mutable_globals())["n"].set_number_value(i);
           if (!stream->Write(item)) break;
           written++;
@@ -117,7 +119,8 @@ TEST(FaultsTest, SigtermUnderLoadAnswersEveryRequest) {
     });
   }
   // Shut down in the middle of it: once a good amount has been answered.
-  ASSERT_TRUE(WaitFor([&] { return unary_ok.load() >= 150 && batch_ok.load() >= 150; }, absl::Seconds(60)));
+  ASSERT_TRUE(
+      WaitFor([&] { return unary_ok.load() >= 150 && batch_ok.load() >= 150; }, absl::Seconds(60)));
   absl::Time term = absl::Now();
   int exit_code = daemon->Terminate(absl::Seconds(40));
   absl::Duration stopping = absl::Now() - term;
@@ -133,7 +136,7 @@ TEST(FaultsTest, SigtermUnderLoadAnswersEveryRequest) {
     EXPECT_EQ(u.wrong, 0);
     EXPECT_TRUE(u.other.empty()) << "unexpected status: " << u.first_other;
     EXPECT_EQ(u.sent, u.correct + u.unavailable + u.wrong);  // none lost
-    EXPECT_GE(u.unavailable, 1);  // each ran until the daemon was gone
+    EXPECT_GE(u.unavailable, 1);                             // each ran until the daemon was gone
     sent += u.sent;
     correct += u.correct;
     unavailable += u.unavailable;
@@ -150,12 +153,13 @@ TEST(FaultsTest, SigtermUnderLoadAnswersEveryRequest) {
     // The stream ends UNAVAILABLE: the items it answered are final, and those it did
     // not answer were never read (never run), which the status tells the client.
     EXPECT_EQ(b.status.error_code(), grpc::StatusCode::UNAVAILABLE) << b.status.error_message();
-    std::printf("sigterm: stream %d wrote %d items: %d values, %d UNAVAILABLE, %d unread; ended %d (%s)\n",
-                s, b.written, b.correct, b.unavailable, b.written - answered, b.status.error_code(),
-                b.status.error_message().c_str());
+    std::printf(
+        "sigterm: stream %d wrote %d items: %d values, %d UNAVAILABLE, %d unread; ended %d (%s)\n",
+        s, b.written, b.correct, b.unavailable, b.written - answered, b.status.error_code(),
+        b.status.error_message().c_str());
   }
-  std::printf("sigterm: %d unary requests: %d values, %d UNAVAILABLE; stopped in %s\n", sent, correct,
-              unavailable, absl::FormatDuration(stopping).c_str());
+  std::printf("sigterm: %d unary requests: %d values, %d UNAVAILABLE; stopped in %s\n", sent,
+              correct, unavailable, absl::FormatDuration(stopping).c_str());
 }
 
 // ---------------------------------------------------------------------------------
@@ -171,8 +175,9 @@ TEST(FaultsTest, IsolateReplacementUnderLoadKeepsNormalRequestsCorrect) {
 
   grpc::ClientContext load_context;
   v1::LoadProgramRequest load;
-  load.set_source("var table = []; for (let i = 0; i < 1000; i++) table.push(i * 7);\n"
-                  "function pick(i) { return table[i % 1000] + i; }");
+  load.set_source(
+      "var table = []; for (let i = 0; i < 1000; i++) table.push(i * 7);\n"
+      "function pick(i) { return table[i % 1000] + i; }");
   v1::LoadProgramResponse loaded;
   ASSERT_TRUE(stub->LoadProgram(&load_context, load, &loaded).ok());
 
@@ -222,8 +227,9 @@ TEST(FaultsTest, IsolateReplacementUnderLoadKeepsNormalRequestsCorrect) {
           want = i % 3 ? n + 1 : 1000 + n;
         }
         if (!status.ok() || response.value().number_value() != want) {
-          if (wrong++ < 5) ADD_FAILURE() << "normal " << n << ": " << status.error_code() << " "
-                                         << status.error_message() << " " << response.ShortDebugString();
+          if (wrong++ < 5)
+            ADD_FAILURE() << "normal " << n << ": " << status.error_code() << " "
+                          << status.error_message() << " " << response.ShortDebugString();
         }
         normal_done++;
       }
@@ -276,7 +282,8 @@ TEST(FaultsTest, IsolateReplacementUnderLoadKeepsNormalRequestsCorrect) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
     v1::EvaluateResponse response;
-    grpc::Status status = bomb_stub->Evaluate(&context, Source(kBombs[b % 4], absl::Seconds(30)), &response);
+    grpc::Status status =
+        bomb_stub->Evaluate(&context, Source(kBombs[b % 4], absl::Seconds(30)), &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
         << kBombs[b % 4] << ": " << status.error_message();
     int before = normal_done.load();  // normal traffic goes on between bombs

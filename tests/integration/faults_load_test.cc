@@ -30,8 +30,8 @@ TEST(FaultsTest, DeadlineStormLeavesNormalRequestsCorrect) {
   constexpr int kOutstanding = 64;  // calls in flight at once
   struct Sent {
     std::unique_ptr<Call> call;
-    int normal = -1;         // the value's seed, or -1 for a storm request
-    int source = 0;          // kStormSources index
+    int normal = -1;           // the value's seed, or -1 for a storm request
+    int source = 0;            // kStormSources index
     bool server_side = false;  // the deadline is the request's timeout
     absl::Duration deadline;
   };
@@ -83,9 +83,10 @@ TEST(FaultsTest, DeadlineStormLeavesNormalRequestsCorrect) {
   }
   EXPECT_EQ(storm, kStorm);
   EXPECT_EQ(wrong, 0);
-  std::printf("deadline storm: %d storm requests (%d trivial ones in time), slowest server-side "
-              "deadline answered in %s\n",
-              storm, storm_values, absl::FormatDuration(slowest_server_side).c_str());
+  std::printf(
+      "deadline storm: %d storm requests (%d trivial ones in time), slowest server-side "
+      "deadline answered in %s\n",
+      storm, storm_values, absl::FormatDuration(slowest_server_side).c_str());
   // The daemon fails a job whose deadline passed in the queue, or stops it running:
   // nothing waits for a worker to come free by chance.
   if (kCheckBounds) EXPECT_LT(slowest_server_side, absl::Seconds(1));
@@ -129,14 +130,16 @@ TEST(FaultsTest, QueueOverflowBurstsAreRefusedAtOnceWithoutGrowth) {
         EXPECT_EQ(c.response.value().number_value(), i);
         ok++;
       } else {
-        ASSERT_EQ(c.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << c.status.error_message();
-        EXPECT_TRUE(absl::StrContains(c.status.error_message(), "queue is full")) << c.status.error_message();
+        ASSERT_EQ(c.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+            << c.status.error_message();
+        EXPECT_TRUE(absl::StrContains(c.status.error_message(), "queue is full"))
+            << c.status.error_message();
         slowest_refusal = std::max(slowest_refusal, c.took());
         exhausted++;
       }
     }
     EXPECT_EQ(ok + exhausted, kBurst);
-    EXPECT_GE(ok, 16);         // at least a queue's worth got through
+    EXPECT_GE(ok, 16);          // at least a queue's worth got through
     EXPECT_GE(exhausted, 100);  // 400 × 2 ms of work cannot fit a 16-job queue
     // Refusals come at once: far sooner than the ~0.8 s the burst's work takes.
     if (kCheckBounds) EXPECT_LT(slowest_refusal, absl::Milliseconds(500));
@@ -148,11 +151,12 @@ TEST(FaultsTest, QueueOverflowBurstsAreRefusedAtOnceWithoutGrowth) {
     if (b == 0) rss_after_first = RssKb(daemon->pid());
   }
   const uint64_t rss_after_last = RssKb(daemon->pid());
-  std::printf("queue overflow: %lu refused in %d bursts (slowest refusal %s); RSS %lu kB after the "
-              "first, %lu kB after the last\n",
-              static_cast<unsigned long>(rejected_total), kBursts,
-              absl::FormatDuration(slowest_refusal_all).c_str(),
-              static_cast<unsigned long>(rss_after_first), static_cast<unsigned long>(rss_after_last));
+  std::printf(
+      "queue overflow: %lu refused in %d bursts (slowest refusal %s); RSS %lu kB after the "
+      "first, %lu kB after the last\n",
+      static_cast<unsigned long>(rejected_total), kBursts,
+      absl::FormatDuration(slowest_refusal_all).c_str(),
+      static_cast<unsigned long>(rss_after_first), static_cast<unsigned long>(rss_after_last));
   // Stated bound: 16 MB over the seven later bursts (~2,600 refusals), i.e. it catches
   // more than ~6 kB kept per refused request; smaller leaks are LeakSanitizer's to find
   // (the ASan run ends this daemon with SIGTERM, below).

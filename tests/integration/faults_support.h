@@ -33,7 +33,6 @@
 #include "gtest/gtest.h"
 #include "tests/support/daemon_process.h"
 
-
 extern char** environ;
 
 namespace jscore::testing::faults {
@@ -56,7 +55,8 @@ inline google::protobuf::Duration ProtoDuration(absl::Duration d) {
   return out;
 }
 
-inline v1::EvaluateRequest Source(const std::string& source, absl::Duration timeout = absl::ZeroDuration()) {
+inline v1::EvaluateRequest Source(const std::string& source,
+                                  absl::Duration timeout = absl::ZeroDuration()) {
   v1::EvaluateRequest request;
   request.set_source(source);
   if (timeout > absl::ZeroDuration()) *request.mutable_timeout() = ProtoDuration(timeout);
@@ -93,7 +93,8 @@ inline uint64_t Replacements(const v1::GetStatsResponse& stats) {
 }
 
 // Requests (or batch items) the daemon answered for `method` with `code`.
-inline uint64_t Answered(const v1::GetStatsResponse& stats, const std::string& method, grpc::StatusCode code) {
+inline uint64_t Answered(const v1::GetStatsResponse& stats, const std::string& method,
+                         grpc::StatusCode code) {
   for (const auto& c : stats.requests()) {
     if (c.method() == method && c.code() == static_cast<int>(code)) return c.count();
   }
@@ -147,11 +148,13 @@ struct Call {
 
 // Normal requests spread over `stubs`, each with its own value; returns how many came
 // back wrong (printing the first few).
-inline int WrongNormalAnswers(const std::vector<std::unique_ptr<Stub>>& stubs, int count, int base) {
+inline int WrongNormalAnswers(const std::vector<std::unique_ptr<Stub>>& stubs, int count,
+                              int base) {
   std::vector<std::unique_ptr<Call>> calls;
   for (int i = 0; i < count; ++i) {
     auto call = std::make_unique<Call>();
-    call->request = WithN(i % 2 ? "n * 3" : "new Promise(r => setTimeout(() => r(n * 3), 2))", base + i);
+    call->request =
+        WithN(i % 2 ? "n * 3" : "new Promise(r => setTimeout(() => r(n * 3), 2))", base + i);
     call->Start(*stubs[i % stubs.size()]);
     calls.push_back(std::move(call));
   }

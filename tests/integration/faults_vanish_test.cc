@@ -34,17 +34,18 @@ TEST(FaultsTest, ClientsThatVanishMidRequestAndMidBatchLeaveNothingBehind) {
       if (i % 2) {
         out << "{\"id\": \"f" << i << "\", \"source\": \"" << i << " + 1\"}\n";
       } else {
-        out << "{\"id\": \"a" << i << "\", \"source\": \"" << kLongAwait << "\", \"timeout_ms\": 30000}\n";
+        out << "{\"id\": \"a" << i << "\", \"source\": \"" << kLongAwait
+            << "\", \"timeout_ms\": 30000}\n";
       }
     }
   }
 
   constexpr int kRounds = 3;
-  constexpr int kUnary = 20;         // per round: 2 loops + 18 parked awaits, cancelled
-  constexpr int kStreams = 6;        // per round: Batch streams cancelled mid-way
-  constexpr int kItems = 40;         // per stream: fast items and parked awaits
-  constexpr int kCliBatches = 3;     // per round: `jscore batch` processes killed
-  constexpr int kCliEvals = 3;       // per round: `jscore eval` processes killed
+  constexpr int kUnary = 20;      // per round: 2 loops + 18 parked awaits, cancelled
+  constexpr int kStreams = 6;     // per round: Batch streams cancelled mid-way
+  constexpr int kItems = 40;      // per stream: fast items and parked awaits
+  constexpr int kCliBatches = 3;  // per round: `jscore batch` processes killed
+  constexpr int kCliEvals = 3;    // per round: `jscore eval` processes killed
   for (int round = 0; round < kRounds; ++round) {
     SCOPED_TRACE(absl::StrCat("round ", round));
     // Unary calls, each on its own connection, cancelled once all are held.
@@ -115,14 +116,19 @@ TEST(FaultsTest, ClientsThatVanishMidRequestAndMidBatchLeaveNothingBehind) {
     // their 30 awaits each; then the evals, one job each.
     const uint64_t quick_before = Answered(Stats(*stub), "BatchItem", grpc::StatusCode::OK);
     std::vector<pid_t> clients;
-    for (int i = 0; i < kCliBatches; ++i) clients.push_back(SpawnCli(*daemon, {"batch", batch_file}));
-    ASSERT_TRUE(WaitFor([&] {
-      v1::GetStatsResponse now = Stats(*stub);
-      return Answered(now, "BatchItem", grpc::StatusCode::OK) >= quick_before + kCliBatches * 30 &&
-             Held(now) >= kCliBatches * 30;
-    }, absl::Seconds(30)));
+    for (int i = 0; i < kCliBatches; ++i)
+      clients.push_back(SpawnCli(*daemon, {"batch", batch_file}));
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          v1::GetStatsResponse now = Stats(*stub);
+          return Answered(now, "BatchItem", grpc::StatusCode::OK) >=
+                     quick_before + kCliBatches * 30 &&
+                 Held(now) >= kCliBatches * 30;
+        },
+        absl::Seconds(30)));
     for (int i = 0; i < kCliEvals; ++i) {
-      clients.push_back(SpawnCli(*daemon, {"--timeout=30s", "eval", i == 0 ? kLongLoop : kLongAwait}));
+      clients.push_back(
+          SpawnCli(*daemon, {"--timeout=30s", "eval", i == 0 ? kLongLoop : kLongAwait}));
     }
     ASSERT_TRUE(WaitHeld(*stub, kCliBatches * 30 + kCliEvals));
     for (pid_t pid : clients) {
@@ -139,11 +145,13 @@ TEST(FaultsTest, ClientsThatVanishMidRequestAndMidBatchLeaveNothingBehind) {
   const uint64_t want_evaluate = kRounds * (kUnary + kCliEvals);
   const uint64_t want_batch = kRounds * (kStreams + kCliBatches);
   v1::GetStatsResponse stats;
-  WaitFor([&] {
-    stats = Stats(*stub);
-    return Answered(stats, "Evaluate", grpc::StatusCode::CANCELLED) >= want_evaluate &&
-           Answered(stats, "Batch", grpc::StatusCode::CANCELLED) >= want_batch;
-  }, absl::Seconds(10));
+  WaitFor(
+      [&] {
+        stats = Stats(*stub);
+        return Answered(stats, "Evaluate", grpc::StatusCode::CANCELLED) >= want_evaluate &&
+               Answered(stats, "Batch", grpc::StatusCode::CANCELLED) >= want_batch;
+      },
+      absl::Seconds(10));
   SCOPED_TRACE(stats.ShortDebugString());
   EXPECT_EQ(Answered(stats, "Evaluate", grpc::StatusCode::CANCELLED), want_evaluate);
   EXPECT_EQ(Answered(stats, "Batch", grpc::StatusCode::CANCELLED), want_batch);
@@ -208,10 +216,13 @@ TEST(FaultsTest, BatchStreamsCancelledWhileResultsArriveEndCleanly) {
   EXPECT_EQ(cancelled.load(), kThreads * kStreamsPerThread);
   auto stub = daemon->NewStub();
   v1::GetStatsResponse stats;
-  EXPECT_TRUE(WaitFor([&] {
-    stats = Stats(*stub);
-    return Answered(stats, "Batch", grpc::StatusCode::CANCELLED) >= kThreads * kStreamsPerThread;
-  }, absl::Seconds(10)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        stats = Stats(*stub);
+        return Answered(stats, "Batch", grpc::StatusCode::CANCELLED) >=
+               kThreads * kStreamsPerThread;
+      },
+      absl::Seconds(10)));
   EXPECT_EQ(Answered(stats, "Batch", grpc::StatusCode::CANCELLED), kThreads * kStreamsPerThread)
       << stats.ShortDebugString();
   EXPECT_TRUE(WaitDrained(*stub));

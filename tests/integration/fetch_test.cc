@@ -22,8 +22,8 @@ grpc::Status Evaluate(v1::JsCore::Stub& stub, const std::string& source, v1::Eva
   v1::EvaluateRequest request;
   request.set_source(source);
   request.mutable_timeout()->set_seconds(absl::ToInt64Seconds(timeout));
-  request.mutable_timeout()->set_nanos(
-      static_cast<int32_t>(absl::ToInt64Nanoseconds(timeout - absl::Seconds(absl::ToInt64Seconds(timeout)))));
+  request.mutable_timeout()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(timeout - absl::Seconds(absl::ToInt64Seconds(timeout)))));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
   return stub.Evaluate(&context, request, out);
@@ -47,9 +47,9 @@ uint32_t FetchesInFlight(v1::JsCore::Stub& stub) {
 TEST(FetchDaemonTest, AllowedHostsOnlyDeadlinesAndStats) {
   auto server = HttpTestServer::Start();
   ASSERT_NE(server, nullptr);
-  auto daemon = DaemonProcess::Start(
-      {"--workers=1", absl::StrCat("--allow_fetch=127.0.0.1:", server->port()),
-       "--fetch_max_response_bytes=1000"});
+  auto daemon =
+      DaemonProcess::Start({"--workers=1", absl::StrCat("--allow_fetch=127.0.0.1:", server->port()),
+                            "--fetch_max_response_bytes=1000"});
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   auto stub = (*daemon)->NewStub();
 
@@ -57,26 +57,30 @@ TEST(FetchDaemonTest, AllowedHostsOnlyDeadlinesAndStats) {
   ASSERT_TRUE(Evaluate(*stub,
                        absl::StrCat("(async () => JSON.stringify(await (await fetch('",
                                     server->Url("/json"), "')).json()))()"),
-                       &r).ok());
+                       &r)
+                  .ok());
   EXPECT_EQ(r.value().string_value(), R"({"a":1,"list":[1,2,3]})");
 
   // A host that is not on the daemon's list: a JS TypeError (status OK), no request.
   v1::EvaluateResponse refused;
-  ASSERT_TRUE(Evaluate(*stub, absl::StrCat("fetch('http://localhost:", server->port(), "/text')"), &refused).ok());
+  ASSERT_TRUE(
+      Evaluate(*stub, absl::StrCat("fetch('http://localhost:", server->port(), "/text')"), &refused)
+          .ok());
   EXPECT_EQ(refused.error().name(), "TypeError");
   EXPECT_THAT(refused.error().message(), HasSubstr("--allow_fetch"));
   EXPECT_TRUE(server->Seen("/text").empty());
 
   v1::EvaluateResponse big;
-  ASSERT_TRUE(Evaluate(*stub, absl::StrCat("fetch('", server->Url("/big?n=1001"), "')"), &big).ok());
+  ASSERT_TRUE(
+      Evaluate(*stub, absl::StrCat("fetch('", server->Url("/big?n=1001"), "')"), &big).ok());
   EXPECT_THAT(big.error().message(), HasSubstr("larger than 1000 bytes"));
 
   // A slow server: DEADLINE_EXCEEDED at the request's timeout; the worker carries on.
   v1::EvaluateResponse slow;
   absl::Time start = absl::Now();
-  grpc::Status status =
-      Evaluate(*stub, absl::StrCat("(async () => (await fetch('", server->Url("/slow"), "')).text())()"),
-               &slow, absl::Milliseconds(300));
+  grpc::Status status = Evaluate(
+      *stub, absl::StrCat("(async () => (await fetch('", server->Url("/slow"), "')).text())()"),
+      &slow, absl::Milliseconds(300));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
   EXPECT_LT(absl::Now() - start, absl::Seconds(3));
   EXPECT_EQ(FetchesInFlight(*stub), 0u);
@@ -93,7 +97,8 @@ TEST(FetchDaemonTest, AbsentWithoutTheFlagAndBadListsRefused) {
   EXPECT_EQ(Json(r.value()), R"(["undefined","undefined"])");
 
   std::string out;
-  FILE* pipe = popen(absl::StrCat(JSCORED_PATH, " --allow_fetch=http://x.com/ 2>&1; echo exit=$?").c_str(), "r");
+  FILE* pipe = popen(
+      absl::StrCat(JSCORED_PATH, " --allow_fetch=http://x.com/ 2>&1; echo exit=$?").c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   char buf[1024];
   size_t n;

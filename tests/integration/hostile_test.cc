@@ -73,7 +73,8 @@ std::vector<Case> LoadCorpus() {
     cases.push_back(std::move(c));
   }
   closedir(dir);
-  std::sort(cases.begin(), cases.end(), [](const Case& a, const Case& b) { return a.name < b.name; });
+  std::sort(cases.begin(), cases.end(),
+            [](const Case& a, const Case& b) { return a.name < b.name; });
   return cases;
 }
 
@@ -98,11 +99,15 @@ Reply Evaluate(v1::JsCore::Stub& stub, v1::EvaluateRequest request, absl::Durati
 
 // "" when the reply is what `expect` says, else why not.
 std::string Mismatch(const std::string& expect, const Reply& r) {
-  std::string got = r.status.ok() ? "" : absl::StrCat("status ", r.status.error_code(), " ", r.status.error_message());
+  std::string got =
+      r.status.ok() ? ""
+                    : absl::StrCat("status ", r.status.error_code(), " ", r.status.error_message());
   if (expect == "DEADLINE_EXCEEDED" || expect == "RESOURCE_EXHAUSTED") {
     grpc::StatusCode want = expect == "DEADLINE_EXCEEDED" ? grpc::StatusCode::DEADLINE_EXCEEDED
                                                           : grpc::StatusCode::RESOURCE_EXHAUSTED;
-    return r.status.error_code() == want ? "" : absl::StrCat("want ", expect, ", got ", got, r.response.ShortDebugString());
+    return r.status.error_code() == want
+               ? ""
+               : absl::StrCat("want ", expect, ", got ", got, r.response.ShortDebugString());
   }
   if (!r.status.ok()) return absl::StrCat("want ", expect, ", got ", got);
   absl::string_view e = expect;
@@ -112,8 +117,10 @@ std::string Mismatch(const std::string& expect, const Reply& r) {
   }
   if (absl::ConsumePrefix(&e, "value ")) {
     google::protobuf::Value want;
-    if (!google::protobuf::util::JsonStringToMessage(std::string(e), &want).ok()) return "bad expectation";
-    if (r.response.has_value() && r.response.value().SerializeAsString() == want.SerializeAsString()) {
+    if (!google::protobuf::util::JsonStringToMessage(std::string(e), &want).ok())
+      return "bad expectation";
+    if (r.response.has_value() &&
+        r.response.value().SerializeAsString() == want.SerializeAsString()) {
       return "";
     }
     return absl::StrCat("want ", expect, ", got ", r.response.ShortDebugString());
@@ -128,7 +135,15 @@ TEST(HostileTest, CorpusAllAtOnceWithNormalTraffic) {
       {"--workers=2", "--heap_limit_mb=64", "--array_buffer_limit_mb=64", "--max_timeout=30s"});
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   auto stub = (*daemon)->NewStub();
-  for (int i = 0; i < 50; ++i) Evaluate(*stub, [] { v1::EvaluateRequest r; r.set_source("1"); return r; }(), absl::Seconds(5));
+  for (int i = 0; i < 50; ++i)
+    Evaluate(
+        *stub,
+        [] {
+          v1::EvaluateRequest r;
+          r.set_source("1");
+          return r;
+        }(),
+        absl::Seconds(5));
   uint64_t rss_before = RssKb((*daemon)->pid());
 
   // Work items: every hostile case, with a normal request after each.
@@ -162,7 +177,8 @@ TEST(HostileTest, CorpusAllAtOnceWithNormalTraffic) {
         Reply r = Evaluate(*own, request, c.timeout);
         std::string why = Mismatch(c.expect, r);
         if (why.empty() && kCheckBounds && r.took > c.timeout + c.slack) {
-          why = absl::StrCat("took ", absl::FormatDuration(r.took), " (timeout ", absl::FormatDuration(c.timeout), ")");
+          why = absl::StrCat("took ", absl::FormatDuration(r.took), " (timeout ",
+                             absl::FormatDuration(c.timeout), ")");
         }
         if (!why.empty()) {
           std::lock_guard<std::mutex> lock(mu);
@@ -207,7 +223,8 @@ TEST(HostileTest, WhatAFileCannotHold) {
   // 10,000 globals.
   v1::EvaluateRequest globals;
   globals.set_source("let s = 0; for (let i = 0; i < 10000; i++) s += globalThis['g' + i]; s");
-  for (int i = 0; i < 10000; ++i) (*globals.mutable_globals())[absl::StrCat("g", i)].set_number_value(1);
+  for (int i = 0; i < 10000; ++i)
+    (*globals.mutable_globals())[absl::StrCat("g", i)].set_number_value(1);
   r = Evaluate(*stub, globals, absl::Seconds(20));
   ASSERT_TRUE(r.status.ok()) << r.status.error_message();
   EXPECT_EQ(r.response.value().number_value(), 10000);
@@ -215,7 +232,10 @@ TEST(HostileTest, WhatAFileCannotHold) {
   v1::EvaluateRequest invalid;
   invalid.set_source(std::string("'a\xff\xfe") + "b'");
   r = Evaluate(*stub, invalid, absl::Seconds(5));
-  EXPECT_FALSE(r.status.ok() && r.response.has_value() && r.response.value().string_value() == "a\xff\xfe" "b");
+  EXPECT_FALSE(r.status.ok() && r.response.has_value() &&
+               r.response.value().string_value() ==
+                   "a\xff\xfe"
+                   "b");
   v1::EvaluateRequest fine;
   fine.set_source("'alive'");
   r = Evaluate(*stub, fine, absl::Seconds(5));

@@ -109,8 +109,8 @@ TEST_F(LoadgenSmokeTest, ClosedLoopReportsCleanRun) {
 }
 
 TEST_F(LoadgenSmokeTest, OpenLoopKeepsTheSchedule) {
-  LoadgenRun run = RunLoadgen({Target(), "--rate=200", "--duration=1s", "--warmup=200ms",
-                               "--expect_json=2", "--json"});
+  LoadgenRun run = RunLoadgen(
+      {Target(), "--rate=200", "--duration=1s", "--warmup=200ms", "--expect_json=2", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   google::protobuf::Struct report;
   ASSERT_TRUE(ParseReport(run.output, &report)) << run.output;
@@ -146,11 +146,11 @@ TEST_F(LoadgenSmokeTest, MismatchesCountAsErrors) {
 // The call workload needs LoadProgram; until the daemon serves it the loadgen must
 // stop with a clear message instead of reporting a run full of errors.
 TEST_F(LoadgenSmokeTest, CallWorkloadRunsOrSaysUnimplemented) {
-  LoadgenRun run = RunLoadgen({Target(), "--workload=call",
-                               "--program_source=function add(a, b) { return a + b; }",
-                               "--function=add", "--args_json=[1, 2]", "--expect_json=3",
-                               "--requests=50", "--warmup=0s", "--json"},
-                              /*with_stderr=*/true);
+  LoadgenRun run = RunLoadgen(
+      {Target(), "--workload=call", "--program_source=function add(a, b) { return a + b; }",
+       "--function=add", "--args_json=[1, 2]", "--expect_json=3", "--requests=50", "--warmup=0s",
+       "--json"},
+      /*with_stderr=*/true);
   if (run.exit_code == 3) {
     EXPECT_TRUE(absl::StrContains(run.output, "UNIMPLEMENTED")) << run.output;
     return;

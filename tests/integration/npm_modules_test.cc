@@ -80,10 +80,10 @@ class NpmModulesTest : public ::testing::Test {
     const std::string marker = *dir_ + "/.installed-ajv-8.17.1-uuid-11.1.0";
     {
       int code = RunCommand(
-          absl::StrCat("mkdir -p '", *dir_, "' && flock '", *dir_, "/.install.lock' sh -c \"test -f '",
-                       marker, "' || { timeout 240 npm install --no-audit --no-fund --ignore-scripts ",
-                       "--no-save --prefix '", *dir_, "' ", kPackages, " && touch '", marker,
-                       "'; }\" 2>&1"),
+          absl::StrCat(
+              "mkdir -p '", *dir_, "' && flock '", *dir_, "/.install.lock' sh -c \"test -f '",
+              marker, "' || { timeout 240 npm install --no-audit --no-fund --ignore-scripts ",
+              "--no-save --prefix '", *dir_, "' ", kPackages, " && touch '", marker, "'; }\" 2>&1"),
           &out);
       if (code != 0) {
         skip_ = new std::string("npm could not install " + std::string(kPackages) + ": " + out);
@@ -107,10 +107,12 @@ class NpmModulesTest : public ::testing::Test {
   }
 
   // Node 20's answer: `source` written beside node_modules as `file`, then `driver`.
-  std::string NodeAnswer(const std::string& file, const std::string& source, const std::string& driver) {
+  std::string NodeAnswer(const std::string& file, const std::string& source,
+                         const std::string& driver) {
     WriteFile(*dir_ + "/" + file, source + "\n" + driver + "\n");
     std::string out;
-    int code = RunCommand(absl::StrCat("cd '", *dir_, "' && timeout 60 /usr/bin/node ", file, " 2>&1"), &out);
+    int code = RunCommand(
+        absl::StrCat("cd '", *dir_, "' && timeout 60 /usr/bin/node ", file, " 2>&1"), &out);
     EXPECT_EQ(code, 0) << out;
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
@@ -118,8 +120,9 @@ class NpmModulesTest : public ::testing::Test {
 
   // Loads `source` with every installed file as its modules and calls `function`
   // (which answers a JSON string) with one string argument.
-  std::string JscoreAnswer(const std::string& source, v1::SourceType type, const std::string& filename,
-                           const std::string& function, const std::string& arg) {
+  std::string JscoreAnswer(const std::string& source, v1::SourceType type,
+                           const std::string& filename, const std::string& function,
+                           const std::string& arg) {
     v1::LoadProgramRequest load;
     load.set_source(source);
     load.set_filename(filename);
@@ -142,7 +145,8 @@ class NpmModulesTest : public ::testing::Test {
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
     grpc::Status status = stub_->Call(&context, call, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
-    EXPECT_FALSE(response.has_error()) << response.error().message() << "\n" << response.error().stack();
+    EXPECT_FALSE(response.has_error()) << response.error().message() << "\n"
+                                       << response.error().stack();
     return response.value().string_value();
   }
 
@@ -174,12 +178,13 @@ function check(json) {
 )";
 
 TEST_F(NpmModulesTest, AjvCommonJsGraphAnswersAsNode) {
-  for (const char* input : {R"({"id": 3, "name": "ok", "tags": ["a", "b"]})",
-                            R"({"id": 0, "name": "x", "tags": ["a", "a"], "extra": 1})",
-                            R"({"name": 5})"}) {
+  for (const char* input :
+       {R"({"id": 3, "name": "ok", "tags": ["a", "b"]})",
+        R"({"id": 0, "name": "x", "tags": ["a", "a"], "extra": 1})", R"({"name": 5})"}) {
     std::string driver = absl::StrCat("console.log(check(", "'", input, "'));");
     std::string expected = NodeAnswer("oracle_ajv.js", kAjvProgram, driver);
-    EXPECT_EQ(JscoreAnswer(kAjvProgram, v1::SOURCE_TYPE_SCRIPT, "main.js", "check", input), expected)
+    EXPECT_EQ(JscoreAnswer(kAjvProgram, v1::SOURCE_TYPE_SCRIPT, "main.js", "check", input),
+              expected)
         << input;
   }
 }
@@ -193,8 +198,10 @@ export function ids(name) {
 )";
 
 TEST_F(NpmModulesTest, UuidEsModuleBuildAnswersAsNode) {
-  std::string expected = NodeAnswer("oracle_uuid.mjs", kUuidProgram, "console.log(ids('example'));");
-  EXPECT_EQ(JscoreAnswer(kUuidProgram, v1::SOURCE_TYPE_MODULE, "main.mjs", "ids", "example"), expected);
+  std::string expected =
+      NodeAnswer("oracle_uuid.mjs", kUuidProgram, "console.log(ids('example'));");
+  EXPECT_EQ(JscoreAnswer(kUuidProgram, v1::SOURCE_TYPE_MODULE, "main.mjs", "ids", "example"),
+            expected);
 }
 
 constexpr char kMixedProgram[] = R"(
@@ -213,9 +220,10 @@ export const Lib = {
 )";
 
 TEST_F(NpmModulesTest, MixedEsmAndCommonJsGraphAnswersAsNode) {
-  std::string expected =
-      NodeAnswer("oracle_mixed.mjs", kMixedProgram, "Lib.run('jscore').then((r) => console.log(r));");
-  EXPECT_EQ(JscoreAnswer(kMixedProgram, v1::SOURCE_TYPE_MODULE, "main.mjs", "Lib.run", "jscore"), expected);
+  std::string expected = NodeAnswer("oracle_mixed.mjs", kMixedProgram,
+                                    "Lib.run('jscore').then((r) => console.log(r));");
+  EXPECT_EQ(JscoreAnswer(kMixedProgram, v1::SOURCE_TYPE_MODULE, "main.mjs", "Lib.run", "jscore"),
+            expected);
 }
 
 }  // namespace

@@ -16,8 +16,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
 #include "tests/support/daemon_process.h"
 
 namespace jscore::testing {
@@ -73,10 +73,13 @@ TEST(OperationsTest, PrometheusEndpointAndGetStatsAgree) {
   std::string scrape = HttpGet((*daemon)->metrics_address(), "/metrics");
   EXPECT_THAT(scrape, HasSubstr(" 200 OK"));
   EXPECT_THAT(scrape, HasSubstr("jscore_requests_total{method=\"Evaluate\",code=\"OK\"} 3\n"));
-  EXPECT_THAT(scrape,
-              HasSubstr("jscore_requests_total{method=\"Evaluate\",code=\"DEADLINE_EXCEEDED\"} 1\n"));
+  EXPECT_THAT(
+      scrape,
+      HasSubstr("jscore_requests_total{method=\"Evaluate\",code=\"DEADLINE_EXCEEDED\"} 1\n"));
   EXPECT_THAT(scrape, HasSubstr("jscore_request_duration_seconds_count{method=\"Evaluate\"} 4\n"));
-  EXPECT_THAT(scrape, HasSubstr("jscore_request_duration_seconds_bucket{method=\"Evaluate\",le=\"+Inf\"} 4\n"));
+  EXPECT_THAT(
+      scrape,
+      HasSubstr("jscore_request_duration_seconds_bucket{method=\"Evaluate\",le=\"+Inf\"} 4\n"));
   EXPECT_THAT(scrape, HasSubstr("jscore_queue_capacity 4096\n"));
   EXPECT_THAT(scrape, HasSubstr("jscore_timeouts_total 1\n"));
   EXPECT_THAT(scrape, HasSubstr("jscore_worker_heap_limit_bytes{worker=\"1\"}"));
@@ -108,7 +111,8 @@ TEST(OperationsTest, PrometheusEndpointAndGetStatsAgree) {
   }
   EXPECT_THAT(scrape, HasSubstr("jscore_build_info{version=\"0.1.0\",v8=\"10."));
   std::smatch rss;
-  ASSERT_TRUE(std::regex_search(scrape, rss, std::regex(R"(\nprocess_resident_memory_bytes (\d+))")));
+  ASSERT_TRUE(
+      std::regex_search(scrape, rss, std::regex(R"(\nprocess_resident_memory_bytes (\d+))")));
   uint64_t rss_bytes = 0;
   ASSERT_TRUE(absl::SimpleAtoi(rss[1].str(), &rss_bytes));
   EXPECT_GT(rss_bytes, 10u << 20);  // a daemon with V8 holds more than 10 MB

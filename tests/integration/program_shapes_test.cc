@@ -117,14 +117,16 @@ TEST_F(ProgramShapesTest, ModuleProgramsAndModuleEvaluations) {
 
 TEST_F(ProgramShapesTest, BrowserProfileProgram) {
   v1::LoadProgramRequest request;
-  request.set_source("window.site = { sign: (x) => x + '|' + navigator.userAgent + '|' + location.hostname };");
+  request.set_source(
+      "window.site = { sign: (x) => x + '|' + navigator.userAgent + '|' + location.hostname };");
   request.set_profile(v1::PROFILE_BROWSER);
   request.mutable_browser()->set_user_agent("Agent/2");
   request.mutable_browser()->set_url("https://site.example/");
   v1::LoadProgramResponse loaded = Load(request);
   ASSERT_FALSE(loaded.has_error()) << loaded.error().message();
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(Call(loaded.program(), "site.sign", {"a"}).value().string_value(), "a|Agent/2|site.example");
+    EXPECT_EQ(Call(loaded.program(), "site.sign", {"a"}).value().string_value(),
+              "a|Agent/2|site.example");
   }
   request.mutable_browser()->set_user_agent("Agent/3");  // another profile, another program
   EXPECT_NE(Load(request).program(), loaded.program());

@@ -32,7 +32,8 @@ grpc::Status Call(v1::JsCore::Stub& stub, v1::CallRequest request, v1::EvaluateR
   grpc::Status status = stub.Call(&context, request, response);
   if (trailers != nullptr) {
     for (const auto& [key, value] : context.GetServerTrailingMetadata()) {
-      trailers->emplace(std::string(key.data(), key.size()), std::string(value.data(), value.size()));
+      trailers->emplace(std::string(key.data(), key.size()),
+                        std::string(value.data(), value.size()));
     }
   }
   return status;

@@ -58,8 +58,8 @@ TEST(ReflectionTest, V1ListsServicesAndDescribesThem) {
   EXPECT_EQ(files[0], "jscore/v1/jscore.proto");
   EXPECT_THAT(files, Contains("google/protobuf/struct.proto"));
   google::protobuf::FileDescriptorProto jscore_file;
-  ASSERT_TRUE(jscore_file.ParseFromString(
-      response.file_descriptor_response().file_descriptor_proto(0)));
+  ASSERT_TRUE(
+      jscore_file.ParseFromString(response.file_descriptor_response().file_descriptor_proto(0)));
   ASSERT_GE(jscore_file.service_size(), 1);
   EXPECT_EQ(jscore_file.service(0).name(), "JsCore");
   std::vector<std::string> methods;

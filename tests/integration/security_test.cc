@@ -14,8 +14,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "tests/support/daemon_process.h"
 
@@ -43,11 +43,13 @@ class SecurityTest : public ::testing::Test {
         "set -e; cd ", d, "; ",
         "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=jscore-test-ca "
         "-keyout ca.key -out ca.pem 2>/dev/null; ",
-        "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr 2>/dev/null; ",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out "
+        "server.csr 2>/dev/null; ",
         "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > san.ext; ",
         "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
         "-extfile san.ext -out server.pem 2>/dev/null; ",
-        "openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout client.key -out client.csr 2>/dev/null; ",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout client.key -out client.csr "
+        "2>/dev/null; ",
         "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
         "-out client.pem 2>/dev/null; ",
         "printf '%s\\n' '", kToken, "' > token");
@@ -91,7 +93,8 @@ TEST_F(SecurityTest, TokenIsRequiredExceptForHealth) {
   // Every method is guarded, streams included.
   grpc::ClientContext stats_context;
   v1::GetStatsResponse stats;
-  EXPECT_EQ(stub->GetStats(&stats_context, {}, &stats).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub->GetStats(&stats_context, {}, &stats).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   grpc::ClientContext batch_context;
   auto stream = stub->Batch(&batch_context);
   v1::BatchResponse item;
@@ -132,7 +135,8 @@ TEST_F(SecurityTest, MutualTlsRequiresAClientCertificate) {
   EXPECT_TRUE(Eval(*stub, kToken, &response).ok());
   grpc::ChannelArguments args;
   args.SetSslTargetNameOverride("127.0.0.1");
-  auto no_cert = v1::JsCore::NewStub(grpc::CreateCustomChannel((*daemon)->address(), Tls(false), args));
+  auto no_cert =
+      v1::JsCore::NewStub(grpc::CreateCustomChannel((*daemon)->address(), Tls(false), args));
   EXPECT_FALSE(Eval(*no_cert, kToken, &response).ok());
 }
 
@@ -144,9 +148,9 @@ TEST_F(SecurityTest, CliSpeaksTlsWithAToken) {
       absl::Seconds(30), tls);
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   auto cli = [&](const std::string& extra) {
-    std::string command = absl::StrCat(JSCORE_CLI_PATH, " --target=", (*daemon)->address(),
-                                       " --tls_ca=", PathOf("ca.pem"),
-                                       " --tls_server_name=127.0.0.1 ", extra, " eval '20 + 22' 2>&1");
+    std::string command = absl::StrCat(
+        JSCORE_CLI_PATH, " --target=", (*daemon)->address(), " --tls_ca=", PathOf("ca.pem"),
+        " --tls_server_name=127.0.0.1 ", extra, " eval '20 + 22' 2>&1");
     FILE* pipe = popen(command.c_str(), "r");
     std::string out;
     char buf[512];
@@ -176,8 +180,8 @@ TEST_F(SecurityTest, RefusesAnUnprotectedNetworkAddress) {
 }
 
 TEST_F(SecurityTest, BadSecurityFlagsAreClearErrors) {
-  std::string command = absl::StrCat(JSCORED_PATH, " --listen=127.0.0.1:0 --tls_cert=",
-                                     PathOf("server.pem"), " 2>&1");
+  std::string command = absl::StrCat(
+      JSCORED_PATH, " --listen=127.0.0.1:0 --tls_cert=", PathOf("server.pem"), " 2>&1");
   FILE* pipe = popen(command.c_str(), "r");
   std::string out;
   char buf[512];
@@ -317,8 +321,8 @@ TEST_F(SecurityTest, ASecondDaemonOnTheSamePortFailsToStart) {
   auto first = DaemonProcess::Start({"--workers=1"});
   ASSERT_TRUE(first.ok()) << first.status();
   int exit_code = 0;
-  std::string out = RunJscored(
-      absl::StrCat("--workers=1 --listen=", (*first)->address()), &exit_code);
+  std::string out =
+      RunJscored(absl::StrCat("--workers=1 --listen=", (*first)->address()), &exit_code);
   EXPECT_EQ(exit_code, 1) << out;
   EXPECT_THAT(out, ::testing::HasSubstr(absl::StrCat("could not listen on ", (*first)->address())));
   // The first still serves alone.

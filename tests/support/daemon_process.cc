@@ -19,8 +19,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 
@@ -155,7 +155,8 @@ std::shared_ptr<grpc::Channel> DaemonProcess::NewChannel() const {
   args.SetInt("jscore.test.unique", unique++);
   if (!client_.ssl_target_name.empty()) args.SetSslTargetNameOverride(client_.ssl_target_name);
   return grpc::CreateCustomChannel(
-      address_, client_.credentials ? client_.credentials : grpc::InsecureChannelCredentials(), args);
+      address_, client_.credentials ? client_.credentials : grpc::InsecureChannelCredentials(),
+      args);
 }
 
 std::unique_ptr<v1::JsCore::Stub> DaemonProcess::NewStub() const {

@@ -56,11 +56,13 @@ enum MHD_Result CollectHeader(void* cls, enum MHD_ValueKind, const char* key, co
 }
 
 int Respond(MHD_Connection* connection, unsigned status, const std::string& body,
-            const char* content_type, const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+            const char* content_type,
+            const std::vector<std::pair<std::string, std::string>>& extra = {}) {
   MHD_Response* response = MHD_create_response_from_buffer(
       body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
   if (content_type != nullptr) MHD_add_response_header(response, "Content-Type", content_type);
-  for (const auto& [name, value] : extra) MHD_add_response_header(response, name.c_str(), value.c_str());
+  for (const auto& [name, value] : extra)
+    MHD_add_response_header(response, name.c_str(), value.c_str());
   int result = MHD_queue_response(connection, status, response);
   MHD_destroy_response(response);
   return result;
@@ -75,9 +77,9 @@ std::unique_ptr<HttpTestServer> HttpTestServer::Start() {
   address.sin_port = 0;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   server->daemon_ = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, nullptr, nullptr,
-      &Access, server.get(), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_NOTIFY_COMPLETED,
-      &Completed, nullptr, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, nullptr, nullptr, &Access,
+      server.get(), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_NOTIFY_COMPLETED, &Completed,
+      nullptr, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
   if (server->daemon_ == nullptr) return nullptr;
   const MHD_DaemonInfo* info = MHD_get_daemon_info(server->daemon_, MHD_DAEMON_INFO_BIND_PORT);
   if (info == nullptr || info->port == 0) return nullptr;
@@ -150,11 +152,13 @@ int HttpTestServer::Handle(void* connection_ptr, const char* url, const char* me
   if (path == "/text") {
     return Respond(connection, 200, "hello from jscore", "text/plain", {{"X-Test", "yes"}});
   }
-  if (path == "/json") return Respond(connection, 200, R"({"a":1,"list":[1,2,3]})", "application/json");
+  if (path == "/json")
+    return Respond(connection, 200, R"({"a":1,"list":[1,2,3]})", "application/json");
   if (path == "/echo") {
     std::string headers;
     for (const auto& [name, value] : request.headers) {
-      absl::StrAppend(&headers, headers.empty() ? "" : ",", JsonString(name), ":", JsonString(value));
+      absl::StrAppend(&headers, headers.empty() ? "" : ",", JsonString(name), ":",
+                      JsonString(value));
     }
     return Respond(connection, 200,
                    absl::StrCat("{\"method\":", JsonString(request.method), ",\"path\":",

@@ -33,10 +33,8 @@ extern "C" void __tsan_acquire(void* addr);
 extern "C" void __tsan_release(void* addr);
 
 // Each original (a member function) as a free function with the same ABI: `this` first.
-#define JSCORE_REAL(ret, name, mangled, ...) \
-  ret name(__VA_ARGS__) __asm__("__real_" mangled)
-#define JSCORE_WRAP(ret, name, mangled, ...) \
-  ret name(__VA_ARGS__) __asm__("__wrap_" mangled)
+#define JSCORE_REAL(ret, name, mangled, ...) ret name(__VA_ARGS__) __asm__("__real_" mangled)
+#define JSCORE_WRAP(ret, name, mangled, ...) ret name(__VA_ARGS__) __asm__("__wrap_" mangled)
 
 namespace {
 
@@ -71,8 +69,8 @@ JSCORE_REAL(void, RealNotify, N "12Notification6NotifyEv", Notification*);
 JSCORE_REAL(void, RealWaitForNotification, K "12Notification19WaitForNotificationEv",
             const Notification*);
 JSCORE_REAL(bool, RealWaitForNotificationWithTimeout,
-            K "12Notification30WaitForNotificationWithTimeoutENS0_8DurationE",
-            const Notification*, Duration);
+            K "12Notification30WaitForNotificationWithTimeoutENS0_8DurationE", const Notification*,
+            Duration);
 JSCORE_REAL(bool, RealWaitForNotificationWithDeadline,
             K "12Notification31WaitForNotificationWithDeadlineENS0_4TimeE", const Notification*,
             Time);
@@ -174,8 +172,8 @@ bool WrapWaitForNotificationWithTimeout(const Notification* n, Duration timeout)
 }
 
 JSCORE_WRAP(bool, WrapWaitForNotificationWithDeadline,
-            K "12Notification31WaitForNotificationWithDeadlineENS0_4TimeE",
-            const Notification* n, Time deadline);
+            K "12Notification31WaitForNotificationWithDeadlineENS0_4TimeE", const Notification* n,
+            Time deadline);
 bool WrapWaitForNotificationWithDeadline(const Notification* n, Time deadline) {
   bool notified = RealWaitForNotificationWithDeadline(n, deadline);
   if (notified) __tsan_acquire(Key(n));

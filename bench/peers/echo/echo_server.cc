@@ -2,7 +2,8 @@
 // Batch item with the number 2 and never touches V8. What jscored achieves beside it
 // is what gRPC itself leaves for the JavaScript: the transport limit of the bench.
 //
-//   jscore_echo_server --listen=127.0.0.1:0     prints "jscore_echo_server listening on 127.0.0.1:PORT"
+//   jscore_echo_server --listen=127.0.0.1:0     prints "jscore_echo_server listening on
+//   127.0.0.1:PORT"
 //
 // Built like jscored's server (callback API, same message size limits, one
 // ServerBuilder with default threads), so the difference is the engine. Stops on
