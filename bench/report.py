@@ -28,6 +28,7 @@ NAMES = {
     "node1": "node-vm, 1 process",
     "nodeN": "node-vm, {n} processes",
     "node1-untimed": "node-vm, 1 process, calls without timeout",
+    "workerd1": "workerd, 1 process", "workerdN": "workerd, {n} processes",
     "raw": "raw V8",
     "spawn": "spawn-per-call",
 }
@@ -398,6 +399,9 @@ def markdown(res, plots, args, bench_dir, md_dir):
         "away). The analysis of the misses is at the end "
         "([Profiles and findings](#profiles-and-findings)).\n")
 
+    import report_issue18  # issue 18's ratios ("not measured" where data is missing)
+    add(report_issue18.section(res, {"num": num, "ratio": ratio, "fmt_ratio": fmt_ratio,
+                                      "tput": tput, "cpu_per_answer": cpu_per_answer}))
     add("## W1: `1+1` through Evaluate, a fresh context each\n")
     add(throughput_table(res, "W1") + "\n")
     raw = res.raw.get("BM_RawV8FreshContext")

@@ -18,6 +18,7 @@ packages=(
   python3-grpcio python3-protobuf python3-pytest yamllint
   python3-venv python3-pip python3-setuptools python3-wheel  # pip install ./clients/python (offline)
   gnuplot-nox  # bench/run's plots
+  nghttp2-client  # h2load: bench/run's workerd peer (bench/peers/workerd)
   clang libclang-rt-14-dev llvm  # sanitizer, fuzzing and warnings builds (scripts/sanitizers.sh, fuzz.sh, warnings.sh)
   clang-format  # scripts/format.sh (.clang-format)
   golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
