@@ -81,7 +81,8 @@ class _Targets:
         saturated = self.res.saturated(half)
         num = self.h["num"]
         return Row("W2 p99 ≤ 5 × p50 at half of peak load", "≤ 5×",
-                   f"{self.h['fmt_ratio'](r)} (p50 {num(lat['p50'])} µs, p99 {num(lat['p99'])} µs)",
+                   f"{self.h['fmt_ratio'](r)} (p50 {num(lat['p50'])} µs, "
+                   f"p99 {num(lat['p99'])} µs)",
                    None if r is None else (r <= 5 and not saturated),
                    f"saturated: {saturated}" if saturated else "–")
 
@@ -119,8 +120,8 @@ def workerd_note(res):
             f"processes sharing one port (SO_REUSEPORT; workerd runs a worker on one thread "
             f"per process), driven by `h2load --h1` (one thread, one request in flight per "
             f"connection) at the same concurrency as the loadgen; each run's answer checked "
-            f"with curl first. It has no Evaluate (no `eval` or per-request source): no W1, "
-            f"W4 or W5.\n")
+            f"with curl first. It cannot run W1 (no `eval` or per-request source) nor W5 (no "
+            f"Batch); W4 is not wired.\n")
 
 
 def section(res, helpers):

@@ -103,8 +103,11 @@ def latency(log_path):
 
 
 def h2load(args, url, body_path, log_path):
-    cmd = ["h2load", "--h1", "-c", str(args.concurrency), "-t", "1", "-D", f"{args.duration:g}",
-           f"--warm-up-time={args.warmup:g}", "-d", body_path, f"--log-file={log_path}",
+    # h2load's durations take a unit (ms) for fractions of a second.
+    cmd = ["h2load", "--h1", "-c", str(args.concurrency), "-t", "1",
+           "-D", f"{round(args.duration * 1000)}ms",
+           f"--warm-up-time={round(args.warmup * 1000)}ms", "-d", body_path,
+           f"--log-file={log_path}",
            "-H", "content-type: application/json", url]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, capture_output=True, text=True,
