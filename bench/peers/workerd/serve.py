@@ -134,6 +134,8 @@ def main():
     workerd = os.path.abspath(args.workerd)
     if not os.access(workerd, os.X_OK):
         parser.error(f"no workerd binary at {workerd}")
+    if args.program and not os.path.isfile(args.program):
+        parser.error(f"no program at {args.program}")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     procs = []
     with tempfile.TemporaryDirectory(prefix="jscore-workerd.") as folder:

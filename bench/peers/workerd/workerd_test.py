@@ -145,6 +145,20 @@ class Stop(unittest.TestCase):
         self.assertEqual([], server.group())
 
 
+    def test_a_dead_process_stops_the_peer(self):
+        server = Server(2)
+        workerd = [p for p in server.group() if p != server.proc.pid]
+        os.kill(workerd[0], signal.SIGKILL)
+        try:
+            self.assertEqual(1, server.proc.wait(20))  # not left serving on half its cores
+        finally:
+            server.stop()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and server.group():
+            time.sleep(0.1)
+        self.assertEqual([], server.group())
+
+
 class Issue18Table(unittest.TestCase):
     """report_issue18 on made-up runs: ratios where both sides ran, "not measured" else."""
 
