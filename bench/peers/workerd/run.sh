@@ -1,6 +1,7 @@
 # Sourced by bench/run (its variables and functions: bench, build_dir, tmp, nproc, PY,
-# realcode, jscored, W2, W3, w7_args, log, die, start_server, run_load): Cloudflare's
-# workerd as a bench peer (issue 18). bench/peers/workerd/README.md says how it runs.
+# only, realcode, jscored, W2, W3, w7_args, log, die, start_server, run_load):
+# Cloudflare's workerd as a bench peer (issue 18); bench/README.md ("Peers") says how it
+# runs and what it cannot run.
 # shellcheck shell=bash
 
 # bench/peers/workerd/: the npm package workerd (pinned) installed into BUILD_DIR/workerd
