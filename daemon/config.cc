@@ -7,6 +7,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "daemon/log.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -100,54 +101,65 @@ ABSL_FLAG(int32_t, v8_background_threads, 1, "V8 background threads (GC, compila
 
 namespace jscore::daemon {
 
-absl::StatusOr<DaemonConfig> ConfigFromFlags() {
-  DaemonConfig c;
-  c.listen = absl::GetFlag(FLAGS_listen);
+namespace {
+
+// The engine's pool: workers, memory, programs, sessions and their checks.
+absl::Status PoolFromFlags(engine::PoolOptions& pool) {
   int workers = absl::GetFlag(FLAGS_workers);
   if (workers <= 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  c.pool.workers = workers;
-  c.pool.queue_capacity = absl::GetFlag(FLAGS_queue_capacity);
-  c.pool.max_inflight_per_worker = absl::GetFlag(FLAGS_max_inflight_per_worker);
-  c.pool.prebuilt_contexts = absl::GetFlag(FLAGS_prebuilt_contexts);
-  c.pool.heap_limit_mb = absl::GetFlag(FLAGS_heap_limit_mb);
-  c.pool.array_buffer_limit_mb = absl::GetFlag(FLAGS_array_buffer_limit_mb);
-  c.pool.max_result_bytes = absl::GetFlag(FLAGS_max_result_bytes);
-  c.pool.max_result_depth = absl::GetFlag(FLAGS_max_result_depth);
-  c.pool.recycle_after_jobs = absl::GetFlag(FLAGS_recycle_after_jobs);
-  c.pool.max_programs = absl::GetFlag(FLAGS_max_programs);
-  c.pool.program_contexts_per_worker = absl::GetFlag(FLAGS_program_contexts_per_worker);
-  c.pool.program_context_memory_mb = absl::GetFlag(FLAGS_program_context_memory_mb);
-  c.pool.max_sessions = absl::GetFlag(FLAGS_max_sessions);
-  c.pool.default_session_ttl = absl::GetFlag(FLAGS_session_ttl);
-  c.pool.max_waiting_per_session = absl::GetFlag(FLAGS_max_waiting_per_session);
-  c.pool.session_memory_mb = absl::GetFlag(FLAGS_session_memory_mb);
-  c.pool.retire_after_overrun = absl::GetFlag(FLAGS_retire_after_overrun);
-  c.pool.stop_margin = absl::GetFlag(FLAGS_shutdown_stop_margin);
-  if (c.pool.retire_after_overrun < absl::Milliseconds(100)) {
+  pool.workers = workers;
+  pool.queue_capacity = absl::GetFlag(FLAGS_queue_capacity);
+  pool.max_inflight_per_worker = absl::GetFlag(FLAGS_max_inflight_per_worker);
+  pool.prebuilt_contexts = absl::GetFlag(FLAGS_prebuilt_contexts);
+  pool.heap_limit_mb = absl::GetFlag(FLAGS_heap_limit_mb);
+  pool.array_buffer_limit_mb = absl::GetFlag(FLAGS_array_buffer_limit_mb);
+  pool.max_result_bytes = absl::GetFlag(FLAGS_max_result_bytes);
+  pool.max_result_depth = absl::GetFlag(FLAGS_max_result_depth);
+  pool.recycle_after_jobs = absl::GetFlag(FLAGS_recycle_after_jobs);
+  pool.max_programs = absl::GetFlag(FLAGS_max_programs);
+  pool.program_contexts_per_worker = absl::GetFlag(FLAGS_program_contexts_per_worker);
+  pool.program_context_memory_mb = absl::GetFlag(FLAGS_program_context_memory_mb);
+  pool.max_sessions = absl::GetFlag(FLAGS_max_sessions);
+  pool.default_session_ttl = absl::GetFlag(FLAGS_session_ttl);
+  pool.max_waiting_per_session = absl::GetFlag(FLAGS_max_waiting_per_session);
+  pool.session_memory_mb = absl::GetFlag(FLAGS_session_memory_mb);
+  pool.retire_after_overrun = absl::GetFlag(FLAGS_retire_after_overrun);
+  pool.stop_margin = absl::GetFlag(FLAGS_shutdown_stop_margin);
+  if (pool.retire_after_overrun < absl::Milliseconds(100)) {
     return absl::InvalidArgumentError("--retire_after_overrun must be at least 100ms");
   }
-  if (c.pool.stop_margin < absl::ZeroDuration() || c.pool.stop_margin > absl::Minutes(1)) {
+  if (pool.stop_margin < absl::ZeroDuration() || pool.stop_margin > absl::Minutes(1)) {
     return absl::InvalidArgumentError("--shutdown_stop_margin must be between 0 and 1m");
   }
-  if (c.pool.session_memory_mb != 0 && c.pool.session_memory_mb >= c.pool.heap_limit_mb) {
+  if (pool.session_memory_mb != 0 && pool.session_memory_mb >= pool.heap_limit_mb) {
     return absl::InvalidArgumentError("--session_memory_mb must be below --heap_limit_mb");
   }
+  return absl::OkStatus();
+}
+
+// fetch/XMLHttpRequest: the allowlist and its limits.
+absl::Status FetchFromFlags(engine::FetchOptions& fetch) {
   absl::StatusOr<engine::FetchAllowlist> allowlist =
       engine::FetchAllowlist::Parse(absl::GetFlag(FLAGS_allow_fetch));
   if (!allowlist.ok()) return allowlist.status();
-  c.pool.fetch.allowlist = std::move(*allowlist);
-  c.pool.fetch.max_response_bytes = absl::GetFlag(FLAGS_fetch_max_response_bytes);
-  c.pool.fetch.max_redirects = absl::GetFlag(FLAGS_fetch_max_redirects);
-  c.pool.fetch.max_in_flight = absl::GetFlag(FLAGS_fetch_max_in_flight);
-  if (c.pool.fetch.max_in_flight < 1 || c.pool.fetch.max_in_flight > 100000) {
+  fetch.allowlist = std::move(*allowlist);
+  fetch.max_response_bytes = absl::GetFlag(FLAGS_fetch_max_response_bytes);
+  fetch.max_redirects = absl::GetFlag(FLAGS_fetch_max_redirects);
+  fetch.max_in_flight = absl::GetFlag(FLAGS_fetch_max_in_flight);
+  if (fetch.max_in_flight < 1 || fetch.max_in_flight > 100000) {
     return absl::InvalidArgumentError("--fetch_max_in_flight must be between 1 and 100000");
   }
-  if (c.pool.fetch.max_response_bytes < 1 || c.pool.fetch.max_response_bytes > (1ull << 30)) {
+  if (fetch.max_response_bytes < 1 || fetch.max_response_bytes > (1ull << 30)) {
     return absl::InvalidArgumentError("--fetch_max_response_bytes must be between 1 and 1 GiB");
   }
-  if (c.pool.fetch.max_redirects < 0 || c.pool.fetch.max_redirects > 100) {
+  if (fetch.max_redirects < 0 || fetch.max_redirects > 100) {
     return absl::InvalidArgumentError("--fetch_max_redirects must be between 0 and 100");
   }
+  return absl::OkStatus();
+}
+
+// Requests and Batch streams: timeouts, sizes, windows.
+absl::Status RequestsFromFlags(DaemonConfig& c) {
   c.default_timeout = absl::GetFlag(FLAGS_default_timeout);
   c.max_timeout = absl::GetFlag(FLAGS_max_timeout);
   c.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
@@ -168,7 +180,11 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
     return absl::InvalidArgumentError(
         "--max_batch_streams and --max_batch_streams_per_connection must be at least 1");
   }
-  c.v8_background_threads = absl::GetFlag(FLAGS_v8_background_threads);
+  return absl::OkStatus();
+}
+
+// Listening, TLS and tokens, metrics, logs.
+absl::Status ServingFromFlags(DaemonConfig& c) {
   c.security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   c.security.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   c.security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
@@ -189,7 +205,11 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
     return absl::InvalidArgumentError("--log_format must be plain or json");
   }
   ConfigureLog(format == "json" ? LogFormat::kJson : LogFormat::kPlain, level);
+  return absl::OkStatus();
+}
 
+// The checks that relate several flags.
+absl::Status CheckLimits(const DaemonConfig& c) {
   if (c.default_timeout <= absl::ZeroDuration() || c.max_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--default_timeout and --max_timeout must be positive");
   }
@@ -205,6 +225,20 @@ absl::StatusOr<DaemonConfig> ConfigFromFlags() {
   if (c.pool.max_result_depth < 1 || c.pool.max_result_depth > 1000) {
     return absl::InvalidArgumentError("--max_result_depth must be between 1 and 1000");
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<DaemonConfig> ConfigFromFlags() {
+  DaemonConfig c;
+  c.listen = absl::GetFlag(FLAGS_listen);
+  RETURN_IF_ERROR(PoolFromFlags(c.pool));
+  RETURN_IF_ERROR(FetchFromFlags(c.pool.fetch));
+  RETURN_IF_ERROR(RequestsFromFlags(c));
+  c.v8_background_threads = absl::GetFlag(FLAGS_v8_background_threads);
+  RETURN_IF_ERROR(ServingFromFlags(c));
+  RETURN_IF_ERROR(CheckLimits(c));
   return c;
 }
 

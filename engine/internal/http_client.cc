@@ -351,88 +351,95 @@ void HttpClient::ProcessDone() {
   }
 }
 
-void HttpClient::Finish(uint64_t id, int code_int) {
-  auto it = transfers_.find(id);
-  if (it == transfers_.end()) return;
-  Transfer* t = it->second.get();
+absl::Status HttpClient::Ended(Transfer& t, int code_int, std::string* next_url) const {
   auto code = static_cast<CURLcode>(code_int);
-  absl::Status failure;
-  std::string next_url;
   if (code == CURLE_OK) {
     long status = 0;
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-    t->response.status = static_cast<int>(status);
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    t.response.status = static_cast<int>(status);
     char* location = nullptr;
-    curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location);
-    if (IsRedirect(t->response.status) && location != nullptr &&
-        t->request.redirect != HttpRequest::Redirect::kManual) {
-      if (t->request.redirect == HttpRequest::Redirect::kError) {
-        failure =
-            absl::UnavailableError("fetch failed: the response redirects and redirect is 'error'");
-      } else if (t->redirects >= options_.max_redirects) {
-        failure = absl::UnavailableError(
-            absl::StrCat("fetch failed: more than ", options_.max_redirects, " redirects"));
-      } else {
-        next_url = location;
-      }
+    curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_URL, &location);
+    if (!IsRedirect(t.response.status) || location == nullptr ||
+        t.request.redirect == HttpRequest::Redirect::kManual) {
+      return absl::OkStatus();
     }
-  } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    failure = absl::ResourceExhaustedError(
+    if (t.request.redirect == HttpRequest::Redirect::kError) {
+      return absl::UnavailableError("fetch failed: the response redirects and redirect is 'error'");
+    }
+    if (t.redirects >= options_.max_redirects) {
+      return absl::UnavailableError(
+          absl::StrCat("fetch failed: more than ", options_.max_redirects, " redirects"));
+    }
+    *next_url = location;
+    return absl::OkStatus();
+  }
+  if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    return absl::ResourceExhaustedError(
         absl::StrCat("fetch failed: the response body is larger than ", options_.max_response_bytes,
                      " bytes (--fetch_max_response_bytes)"));
-  } else if (t->headers_too_large) {
-    failure = absl::ResourceExhaustedError("fetch failed: the response headers are too large");
-  } else if (code == CURLE_OPERATION_TIMEDOUT) {
-    failure = absl::DeadlineExceededError("fetch failed: the request timed out");
-  } else {
-    failure = absl::UnavailableError(
-        absl::StrCat("fetch failed: ", t->error[0] != '\0' ? t->error : curl_easy_strerror(code)));
   }
+  if (t.headers_too_large) {
+    return absl::ResourceExhaustedError("fetch failed: the response headers are too large");
+  }
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return absl::DeadlineExceededError("fetch failed: the request timed out");
+  }
+  return absl::UnavailableError(
+      absl::StrCat("fetch failed: ", t.error[0] != '\0' ? t.error : curl_easy_strerror(code)));
+}
 
+absl::Status HttpClient::FollowRedirect(Transfer& t, const std::string& next_url) {
+  // One more hop, to a host that must be on the list too (checked before it is
+  // contacted).
+  absl::StatusOr<FetchTarget> target = options_.allowlist.Check(next_url);
+  if (!target.ok()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("fetch failed: redirected to ", next_url, ": ", target.status().message()));
+  }
+  int status = t.response.status;
+  HttpRequest& r = t.request;
+  if ((status == 303 && r.method != "HEAD") ||
+      ((status == 301 || status == 302) && r.method == "POST")) {
+    r.method = "GET";
+    r.body.clear();
+    r.has_body = false;
+    r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
+                                   [](const auto& h) {
+                                     std::string n = absl::AsciiStrToLower(h.first);
+                                     return n == "content-type" || n == "content-encoding" ||
+                                            n == "content-language" || n == "content-location";
+                                   }),
+                    r.headers.end());
+  }
+  if (Origin(*target) != Origin(t.target)) {
+    r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
+                                   [](const auto& h) {
+                                     std::string n = absl::AsciiStrToLower(h.first);
+                                     return n == "authorization" || n == "cookie";
+                                   }),
+                    r.headers.end());
+  }
+  Release(&t);
+  t.target = std::move(*target);
+  t.redirects++;
+  t.response = HttpResponse{};
+  t.response.url = t.target.href;
+  t.response.redirected = true;
+  t.header_bytes = 0;
+  t.error[0] = '\0';
+  if (Configure(t)) return absl::OkStatus();
+  return absl::InternalError("fetch failed: libcurl could not start the redirect");
+}
+
+void HttpClient::Finish(uint64_t id, int code) {
+  auto it = transfers_.find(id);
+  if (it == transfers_.end()) return;
+  std::string next_url;
+  absl::Status failure = Ended(*it->second, code, &next_url);
   if (failure.ok() && !next_url.empty()) {
-    // One more hop, to a host that must be on the list too (checked before it is
-    // contacted).
-    absl::StatusOr<FetchTarget> target = options_.allowlist.Check(next_url);
-    if (!target.ok()) {
-      failure = absl::PermissionDeniedError(
-          absl::StrCat("fetch failed: redirected to ", next_url, ": ", target.status().message()));
-    } else {
-      int status = t->response.status;
-      HttpRequest& r = t->request;
-      if ((status == 303 && r.method != "HEAD") ||
-          ((status == 301 || status == 302) && r.method == "POST")) {
-        r.method = "GET";
-        r.body.clear();
-        r.has_body = false;
-        r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
-                                       [](const auto& h) {
-                                         std::string n = absl::AsciiStrToLower(h.first);
-                                         return n == "content-type" || n == "content-encoding" ||
-                                                n == "content-language" || n == "content-location";
-                                       }),
-                        r.headers.end());
-      }
-      if (Origin(*target) != Origin(t->target)) {
-        r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
-                                       [](const auto& h) {
-                                         std::string n = absl::AsciiStrToLower(h.first);
-                                         return n == "authorization" || n == "cookie";
-                                       }),
-                        r.headers.end());
-      }
-      Release(t);
-      t->target = std::move(*target);
-      t->redirects++;
-      t->response = HttpResponse{};
-      t->response.url = t->target.href;
-      t->response.redirected = true;
-      t->header_bytes = 0;
-      t->error[0] = '\0';
-      if (Configure(*t)) return;
-      failure = absl::InternalError("fetch failed: libcurl could not start the redirect");
-    }
+    failure = FollowRedirect(*it->second, next_url);
+    if (failure.ok()) return;  // the same transfer goes on
   }
-
   std::unique_ptr<Transfer> owned = std::move(it->second);
   transfers_.erase(it);
   Release(owned.get());

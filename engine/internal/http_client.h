@@ -87,6 +87,12 @@ class HttpClient {
   void SocketAction(int fd, int flags);
   void ProcessDone();
   void Finish(uint64_t id, int code);
+  // How a transfer that libcurl finished with `code` ended: OK, or why it failed;
+  // `*next_url` is set when it is a redirect to follow.
+  absl::Status Ended(Transfer& t, int code, std::string* next_url) const;
+  // Points `t` at `next_url` (checked against the allowlist, with the method and
+  // headers a redirect changes) and starts it again: OK when it restarted.
+  absl::Status FollowRedirect(Transfer& t, const std::string& next_url);
   void Release(Transfer* t);
 
   static int OnSocket(void* easy, int fd, int action, void* client, void* socket_data);

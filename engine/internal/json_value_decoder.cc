@@ -141,10 +141,9 @@ class TypesApplier {
   }
 
  private:
+  // Replaces the JSON value at `place` by the JS value the types tree's `kind` names.
   absl::Status Convert(const std::string& kind, v8::Local<v8::Value>* place) {
     v8::Isolate* isolate = scope_.isolate();
-    v8::Local<v8::Context> context = scope_.context();
-    v8::Local<v8::Value> v = *place;
     if (kind == "undefined") {
       *place = v8::Undefined(isolate);
     } else if (kind == "nan") {
@@ -154,89 +153,127 @@ class TypesApplier {
     } else if (kind == "-infinity") {
       *place = v8::Number::New(isolate, -HUGE_VAL);
     } else if (kind == "bigint") {
-      int sign = 0;
-      std::vector<uint64_t> words;
-      std::string text =
-          v->IsString() ? scope_.Utf8(v.As<v8::String>())
-          : v->IsNumber() && std::trunc(v.As<v8::Number>()->Value()) == v.As<v8::Number>()->Value()
-              ? absl::StrFormat("%.0f", v.As<v8::Number>()->Value())
-              : std::string();
-      if (!ParseBigInt(text, &sign, &words)) {
-        return Bad(
-            absl::StrCat("is not a BigInt (decimal digits, at most ", kMaxBigIntDigits, ")"));
-      }
-      uint64_t chunks = text.size() / 18 + 1;
-      bigint_work_ += chunks * chunks;
-      if (bigint_work_ > kMaxBigIntWork) {
-        return Bad("is a BigInt too many: the value's BigInts have too many digits in total");
-      }
-      v8::Local<v8::BigInt> big;
-      if (!v8::BigInt::NewFromWords(context, sign, static_cast<int>(words.size()), words.data())
-               .ToLocal(&big)) {
-        return absl::AbortedError("BigInt failed");
-      }
-      *place = big;
+      return ToBigInt(place);
     } else if (kind == "date") {
-      double ms = std::nan("");
-      if (v->IsNumber()) {
-        ms = v.As<v8::Number>()->Value();
-      } else if (v->IsString()) {
-        if (!ParseIsoDate(scope_.Utf8(v.As<v8::String>()), &ms)) {
-          return Bad("is not an ISO-8601 date");
-        }
-      } else if (!v->IsNull()) {
-        return Bad("is not an ISO-8601 date");
-      }
-      v8::Local<v8::Value> date;
-      if (!v8::Date::New(context, ms).ToLocal(&date)) return absl::AbortedError("Date failed");
-      *place = date;
+      return ToDate(place);
     } else if (kind == "bytes") {
-      if (!v->IsArray()) return Bad("is not a list of bytes");
-      v8::Local<v8::Array> list = v.As<v8::Array>();
-      uint32_t length = list->Length();
-      v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, length);
-      auto* data = static_cast<uint8_t*>(buffer->GetBackingStore()->Data());
-      for (uint32_t i = 0; i < length; ++i) {
-        v8::Local<v8::Value> byte;
-        if (!list->Get(context, i).ToLocal(&byte)) return absl::AbortedError("get failed");
-        double d = byte->IsNumber() ? byte.As<v8::Number>()->Value() : -1;
-        if (!(d >= 0 && d <= 255 && d == std::trunc(d))) return Bad("is not a list of bytes");
-        data[i] = static_cast<uint8_t>(d);
-      }
-      *place = v8::Uint8Array::New(buffer, 0, length);
+      return ToBytes(place);
     } else if (kind == "map") {
-      if (!v->IsObject() || v->IsArray()) return Bad("is not an object (for a Map)");
-      v8::Local<v8::Object> object = v.As<v8::Object>();
-      v8::Local<v8::Array> keys;
-      if (!object->GetOwnPropertyNames(context, kOwnKeys, v8::KeyConversionMode::kConvertToString)
-               .ToLocal(&keys))
-        return absl::AbortedError("keys");
-      v8::Local<v8::Map> map = v8::Map::New(isolate);
-      for (uint32_t i = 0; i < keys->Length(); ++i) {
-        v8::HandleScope handles(isolate);
-        v8::Local<v8::Value> key;
-        v8::Local<v8::Value> value;
-        if (!keys->Get(context, i).ToLocal(&key) || !object->Get(context, key).ToLocal(&value) ||
-            map->Set(context, key, value).IsEmpty()) {
-          return absl::AbortedError("map failed");
-        }
-      }
-      *place = map;
+      return ToMap(place);
     } else if (kind == "set") {
-      if (!v->IsArray()) return Bad("is not a list (for a Set)");
-      v8::Local<v8::Array> list = v.As<v8::Array>();
-      v8::Local<v8::Set> set = v8::Set::New(isolate);
-      for (uint32_t i = 0; i < list->Length(); ++i) {
-        v8::HandleScope handles(isolate);
-        v8::Local<v8::Value> element;
-        if (!list->Get(context, i).ToLocal(&element) || set->Add(context, element).IsEmpty()) {
-          return absl::AbortedError("set failed");
-        }
-      }
-      *place = set;
+      return ToSet(place);
     } else {
       return Bad(absl::StrCat("has an unknown type \"", kind.substr(0, 64), "\""));
     }
+    return absl::OkStatus();
+  }
+
+  absl::Status ToBigInt(v8::Local<v8::Value>* place) {
+    v8::Local<v8::Value> v = *place;
+    int sign = 0;
+    std::vector<uint64_t> words;
+    std::string text =
+        v->IsString() ? scope_.Utf8(v.As<v8::String>())
+        : v->IsNumber() && std::trunc(v.As<v8::Number>()->Value()) == v.As<v8::Number>()->Value()
+            ? absl::StrFormat("%.0f", v.As<v8::Number>()->Value())
+            : std::string();
+    if (!ParseBigInt(text, &sign, &words)) {
+      return Bad(absl::StrCat("is not a BigInt (decimal digits, at most ", kMaxBigIntDigits, ")"));
+    }
+    uint64_t chunks = text.size() / 18 + 1;
+    bigint_work_ += chunks * chunks;
+    if (bigint_work_ > kMaxBigIntWork) {
+      return Bad("is a BigInt too many: the value's BigInts have too many digits in total");
+    }
+    v8::Local<v8::BigInt> big;
+    if (!v8::BigInt::NewFromWords(scope_.context(), sign, static_cast<int>(words.size()),
+                                  words.data())
+             .ToLocal(&big)) {
+      return absl::AbortedError("BigInt failed");
+    }
+    *place = big;
+    return absl::OkStatus();
+  }
+
+  absl::Status ToDate(v8::Local<v8::Value>* place) {
+    v8::Local<v8::Value> v = *place;
+    double ms = std::nan("");
+    if (v->IsNumber()) {
+      ms = v.As<v8::Number>()->Value();
+    } else if (v->IsString()) {
+      if (!ParseIsoDate(scope_.Utf8(v.As<v8::String>()), &ms)) {
+        return Bad("is not an ISO-8601 date");
+      }
+    } else if (!v->IsNull()) {
+      return Bad("is not an ISO-8601 date");
+    }
+    v8::Local<v8::Value> date;
+    if (!v8::Date::New(scope_.context(), ms).ToLocal(&date)) {
+      return absl::AbortedError("Date failed");
+    }
+    *place = date;
+    return absl::OkStatus();
+  }
+
+  absl::Status ToBytes(v8::Local<v8::Value>* place) {
+    v8::Local<v8::Value> v = *place;
+    if (!v->IsArray()) return Bad("is not a list of bytes");
+    v8::Local<v8::Context> context = scope_.context();
+    v8::Local<v8::Array> list = v.As<v8::Array>();
+    uint32_t length = list->Length();
+    v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(scope_.isolate(), length);
+    auto* data = static_cast<uint8_t*>(buffer->GetBackingStore()->Data());
+    for (uint32_t i = 0; i < length; ++i) {
+      v8::Local<v8::Value> byte;
+      if (!list->Get(context, i).ToLocal(&byte)) return absl::AbortedError("get failed");
+      double d = byte->IsNumber() ? byte.As<v8::Number>()->Value() : -1;
+      if (!(d >= 0 && d <= 255 && d == std::trunc(d))) return Bad("is not a list of bytes");
+      data[i] = static_cast<uint8_t>(d);
+    }
+    *place = v8::Uint8Array::New(buffer, 0, length);
+    return absl::OkStatus();
+  }
+
+  absl::Status ToMap(v8::Local<v8::Value>* place) {
+    v8::Local<v8::Value> v = *place;
+    if (!v->IsObject() || v->IsArray()) return Bad("is not an object (for a Map)");
+    v8::Isolate* isolate = scope_.isolate();
+    v8::Local<v8::Context> context = scope_.context();
+    v8::Local<v8::Object> object = v.As<v8::Object>();
+    v8::Local<v8::Array> keys;
+    if (!object->GetOwnPropertyNames(context, kOwnKeys, v8::KeyConversionMode::kConvertToString)
+             .ToLocal(&keys)) {
+      return absl::AbortedError("keys");
+    }
+    v8::Local<v8::Map> map = v8::Map::New(isolate);
+    for (uint32_t i = 0; i < keys->Length(); ++i) {
+      v8::HandleScope handles(isolate);
+      v8::Local<v8::Value> key;
+      v8::Local<v8::Value> value;
+      if (!keys->Get(context, i).ToLocal(&key) || !object->Get(context, key).ToLocal(&value) ||
+          map->Set(context, key, value).IsEmpty()) {
+        return absl::AbortedError("map failed");
+      }
+    }
+    *place = map;
+    return absl::OkStatus();
+  }
+
+  absl::Status ToSet(v8::Local<v8::Value>* place) {
+    v8::Local<v8::Value> v = *place;
+    if (!v->IsArray()) return Bad("is not a list (for a Set)");
+    v8::Isolate* isolate = scope_.isolate();
+    v8::Local<v8::Context> context = scope_.context();
+    v8::Local<v8::Array> list = v.As<v8::Array>();
+    v8::Local<v8::Set> set = v8::Set::New(isolate);
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::HandleScope handles(isolate);
+      v8::Local<v8::Value> element;
+      if (!list->Get(context, i).ToLocal(&element) || set->Add(context, element).IsEmpty()) {
+        return absl::AbortedError("set failed");
+      }
+    }
+    *place = set;
     return absl::OkStatus();
   }
 

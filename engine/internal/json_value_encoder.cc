@@ -138,39 +138,7 @@ class JsonEncoder {
     if (++steps_ % kDeadlineCheckEvery == 0 && absl::Now() > limits_.deadline) {
       return absl::DeadlineExceededError("the result's conversion ran past the deadline");
     }
-    if (v->IsUndefined()) {
-      json_ += "null";
-      Leaf(key, "undefined");
-      return CheckSize(key);
-    }
-    if (v->IsNull() || v->IsSymbol() || v->IsFunction()) {
-      json_ += "null";
-      return CheckSize(key);
-    }
-    if (v->IsBoolean()) {
-      json_ += v->IsTrue() ? "true" : "false";
-      return CheckSize(key);
-    }
-    if (v->IsNumber()) {
-      double d = v.As<v8::Number>()->Value();
-      if (std::isnan(d)) {
-        json_ += "null";
-        Leaf(key, "nan");
-      } else if (std::isinf(d)) {
-        json_ += "null";
-        Leaf(key, d > 0 ? "infinity" : "-infinity");
-      } else {
-        AppendNumber(d, json_);
-      }
-      return CheckSize(key);
-    }
-    if (v->IsString()) return AppendString(v.As<v8::String>(), key);
-    if (v->IsBigInt()) {
-      v8::Local<v8::String> digits;
-      if (!v->ToString(scope_.context()).ToLocal(&digits)) return absl::AbortedError("threw");
-      Leaf(key, "bigint");
-      return AppendString(digits, key);
-    }
+    if (!v->IsObject() || v->IsFunction()) return EncodePrimitive(v, key);
     v8::Local<v8::Object> object = v.As<v8::Object>();
     if (v->IsDate()) {
       double ms = v.As<v8::Date>()->ValueOf();
@@ -184,37 +152,15 @@ class JsonEncoder {
       }
       return CheckSize(key);
     }
-    if (v->IsNumberObject() || v->IsStringObject() || v->IsBooleanObject() || v->IsBigIntObject()) {
-      v8::Isolate* isolate = scope_.isolate();
-      v8::Local<v8::Value> primitive;
-      if (v->IsNumberObject()) {
-        primitive = v8::Number::New(isolate, v.As<v8::NumberObject>()->ValueOf());
-      } else if (v->IsStringObject()) {
-        primitive = v.As<v8::StringObject>()->ValueOf();
-      } else if (v->IsBooleanObject()) {
-        primitive = v8::Boolean::New(isolate, v.As<v8::BooleanObject>()->ValueOf());
-      } else {
-        primitive = v.As<v8::BigIntObject>()->ValueOf();
-      }
-      return Encode(primitive, key, false);
-    }
+    if (IsBoxedPrimitive(v)) return Encode(UnboxedPrimitive(scope_.isolate(), object), key, false);
     bool is_map = v->IsMap();
     bool is_set = v->IsSet();
     if (allow_to_json && !v->IsArray() && !v->IsTypedArray() && !is_map && !is_set) {
       // toJSON, as JSON.stringify honours it (once: not on what it returns).
-      v8::Local<v8::Context> context = scope_.context();
-      v8::Local<v8::Value> to_json;
-      if (!object->Get(context, scope_.Str("toJSON")).ToLocal(&to_json)) {
-        return absl::AbortedError("toJSON lookup threw");
-      }
-      if (to_json->IsFunction()) {
-        v8::Local<v8::Value> replaced;
-        v8::Local<v8::Value> argv[] = {KeyName(key)};
-        if (!to_json.As<v8::Function>()->Call(context, object, 1, argv).ToLocal(&replaced)) {
-          return absl::AbortedError("toJSON threw");
-        }
-        return Encode(replaced, key, false);
-      }
+      v8::Local<v8::Value> replaced;
+      bool replaces = false;
+      RETURN_IF_ERROR(CallToJson(object, key, &replaces, &replaced));
+      if (replaces) return Encode(replaced, key, false);
     }
     // A cycle always runs into the depth limit: only then are the ancestors compared,
     // which keeps the walk linear.
@@ -236,6 +182,54 @@ class JsonEncoder {
     }
     if (!status.ok()) return status;
     return PopFrame();
+  }
+
+  // A value that is not an object (functions count as one here: they become null).
+  absl::Status EncodePrimitive(v8::Local<v8::Value> v, const Key& key) {
+    if (v->IsString()) return AppendString(v.As<v8::String>(), key);
+    if (v->IsBigInt()) {
+      v8::Local<v8::String> digits;
+      if (!v->ToString(scope_.context()).ToLocal(&digits)) return absl::AbortedError("threw");
+      Leaf(key, "bigint");
+      return AppendString(digits, key);
+    }
+    if (v->IsUndefined()) {
+      json_ += "null";
+      Leaf(key, "undefined");
+    } else if (v->IsBoolean()) {
+      json_ += v->IsTrue() ? "true" : "false";
+    } else if (v->IsNumber()) {
+      double d = v.As<v8::Number>()->Value();
+      if (std::isnan(d)) {
+        json_ += "null";
+        Leaf(key, "nan");
+      } else if (std::isinf(d)) {
+        json_ += "null";
+        Leaf(key, d > 0 ? "infinity" : "-infinity");
+      } else {
+        AppendNumber(d, json_);
+      }
+    } else {  // null, a symbol or a function
+      json_ += "null";
+    }
+    return CheckSize(key);
+  }
+
+  // Calls `object.toJSON(key)` if it is a function: `*replaces` says whether it was.
+  absl::Status CallToJson(v8::Local<v8::Object> object, const Key& key, bool* replaces,
+                          v8::Local<v8::Value>* replaced) {
+    v8::Local<v8::Context> context = scope_.context();
+    v8::Local<v8::Value> to_json;
+    if (!object->Get(context, scope_.Str("toJSON")).ToLocal(&to_json)) {
+      return absl::AbortedError("toJSON lookup threw");
+    }
+    *replaces = to_json->IsFunction();
+    if (!*replaces) return absl::OkStatus();
+    v8::Local<v8::Value> argv[] = {KeyName(key)};
+    if (!to_json.As<v8::Function>()->Call(context, object, 1, argv).ToLocal(replaced)) {
+      return absl::AbortedError("toJSON threw");
+    }
+    return absl::OkStatus();
   }
 
   absl::Status EncodeArray(v8::Local<v8::Object> array) {

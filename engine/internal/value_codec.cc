@@ -49,8 +49,6 @@ class Encoder {
       : scope_(scope), limits_(limits), out_(out) {}
 
   absl::Status Encode(v8::Local<v8::Value> v, Value* out, int depth) {
-    v8::Isolate* isolate = scope_.isolate();
-    v8::Local<v8::Context> context = scope_.context();
     bytes_ += 8;
     if (++steps_ % kDeadlineCheckEvery == 0 && absl::Now() > limits_.deadline) {
       return absl::DeadlineExceededError("the result's conversion ran past the deadline");
@@ -61,50 +59,7 @@ class Encoder {
           "\" (protobuf parsers stop at 100 message levels; VALUE_ENCODING_JSON carries up to ",
           limits_.max_depth, " levels)"));
     }
-    if (v->IsUndefined()) {
-      out->set_null_value(google::protobuf::NULL_VALUE);
-      Annotate(TypeAnnotation::Kind::kUndefined);
-      return CheckSize();
-    }
-    if (v->IsNull()) {
-      out->set_null_value(google::protobuf::NULL_VALUE);
-      return CheckSize();
-    }
-    if (v->IsBoolean()) {
-      out->set_bool_value(v->IsTrue());
-      return CheckSize();
-    }
-    if (v->IsNumber()) {
-      double d = v.As<v8::Number>()->Value();
-      if (std::isnan(d)) Annotate(TypeAnnotation::Kind::kNaN);
-      if (std::isinf(d)) Annotate(TypeAnnotation::Kind::kInfinity);
-      out->set_number_value(d == 0 ? 0.0 : d);  // -0 becomes 0, as JSON does
-      return CheckSize();
-    }
-    if (v->IsString()) {
-      // UTF-8 takes at least a byte per UTF-16 unit: refuse before copying, then
-      // count what is sent.
-      v8::Local<v8::String> s = v.As<v8::String>();
-      if (bytes_ + s->Length() > limits_.max_bytes) {
-        bytes_ += s->Length();
-        return CheckSize();
-      }
-      out->set_string_value(scope_.Utf8(s));
-      bytes_ += out->string_value().size();
-      return CheckSize();
-    }
-    if (v->IsBigInt()) {
-      Annotate(TypeAnnotation::Kind::kBigInt);
-      std::string digits = scope_.ToUtf8(v);
-      bytes_ += digits.size();
-      out->set_string_value(std::move(digits));
-      return CheckSize();
-    }
-    if (v->IsSymbol() || v->IsFunction()) {
-      out->set_null_value(google::protobuf::NULL_VALUE);
-      return CheckSize();
-    }
-    // Objects from here on.
+    if (!v->IsObject() || v->IsFunction()) return EncodePrimitive(v, out);
     if (depth + 1 > limits_.max_depth) {  // the root container is level 1
       return absl::OutOfRangeError(absl::StrCat("result is nested deeper than ", limits_.max_depth,
                                                 " levels at \"", ShownPath(), "\""));
@@ -127,56 +82,77 @@ class Encoder {
       }
       return CheckSize();
     }
-    if (v->IsNumberObject() || v->IsStringObject() || v->IsBooleanObject() || v->IsBigIntObject()) {
-      v8::Local<v8::Value> primitive;
-      if (v->IsNumberObject()) {
-        primitive = v8::Number::New(isolate, v.As<v8::NumberObject>()->ValueOf());
-      } else if (v->IsStringObject()) {
-        primitive = v.As<v8::StringObject>()->ValueOf();
-      } else if (v->IsBooleanObject()) {
-        primitive = v8::Boolean::New(isolate, v.As<v8::BooleanObject>()->ValueOf());
-      } else {
-        primitive = v.As<v8::BigIntObject>()->ValueOf();
-      }
-      return Encode(primitive, out, depth);
-    }
+    if (IsBoxedPrimitive(v)) return Encode(UnboxedPrimitive(scope_.isolate(), object), out, depth);
     if (v->IsArrayBuffer() || v->IsSharedArrayBuffer() || v->IsUint8Array() ||
         v->IsUint8ClampedArray() || v->IsDataView()) {
       return EncodeBytes(v, out);
     }
-
     ancestors_.push_back(object);
-    absl::Status status;
-    if (v->IsArray() || v->IsTypedArray()) {
-      status = EncodeArrayLike(object, out, depth);
-    } else if (v->IsMap()) {
-      Annotate(TypeAnnotation::Kind::kMap);
-      status = EncodePairs(v.As<v8::Map>()->AsArray(), out, depth);
-    } else if (v->IsSet()) {
-      Annotate(TypeAnnotation::Kind::kSet);
-      status = EncodeArrayLike(v.As<v8::Set>()->AsArray(), out, depth);
-    } else {
-      // toJSON, as JSON.stringify honours it.
-      v8::Local<v8::Value> to_json;
-      if (!object->Get(context, scope_.Str("toJSON")).ToLocal(&to_json)) {
-        status = absl::AbortedError("toJSON lookup threw");
-      } else if (to_json->IsFunction()) {
-        v8::Local<v8::Value> replaced;
-        v8::Local<v8::Value> argv[] = {scope_.Str(LastSegment())};
-        if (!to_json.As<v8::Function>()->Call(context, object, 1, argv).ToLocal(&replaced)) {
-          status = absl::AbortedError("toJSON threw");
-        } else {
-          status = Encode(replaced, out, depth + 1);
-        }
-      } else {
-        status = EncodeObject(object, out, depth);
-      }
-    }
+    absl::Status status = EncodeContainer(object, out, depth);
     ancestors_.pop_back();
     return status;
   }
 
  private:
+  // A value that is not an object (functions count as one here: they become null).
+  absl::Status EncodePrimitive(v8::Local<v8::Value> v, Value* out) {
+    if (v->IsUndefined()) {
+      out->set_null_value(google::protobuf::NULL_VALUE);
+      Annotate(TypeAnnotation::Kind::kUndefined);
+    } else if (v->IsBoolean()) {
+      out->set_bool_value(v->IsTrue());
+    } else if (v->IsNumber()) {
+      double d = v.As<v8::Number>()->Value();
+      if (std::isnan(d)) Annotate(TypeAnnotation::Kind::kNaN);
+      if (std::isinf(d)) Annotate(TypeAnnotation::Kind::kInfinity);
+      out->set_number_value(d == 0 ? 0.0 : d);  // -0 becomes 0, as JSON does
+    } else if (v->IsString()) {
+      // UTF-8 takes at least a byte per UTF-16 unit: refuse before copying, then
+      // count what is sent.
+      v8::Local<v8::String> s = v.As<v8::String>();
+      if (bytes_ + s->Length() > limits_.max_bytes) {
+        bytes_ += s->Length();
+        return CheckSize();
+      }
+      out->set_string_value(scope_.Utf8(s));
+      bytes_ += out->string_value().size();
+    } else if (v->IsBigInt()) {
+      Annotate(TypeAnnotation::Kind::kBigInt);
+      std::string digits = scope_.ToUtf8(v);
+      bytes_ += digits.size();
+      out->set_string_value(std::move(digits));
+    } else {  // null, a symbol or a function
+      out->set_null_value(google::protobuf::NULL_VALUE);
+    }
+    return CheckSize();
+  }
+
+  // An array, typed array, Map, Set or plain object (after its toJSON, as
+  // JSON.stringify honours it); `object` is on the ancestors' list meanwhile.
+  absl::Status EncodeContainer(v8::Local<v8::Object> object, Value* out, int depth) {
+    if (object->IsArray() || object->IsTypedArray()) return EncodeArrayLike(object, out, depth);
+    if (object->IsMap()) {
+      Annotate(TypeAnnotation::Kind::kMap);
+      return EncodePairs(object.As<v8::Map>()->AsArray(), out, depth);
+    }
+    if (object->IsSet()) {
+      Annotate(TypeAnnotation::Kind::kSet);
+      return EncodeArrayLike(object.As<v8::Set>()->AsArray(), out, depth);
+    }
+    v8::Local<v8::Context> context = scope_.context();
+    v8::Local<v8::Value> to_json;
+    if (!object->Get(context, scope_.Str("toJSON")).ToLocal(&to_json)) {
+      return absl::AbortedError("toJSON lookup threw");
+    }
+    if (!to_json->IsFunction()) return EncodeObject(object, out, depth);
+    v8::Local<v8::Value> replaced;
+    v8::Local<v8::Value> argv[] = {scope_.Str(LastSegment())};
+    if (!to_json.As<v8::Function>()->Call(context, object, 1, argv).ToLocal(&replaced)) {
+      return absl::AbortedError("toJSON threw");
+    }
+    return Encode(replaced, out, depth + 1);
+  }
+
   // The children of a struct (Value > Struct > entry > Value) and of a list
   // (Value > ListValue > Value) sit this many protobuf message levels further down.
   static constexpr int kStructLevels = 3;
@@ -364,6 +340,21 @@ class Encoder {
 }  // namespace
 
 // As Date.prototype.toISOString: years outside 0..9999 take six digits and a sign.
+bool IsBoxedPrimitive(v8::Local<v8::Value> value) {
+  return value->IsNumberObject() || value->IsStringObject() || value->IsBooleanObject() ||
+         value->IsBigIntObject();
+}
+
+v8::Local<v8::Value> UnboxedPrimitive(v8::Isolate* isolate, v8::Local<v8::Object> boxed) {
+  if (boxed->IsNumberObject())
+    return v8::Number::New(isolate, boxed.As<v8::NumberObject>()->ValueOf());
+  if (boxed->IsStringObject()) return boxed.As<v8::StringObject>()->ValueOf();
+  if (boxed->IsBooleanObject()) {
+    return v8::Boolean::New(isolate, boxed.As<v8::BooleanObject>()->ValueOf());
+  }
+  return boxed.As<v8::BigIntObject>()->ValueOf();
+}
+
 std::string FormatIsoDate(double ms) {
   absl::Time t = absl::FromUnixMillis(static_cast<int64_t>(ms));
   absl::CivilSecond civil = absl::ToCivilSecond(t, absl::UTCTimeZone());

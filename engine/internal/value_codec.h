@@ -26,6 +26,11 @@ struct ConversionLimits {
 // As Date.prototype.toISOString: years outside 0..9999 take six digits and a sign.
 std::string FormatIsoDate(double ms);
 
+// A Number, String, Boolean or BigInt object (`new Number(1)`...), which both encodings
+// send as the primitive inside it, as JSON.stringify does.
+bool IsBoxedPrimitive(v8::Local<v8::Value> value);
+v8::Local<v8::Value> UnboxedPrimitive(v8::Isolate* isolate, v8::Local<v8::Object> boxed);
+
 struct ConvertedValue {
   google::protobuf::Value value;
   bool undefined = false;
