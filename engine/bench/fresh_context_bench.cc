@@ -4,8 +4,10 @@
 //   BM_FreshContextRawNew        v8::Context::New alone (V8's own snapshot, nothing of ours)
 //   BM_FreshContextBare          + what the worker does for Environment::kBare
 //   BM_FreshContextStandard      + InstallStandardEnvironment (arg: 1 = with fetch)
-//   BM_FreshContextFamily/i      bare + the i-th family of StandardFamilies(true) alone:
-//                                its time minus BM_FreshContextBare is that family's cost
+//   BM_FreshContextFamily/i      bare + the i-th family of StandardFamilies(true)
+//   (these and BM_NewEnvModel also report install_us: the median thread CPU time of
+//   the install step alone, for a family its Install… alone; steadier than the whole
+//   context's time on a busy machine)
 //   BM_SnapshotBare              Context::FromSnapshot of a context with nothing of ours
 //                                from a blob made by v8::SnapshotCreator in this process
 //   BM_SnapshotEnvModel          Context::FromSnapshot of a context holding the standard
@@ -21,6 +23,9 @@
 //
 //   build/engine/bench/engine_fresh_context_bench --benchmark_repetitions=5 \
 //       --benchmark_report_aggregates_only=true
+#include <time.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -77,34 +82,57 @@ class RawIsolate {
 
 enum class Build { kNothing, kBare, kStandard, kStandardWithFetch, kFamily };
 
-// Builds one context as the worker does and drops it.
-void BuildOne(v8::Isolate* isolate, v8::MicrotaskQueue* queue, ContextState* state, Build build,
-              const extensions::Family* family) {
+// CPU seconds of the calling thread: what an install step costs, whatever else the
+// machine runs meanwhile.
+double ThreadCpuSeconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+// The median of per-context samples, in µs: a sample that a garbage collection (of
+// the contexts dropped before) lands in says nothing about the install itself.
+double MedianMicros(std::vector<double> seconds) {
+  if (seconds.empty()) return 0;
+  std::nth_element(seconds.begin(), seconds.begin() + seconds.size() / 2, seconds.end());
+  return seconds[seconds.size() / 2] * 1e6;
+}
+
+// Builds one context as the worker does and drops it; returns the thread CPU seconds
+// of the install step alone (for kFamily: the family's Install… alone).
+double BuildOne(v8::Isolate* isolate, v8::MicrotaskQueue* queue, ContextState* state, Build build,
+                const extensions::Family* family) {
   v8::HandleScope handles(isolate);
   v8::Local<v8::Context> context = v8::Context::New(isolate, nullptr, {}, {}, {}, queue);
-  if (build == Build::kNothing) return;
+  if (build == Build::kNothing) return 0;
   ContextHost::Attach(context, nullptr);
   ContextState::Attach(context, state);
   JsScope scope(isolate, context);
+  if (build == Build::kFamily) extensions::StripToBareEcmaScript(scope);
+  double start = ThreadCpuSeconds();
   switch (build) {
     case Build::kStandard:
     case Build::kStandardWithFetch:
       extensions::InstallStandardEnvironment(scope, build == Build::kStandardWithFetch);
       break;
     case Build::kFamily:
-      extensions::StripToBareEcmaScript(scope);
       family->install(scope);
       break;
     default:
       extensions::StripToBareEcmaScript(scope);
   }
+  return ThreadCpuSeconds() - start;
 }
 
+// Counters: install_us, the install step's thread CPU per context (see BuildOne).
 void RunBuilds(benchmark::State& state, Build build, const extensions::Family* family = nullptr) {
   RawIsolate raw;
   auto queue = v8::MicrotaskQueue::New(raw.get(), v8::MicrotasksPolicy::kExplicit);
   ContextState context_state;
-  for (auto _ : state) BuildOne(raw.get(), queue.get(), &context_state, build, family);
+  std::vector<double> install;
+  for (auto _ : state)
+    install.push_back(BuildOne(raw.get(), queue.get(), &context_state, build, family));
+  state.counters["install_us"] = MedianMicros(std::move(install));
 }
 
 void BM_FreshContextRawNew(benchmark::State& state) { RunBuilds(state, Build::kNothing); }
@@ -265,13 +293,17 @@ void BM_NewEnvModel(benchmark::State& state) {
   v8::Isolate* isolate = raw.get();
   auto queue = v8::MicrotaskQueue::New(isolate, v8::MicrotasksPolicy::kExplicit);
   ContextState context_state;
+  std::vector<double> install;
   for (auto _ : state) {
     v8::HandleScope handles(isolate);
     v8::Local<v8::Context> context = v8::Context::New(isolate, nullptr, {}, {}, {}, queue.get());
     ContextHost::Attach(context, nullptr);
     ContextState::Attach(context, &context_state);
+    double start = ThreadCpuSeconds();
     InstallShape(context, shape);
+    install.push_back(ThreadCpuSeconds() - start);
   }
+  state.counters["install_us"] = MedianMicros(std::move(install));
 }
 BENCHMARK(BM_SnapshotBare);
 BENCHMARK(BM_SnapshotEnvModel);
