@@ -4,6 +4,7 @@
 //   BM_FreshContextRawNew        v8::Context::New alone (V8's own snapshot, nothing of ours)
 //   BM_FreshContextBare          + what the worker does for Environment::kBare
 //   BM_FreshContextStandard      + InstallStandardEnvironment (arg: 1 = with fetch)
+//   BM_FreshContextDeleteConsole Context::New + deleting V8's own `console` (both do it)
 //   BM_FreshContextFamily/i      bare + the i-th family of StandardFamilies(true)
 //   (these and BM_NewEnvModel also report install_us: the median thread CPU time of
 //   the install step alone, for a family its Install… alone; steadier than the whole
@@ -80,7 +81,7 @@ class RawIsolate {
   v8::Isolate* isolate_;
 };
 
-enum class Build { kNothing, kBare, kStandard, kStandardWithFetch, kFamily };
+enum class Build { kNothing, kBare, kStandard, kStandardWithFetch, kFamily, kDeleteConsole };
 
 // CPU seconds of the calling thread: what an install step costs, whatever else the
 // machine runs meanwhile.
@@ -118,6 +119,9 @@ double BuildOne(v8::Isolate* isolate, v8::MicrotaskQueue* queue, ContextState* s
     case Build::kFamily:
       family->install(scope);
       break;
+    case Build::kDeleteConsole:  // what StripToBareEcmaScript and InstallConsole do first
+      (void)context->Global()->Delete(context, scope.Str("console"));
+      break;
     default:
       extensions::StripToBareEcmaScript(scope);
   }
@@ -140,6 +144,9 @@ void BM_FreshContextBare(benchmark::State& state) { RunBuilds(state, Build::kBar
 void BM_FreshContextStandard(benchmark::State& state) {
   RunBuilds(state, state.range(0) ? Build::kStandardWithFetch : Build::kStandard);
 }
+void BM_FreshContextDeleteConsole(benchmark::State& state) {
+  RunBuilds(state, Build::kDeleteConsole);
+}
 void BM_FreshContextFamily(benchmark::State& state) {
   const extensions::Family& family =
       extensions::StandardFamilies(/*with_fetch=*/true)[static_cast<size_t>(state.range(0))];
@@ -149,6 +156,7 @@ void BM_FreshContextFamily(benchmark::State& state) {
 BENCHMARK(BM_FreshContextRawNew);
 BENCHMARK(BM_FreshContextBare);
 BENCHMARK(BM_FreshContextStandard)->Arg(0)->Arg(1);
+BENCHMARK(BM_FreshContextDeleteConsole);
 BENCHMARK(BM_FreshContextFamily)->DenseRange(0, 14);
 
 // ---- the snapshot experiment ----
