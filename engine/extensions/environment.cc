@@ -18,22 +18,37 @@
 
 namespace jscore::engine::extensions {
 
+namespace {
+
+// Hooks ($return, $exit, $terminate) are the only eager functions besides the
+// timers; crypto, the helpers and fetch define lazy globals only.
+constexpr Family kFamilies[] = {
+    {"finalization_registry", InstallSafeFinalizationRegistry},
+    {"atomics_wait_async", InstallAtomicsWaitAsync},
+    {"timers", InstallTimers},
+    {"console", InstallConsole},
+    {"performance", InstallPerformance},  // first of the Web APIs: records the time origin
+    {"dom_exception", InstallDomException},
+    {"encoding", InstallEncoding},
+    {"structured_clone", InstallStructuredClone},
+    {"url", InstallUrl},
+    {"events", InstallEvents},
+    {"abort", InstallAbort},
+    {"crypto", InstallCrypto},             // lazy: crypto, Crypto, SubtleCrypto, CryptoKey
+    {"crypto_utils", InstallCryptoUtils},  // lazy: md5, sha1, sha256, sha512, CryptoUtils
+    {"hooks", InstallHooks},               // $return, $exit, $terminate
+    {"fetch", InstallFetch},               // lazy: fetch, Headers, Response, XMLHttpRequest
+};
+constexpr size_t kFamilyCount = sizeof(kFamilies) / sizeof(kFamilies[0]);
+
+}  // namespace
+
+absl::Span<const Family> StandardFamilies(bool with_fetch) {
+  return absl::MakeConstSpan(kFamilies, with_fetch ? kFamilyCount : kFamilyCount - 1);
+}
+
 void InstallStandardEnvironment(internal::JsScope& scope, bool with_fetch) {
-  InstallSafeFinalizationRegistry(scope);
-  InstallAtomicsWaitAsync(scope);
-  InstallTimers(scope);
-  InstallConsole(scope);
-  InstallPerformance(scope);  // first of the Web APIs: records the time origin
-  InstallDomException(scope);
-  InstallEncoding(scope);
-  InstallStructuredClone(scope);
-  InstallUrl(scope);
-  InstallEvents(scope);
-  InstallAbort(scope);
-  InstallCrypto(scope);                 // lazy: crypto, Crypto, SubtleCrypto, CryptoKey
-  InstallCryptoUtils(scope);            // lazy: md5, sha1, sha256, sha512, CryptoUtils
-  InstallHooks(scope);                  // $return, $exit, $terminate
-  if (with_fetch) InstallFetch(scope);  // lazy: fetch, Headers, Response, XMLHttpRequest
+  for (const Family& family : StandardFamilies(with_fetch)) family.install(scope);
 }
 
 void StripToBareEcmaScript(internal::JsScope& scope) {
