@@ -454,6 +454,8 @@ def decoded_value(response: pb.EvaluateResponse) -> Any:
 
 def value_of(response: pb.EvaluateResponse) -> Any:
     """The Python value of a response, or raises its ``JsError``/``Hooked``."""
+    if response.WhichOneof("result") == "value_json":  # the common case, checked once
+        return json_values.decode(response.value_json)
     error = error_of(response)
     if error is not None:
         raise error

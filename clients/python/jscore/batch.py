@@ -34,13 +34,17 @@ from typing import (
 import grpc
 
 from jscore import _requests as rq
+from jscore import json_values
 from jscore._proto import pb
 from jscore.errors import ConsoleLine, Error, error_from_rpc
 
 if TYPE_CHECKING:  # pragma: no cover
     from jscore.client import Client
 
-__all__ = ["BatchItem", "BatchResult", "CallItem", "Eval", "to_batch_request", "unpack"]
+__all__ = [
+    "PACK", "BatchItem", "BatchResult", "CallItem", "Eval", "pack_items", "to_batch_request",
+    "unpack",
+]
 
 _FAILED_PRECONDITION = grpc.StatusCode.FAILED_PRECONDITION.value[0]
 
@@ -229,6 +233,10 @@ class BatchResult:
     @property
     def value(self) -> Any:
         """The item's value; raises the item's error if it has none."""
+        if self.code == 0:  # the common case: a JSON value, read without the error path
+            result = self.response.result
+            if result.WhichOneof("result") == "value_json":
+                return json_values.decode(result.value_json)
         error = self.error
         if error is not None:
             raise error
@@ -297,86 +305,125 @@ def unpack(response: pb.BatchResponse) -> List[pb.BatchResponse]:
     return [response, *response.more] if response.more else [response]
 
 
+PACK = 64
+"""Most items the client puts in one ``BatchRequest`` message (``BatchRequest.more``):
+items ready together share a message. The daemon refuses a message with more than its
+``--batch_window`` items (256 by default), so a daemon run with a smaller window needs
+``pack=`` at most that."""
+
+
+def pack_items(requests: List[pb.BatchRequest], first: bool) -> pb.BatchRequest:
+    """One message carrying ``requests`` (the first one, and the rest in ``more``); the
+    requests themselves are left as they are (a retry re-sends one alone)."""
+    message = requests[0]
+    if len(requests) > 1 or first:
+        message = pb.BatchRequest()
+        message.CopyFrom(requests[0])
+        message.more.extend(requests[1:])
+    if first:
+        message.packed_results = True  # results may come several to a message
+    return message
+
+
 def run_batch(
     client: "Client",
     items: Iterable[BatchItem],
     window: int,
     timeout: Optional[float],
+    pack: int = PACK,
 ) -> Generator[BatchResult, None, None]:
     """The sync client's batch (see :meth:`jscore.Client.batch`).
 
-    Two threads cooperate: gRPC's request thread pulls items (at most ``window``
-    beyond the results received) and the caller's thread reads results. An item that
-    cannot be turned into a request ends the stream: results already in flight are
-    yielded, then its exception is raised.
+    Three threads cooperate: a producer thread pulls items (at most ``window`` beyond
+    the results received) and turns them into requests; gRPC's request thread sends
+    every request ready at once in one message (at most ``pack``); the caller's thread
+    reads results. A source that blocks in ``next()`` never holds back the requests
+    already built. An item that cannot be turned into a request ends the stream:
+    results already in flight are yielded, then its exception is raised.
     """
     if window < 1:
         raise ValueError("window must be at least 1")
+    if pack < 1:
+        raise ValueError("pack must be at least 1")
     cond = threading.Condition()
-    # wake_at: the request thread sleeps until in_flight falls to it (-1: not asleep).
-    # It resumes at a low-water mark rather than at every result, so that it wakes
-    # once per burst of items instead of once per item.
-    state = {"in_flight": 0, "closed": False, "wake_at": -1}
+    # wake_at: the producer sleeps until in_flight falls to it (-1: not asleep). It
+    # resumes at a low-water mark rather than at every result, so that it wakes once
+    # per burst of items instead of once per item. in_flight counts the items taken
+    # from the source and not answered yet.
+    state = {"in_flight": 0, "closed": False, "wake_at": -1, "produced": False,
+             "sender_waits": False}
     low_water = window - max(1, window // 4)
     seq = itertools.count()  # send order, for "reloaded since this item was sent?"
     resend: Deque[pb.BatchRequest] = collections.deque()
+    ready: Deque[pb.BatchRequest] = collections.deque()
     retries = _Retries(seq)
     failures: List[BaseException] = []
     default_timeout = client.timeout
 
-    def requests() -> Iterator[pb.BatchRequest]:
-        # Runs on gRPC's request-consuming thread; returning half-closes the stream.
+    def produce() -> None:
         source = iter(items)
         index = 0
-        exhausted = False
+        try:
+            while True:
+                with cond:
+                    while not state["closed"] and state["in_flight"] >= window:
+                        state["wake_at"] = low_water
+                        cond.wait(0.5)
+                        state["wake_at"] = -1
+                    if state["closed"]:
+                        return
+                    state["in_flight"] += 1
+                try:
+                    request, program = to_batch_request(next(source), index, default_timeout)
+                except StopIteration:
+                    with cond:
+                        state["in_flight"] -= 1
+                    return
+                index += 1
+                with cond:
+                    if program is not None:
+                        retries.remember(request, program, False)
+                    else:
+                        next(seq)
+                    ready.append(request)
+                    if state["sender_waits"]:
+                        cond.notify_all()
+        except Exception as e:  # handed to the reading side; the stream ends after `ready`
+            with cond:
+                failures.append(e)
+                state["in_flight"] -= 1
+        finally:
+            with cond:
+                state["produced"] = True
+                cond.notify_all()
+
+    def requests() -> Iterator[pb.BatchRequest]:
+        # Runs on gRPC's request-consuming thread; returning half-closes the stream.
+        first = True
         while True:
-            again: Optional[pb.BatchRequest] = None
             with cond:
                 while True:
                     if state["closed"]:
                         return
-                    if resend:
-                        again = resend.popleft()
+                    if resend or ready:
+                        out = [resend.popleft() for _ in range(min(pack, len(resend)))]
+                        while ready and len(out) < pack:
+                            out.append(ready.popleft())
                         break
-                    if not exhausted and state["in_flight"] < window:
-                        state["in_flight"] += 1
-                        break
-                    if exhausted and state["in_flight"] == 0:
-                        return  # every result is in, no retry pending
-                    state["wake_at"] = 0 if exhausted else low_water
+                    if state["produced"] and (failures or state["in_flight"] == 0):
+                        return  # every result is in (or an item failed), no retry pending
+                    state["sender_waits"] = True
                     cond.wait(0.5)
-                    state["wake_at"] = -1
-            if again is not None:
-                yield again
-                continue
-            try:
-                item = next(source)
-                request, program = to_batch_request(item, index, default_timeout)
-            except StopIteration:
-                exhausted = True
-                with cond:
-                    state["in_flight"] -= 1
-                continue
-            except Exception as e:  # handed to the reading side
-                with cond:
-                    failures.append(e)
-                    state["closed"] = True
-                    state["in_flight"] -= 1
-                return
-            if index == 0:
-                request.packed_results = True  # results may come several to a message
-            index += 1
-            if program is not None:
-                with cond:
-                    retries.remember(request, program, False)
-            else:
-                next(seq)
-            yield request
+                    state["sender_waits"] = False
+            yield pack_items(out, first)
+            first = False
 
     call = client.stub.Batch(
         requests(), timeout=rq.rpc_timeout(timeout), metadata=client.metadata,
         wait_for_ready=client.wait_for_ready
     )
+    producer = threading.Thread(target=produce, name="jscore-batch-items", daemon=True)
+    producer.start()
     try:
         for message in call:
             for response in unpack(message):
@@ -389,8 +436,9 @@ def run_batch(
                         continue  # the item's slot stays taken by its retry
                 with cond:
                     state["in_flight"] -= 1
-                    if state["in_flight"] <= state["wake_at"]:
-                        cond.notify()
+                    if state["in_flight"] <= state["wake_at"] or (
+                            state["in_flight"] == 0 and state["sender_waits"]):
+                        cond.notify_all()
                 yield BatchResult(response)
     except grpc.RpcError as e:
         if failures:

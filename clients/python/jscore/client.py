@@ -30,7 +30,7 @@ import grpc
 from jscore import _connection as conn
 from jscore import _requests as rq
 from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
-from jscore.batch import BatchItem, BatchResult, run_batch
+from jscore.batch import PACK, BatchItem, BatchResult, run_batch
 from jscore.errors import Closed, Error, error_from_rpc
 from jscore.program import Program
 from jscore.session import Context
@@ -368,6 +368,7 @@ class Client:
         *,
         window: int = 256,
         timeout: Optional[rq.Duration] = None,
+        pack: int = PACK,
     ) -> Generator[BatchResult, None, None]:
         """Sends many evaluations and calls through one stream.
 
@@ -377,6 +378,9 @@ class Client:
             window: Most items in flight beyond the results received.
             timeout: Deadline of the whole stream in seconds (none by default);
                 each item has its own timeout (default: the client's).
+            pack: Most items sent in one message (items ready together share one);
+                at most the daemon's ``--batch_window`` (256 by default), else the
+                stream fails ``InvalidArgument``. 1 sends each item alone.
 
         Yields:
             :class:`~jscore.BatchResult` in completion order; ``.value`` raises the
@@ -388,7 +392,7 @@ class Client:
         if window < 1:
             raise ValueError("window must be at least 1")
         self._check_open()
-        return run_batch(self, items, window, rq.seconds(timeout))
+        return run_batch(self, items, window, rq.seconds(timeout), pack)
 
     # -- service ----------------------------------------------------------------------
 

@@ -168,6 +168,10 @@ def _parse_int(text: str) -> Any:
     return n if -MAX_SAFE_INTEGER <= n <= MAX_SAFE_INTEGER else float(n)
 
 
+# One decoder for every call (json.loads with keyword arguments builds a new one each time).
+_LOADS = json.JSONDecoder(parse_int=_parse_int).decode
+
+
 def decode(value: pb.JsValue) -> Any:
     """The Python value of a ``JsValue`` (an empty one is ``None``).
 
@@ -177,9 +181,10 @@ def decode(value: pb.JsValue) -> Any:
     the year is outside 1..9999), ``bytes``, NaN and ±inf ``float``, ``dict`` (Map)
     and ``set`` (Set; a ``list`` if its items are not hashable and distinct).
     """
-    if not value.json:
+    text = value.json
+    if not text:
         return None
-    result = json.loads(value.json, parse_int=_parse_int)
+    result = _LOADS(text)
     if value.types:
         result = _apply(result, json.loads(value.types))
     return result
