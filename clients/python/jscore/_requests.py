@@ -39,6 +39,8 @@ from jscore.values import decode
 
 __all__ = [
     "DEFAULT_OPTIONS",
+    "args_json_field",
+    "call_prefix",
     "Duration",
     "Target",
     "ExecStats",
@@ -270,6 +272,30 @@ def call_request(
         request.timeout.CopyFrom(_duration(timeout))
     json_values.encode_into(request.args_json, list(args))
     return request
+
+
+_ARGS_JSON_TAG = b"R"  # CallRequest.args_json: field 10, length-delimited ((10 << 3) | 2)
+
+
+def call_prefix(
+    function: str, program: str, timeout: Optional[float], fresh: bool
+) -> bytes:
+    """The serialized ``CallRequest`` of a program call, all but its arguments: a
+    template that :func:`args_json_field` completes (fields may come in any order)."""
+    request = pb.CallRequest(program=program, function=function,
+                             value_encoding=pb.VALUE_ENCODING_JSON)
+    if fresh:
+        request.fresh = True
+    if timeout is not None:
+        request.timeout.CopyFrom(_duration(timeout))
+    return request.SerializeToString()
+
+
+def args_json_field(args: Iterable[Any]) -> bytes:
+    """``CallRequest.args_json`` for ``args``, serialized: appended to a
+    :func:`call_prefix`, it makes the bytes :func:`call_request` would serialize to."""
+    value = json_values.encode_bytes(list(args))
+    return _ARGS_JSON_TAG + json_values.varint(len(value)) + value
 
 
 def load_program_request(

@@ -7,7 +7,7 @@ A :class:`Program` may be shared by any number of threads, like its client.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Tuple
 
 import grpc
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from jscore.session import Context
 
 __all__ = ["Program"]
+
+_MAX_PREFIXES = 256  # request templates kept per program (function, timeout, fresh)
 
 
 class Program:
@@ -52,6 +54,7 @@ class Program:
         self.filename = filename
         self.type = type
         self.browser = browser
+        self._prefixes: Dict[Tuple[str, str, Optional[float], bool], bytes] = {}
 
     def call(
         self,
@@ -107,21 +110,49 @@ class Program:
     ) -> pb.EvaluateResponse:
         client = self.client
         seconds = client._timeout(timeout)
-        request = rq.call_request(function, args, program=self.id, timeout=seconds, fresh=fresh)
-        rq.set_environment(request, **env)
+        # The common call (no environment fields) goes out as bytes: a cached template
+        # of the request plus the arguments' JSON, with no message built per call.
+        raw = client._raw_call
+        if env["random_seed"] is not None or env["frozen_time"] is not None or env["probe"]:
+            raw = None
+        if raw is not None:
+            args_field = rq.args_json_field(args)
+            data = self._prefix(function, seconds, fresh) + args_field
+        else:
+            request = rq.call_request(function, args, program=self.id, timeout=seconds,
+                                      fresh=fresh)
+            rq.set_environment(request, **env)
         stub = client.stub
         attempts = rq.reload_attempts(client.replicas)
         for attempt in range(attempts + 1):
             try:
-                return client._unary(stub.Call, request, seconds)
+                if raw is None:
+                    return client._unary(stub.Call, request, seconds)
+                if stub is client.stub:
+                    return client._unary(raw, data, seconds)
+                return client._unary(stub.Call, pb.CallRequest.FromString(data), seconds)
             except Error as e:
                 if not rq.is_program_not_loaded(e) or attempt == attempts:
                     raise
                 # Back to the replica that lacks it (with several replicas), re-send, retry there.
                 stub = client._stub_at(rq.replica_of(e))
             self.reload(stub)
-            request.program = self.id
+            if raw is None:
+                request.program = self.id
+            else:
+                data = self._prefix(function, seconds, fresh) + args_field
         raise AssertionError("unreachable")
+
+    def _prefix(self, function: str, seconds: Optional[float], fresh: bool) -> bytes:
+        """The request template of a call (:func:`jscore._requests.call_prefix`), cached."""
+        key = (self.id, function, seconds, fresh)
+        prefix = self._prefixes.get(key)
+        if prefix is None:
+            prefix = rq.call_prefix(function, self.id, seconds, fresh)
+            if len(self._prefixes) >= _MAX_PREFIXES:
+                self._prefixes.clear()
+            self._prefixes[key] = prefix
+        return prefix
 
     def reload(self, stub: Optional[pb_grpc.JsCoreStub] = None) -> None:
         """Sends the program to the daemon again (what :meth:`call` does when needed)."""
