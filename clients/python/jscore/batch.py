@@ -37,13 +37,14 @@ from jscore import _requests as rq
 from jscore import json_values
 from jscore._proto import pb
 from jscore.errors import ConsoleLine, Error, error_from_rpc
+from jscore.json_values import varint
 
 if TYPE_CHECKING:  # pragma: no cover
     from jscore.client import Client
 
 __all__ = [
-    "PACK", "BatchItem", "BatchResult", "CallItem", "Eval", "pack_items", "to_batch_request",
-    "unpack",
+    "PACK", "BatchItem", "BatchResult", "CallItem", "Eval", "pack_items", "to_batch_bytes",
+    "to_batch_request", "unpack",
 ]
 
 _FAILED_PRECONDITION = grpc.StatusCode.FAILED_PRECONDITION.value[0]
@@ -147,18 +148,7 @@ def to_batch_request(
     item: BatchItem, index: int, default_timeout: Optional[float]
 ) -> Tuple[pb.BatchRequest, Any]:
     """The ``BatchRequest`` of one item, and the Program object to re-send if any."""
-    if isinstance(item, Mapping):
-        fields = dict(item)
-        if "source" in fields:
-            item = Eval(**fields)
-        elif "function" in fields:
-            item = CallItem(fields.pop("function"), *fields.pop("args", ()), **fields)
-        else:
-            raise ValueError(f"batch item {index}: a dict item needs 'source' or 'function'")
-    if not isinstance(item, (Eval, CallItem)):
-        raise TypeError(
-            f"batch item {index}: expected Eval, CallItem or dict, got {type(item).__name__}"
-        )
+    item = _as_item(item, index)
     item_id = str(index) if item.id is None else str(item.id)
     timeout = rq.seconds(item.timeout)
     if timeout is None:
@@ -191,6 +181,50 @@ def to_batch_request(
     )
     program = item.program if not isinstance(item.program, (str, type(None))) else None
     return request, program
+
+
+def to_batch_bytes(
+    item: BatchItem, index: int, default_timeout: Optional[float]
+) -> Tuple[str, bytes, Any]:
+    """``(id, serialized BatchRequest, Program to re-send or None)`` of one item: what
+    :func:`to_batch_request` serializes to. A program's call item is written straight
+    to bytes (its request template plus the arguments), with no message built."""
+    item = _as_item(item, index)
+    if not isinstance(item, CallItem) or item.session is not None:
+        request, program = to_batch_request(item, index, default_timeout)
+        return request.id, request.SerializeToString(), program
+    item_id = str(index) if item.id is None else str(item.id)
+    timeout = rq.seconds(item.timeout)
+    if timeout is None:
+        timeout = default_timeout
+    target = item.program
+    if isinstance(target, str):
+        prefix, program = rq.call_prefix(item.function, target, timeout, item.fresh), None
+    elif hasattr(target, "_prefix"):  # a jscore.Program: its templates are cached
+        prefix, program = target._prefix(item.function, timeout, item.fresh), target
+    else:
+        prefix, program = rq.call_prefix(item.function, str(target.id), timeout, item.fresh), target
+    call = prefix + rq.args_json_field(item.args)
+    raw_id = item_id.encode()
+    data = b"\n" + varint(len(raw_id)) + raw_id + b"\x1a" + varint(len(call)) + call
+    return item_id, data, program
+
+
+def _as_item(item: BatchItem, index: int) -> Union[Eval, CallItem]:
+    """``item`` as an :class:`Eval` or :class:`CallItem` (a dict item converted)."""
+    if isinstance(item, Mapping):
+        fields = dict(item)
+        if "source" in fields:
+            item = Eval(**fields)
+        elif "function" in fields:
+            item = CallItem(fields.pop("function"), *fields.pop("args", ()), **fields)
+        else:
+            raise ValueError(f"batch item {index}: a dict item needs 'source' or 'function'")
+    if not isinstance(item, (Eval, CallItem)):
+        raise TypeError(
+            f"batch item {index}: expected Eval, CallItem or dict, got {type(item).__name__}"
+        )
+    return item
 
 
 class BatchResult:
@@ -270,17 +304,21 @@ class _Retries:
     """
 
     def __init__(self, seq: "Iterator[int]") -> None:
-        self.pending: Dict[str, Deque[Tuple[pb.BatchRequest, Any, bool, int]]] = {}
+        self.pending: Dict[str, Deque[Tuple[Any, Any, bool, int]]] = {}
         self._reloaded_at: Dict[int, int] = {}  # id(program) -> sequence number of its reload
         self._seq = seq
 
-    def remember(self, request: pb.BatchRequest, program: Any, retried: bool) -> None:
-        """Notes an item about to be sent (``retried``: this is its second try)."""
-        self.pending.setdefault(request.id, collections.deque()).append(
+    def remember(
+        self, request: Any, program: Any, retried: bool, item_id: Optional[str] = None
+    ) -> None:
+        """Notes an item about to be sent (``retried``: this is its second try); a
+        request that is not a message (its bytes) comes with its ``item_id``."""
+        key = request.id if item_id is None else item_id
+        self.pending.setdefault(key, collections.deque()).append(
             (request, program, retried, next(self._seq))
         )
 
-    def take(self, item_id: str) -> Optional[Tuple[pb.BatchRequest, Any, bool, int]]:
+    def take(self, item_id: str) -> Optional[Tuple[Any, Any, bool, int]]:
         """The oldest remembered item with this id, forgotten."""
         queue = self.pending.get(item_id)
         if not queue:
@@ -312,17 +350,20 @@ items ready together share a message. The daemon refuses a message with more tha
 ``pack=`` at most that."""
 
 
-def pack_items(requests: List[pb.BatchRequest], first: bool) -> pb.BatchRequest:
-    """One message carrying ``requests`` (the first one, and the rest in ``more``); the
-    requests themselves are left as they are (a retry re-sends one alone)."""
-    message = requests[0]
-    if len(requests) > 1 or first:
-        message = pb.BatchRequest()
-        message.CopyFrom(requests[0])
-        message.more.extend(requests[1:])
+_MORE_TAG = b'"'  # BatchRequest.more: field 4, length-delimited ((4 << 3) | 2)
+_PACKED_RESULTS = b"(\x01"  # BatchRequest.packed_results = true: field 5, varint
+
+
+def pack_items(requests: List[bytes], first: bool) -> bytes:
+    """One serialized ``BatchRequest`` carrying the serialized ``requests``: the first
+    one, and the rest in ``more``; ``first`` (the stream's first message) asks for
+    packed results too."""
+    parts = [requests[0]]
     if first:
-        message.packed_results = True  # results may come several to a message
-    return message
+        parts.append(_PACKED_RESULTS)
+    for request in requests[1:]:
+        parts += (_MORE_TAG, varint(len(request)), request)
+    return b"".join(parts)
 
 
 def run_batch(
@@ -354,8 +395,8 @@ def run_batch(
              "sender_waits": False}
     low_water = window - max(1, window // 4)
     seq = itertools.count()  # send order, for "reloaded since this item was sent?"
-    resend: Deque[pb.BatchRequest] = collections.deque()
-    ready: Deque[pb.BatchRequest] = collections.deque()
+    resend: Deque[bytes] = collections.deque()
+    ready: Deque[bytes] = collections.deque()
     retries = _Retries(seq)
     failures: List[BaseException] = []
     default_timeout = client.timeout
@@ -374,7 +415,7 @@ def run_batch(
                         return
                     state["in_flight"] += 1
                 try:
-                    request, program = to_batch_request(next(source), index, default_timeout)
+                    item_id, data, program = to_batch_bytes(next(source), index, default_timeout)
                 except StopIteration:
                     with cond:
                         state["in_flight"] -= 1
@@ -382,10 +423,10 @@ def run_batch(
                 index += 1
                 with cond:
                     if program is not None:
-                        retries.remember(request, program, False)
+                        retries.remember(data, program, False, item_id)
                     else:
                         next(seq)
-                    ready.append(request)
+                    ready.append(data)
                     if state["sender_waits"]:
                         cond.notify_all()
         except Exception as e:  # handed to the reading side; the stream ends after `ready`
@@ -397,7 +438,12 @@ def run_batch(
                 state["produced"] = True
                 cond.notify_all()
 
-    def requests() -> Iterator[pb.BatchRequest]:
+    # The messages go out as bytes on the client's own channel; a caller's channel
+    # (interceptors may expect messages) gets them parsed.
+    raw = client._raw_batch
+    as_message = None if raw is not None else pb.BatchRequest.FromString
+
+    def requests() -> Iterator[Any]:
         # Runs on gRPC's request-consuming thread; returning half-closes the stream.
         first = True
         while True:
@@ -415,10 +461,11 @@ def run_batch(
                     state["sender_waits"] = True
                     cond.wait(0.5)
                     state["sender_waits"] = False
-            yield pack_items(out, first)
+            message = pack_items(out, first)
+            yield message if as_message is None else as_message(message)
             first = False
 
-    call = client.stub.Batch(
+    call = (raw or client.stub.Batch)(
         requests(), timeout=rq.rpc_timeout(timeout), metadata=client.metadata,
         wait_for_ready=client.wait_for_ready
     )
@@ -432,7 +479,7 @@ def run_batch(
                         entry = retries.take(response.id)
                     if (entry is not None and response.code == _FAILED_PRECONDITION
                             and not entry[2]):
-                        _retry(entry, retries, resend, cond)
+                        _retry(response.id, entry, retries, resend, cond)
                         continue  # the item's slot stays taken by its retry
                 with cond:
                     state["in_flight"] -= 1
@@ -454,9 +501,10 @@ def run_batch(
 
 
 def _retry(
-    entry: Tuple[pb.BatchRequest, Any, bool, int],
+    item_id: str,
+    entry: Tuple[bytes, Any, bool, int],
     retries: _Retries,
-    resend: Deque[pb.BatchRequest],
+    resend: Deque[bytes],
     cond: threading.Condition,
 ) -> None:
     """Re-sends the program of a failed item (unless done since it was sent), then the item."""
@@ -464,6 +512,6 @@ def _retry(
     if retries.needs_reload(program, sent_at):
         program.reload()
     with cond:
-        retries.remember(request, program, True)
+        retries.remember(request, program, True, item_id)
         resend.append(request)
         cond.notify_all()

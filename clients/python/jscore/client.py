@@ -114,13 +114,18 @@ class Client:
         self.channel: grpc.Channel = channel
         self.stub = pb_grpc.JsCoreStub(channel)
         """The raw ``jscore.v1.JsCore`` stub, for what this API does not cover."""
-        # Program calls send prebuilt request bytes through this (jscore.program); only
-        # on a channel of the client's own, where no interceptor expects a message.
+        # Program calls and Batch messages go out as prebuilt bytes through these
+        # (jscore.program, jscore.batch): only on a channel of the client's own, where
+        # no interceptor expects a message.
         self._raw_call: Optional[Callable[..., pb.EvaluateResponse]] = None
+        self._raw_batch: Optional[Callable[..., Any]] = None
         if self._owns_channel:
             self._raw_call = channel.unary_unary(
                 "/jscore.v1.JsCore/Call", request_serializer=None,
                 response_deserializer=pb.EvaluateResponse.FromString)
+            self._raw_batch = channel.stream_stream(
+                "/jscore.v1.JsCore/Batch", request_serializer=None,
+                response_deserializer=pb.BatchResponse.FromString)
         self._health = health_pb2_grpc.HealthStub(channel)
         self._pinned: Dict[str, Tuple[grpc.Channel, pb_grpc.JsCoreStub]] = {}
         self._pinned_lock = threading.Lock()
