@@ -39,6 +39,7 @@ from jscore.values import decode
 
 __all__ = [
     "DEFAULT_OPTIONS",
+    "CallTemplates",
     "args_json_field",
     "call_prefix",
     "Duration",
@@ -58,6 +59,7 @@ __all__ = [
     "evaluate_request",
     "is_program_not_loaded",
     "load_program_request",
+    "plain_call",
     "reload_attempts",
     "replica_of",
     "replica_target",
@@ -289,6 +291,34 @@ def call_prefix(
     if timeout is not None:
         request.timeout.CopyFrom(_duration(timeout))
     return request.SerializeToString()
+
+
+class CallTemplates:
+    """The :func:`call_prefix`es of one program's calls, by program id, function,
+    timeout and ``fresh`` (at most 256; then it starts over). Shared by threads: a
+    race builds a template twice, alike."""
+
+    __slots__ = ("_cache",)
+    _MAX = 256
+
+    def __init__(self) -> None:
+        self._cache: Dict[Tuple[str, str, Optional[float], bool], bytes] = {}
+
+    def prefix(self, program: str, function: str, timeout: Optional[float], fresh: bool) -> bytes:
+        key = (program, function, timeout, fresh)
+        prefix = self._cache.get(key)
+        if prefix is None:
+            prefix = call_prefix(function, program, timeout, fresh)
+            if len(self._cache) >= self._MAX:
+                self._cache.clear()
+            self._cache[key] = prefix
+        return prefix
+
+
+def plain_call(env: Mapping[str, Any]) -> bool:
+    """A call without environment fields (seed, frozen time, probe): the kind that
+    goes out as template bytes."""
+    return env["random_seed"] is None and env["frozen_time"] is None and not env["probe"]
 
 
 def args_json_field(args: Iterable[Any]) -> bytes:

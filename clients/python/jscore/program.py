@@ -7,7 +7,7 @@ A :class:`Program` may be shared by any number of threads, like its client.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence
 
 import grpc
 
@@ -20,8 +20,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from jscore.session import Context
 
 __all__ = ["Program"]
-
-_MAX_PREFIXES = 256  # request templates kept per program (function, timeout, fresh)
 
 
 class Program:
@@ -54,7 +52,7 @@ class Program:
         self.filename = filename
         self.type = type
         self.browser = browser
-        self._prefixes: Dict[Tuple[str, str, Optional[float], bool], bytes] = {}
+        self._templates = rq.CallTemplates()
 
     def call(
         self,
@@ -112,9 +110,7 @@ class Program:
         seconds = client._timeout(timeout)
         # The common call (no environment fields) goes out as bytes: a cached template
         # of the request plus the arguments' JSON, with no message built per call.
-        raw = client._raw_call
-        if env["random_seed"] is not None or env["frozen_time"] is not None or env["probe"]:
-            raw = None
+        raw = client._raw_call if rq.plain_call(env) else None
         if raw is not None:
             args_field = rq.args_json_field(args)
             data = self._prefix(function, seconds, fresh) + args_field
@@ -145,14 +141,7 @@ class Program:
 
     def _prefix(self, function: str, seconds: Optional[float], fresh: bool) -> bytes:
         """The request template of a call (:func:`jscore._requests.call_prefix`), cached."""
-        key = (self.id, function, seconds, fresh)
-        prefix = self._prefixes.get(key)
-        if prefix is None:
-            prefix = rq.call_prefix(function, self.id, seconds, fresh)
-            if len(self._prefixes) >= _MAX_PREFIXES:
-                self._prefixes.clear()
-            self._prefixes[key] = prefix
-        return prefix
+        return self._templates.prefix(self.id, function, seconds, fresh)
 
     def reload(self, stub: Optional[pb_grpc.JsCoreStub] = None) -> None:
         """Sends the program to the daemon again (what :meth:`call` does when needed)."""

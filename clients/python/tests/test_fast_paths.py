@@ -137,3 +137,22 @@ def test_pack_bounds(client: jscore.Client) -> None:
     one = [r.value for r in client.batch((CallItem("f", i, program=prog) for i in range(50)),
                                          pack=1)]
     assert sorted(one) == [2 * i for i in range(50)]
+
+
+def test_asyncio_program_calls_follow_the_arguments(address: str) -> None:
+    import asyncio
+
+    import jscore.aio
+
+    async def main() -> None:
+        async with jscore.aio.Client(address) as client:
+            prog = await client.load_program("function echo(...a) { return a }")
+            for args in (ARGS[0], ARGS[1], ARGS[4]):
+                assert await prog.call("echo", *args) == args
+            assert await prog.call("echo", 1, timeout=2) == [1]
+            assert await prog.call("echo", 2, fresh=True) == [2]
+            assert await prog.call("echo", 3, random_seed=7) == [3]  # the message path
+            await client.stub.UnloadProgram(pb.UnloadProgramRequest(program=prog.id))
+            assert await prog.call("echo", 4) == [4]  # re-sent, then the template again
+
+    asyncio.run(main())
