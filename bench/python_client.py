@@ -1,18 +1,27 @@
 #!/usr/bin/python3
-"""The Python client's throughput from one process, two clients side by side on one daemon.
+"""The clients' throughput from one process each, side by side on one daemon.
 
-Measures, for each client folder given (say main's client before issue 13 and this
-tree's), W2's `sign(params, ts)` from bench/workloads/sign.js:
+Measures, for each Python client folder given (say main's client before issue 18 and
+this tree's), W2's `sign(params, ts)` from bench/workloads/sign.js:
 
-  calls   Program.call from 8 threads, 10 000 calls in all  -> calls/s
-  batch   one Batch stream of 10 000 CallItems (window 256)  -> items/s
+  calls   Program.call from 8 threads, 10 000 calls in all      -> calls/s
+  aio     jscore.aio Program.call from 64 tasks, 10 000 in all  -> calls/s
+  batch   one Batch stream of 10 000 CallItems (window 256)     -> items/s
 
-Each client runs in a subprocess of its own (both packages are named `jscore`), in
-alternating rounds against the same jscored, which this script starts on a free
-loopback port and stops at the end. Prints a table, and JSON lines with --json.
+and beside them, against the same daemon in the same rounds: the C++ loadgen's one
+Batch stream of the same items (bench/README.md W5; --loadgen, skipped if missing),
+and the Go and Java clients' calls and Batch (--go, --java: commands that run
+clients/go/cmd/clientbench and clients/java/examples/ClientBench.java).
+
+Each client runs in a subprocess of its own (the Python packages are all named
+`jscore`), in alternating rounds against the same jscored, which this script starts on
+a free loopback port and stops at the end. Prints a table, and JSON lines (one per run:
+client, round, mode, count, ok, seconds, per_second, client_cpu_us) with --json.
 
   bench/python_client.py --jscored build/daemon/jscored --before-ref main
   bench/python_client.py --jscored J --client before=/tmp/old/clients/python --client after=clients/python
+  bench/python_client.py --client now=clients/python --go /tmp/clientbench \
+      --java "java -cp $(clients/java/classpath.sh) clients/java/examples/ClientBench.java"
 
 Every subprocess and the daemon are bounded in time (--deadline per run).
 """
@@ -145,7 +154,7 @@ def external_rows(args: argparse.Namespace, address: str, want: str) -> List[Tup
             args.loadgen, f"--target={address}", "--workload=batch", "--batch_item=call",
             f"--program_file={SIGN_JS}", "--function=sign", f"--args_json={args_json}",
             f"--expect_json={want}", "--concurrency=256", "--channels=1",
-            f"--requests={args.items}", "--warmup=0s", "--timeout=30s", "--json"]))
+            f"--requests={args.items}", "--warmup=1s", "--timeout=30s", "--json"]))
     for name, command in (("Go", args.go), ("Java", args.java)):
         if not command:
             continue
@@ -158,7 +167,8 @@ def external_rows(args: argparse.Namespace, address: str, want: str) -> List[Tup
 
 
 def run_external(command: List[str], mode: str, deadline: float) -> Dict[str, Any]:
-    """Runs one external row; its CPU is the child's user + system time."""
+    """Runs one external row; its CPU is the child's user + system time unless it
+    reports its own."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(command, capture_output=True, text=True, timeout=deadline)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -171,9 +181,12 @@ def run_external(command: List[str], mode: str, deadline: float) -> Dict[str, An
         report = {"count": count, "ok": int(report["ok"]), "per_second": report["throughput"],
                   "seconds": round(count / max(report["throughput"], 1e-9), 3)}
     count = max(int(report["count"]), 1)
+    # The Go and Java benches measure their own CPU over the measured phase (as the
+    # Python worker does), leaving out start-up, JIT and warm-up.
+    cpu_us = report.get("client_cpu_us", cpu / count * 1e6)
     return {"mode": mode, "count": report["count"], "ok": report["ok"],
-            "seconds": report["seconds"], "per_second": report["per_second"],
-            "client_cpu_us": round(cpu / count * 1e6, 1)}
+            "seconds": round(report["seconds"], 3), "per_second": round(report["per_second"], 1),
+            "client_cpu_us": round(cpu_us, 1)}
 
 
 def expected_answer(address: str) -> str:
