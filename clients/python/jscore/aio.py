@@ -92,8 +92,9 @@ class Client:
         self._pinned: Dict[str, Tuple[grpc.aio.Channel, pb_grpc.JsCoreStub]] = {}
         self._raw_call: Any = None  # program calls as template bytes (see jscore.Client)
         if self._owns_channel:
-            self._raw_call = channel.unary_unary("/jscore.v1.JsCore/Call", request_serializer=None,
-                                                 response_deserializer=pb.EvaluateResponse.FromString)
+            self._raw_call = channel.unary_unary(
+                "/jscore.v1.JsCore/Call", request_serializer=None,
+                response_deserializer=pb.EvaluateResponse.FromString)
 
     def _stub_at(self, replica: str) -> pb_grpc.JsCoreStub:
         """See :meth:`jscore.Client._stub_at` (one event loop: no lock needed)."""

@@ -43,8 +43,9 @@ def _c_dumps() -> Any:
     if make is None:
         return _ENCODER.encode
     e = _ENCODER
-    iterencode = make(None, e.default, json.encoder.encode_basestring, None, e.key_separator,
-                      e.item_separator, e.sort_keys, e.skipkeys, e.allow_nan)
+    strings = getattr(json.encoder, "encode_basestring")  # C's where there is one
+    iterencode = make(None, e.default, strings, None, e.key_separator, e.item_separator,
+                      e.sort_keys, e.skipkeys, e.allow_nan)
     join = "".join
 
     def dumps(obj: Any) -> str:

@@ -56,7 +56,7 @@ def test_batch_bytes_are_the_batch_requests() -> None:
         Eval("1+1", {"x": math.nan}),
         {"function": "g", "args": [1], "program": "x", "id": "é"},
         CallItem("f", 1, session="s1"),
-        CallItem("f", fresh=True, program="p", id=7),
+        CallItem("f", fresh=True, program="p", id=7),  # type: ignore[arg-type]
     ]
     messages = []
     for index, item in enumerate(items):
