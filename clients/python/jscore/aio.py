@@ -286,13 +286,15 @@ class Client:
         *,
         window: int = 256,
         timeout: Optional[rq.Duration] = None,
+        pack: int = 64,
     ) -> AsyncGenerator[BatchResult, None]:
         """Many evaluations and calls through one stream (see :meth:`jscore.Client.batch`);
-        ``items`` may also be an async iterable. Use with ``async for``."""
-        if window < 1:
-            raise ValueError("window must be at least 1")
+        ``items`` may also be an async iterable (its items go one a message). Use with
+        ``async for``."""
+        if window < 1 or pack < 1:
+            raise ValueError("window and pack must be at least 1")
         self._check_open()
-        return run_batch(self, items, window, rq.seconds(timeout))
+        return run_batch(self, items, window, rq.seconds(timeout), pack)
 
     async def stats(self) -> pb.GetStatsResponse:
         """The daemon's counters."""

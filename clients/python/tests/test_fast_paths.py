@@ -156,3 +156,32 @@ def test_asyncio_program_calls_follow_the_arguments(address: str) -> None:
             assert await prog.call("echo", 4) == [4]  # re-sent, then the template again
 
     asyncio.run(main())
+
+
+def test_asyncio_batch_packs_plain_iterables_within_the_window(address: str) -> None:
+    import asyncio
+
+    import jscore.aio
+
+    async def main() -> None:
+        async with jscore.aio.Client(address) as client:
+            prog = await client.load_program("function f(i) { return i * 2 }")
+            await client.stub.UnloadProgram(pb.UnloadProgramRequest(program=prog.id))
+            pulled = received = 0
+
+            def items() -> Iterator[CallItem]:
+                nonlocal pulled
+                for i in range(500):
+                    pulled += 1
+                    yield CallItem("f", i, program=prog)
+
+            got = []
+            async for r in client.batch(items(), window=32, pack=8):
+                received += 1
+                assert pulled <= received + 32
+                got.append(r.value)  # the first ones re-sent after the program's reload
+            assert sorted(got) == [2 * i for i in range(500)]
+            with pytest.raises(ValueError):
+                client.batch([], pack=0)
+
+    asyncio.run(main())
