@@ -7,6 +7,7 @@ this tree's), W2's `sign(params, ts)` from bench/workloads/sign.js:
   calls   Program.call from 8 threads, 10 000 calls in all      -> calls/s
   aio     jscore.aio Program.call from 64 tasks, 10 000 in all  -> calls/s
   batch   one Batch stream of 10 000 CallItems (window 256)     -> items/s
+  aio_batch  the same through jscore.aio                        -> items/s
 
 and beside them, against the same daemon in the same rounds: the C++ loadgen's one
 Batch stream of the same items (bench/README.md W5; --loadgen, skipped if missing),
@@ -45,8 +46,9 @@ PARAMS = {"uid": "10086", "q": "jscore", "page": 3, "lang": "en", "sort": "desc"
 TS = 1700000000000
 
 
-def aio_worker(address: str, count: int, tasks: int) -> Dict[str, Any]:
-    """Runs in the subprocess: Program.call of the asyncio client from `tasks` tasks."""
+def aio_worker(address: str, count: int, tasks: int, batch: bool = False) -> Dict[str, Any]:
+    """Runs in the subprocess: Program.call of the asyncio client from `tasks` tasks,
+    or (batch) one Batch stream of `count` items."""
     import asyncio
 
     import jscore.aio  # noqa: E402  (the client of client_dir, on sys.path already)
@@ -66,12 +68,19 @@ def aio_worker(address: str, count: int, tasks: int) -> Dict[str, Any]:
                 return ok
 
             start, cpu_start = time.perf_counter(), time.process_time()
-            ok = sum(await asyncio.gather(*(one() for _ in range(tasks))))
-            return (per_task * tasks, ok, time.perf_counter() - start,
-                    time.process_time() - cpu_start)
+            if batch:
+                ok = done = 0
+                items = (jscore.CallItem("sign", PARAMS, TS, program=program) for _ in range(count))
+                async for r in client.batch(items, window=256):
+                    done += 1
+                    ok += r.value == want
+            else:
+                ok = sum(await asyncio.gather(*(one() for _ in range(tasks))))
+                done = per_task * tasks
+            return done, ok, time.perf_counter() - start, time.process_time() - cpu_start
 
     done, ok, elapsed, cpu = asyncio.run(run())
-    return {"mode": "aio", "count": done, "ok": ok, "seconds": round(elapsed, 3),
+    return {"mode": "aio_batch" if batch else "aio", "count": done, "ok": ok, "seconds": round(elapsed, 3),
             "per_second": round(done / elapsed, 1), "client_cpu_us": round(cpu / done * 1e6, 1)}
 
 
@@ -82,8 +91,8 @@ def worker(client_dir: str, address: str, mode: str, count: int, threads: int) -
 
     import jscore  # noqa: E402  (the client of client_dir)
 
-    if mode == "aio":
-        return aio_worker(address, count, threads)
+    if mode in ("aio", "aio_batch"):
+        return aio_worker(address, count, threads, batch=mode == "aio_batch")
 
     with jscore.Client(address, timeout=30.0) as client:
         program = client.load_program(SIGN_JS.read_text())
@@ -138,9 +147,9 @@ def export_ref(ref: str, into: Path) -> str:
     return str(client_dir)
 
 
-MODES = ("calls", "aio", "batch")
+MODES = ("calls", "aio", "batch", "aio_batch")
 LABELS = {"calls": "unary, {threads} threads", "aio": "asyncio, {tasks} tasks",
-          "batch": "Batch, one stream"}
+          "batch": "Batch, one stream", "aio_batch": "asyncio Batch, one stream"}
 
 
 def external_rows(args: argparse.Namespace, address: str, want: str) -> List[Tuple[str, str, List[str]]]:
@@ -220,7 +229,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         client_dir, address, mode = args.worker
-        count = args.items if mode == "batch" else args.calls
+        count = args.items if mode in ("batch", "aio_batch") else args.calls
         threads = args.aio_tasks if mode == "aio" else args.threads
         print(json.dumps(worker(client_dir, address, mode, count, threads)))
         return
@@ -251,7 +260,7 @@ def main() -> None:
             for round_ in range(args.rounds):
                 for mode in modes:
                     for name, path in clients:
-                        if mode == "aio" and not (Path(path) / "jscore" / "aio.py").exists():
+                        if mode.startswith("aio") and not (Path(path) / "jscore" / "aio.py").exists():
                             continue
                         out = subprocess.run(
                             [sys.executable, __file__, "--worker", path, address, mode,
