@@ -284,8 +284,9 @@ def main() -> None:
 
 
 def print_table(args: argparse.Namespace, runs: List[Dict[str, Any]], names: List[str]) -> None:
-    print(f"\nClients, one process each, jscored --workers={args.workers}, W2 sign(params, ts); "
-          f"best of {args.rounds} rounds")
+    # "Python client" starts the table's title: bench/run prints from that line on.
+    print(f"\nPython client (and the others), one process each, jscored --workers={args.workers}, "
+          f"W2 sign(params, ts); best of {args.rounds} rounds")
     labels = {m: LABELS[m].format(threads=args.threads, tasks=args.aio_tasks) for m in MODES}
     print("| client | " + " | ".join(f"{labels[m]} (/s)" for m in MODES) + " | "
           + " | ".join(f"CPU per {m} item (us)" for m in MODES) + " |")
