@@ -1,18 +1,28 @@
 #!/usr/bin/python3
-"""The Python client's throughput from one process, two clients side by side on one daemon.
+"""The clients' throughput from one process each, side by side on one daemon.
 
-Measures, for each client folder given (say main's client before issue 13 and this
-tree's), W2's `sign(params, ts)` from bench/workloads/sign.js:
+Measures, for each Python client folder given (say main's client before issue 18 and
+this tree's), W2's `sign(params, ts)` from bench/workloads/sign.js:
 
-  calls   Program.call from 8 threads, 10 000 calls in all  -> calls/s
-  batch   one Batch stream of 10 000 CallItems (window 256)  -> items/s
+  calls   Program.call from 8 threads, 10 000 calls in all      -> calls/s
+  aio     jscore.aio Program.call from 64 tasks, 10 000 in all  -> calls/s
+  batch   one Batch stream of 10 000 CallItems (window 256)     -> items/s
+  aio_batch  the same through jscore.aio                        -> items/s
 
-Each client runs in a subprocess of its own (both packages are named `jscore`), in
-alternating rounds against the same jscored, which this script starts on a free
-loopback port and stops at the end. Prints a table, and JSON lines with --json.
+and beside them, against the same daemon in the same rounds: the C++ loadgen's one
+Batch stream of the same items (bench/README.md W5; --loadgen, skipped if missing),
+and the Go and Java clients' calls and Batch (--go, --java: commands that run
+clients/go/cmd/clientbench and clients/java/examples/ClientBench.java).
+
+Each client runs in a subprocess of its own (the Python packages are all named
+`jscore`), in alternating rounds against the same jscored, which this script starts on
+a free loopback port and stops at the end. Prints a table, and JSON lines (one per run:
+client, round, mode, count, ok, seconds, per_second, client_cpu_us) with --json.
 
   bench/python_client.py --jscored build/daemon/jscored --before-ref main
   bench/python_client.py --jscored J --client before=/tmp/old/clients/python --client after=clients/python
+  bench/python_client.py --client now=clients/python --go /tmp/clientbench \
+      --java "java -cp $(clients/java/classpath.sh) clients/java/examples/ClientBench.java"
 
 Every subprocess and the daemon are bounded in time (--deadline per run).
 """
@@ -22,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -35,12 +46,53 @@ PARAMS = {"uid": "10086", "q": "jscore", "page": 3, "lang": "en", "sort": "desc"
 TS = 1700000000000
 
 
+def aio_worker(address: str, count: int, tasks: int, batch: bool = False) -> Dict[str, Any]:
+    """Runs in the subprocess: Program.call of the asyncio client from `tasks` tasks,
+    or (batch) one Batch stream of `count` items."""
+    import asyncio
+
+    import jscore.aio  # noqa: E402  (the client of client_dir, on sys.path already)
+
+    async def run() -> Tuple[int, int, float, float]:
+        async with jscore.aio.Client(address, timeout=30.0) as client:
+            program = await client.load_program(SIGN_JS.read_text())
+            want = await program.call("sign", PARAMS, TS)
+            for _ in range(200):
+                await program.call("sign", PARAMS, TS)
+            per_task = count // tasks
+
+            async def one() -> int:
+                ok = 0
+                for _ in range(per_task):
+                    ok += await program.call("sign", PARAMS, TS) == want
+                return ok
+
+            start, cpu_start = time.perf_counter(), time.process_time()
+            if batch:
+                ok = done = 0
+                items = (jscore.CallItem("sign", PARAMS, TS, program=program) for _ in range(count))
+                async for r in client.batch(items, window=256):
+                    done += 1
+                    ok += r.value == want
+            else:
+                ok = sum(await asyncio.gather(*(one() for _ in range(tasks))))
+                done = per_task * tasks
+            return done, ok, time.perf_counter() - start, time.process_time() - cpu_start
+
+    done, ok, elapsed, cpu = asyncio.run(run())
+    return {"mode": "aio_batch" if batch else "aio", "count": done, "ok": ok, "seconds": round(elapsed, 3),
+            "per_second": round(done / elapsed, 1), "client_cpu_us": round(cpu / done * 1e6, 1)}
+
+
 def worker(client_dir: str, address: str, mode: str, count: int, threads: int) -> Dict[str, Any]:
     """Runs in the subprocess: one measurement with the client found in client_dir."""
     sys.path.insert(0, client_dir)
     import concurrent.futures
 
     import jscore  # noqa: E402  (the client of client_dir)
+
+    if mode in ("aio", "aio_batch"):
+        return aio_worker(address, count, threads, batch=mode == "aio_batch")
 
     with jscore.Client(address, timeout=30.0) as client:
         program = client.load_program(SIGN_JS.read_text())
@@ -95,6 +147,66 @@ def export_ref(ref: str, into: Path) -> str:
     return str(client_dir)
 
 
+MODES = ("calls", "aio", "batch", "aio_batch")
+LABELS = {"calls": "unary, {threads} threads", "aio": "asyncio, {tasks} tasks",
+          "batch": "Batch, one stream", "aio_batch": "asyncio Batch, one stream"}
+
+
+def external_rows(args: argparse.Namespace, address: str, want: str) -> List[Tuple[str, str, List[str]]]:
+    """(client, mode, command) of the other clients' rows: the C++ loadgen's one Batch
+    stream (bench/README.md W5) and the Go and Java client benches, each printing one
+    JSON line like worker()'s (the loadgen's report is mapped)."""
+    rows: List[Tuple[str, str, List[str]]] = []
+    args_json = json.dumps([PARAMS, TS])
+    if args.loadgen and Path(args.loadgen).exists():
+        rows.append(("C++ loadgen", "batch", [
+            args.loadgen, f"--target={address}", "--workload=batch", "--batch_item=call",
+            f"--program_file={SIGN_JS}", "--function=sign", f"--args_json={args_json}",
+            f"--expect_json={want}", "--concurrency=256", "--channels=1",
+            f"--requests={args.items}", "--warmup=1s", "--timeout=30s", "--json"]))
+    for name, command in (("Go", args.go), ("Java", args.java)):
+        if not command:
+            continue
+        for mode, count in (("calls", args.calls), ("batch", args.items)):
+            rows.append((name, mode, command.split() + [
+                f"--target={address}", f"--mode={mode}", f"--count={count}",
+                f"--threads={args.threads}", f"--program_file={SIGN_JS}",
+                f"--args_json={args_json}", f"--expect_json={want}"]))
+    return rows
+
+
+def run_external(command: List[str], mode: str, deadline: float) -> Dict[str, Any]:
+    """Runs one external row; its CPU is the child's user + system time unless it
+    reports its own."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(command, capture_output=True, text=True, timeout=deadline)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode != 0:
+        raise SystemExit(f"python_client.py: {command[0]} failed:\n{out.stderr[-3000:]}")
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if "throughput" in report:  # jscore_loadgen's report
+        count = int(report["count"])
+        report = {"count": count, "ok": int(report["ok"]), "per_second": report["throughput"],
+                  "seconds": round(count / max(report["throughput"], 1e-9), 3)}
+    count = max(int(report["count"]), 1)
+    # The Go and Java benches measure their own CPU over the measured phase (as the
+    # Python worker does), leaving out start-up, JIT and warm-up.
+    cpu_us = report.get("client_cpu_us", cpu / count * 1e6)
+    return {"mode": mode, "count": report["count"], "ok": report["ok"],
+            "seconds": round(report["seconds"], 3), "per_second": round(report["per_second"], 1),
+            "client_cpu_us": round(cpu_us, 1)}
+
+
+def expected_answer(address: str) -> str:
+    """sign(PARAMS, TS) as compact JSON, from this tree's client (the loadgen checks it)."""
+    sys.path.insert(0, str(ROOT / "clients" / "python"))
+    import jscore  # noqa: E402
+
+    with jscore.Client(address, timeout=30.0) as client:
+        return json.dumps(client.load_program(SIGN_JS.read_text()).call("sign", PARAMS, TS))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jscored", default=str(ROOT / "build" / "daemon" / "jscored"))
@@ -102,19 +214,27 @@ def main() -> None:
     parser.add_argument("--client", action="append", default=[], help="NAME=DIR (repeatable)")
     parser.add_argument("--calls", type=int, default=10000)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--aio_tasks", type=int, default=64, help="asyncio: concurrent tasks")
     parser.add_argument("--items", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="jscored --workers")
+    parser.add_argument("--modes", default=",".join(MODES), help="of " + ",".join(MODES))
+    parser.add_argument("--loadgen", default=str(ROOT / "build" / "bench" / "loadgen" / "jscore_loadgen"),
+                        help="jscore_loadgen for the C++ one-stream Batch row ('' to skip)")
+    parser.add_argument("--go", default="", help="command running the Go client bench (clients/go/clientbench)")
+    parser.add_argument("--java", default="", help="command running the Java client bench (clients/java)")
     parser.add_argument("--deadline", type=float, default=300.0, help="seconds per run")
     parser.add_argument("--json", help="append one JSON line per run to this file")
     parser.add_argument("--worker", nargs=3, metavar=("DIR", "ADDRESS", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         client_dir, address, mode = args.worker
-        count = args.calls if mode == "calls" else args.items
-        print(json.dumps(worker(client_dir, address, mode, count, args.threads)))
+        count = args.items if mode in ("batch", "aio_batch") else args.calls
+        threads = args.aio_tasks if mode == "aio" else args.threads
+        print(json.dumps(worker(client_dir, address, mode, count, threads)))
         return
 
+    modes = [m for m in args.modes.split(",") if m]
     clients: List[Tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="jscore-bench-") as tmp:
         if args.before_ref:
@@ -127,22 +247,32 @@ def main() -> None:
             raise SystemExit("python_client.py: give --before-ref or --client NAME=DIR")
         daemon, address = start_daemon(args.jscored, args.workers)
         runs: List[Dict[str, Any]] = []
+
+        def record(run: Dict[str, Any]) -> None:
+            runs.append(run)
+            print(json.dumps(run), file=sys.stderr)
+            if args.json:
+                with open(args.json, "a", encoding="utf-8") as f:
+                    f.write(json.dumps(run) + "\n")
+
         try:
+            others = external_rows(args, address, expected_answer(address))
             for round_ in range(args.rounds):
-                for mode in ("calls", "batch"):
+                for mode in modes:
                     for name, path in clients:
+                        if mode.startswith("aio") and not (Path(path) / "jscore" / "aio.py").exists():
+                            continue
                         out = subprocess.run(
                             [sys.executable, __file__, "--worker", path, address, mode,
-                             f"--calls={args.calls}", f"--items={args.items}", f"--threads={args.threads}"],
+                             f"--calls={args.calls}", f"--items={args.items}",
+                             f"--threads={args.threads}", f"--aio_tasks={args.aio_tasks}"],
                             capture_output=True, text=True, timeout=args.deadline)
                         if out.returncode != 0:
                             raise SystemExit(f"python_client.py: {name} {mode} failed:\n{out.stderr[-3000:]}")
-                        run = {"client": name, "round": round_, **json.loads(out.stdout)}
-                        runs.append(run)
-                        print(json.dumps(run), file=sys.stderr)
-                        if args.json:
-                            with open(args.json, "a", encoding="utf-8") as f:
-                                f.write(json.dumps(run) + "\n")
+                        record({"client": name, "round": round_, **json.loads(out.stdout)})
+                for name, mode, command in others:
+                    record({"client": name, "round": round_,
+                            **run_external(command, mode, args.deadline)})
         finally:
             daemon.terminate()
             try:
@@ -150,19 +280,27 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 daemon.kill()
                 daemon.wait()
-    print(f"\nPython client, one process, jscored --workers={args.workers}, W2 sign(params, ts); "
-          f"best of {args.rounds} rounds")
-    print(f"| client | Program.call, {args.threads} threads (calls/s) | Batch (items/s) |"
-          " client CPU per call (us) | client CPU per Batch item (us) |")
-    print("| --- | --- | --- | --- | --- |")
-    for name, _ in clients:
+    print_table(args, runs, [name for name, _ in clients] + list(dict.fromkeys(n for n, _, _ in others)))
+
+
+def print_table(args: argparse.Namespace, runs: List[Dict[str, Any]], names: List[str]) -> None:
+    # "Python client" starts the table's title: bench/run prints from that line on.
+    print(f"\nPython client (and the others), one process each, jscored --workers={args.workers}, "
+          f"W2 sign(params, ts); best of {args.rounds} rounds")
+    labels = {m: LABELS[m].format(threads=args.threads, tasks=args.aio_tasks) for m in MODES}
+    print("| client | " + " | ".join(f"{labels[m]} (/s)" for m in MODES) + " | "
+          + " | ".join(f"CPU per {m} item (us)" for m in MODES) + " |")
+    print("|" + " --- |" * (1 + 2 * len(MODES)))
+    for name in names:
         mine = [r for r in runs if r["client"] == name]
-        best = {m: max((r["per_second"] for r in mine if r["mode"] == m), default=0) for m in ("calls", "batch")}
-        cpu = {m: min((r["client_cpu_us"] for r in mine if r["mode"] == m), default=0) for m in ("calls", "batch")}
+        best = {m: max((r["per_second"] for r in mine if r["mode"] == m), default=0) for m in MODES}
+        cpu = {m: min((r["client_cpu_us"] for r in mine if r["mode"] == m), default=0) for m in MODES}
         bad = sum(r["count"] - r["ok"] for r in mine)
-        print(f"| {name} | {best['calls']:.0f} | {best['batch']:.0f} | {cpu['calls']:.0f} | {cpu['batch']:.0f} |"
+        print(f"| {name} | " + " | ".join(f"{best[m]:.0f}" if best[m] else "-" for m in MODES) + " | "
+              + " | ".join(f"{cpu[m]:.0f}" if cpu[m] else "-" for m in MODES) + " |"
               + (f" {bad} WRONG ANSWERS" if bad else ""))
-    print("(rates: best round; CPU: the client process's CPU time per call, lowest round)")
+    print("(rates: best round; CPU: the client process's CPU time per call or item, lowest round;"
+          " the loadgen's includes its channel setup)")
 
 
 if __name__ == "__main__":

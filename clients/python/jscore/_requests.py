@@ -39,6 +39,9 @@ from jscore.values import decode
 
 __all__ = [
     "DEFAULT_OPTIONS",
+    "CallTemplates",
+    "args_json_field",
+    "call_prefix",
     "Duration",
     "Target",
     "ExecStats",
@@ -56,6 +59,7 @@ __all__ = [
     "evaluate_request",
     "is_program_not_loaded",
     "load_program_request",
+    "plain_call",
     "reload_attempts",
     "replica_of",
     "replica_target",
@@ -272,6 +276,58 @@ def call_request(
     return request
 
 
+_ARGS_JSON_TAG = b"R"  # CallRequest.args_json: field 10, length-delimited ((10 << 3) | 2)
+
+
+def call_prefix(
+    function: str, program: str, timeout: Optional[float], fresh: bool
+) -> bytes:
+    """The serialized ``CallRequest`` of a program call, all but its arguments: a
+    template that :func:`args_json_field` completes (fields may come in any order)."""
+    request = pb.CallRequest(program=program, function=function,
+                             value_encoding=pb.VALUE_ENCODING_JSON)
+    if fresh:
+        request.fresh = True
+    if timeout is not None:
+        request.timeout.CopyFrom(_duration(timeout))
+    return request.SerializeToString()
+
+
+class CallTemplates:
+    """The :func:`call_prefix`es of one program's calls, by program id, function,
+    timeout and ``fresh`` (at most 256; then it starts over). Shared by threads: a
+    race builds a template twice, alike."""
+
+    __slots__ = ("_cache",)
+    _MAX = 256
+
+    def __init__(self) -> None:
+        self._cache: Dict[Tuple[str, str, Optional[float], bool], bytes] = {}
+
+    def prefix(self, program: str, function: str, timeout: Optional[float], fresh: bool) -> bytes:
+        key = (program, function, timeout, fresh)
+        prefix = self._cache.get(key)
+        if prefix is None:
+            prefix = call_prefix(function, program, timeout, fresh)
+            if len(self._cache) >= self._MAX:
+                self._cache.clear()
+            self._cache[key] = prefix
+        return prefix
+
+
+def plain_call(env: Mapping[str, Any]) -> bool:
+    """A call without environment fields (seed, frozen time, probe): the kind that
+    goes out as template bytes."""
+    return env["random_seed"] is None and env["frozen_time"] is None and not env["probe"]
+
+
+def args_json_field(args: Iterable[Any]) -> bytes:
+    """``CallRequest.args_json`` for ``args``, serialized: appended to a
+    :func:`call_prefix`, it makes the bytes :func:`call_request` would serialize to."""
+    value = json_values.encode_bytes(list(args))
+    return _ARGS_JSON_TAG + json_values.varint(len(value)) + value
+
+
 def load_program_request(
     source: str,
     modules: Optional[Mapping[str, str]] = None,
@@ -454,6 +510,8 @@ def decoded_value(response: pb.EvaluateResponse) -> Any:
 
 def value_of(response: pb.EvaluateResponse) -> Any:
     """The Python value of a response, or raises its ``JsError``/``Hooked``."""
+    if response.WhichOneof("result") == "value_json":  # the common case, checked once
+        return json_values.decode(response.value_json)
     error = error_of(response)
     if error is not None:
         raise error

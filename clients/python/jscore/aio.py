@@ -90,6 +90,11 @@ class Client:
         """The raw ``jscore.v1.JsCore`` stub (its methods return awaitables)."""
         self._health = health_pb2_grpc.HealthStub(channel)
         self._pinned: Dict[str, Tuple[grpc.aio.Channel, pb_grpc.JsCoreStub]] = {}
+        self._raw_call: Any = None  # program calls as template bytes (see jscore.Client)
+        if self._owns_channel:
+            self._raw_call = channel.unary_unary(
+                "/jscore.v1.JsCore/Call", request_serializer=None,
+                response_deserializer=pb.EvaluateResponse.FromString)
 
     def _stub_at(self, replica: str) -> pb_grpc.JsCoreStub:
         """See :meth:`jscore.Client._stub_at` (one event loop: no lock needed)."""
@@ -281,13 +286,15 @@ class Client:
         *,
         window: int = 256,
         timeout: Optional[rq.Duration] = None,
+        pack: int = 64,
     ) -> AsyncGenerator[BatchResult, None]:
         """Many evaluations and calls through one stream (see :meth:`jscore.Client.batch`);
-        ``items`` may also be an async iterable. Use with ``async for``."""
-        if window < 1:
-            raise ValueError("window must be at least 1")
+        ``items`` may also be an async iterable (its items go one a message). Use with
+        ``async for``."""
+        if window < 1 or pack < 1:
+            raise ValueError("window and pack must be at least 1")
         self._check_open()
-        return run_batch(self, items, window, rq.seconds(timeout))
+        return run_batch(self, items, window, rq.seconds(timeout), pack)
 
     async def stats(self) -> pb.GetStatsResponse:
         """The daemon's counters."""
@@ -349,6 +356,7 @@ class Program:
         self.filename = filename
         self.type = type
         self.browser = browser
+        self._templates = rq.CallTemplates()
 
     async def call(
         self,
@@ -393,19 +401,32 @@ class Program:
     ) -> pb.EvaluateResponse:
         client = self.client
         seconds = client._timeout(timeout)
-        request = rq.call_request(function, args, program=self.id, timeout=seconds, fresh=fresh)
-        rq.set_environment(request, **env)
+        raw = client._raw_call if rq.plain_call(env) else None  # see jscore.Program._call
+        if raw is not None:
+            args_field = rq.args_json_field(args)
+            data = self._templates.prefix(self.id, function, seconds, fresh) + args_field
+        else:
+            request = rq.call_request(function, args, program=self.id, timeout=seconds,
+                                      fresh=fresh)
+            rq.set_environment(request, **env)
         stub = client.stub
         attempts = rq.reload_attempts(client.replicas)
         for attempt in range(attempts + 1):
             try:
-                return await client._unary(stub.Call, request, seconds)
+                if raw is None:
+                    return await client._unary(stub.Call, request, seconds)
+                if stub is client.stub:
+                    return await client._unary(raw, data, seconds)
+                return await client._unary(stub.Call, pb.CallRequest.FromString(data), seconds)
             except Error as e:
                 if not rq.is_program_not_loaded(e) or attempt == attempts:
                     raise
                 stub = client._stub_at(rq.replica_of(e))
             await self.reload(stub)
-            request.program = self.id
+            if raw is None:
+                request.program = self.id
+            else:
+                data = self._templates.prefix(self.id, function, seconds, fresh) + args_field
         raise AssertionError("unreachable")
 
     async def reload(self, stub: Optional[pb_grpc.JsCoreStub] = None) -> None:

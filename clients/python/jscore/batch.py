@@ -34,13 +34,18 @@ from typing import (
 import grpc
 
 from jscore import _requests as rq
+from jscore import json_values
 from jscore._proto import pb
 from jscore.errors import ConsoleLine, Error, error_from_rpc
+from jscore.json_values import varint
 
 if TYPE_CHECKING:  # pragma: no cover
     from jscore.client import Client
 
-__all__ = ["BatchItem", "BatchResult", "CallItem", "Eval", "to_batch_request", "unpack"]
+__all__ = [
+    "PACK", "BatchItem", "BatchResult", "CallItem", "Eval", "pack_items", "to_batch_bytes",
+    "to_batch_request", "unpack",
+]
 
 _FAILED_PRECONDITION = grpc.StatusCode.FAILED_PRECONDITION.value[0]
 
@@ -143,18 +148,7 @@ def to_batch_request(
     item: BatchItem, index: int, default_timeout: Optional[float]
 ) -> Tuple[pb.BatchRequest, Any]:
     """The ``BatchRequest`` of one item, and the Program object to re-send if any."""
-    if isinstance(item, Mapping):
-        fields = dict(item)
-        if "source" in fields:
-            item = Eval(**fields)
-        elif "function" in fields:
-            item = CallItem(fields.pop("function"), *fields.pop("args", ()), **fields)
-        else:
-            raise ValueError(f"batch item {index}: a dict item needs 'source' or 'function'")
-    if not isinstance(item, (Eval, CallItem)):
-        raise TypeError(
-            f"batch item {index}: expected Eval, CallItem or dict, got {type(item).__name__}"
-        )
+    item = _as_item(item, index)
     item_id = str(index) if item.id is None else str(item.id)
     timeout = rq.seconds(item.timeout)
     if timeout is None:
@@ -187,6 +181,50 @@ def to_batch_request(
     )
     program = item.program if not isinstance(item.program, (str, type(None))) else None
     return request, program
+
+
+def to_batch_bytes(
+    item: BatchItem, index: int, default_timeout: Optional[float]
+) -> Tuple[str, bytes, Any]:
+    """``(id, serialized BatchRequest, Program to re-send or None)`` of one item: what
+    :func:`to_batch_request` serializes to. A program's call item is written straight
+    to bytes (its request template plus the arguments), with no message built."""
+    item = _as_item(item, index)
+    if not isinstance(item, CallItem) or item.session is not None:
+        request, program = to_batch_request(item, index, default_timeout)
+        return request.id, request.SerializeToString(), program
+    item_id = str(index) if item.id is None else str(item.id)
+    timeout = rq.seconds(item.timeout)
+    if timeout is None:
+        timeout = default_timeout
+    target = item.program
+    if isinstance(target, str):
+        prefix, program = rq.call_prefix(item.function, target, timeout, item.fresh), None
+    elif hasattr(target, "_prefix"):  # a jscore.Program: its templates are cached
+        prefix, program = target._prefix(item.function, timeout, item.fresh), target
+    else:
+        prefix, program = rq.call_prefix(item.function, str(target.id), timeout, item.fresh), target
+    call = prefix + rq.args_json_field(item.args)
+    raw_id = item_id.encode()
+    data = b"\n" + varint(len(raw_id)) + raw_id + b"\x1a" + varint(len(call)) + call
+    return item_id, data, program
+
+
+def _as_item(item: BatchItem, index: int) -> Union[Eval, CallItem]:
+    """``item`` as an :class:`Eval` or :class:`CallItem` (a dict item converted)."""
+    if isinstance(item, Mapping):
+        fields = dict(item)
+        if "source" in fields:
+            item = Eval(**fields)
+        elif "function" in fields:
+            item = CallItem(fields.pop("function"), *fields.pop("args", ()), **fields)
+        else:
+            raise ValueError(f"batch item {index}: a dict item needs 'source' or 'function'")
+    if not isinstance(item, (Eval, CallItem)):
+        raise TypeError(
+            f"batch item {index}: expected Eval, CallItem or dict, got {type(item).__name__}"
+        )
+    return item
 
 
 class BatchResult:
@@ -229,6 +267,10 @@ class BatchResult:
     @property
     def value(self) -> Any:
         """The item's value; raises the item's error if it has none."""
+        if self.code == 0:  # the common case: a JSON value, read without the error path
+            result = self.response.result
+            if result.WhichOneof("result") == "value_json":
+                return json_values.decode(result.value_json)
         error = self.error
         if error is not None:
             raise error
@@ -262,17 +304,21 @@ class _Retries:
     """
 
     def __init__(self, seq: "Iterator[int]") -> None:
-        self.pending: Dict[str, Deque[Tuple[pb.BatchRequest, Any, bool, int]]] = {}
+        self.pending: Dict[str, Deque[Tuple[Any, Any, bool, int]]] = {}
         self._reloaded_at: Dict[int, int] = {}  # id(program) -> sequence number of its reload
         self._seq = seq
 
-    def remember(self, request: pb.BatchRequest, program: Any, retried: bool) -> None:
-        """Notes an item about to be sent (``retried``: this is its second try)."""
-        self.pending.setdefault(request.id, collections.deque()).append(
+    def remember(
+        self, request: Any, program: Any, retried: bool, item_id: Optional[str] = None
+    ) -> None:
+        """Notes an item about to be sent (``retried``: this is its second try); a
+        request that is not a message (its bytes) comes with its ``item_id``."""
+        key = request.id if item_id is None else item_id
+        self.pending.setdefault(key, collections.deque()).append(
             (request, program, retried, next(self._seq))
         )
 
-    def take(self, item_id: str) -> Optional[Tuple[pb.BatchRequest, Any, bool, int]]:
+    def take(self, item_id: str) -> Optional[Tuple[Any, Any, bool, int]]:
         """The oldest remembered item with this id, forgotten."""
         queue = self.pending.get(item_id)
         if not queue:
@@ -297,86 +343,134 @@ def unpack(response: pb.BatchResponse) -> List[pb.BatchResponse]:
     return [response, *response.more] if response.more else [response]
 
 
+PACK = 64
+"""Most items the client puts in one ``BatchRequest`` message (``BatchRequest.more``):
+items ready together share a message. The daemon refuses a message with more than its
+``--batch_window`` items (256 by default), so a daemon run with a smaller window needs
+``pack=`` at most that."""
+
+
+_MORE_TAG = b'"'  # BatchRequest.more: field 4, length-delimited ((4 << 3) | 2)
+_PACKED_RESULTS = b"(\x01"  # BatchRequest.packed_results = true: field 5, varint
+
+
+def pack_items(requests: List[bytes], first: bool) -> bytes:
+    """One serialized ``BatchRequest`` carrying the serialized ``requests``: the first
+    one, and the rest in ``more``; ``first`` (the stream's first message) asks for
+    packed results too."""
+    parts = [requests[0]]
+    if first:
+        parts.append(_PACKED_RESULTS)
+    for request in requests[1:]:
+        parts += (_MORE_TAG, varint(len(request)), request)
+    return b"".join(parts)
+
+
 def run_batch(
     client: "Client",
     items: Iterable[BatchItem],
     window: int,
     timeout: Optional[float],
+    pack: int = PACK,
 ) -> Generator[BatchResult, None, None]:
     """The sync client's batch (see :meth:`jscore.Client.batch`).
 
-    Two threads cooperate: gRPC's request thread pulls items (at most ``window``
-    beyond the results received) and the caller's thread reads results. An item that
-    cannot be turned into a request ends the stream: results already in flight are
-    yielded, then its exception is raised.
+    Three threads cooperate: a producer thread pulls items (at most ``window`` beyond
+    the results received) and turns them into requests; gRPC's request thread sends
+    every request ready at once in one message (at most ``pack``); the caller's thread
+    reads results. A source that blocks in ``next()`` never holds back the requests
+    already built. An item that cannot be turned into a request ends the stream:
+    results already in flight are yielded, then its exception is raised.
     """
     if window < 1:
         raise ValueError("window must be at least 1")
+    if pack < 1:
+        raise ValueError("pack must be at least 1")
     cond = threading.Condition()
-    # wake_at: the request thread sleeps until in_flight falls to it (-1: not asleep).
-    # It resumes at a low-water mark rather than at every result, so that it wakes
-    # once per burst of items instead of once per item.
-    state = {"in_flight": 0, "closed": False, "wake_at": -1}
+    # wake_at: the producer sleeps until in_flight falls to it (-1: not asleep). It
+    # resumes at a low-water mark rather than at every result, so that it wakes once
+    # per burst of items instead of once per item. in_flight counts the items taken
+    # from the source and not answered yet.
+    state = {"in_flight": 0, "closed": False, "wake_at": -1, "produced": False,
+             "sender_waits": False}
     low_water = window - max(1, window // 4)
     seq = itertools.count()  # send order, for "reloaded since this item was sent?"
-    resend: Deque[pb.BatchRequest] = collections.deque()
+    resend: Deque[bytes] = collections.deque()
+    ready: Deque[bytes] = collections.deque()
     retries = _Retries(seq)
     failures: List[BaseException] = []
     default_timeout = client.timeout
 
-    def requests() -> Iterator[pb.BatchRequest]:
-        # Runs on gRPC's request-consuming thread; returning half-closes the stream.
+    def produce() -> None:
         source = iter(items)
         index = 0
-        exhausted = False
+        try:
+            while True:
+                with cond:
+                    while not state["closed"] and state["in_flight"] >= window:
+                        state["wake_at"] = low_water
+                        cond.wait(0.5)
+                        state["wake_at"] = -1
+                    if state["closed"]:
+                        return
+                    state["in_flight"] += 1
+                try:
+                    item_id, data, program = to_batch_bytes(next(source), index, default_timeout)
+                except StopIteration:
+                    with cond:
+                        state["in_flight"] -= 1
+                    return
+                index += 1
+                with cond:
+                    if program is not None:
+                        retries.remember(data, program, False, item_id)
+                    else:
+                        next(seq)
+                    ready.append(data)
+                    if state["sender_waits"]:
+                        cond.notify_all()
+        except Exception as e:  # handed to the reading side; the stream ends after `ready`
+            with cond:
+                failures.append(e)
+                state["in_flight"] -= 1
+        finally:
+            with cond:
+                state["produced"] = True
+                cond.notify_all()
+
+    # The messages go out as bytes on the client's own channel; a caller's channel
+    # (interceptors may expect messages) gets them parsed.
+    raw = client._raw_batch
+    as_message = None if raw is not None else pb.BatchRequest.FromString
+
+    def requests() -> Iterator[Any]:
+        # Runs on gRPC's request-consuming thread; returning half-closes the stream.
+        first = True
         while True:
-            again: Optional[pb.BatchRequest] = None
             with cond:
                 while True:
                     if state["closed"]:
                         return
-                    if resend:
-                        again = resend.popleft()
+                    if resend or ready:
+                        out = [resend.popleft() for _ in range(min(pack, len(resend)))]
+                        while ready and len(out) < pack:
+                            out.append(ready.popleft())
                         break
-                    if not exhausted and state["in_flight"] < window:
-                        state["in_flight"] += 1
-                        break
-                    if exhausted and state["in_flight"] == 0:
-                        return  # every result is in, no retry pending
-                    state["wake_at"] = 0 if exhausted else low_water
+                    if state["produced"] and (failures or state["in_flight"] == 0):
+                        return  # every result is in (or an item failed), no retry pending
+                    state["sender_waits"] = True
                     cond.wait(0.5)
-                    state["wake_at"] = -1
-            if again is not None:
-                yield again
-                continue
-            try:
-                item = next(source)
-                request, program = to_batch_request(item, index, default_timeout)
-            except StopIteration:
-                exhausted = True
-                with cond:
-                    state["in_flight"] -= 1
-                continue
-            except Exception as e:  # handed to the reading side
-                with cond:
-                    failures.append(e)
-                    state["closed"] = True
-                    state["in_flight"] -= 1
-                return
-            if index == 0:
-                request.packed_results = True  # results may come several to a message
-            index += 1
-            if program is not None:
-                with cond:
-                    retries.remember(request, program, False)
-            else:
-                next(seq)
-            yield request
+                    state["sender_waits"] = False
+            message = pack_items(out, first)
+            yield message if as_message is None else as_message(message)
+            first = False
 
-    call = client.stub.Batch(
+    call = (raw or client.stub.Batch)(
         requests(), timeout=rq.rpc_timeout(timeout), metadata=client.metadata,
         wait_for_ready=client.wait_for_ready
     )
+    producer = threading.Thread(target=produce, name="jscore-batch-items", daemon=True)
+    producer.start()
     try:
         for message in call:
             for response in unpack(message):
@@ -385,12 +479,13 @@ def run_batch(
                         entry = retries.take(response.id)
                     if (entry is not None and response.code == _FAILED_PRECONDITION
                             and not entry[2]):
-                        _retry(entry, retries, resend, cond)
+                        _retry(response.id, entry, retries, resend, cond)
                         continue  # the item's slot stays taken by its retry
                 with cond:
                     state["in_flight"] -= 1
-                    if state["in_flight"] <= state["wake_at"]:
-                        cond.notify()
+                    if state["in_flight"] <= state["wake_at"] or (
+                            state["in_flight"] == 0 and state["sender_waits"]):
+                        cond.notify_all()
                 yield BatchResult(response)
     except grpc.RpcError as e:
         if failures:
@@ -406,9 +501,10 @@ def run_batch(
 
 
 def _retry(
-    entry: Tuple[pb.BatchRequest, Any, bool, int],
+    item_id: str,
+    entry: Tuple[bytes, Any, bool, int],
     retries: _Retries,
-    resend: Deque[pb.BatchRequest],
+    resend: Deque[bytes],
     cond: threading.Condition,
 ) -> None:
     """Re-sends the program of a failed item (unless done since it was sent), then the item."""
@@ -416,6 +512,6 @@ def _retry(
     if retries.needs_reload(program, sent_at):
         program.reload()
     with cond:
-        retries.remember(request, program, True)
+        retries.remember(request, program, True, item_id)
         resend.append(request)
         cond.notify_all()

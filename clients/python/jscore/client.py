@@ -30,7 +30,7 @@ import grpc
 from jscore import _connection as conn
 from jscore import _requests as rq
 from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
-from jscore.batch import BatchItem, BatchResult, run_batch
+from jscore.batch import PACK, BatchItem, BatchResult, run_batch
 from jscore.errors import Closed, Error, error_from_rpc
 from jscore.program import Program
 from jscore.session import Context
@@ -114,6 +114,18 @@ class Client:
         self.channel: grpc.Channel = channel
         self.stub = pb_grpc.JsCoreStub(channel)
         """The raw ``jscore.v1.JsCore`` stub, for what this API does not cover."""
+        # Program calls and Batch messages go out as prebuilt bytes through these
+        # (jscore.program, jscore.batch): only on a channel of the client's own, where
+        # no interceptor expects a message.
+        self._raw_call: Optional[Callable[..., pb.EvaluateResponse]] = None
+        self._raw_batch: Optional[Callable[..., Any]] = None
+        if self._owns_channel:
+            self._raw_call = channel.unary_unary(
+                "/jscore.v1.JsCore/Call", request_serializer=None,
+                response_deserializer=pb.EvaluateResponse.FromString)
+            self._raw_batch = channel.stream_stream(
+                "/jscore.v1.JsCore/Batch", request_serializer=None,
+                response_deserializer=pb.BatchResponse.FromString)
         self._health = health_pb2_grpc.HealthStub(channel)
         self._pinned: Dict[str, Tuple[grpc.Channel, pb_grpc.JsCoreStub]] = {}
         self._pinned_lock = threading.Lock()
@@ -368,6 +380,7 @@ class Client:
         *,
         window: int = 256,
         timeout: Optional[rq.Duration] = None,
+        pack: int = PACK,
     ) -> Generator[BatchResult, None, None]:
         """Sends many evaluations and calls through one stream.
 
@@ -377,6 +390,9 @@ class Client:
             window: Most items in flight beyond the results received.
             timeout: Deadline of the whole stream in seconds (none by default);
                 each item has its own timeout (default: the client's).
+            pack: Most items sent in one message (items ready together share one);
+                at most the daemon's ``--batch_window`` (256 by default), else the
+                stream fails ``InvalidArgument``. 1 sends each item alone.
 
         Yields:
             :class:`~jscore.BatchResult` in completion order; ``.value`` raises the
@@ -388,7 +404,7 @@ class Client:
         if window < 1:
             raise ValueError("window must be at least 1")
         self._check_open()
-        return run_batch(self, items, window, rq.seconds(timeout))
+        return run_batch(self, items, window, rq.seconds(timeout), pack)
 
     # -- service ----------------------------------------------------------------------
 

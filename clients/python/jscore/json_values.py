@@ -23,17 +23,38 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from jscore._proto import pb
 from jscore.values import MAX_SAFE_INTEGER, _format_datetime, _parse_date
 
-__all__ = ["decode", "encode", "encode_into", "types_paths"]
+__all__ = ["decode", "encode", "encode_bytes", "encode_into", "types_paths", "varint"]
 
 _MAX_DEPTH = 200
 
 # A types node: a kind, or [kind or None, {key: node}]; None when nothing is annotated.
 _Node = Any
 
-_DUMPS = json.JSONEncoder(
+_ENCODER = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False,
     default=lambda o: _plain_of(o),
-).encode
+)
+
+
+def _c_dumps() -> Any:
+    """``_ENCODER.encode`` with the C encoder built once (``encode`` builds one per
+    call), or ``_ENCODER.encode`` itself where the C accelerator is missing."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _ENCODER.encode
+    e = _ENCODER
+    strings = getattr(json.encoder, "encode_basestring")  # C's where there is one
+    iterencode = make(None, e.default, strings, None, e.key_separator, e.item_separator,
+                      e.sort_keys, e.skipkeys, e.allow_nan)
+    join = "".join
+
+    def dumps(obj: Any) -> str:
+        return join(iterencode(obj, 0))
+
+    return dumps
+
+
+_DUMPS = _c_dumps()
 
 
 # --- Python -> JsValue ---------------------------------------------------------------
@@ -73,6 +94,30 @@ def encode_into(out: pb.JsValue, obj: Any) -> None:
     out.json = _DUMPS(_without_special_numbers(obj) if special_numbers else obj)
     if node is not None:
         out.types = _DUMPS(node)
+
+
+def encode_bytes(obj: Any) -> bytes:
+    """:func:`encode`'s ``JsValue``, serialized (its protobuf wire bytes), without
+    building the message: what a request template appends."""
+    node, special_numbers = _scan(obj, 0)
+    text = _DUMPS(_without_special_numbers(obj) if special_numbers else obj).encode()
+    out = b"\n" + varint(len(text)) + text  # field 1 (json), length-delimited
+    if node is not None:
+        types = _DUMPS(node).encode()
+        out += b"\x12" + varint(len(types)) + types  # field 2 (types)
+    return out
+
+
+def varint(n: int) -> bytes:
+    """``n`` (not negative) as a protobuf varint."""
+    if n < 0x80:
+        return bytes((n,))
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
 
 
 def _scan(obj: Any, depth: int) -> Tuple[_Node, bool]:
@@ -120,6 +165,14 @@ def _scan_items(items: Any, depth: int, kind: Optional[str], check_keys: bool) -
     for key, item in items:
         if check_keys and type(key) is not str and not isinstance(key, str):
             raise TypeError(f"object keys must be str, not {type(key).__name__} ({key!r})")
+        t = type(item)  # the plain leaves, checked here without a call
+        if t is str or t is bool or item is None:
+            continue
+        if t is int:
+            if -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                continue
+        elif t is float and item - item == 0.0:  # finite (inf - inf and NaN are NaN)
+            continue
         node, item_special = _scan(item, depth + 1)
         special = special or item_special
         if node is not None:
@@ -168,6 +221,10 @@ def _parse_int(text: str) -> Any:
     return n if -MAX_SAFE_INTEGER <= n <= MAX_SAFE_INTEGER else float(n)
 
 
+# One decoder for every call (json.loads with keyword arguments builds a new one each time).
+_LOADS = json.JSONDecoder(parse_int=_parse_int).decode
+
+
 def decode(value: pb.JsValue) -> Any:
     """The Python value of a ``JsValue`` (an empty one is ``None``).
 
@@ -177,9 +234,10 @@ def decode(value: pb.JsValue) -> Any:
     the year is outside 1..9999), ``bytes``, NaN and ±inf ``float``, ``dict`` (Map)
     and ``set`` (Set; a ``list`` if its items are not hashable and distinct).
     """
-    if not value.json:
+    text = value.json
+    if not text:
         return None
-    result = json.loads(value.json, parse_int=_parse_int)
+    result = _LOADS(text)
     if value.types:
         result = _apply(result, json.loads(value.types))
     return result
