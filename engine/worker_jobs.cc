@@ -290,16 +290,20 @@ void Worker::Impl::StartCall(JobRun* run) {
 std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh) {
   JSCORE_DCHECK_ON_WORKER_THREAD();
   const std::string& id = run->job->spec().program;
-  std::shared_ptr<const Program> program = programs.Get(id);
-  if (program == nullptr) {
-    return Outcome::Failed(ProgramNotLoadedError(id));
-  }
+  // A cached context stands for a loaded program once the contexts of unloaded ones
+  // are dropped (one atomic read when nothing was unloaded): a hit needs no
+  // ProgramCache lookup (Pool::Route already made one).
+  if (programs.generation() != programs_generation) DropUnloadedPrograms();
   if (internal::ProgramContext* cached = fresh ? nullptr : program_contexts.Use(id)) {
     run->context.Reset(isolate, cached->context);
     run->microtasks = cached->microtasks;
     run->shared_context = true;
     run->program_id = id;
     return std::nullopt;
+  }
+  std::shared_ptr<const Program> program = programs.Get(id);
+  if (program == nullptr) {
+    return Outcome::Failed(ProgramNotLoadedError(id));
   }
   v8::HeapStatistics before;
   isolate->GetHeapStatistics(&before);

@@ -361,7 +361,7 @@ struct Worker::Impl {
   absl::Time waiting_timer_due = absl::InfiniteFuture();
   internal::ProgramContextCache program_contexts{options.program_contexts_per_worker,
                                                  options.program_context_memory_mb << 20};
-  uint64_t programs_generation = 0;  // of `programs`, when Drain last looked
+  uint64_t programs_generation = 0;  // of `programs`, when last looked (Drain, a program call)
   bool stopping = false;
   bool retired_seen = false;     // EndSection saw `retired`: see RetiredStop
   bool replace_pending = false;  // a heap-limit event: replace once no JS is on the stack
