@@ -9,6 +9,7 @@
 #include "engine/extensions/hooks.h"
 #include "engine/internal/js_error.h"
 #include "engine/internal/platform_impl.h"
+#include "engine/internal/section.h"
 #include "engine/internal/value_codec.h"
 #include "engine/internal/worker_impl.h"
 
@@ -107,6 +108,10 @@ void JobRun::TerminateWithHook(JsScope& scope, v8::Local<v8::Value> data) {
   worker_.StopForHook(*this);
 }
 
+void JobRun::BeginSection() { worker_.BeginSection(*this); }
+
+SectionEnd JobRun::EndSection() { return worker_.EndSection(*this); }
+
 void JobRun::CloseHandles() {
   while (!timers.empty()) ClearTimer(timers.begin()->first);
   if (!http_calls.empty()) {
@@ -124,6 +129,7 @@ void JobRun::CloseHandles() {
 // ---- sections: synchronous stretches of JS under the watchdog ----
 
 void Worker::Impl::BeginSection(JobRun& run) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   const Job& job = *run.job;
   if (run.shared_context) {
     v8::HandleScope handles(isolate);
@@ -156,6 +162,7 @@ void Worker::Impl::BeginSection(JobRun& run) {
 }
 
 SectionEnd Worker::Impl::EndSection(JobRun& run) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   run.cpu += absl::Now() - section_started;
   bool was_interrupted;
   InterruptReason reason;
@@ -257,6 +264,7 @@ void Worker::Impl::Checkpoint(JobRun& run) {
 // ---- the life of a job after its start (worker_jobs.cc starts it) ----
 
 void Worker::Impl::Settle(JobRun* run) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   if (run->shared_context) SettleSiblings(run);
   {
     v8::HandleScope handles(isolate);
@@ -293,13 +301,11 @@ std::optional<Outcome> Worker::Impl::OutcomeOf(JsScope& scope, v8::TryCatch& try
 void Worker::Impl::Finish(JobRun* run) {
   Outcome outcome;
   {
-    JsScope scope(isolate, run->context);
-    v8::TryCatch try_catch(isolate);
-    BeginSection(*run);
+    internal::Section section(isolate, run->context, *run);
     v8::Local<v8::Promise> promise = run->promise.Get(isolate);
-    outcome = SettledOutcome(scope, try_catch, *run->job, promise->Result(),
+    outcome = SettledOutcome(section.scope(), section.try_catch(), *run->job, promise->Result(),
                              promise->State() == v8::Promise::kRejected);
-    SectionEnd end = EndSection(*run);
+    SectionEnd end = section.End();
     if (end != SectionEnd::kCompleted) outcome = EndedOutcome(*run, end);
   }
   Complete(run, std::move(outcome));
@@ -328,6 +334,7 @@ void Worker::Impl::SettleSiblings(JobRun* run) {
 }
 
 void Worker::Impl::Park(JobRun* run) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   if (run->parked) return;
   run->parked = true;
   {
@@ -368,29 +375,29 @@ void Worker::Impl::AfterCallback(JobRun* run, std::optional<Outcome> ended) {
 }
 
 void Worker::Impl::FireTimer(Timer* timer) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   JobRun* run = timer->run;
   // Thousands of due timers can run in one loop turn: none may run past the deadline.
   if (absl::Now() >= run->job->deadline()) return ParkedDeadline(run);
   std::optional<Outcome> ended;  // the timer ended the job (threw, $return, $terminate...)
   {
-    JsScope scope(isolate, run->context);
-    v8::TryCatch try_catch(isolate);
+    internal::Section section(isolate, run->context, *run);
     v8::Local<v8::Function> callback = timer->callback.Get(isolate);
     std::vector<v8::Local<v8::Value>> argv;
     for (auto& arg : timer->args) argv.push_back(arg.Get(isolate));
     if (!timer->repeat) run->ClearTimer(timer->id);  // `timer` is gone after this
-    BeginSection(*run);
     bool ok = !callback
-                   ->Call(scope.context(), v8::Undefined(isolate), static_cast<int>(argv.size()),
+                   ->Call(section.context(), v8::Undefined(isolate), static_cast<int>(argv.size()),
                           argv.data())
                    .IsEmpty();
     if (ok) Checkpoint(*run);
+    v8::TryCatch& try_catch = section.try_catch();
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
       // An uncaught exception in a timer fails the evaluation (as it would crash Node);
       // an uncaught $return(v) ends it with v.
-      ended = ThrownOutcome(scope, try_catch, *run->job);
+      ended = ThrownOutcome(section.scope(), try_catch, *run->job);
     }
-    SectionEnd end = EndSection(*run);
+    SectionEnd end = section.End();
     if (end != SectionEnd::kCompleted) ended = EndedOutcome(*run, end);
   }
   AfterCallback(run, std::move(ended));
@@ -405,15 +412,16 @@ void Worker::Impl::FireHttp(JobRun* run, uint64_t id, internal::HttpResult resul
   if (absl::Now() >= run->job->deadline()) return ParkedDeadline(run);
   std::optional<Outcome> ended;  // the callback ended the job (threw, $return, $terminate...)
   {
-    JsScope scope(isolate, run->context);
-    v8::TryCatch try_catch(isolate);
-    BeginSection(*run);
-    done(scope, std::move(result));
+    internal::Section section(isolate, run->context, *run);
+    v8::TryCatch& try_catch = section.try_catch();
+    done(section.scope(), std::move(result));
     done = nullptr;  // its handles go while the context is entered
     bool ok = !try_catch.HasCaught();
     if (ok) Checkpoint(*run);
-    if (!ok && !try_catch.HasTerminated()) ended = ThrownOutcome(scope, try_catch, *run->job);
-    SectionEnd end = EndSection(*run);
+    if (!ok && !try_catch.HasTerminated()) {
+      ended = ThrownOutcome(section.scope(), try_catch, *run->job);
+    }
+    SectionEnd end = section.End();
     if (end != SectionEnd::kCompleted) ended = EndedOutcome(*run, end);
   }
   AfterCallback(run, std::move(ended));
@@ -430,6 +438,7 @@ void Worker::Impl::ScanCancelled() {
 }
 
 void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   if (run->restart) {
     // Stopped because another job filled the heap: start over on a new isolate, or
     // (a session's job, or one that made a request) say so.
@@ -463,13 +472,7 @@ void Worker::Impl::Complete(JobRun* run, Outcome outcome) {
   // it on next use.
   if (!run->program_id.empty() && outcome.kind == Outcome::Kind::kFailed &&
       (absl::IsDeadlineExceeded(outcome.status) || absl::IsCancelled(outcome.status))) {
-    auto it = program_contexts.find(run->program_id);
-    if (it != program_contexts.end()) {
-      program_lru.erase(it->second.lru_position);
-      program_context_bytes -= it->second.approx_bytes;
-      program_contexts.erase(it);
-      program_context_count.store(program_contexts.size(), std::memory_order_relaxed);
-    }
+    program_contexts.Remove(run->program_id);
   }
   if (run->session != nullptr) ReleaseSession(run);
   job.running_on_.store(-1, std::memory_order_seq_cst);

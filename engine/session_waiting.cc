@@ -1,7 +1,9 @@
-// A session's waiting list: jobs that arrived while the session's previous job was
-// still in flight. Bounded (PoolOptions::max_waiting_per_session), and reached by
-// deadlines (a libuv timer while the worker is free, the watchdog's
-// Worker::AnswerOverdue while it runs JavaScript) and by cancellation.
+// A worker's sessions over time (internal::SessionStore holds them): released after
+// each job, expired after their idle ttl, lost with their isolate; and their waiting
+// lists: jobs that arrived while the session's previous job was still in flight.
+// Bounded (PoolOptions::max_waiting_per_session), and reached by deadlines (a libuv
+// timer while the worker is free, the watchdog's Worker::AnswerOverdue while it runs
+// JavaScript) and by cancellation.
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -23,14 +25,14 @@ absl::Status CancelledWhileWaiting() { return absl::CancelledError("cancelled by
 
 }  // namespace
 
-void Worker::Impl::WaitForSession(Session* session, std::shared_ptr<Job> job) {
+void Worker::Impl::WaitForSession(internal::Session* session, std::shared_ptr<Job> job) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   if (job->cancel_requested()) return Drop(job, CancelledWhileWaiting());
-  absl::Time now = absl::Now();
-  if (job->deadline() <= now) {
+  if (job->deadline() <= sessions.Now()) {
     timeouts.fetch_add(1, std::memory_order_relaxed);
     return Drop(job, WaitedPastDeadline());
   }
-  if (session->waiting.size() >= options.max_waiting_per_session) {
+  if (session->waiting.size() >= sessions.max_waiting()) {
     return Drop(job, absl::ResourceExhaustedError(absl::StrCat(
                          "session ", session->id, " already has ", session->waiting.size(),
                          " jobs waiting behind its running job (--max_waiting_per_session); "
@@ -44,7 +46,7 @@ void Worker::Impl::WaitForSession(Session* session, std::shared_ptr<Job> job) {
     waiting_jobs.push_back(job);
   }
   absl::Time deadline = job->deadline();
-  session->waiting.push_back(std::move(job));
+  sessions.Enqueue(*session, std::move(job));  // room checked above
   ArmWaitingTimer(deadline);
 }
 
@@ -66,7 +68,7 @@ void Worker::Impl::UnlistWaiting(const Job* job) {
   }
 }
 
-void Worker::Impl::DropWaiting(Session* session, const absl::Status& why) {
+void Worker::Impl::DropWaiting(internal::Session* session, const absl::Status& why) {
   for (auto& waiting : session->waiting) {
     UnlistWaiting(waiting.get());
     Drop(waiting, why);
@@ -85,25 +87,15 @@ void Worker::Impl::ArmWaitingTimer(absl::Time deadline) {
 }
 
 void Worker::Impl::SweepWaiting() {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   waiting_timer_due = absl::InfiniteFuture();
-  absl::Time now = absl::Now();
-  absl::Time next = absl::InfiniteFuture();
-  for (auto& [id, session] : sessions) {
-    auto& list = session->waiting;
-    for (auto it = list.begin(); it != list.end();) {
-      std::shared_ptr<Job> job = *it;
-      bool cancelled = job->cancel_requested();
-      if (!cancelled && job->deadline() > now) {
-        next = std::min(next, job->deadline());
-        ++it;
-        continue;
-      }
-      it = list.erase(it);
-      UnlistWaiting(job.get());
-      job->running_on_.store(-1, std::memory_order_seq_cst);
-      if (!cancelled) timeouts.fetch_add(1, std::memory_order_relaxed);
-      Drop(job, cancelled ? CancelledWhileWaiting() : WaitedPastDeadline());
-    }
+  absl::Time next;
+  for (const std::shared_ptr<Job>& job : sessions.TakeOverdue(&next)) {
+    bool cancelled = job->cancel_requested();
+    UnlistWaiting(job.get());
+    job->running_on_.store(-1, std::memory_order_seq_cst);
+    if (!cancelled) timeouts.fetch_add(1, std::memory_order_relaxed);
+    Drop(job, cancelled ? CancelledWhileWaiting() : WaitedPastDeadline());
   }
   if (next != absl::InfiniteFuture()) ArmWaitingTimer(next);
 }
@@ -125,6 +117,44 @@ void Worker::AnswerOverdueWaiting(absl::Time now) {
     outcome.stats.queue_wait = now - job->enqueued_at_;
     outcome.stats.worker = impl->index;
     done(std::move(outcome));
+  }
+}
+
+void Worker::Impl::ReleaseSession(JobRun* run) {
+  internal::Session* session = run->session;
+  run->session = nullptr;
+  // What the job's sections left in the heap stays with the session.
+  std::shared_ptr<Job> next = sessions.Release(*session, run->heap_growth);
+  if (!retired_seen) session_table.SetBytes(session->id, session->bytes);
+  // Still listed in waiting_jobs until RunJob starts it (Worker::Retire answers it).
+  if (next != nullptr) released.push_back(std::move(next));
+}
+
+void Worker::Impl::ArmSessionTimer(absl::Duration ttl) {
+  absl::Time due = sessions.Now() + ttl;
+  if (due >= session_timer_due) return;
+  session_timer_due = due;
+  uint64_t ms = static_cast<uint64_t>(std::max<int64_t>(0, absl::ToInt64Milliseconds(ttl))) + 1;
+  uv_timer_start(
+      &session_timer,
+      [](uv_timer_t* handle) { static_cast<Impl*>(handle->data)->ExpireSessions(); }, ms, 0);
+}
+
+void Worker::Impl::ExpireSessions() {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
+  session_timer_due = absl::InfiniteFuture();
+  absl::Duration next;
+  for (const std::string& id : sessions.Expire(&next)) {
+    if (!retired_seen) session_table.Remove(id, "expired after its idle ttl");
+  }
+  if (next != absl::InfiniteDuration()) ArmSessionTimer(next);
+}
+
+void Worker::Impl::LoseAllSessions(const std::string& why) {
+  for (std::unique_ptr<internal::Session>& session : sessions.TakeAll()) {
+    DropWaiting(session.get(),
+                absl::NotFoundError(absl::StrCat("session ", session->id, " is gone: ", why)));
+    if (!retired_seen) session_table.Remove(session->id, why);
   }
 }
 

@@ -135,8 +135,8 @@ WorkerStatsSnapshot Worker::Stats() const {
   s.isolate_replacements = impl->replacements.load(std::memory_order_relaxed);
   s.prebuilt_contexts = impl->prebuilt_count.load(std::memory_order_relaxed);
   s.timeouts = impl->timeouts.load(std::memory_order_relaxed);
-  s.program_contexts = impl->program_context_count.load(std::memory_order_relaxed);
-  s.sessions = impl->session_count.load(std::memory_order_relaxed);
+  s.program_contexts = impl->program_contexts.published_count();
+  s.sessions = impl->sessions.published_count();
   if (impl->loop_metrics.load(std::memory_order_acquire)) {
     uint64_t alive = uv_hrtime() - impl->loop_started_ns;
     uint64_t idle = uv_metrics_idle_time(&impl->loop);
@@ -186,6 +186,7 @@ size_t NearHeapLimit(void* data, size_t current_limit, size_t /*initial_limit*/)
 
 // Order (CONVENTIONS.md 5): loop -> isolate -> contexts; teardown in reverse.
 void Worker::Impl::ThreadMain() {
+  worker_thread.Bind();  // the thread its JSCORE_DCHECK_ON_WORKER_THREAD()s expect
   // Every libuv call that can fail here is checked: a failure (out of file
   // descriptors, say) is the worker's start status, never a crash.
   int rc = uv_loop_init(&loop);
@@ -264,12 +265,8 @@ absl::Status Worker::Impl::CreateIsolate() {
 
 void Worker::Impl::DisposeIsolate() {
   if (isolate == nullptr) return;
-  sessions.clear();
-  session_count.store(0, std::memory_order_relaxed);
-  program_contexts.clear();
-  program_lru.clear();
-  program_context_bytes = 0;
-  program_context_count.store(0, std::memory_order_relaxed);
+  sessions.TakeAll();  // gone with the isolate (their waiting jobs were answered before)
+  program_contexts.Clear();
   prebuilt.clear();
   prebuilt_count.store(0, std::memory_order_relaxed);
   // Queues are unlinked from the isolate's list before it goes away.
@@ -284,6 +281,7 @@ void Worker::Impl::DisposeIsolate() {
 }
 
 void Worker::Impl::ReplaceIsolate(const char* why) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   std::vector<JobRun*> victims;
   for (auto& [run, owned] : runs) victims.push_back(run);
   // At a heap-limit event the job holding the most heap fails, whether it ran or was
@@ -487,7 +485,7 @@ void Worker::Impl::StopOnThread() {
     Complete(run, Outcome::Failed(absl::UnavailableError("the server is shutting down")));
   }
   absl::Status closing = absl::UnavailableError("the server is shutting down");
-  for (auto& [id, session] : sessions) DropWaiting(session.get(), closing);
+  sessions.ForEach([&](internal::Session& session) { DropWaiting(&session, closing); });
   uv_timer_stop(&waiting_timer);
   for (auto& job : released) Drop(job, closing);
   released.clear();

@@ -15,6 +15,7 @@
 #include "engine/internal/js_error.h"
 #include "engine/internal/json_value_codec.h"
 #include "engine/internal/program_code.h"
+#include "engine/internal/section.h"
 #include "engine/internal/value_codec.h"
 #include "engine/internal/worker_impl.h"
 
@@ -47,9 +48,28 @@ Outcome IdOutcome(std::string id) {
   return o;
 }
 
+// Inside an Evaluate's section: a module graph, or a script with require(),
+// compiled as a program that is not kept (no code caches) and run.
+bool RunUnkeptProgram(JsScope& scope, const JobSpec& spec, v8::Local<v8::Value>* result) {
+  auto program = std::make_shared<Program>();
+  program->source = spec.source;
+  program->filename = spec.filename;
+  program->modules = spec.modules;
+  program->type = spec.source_type;
+  bool ok = internal::CompileProgram(scope, program.get(), /*make_caches=*/false);
+  if (internal::ContextState* state = internal::ContextState::From(scope.context())) {
+    state->modules = program;
+  }
+  if (ok && program->files != nullptr && !program->files->empty()) {
+    extensions::InstallRequire(scope);
+  }
+  return ok && internal::RunProgram(scope, *program).ToLocal(result);
+}
+
 }  // namespace
 
 void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   const JobSpec& spec = job->spec();
   // A pinned (session) job is listed from Submit until it starts (or waits again).
   UnlistWaiting(job.get());
@@ -60,15 +80,14 @@ void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
     return;
   }
   // A session runs one job at a time, in arrival order.
-  Session* session = nullptr;
+  internal::Session* session = nullptr;
   if (!spec.session.empty() && spec.kind != JobKind::kCreateSession) {
-    auto it = sessions.find(spec.session);
-    if (it == sessions.end()) {
+    session = sessions.Find(spec.session);
+    if (session == nullptr) {
       absl::StatusOr<int> owner = session_table.Find(spec.session);
       return Drop(job, owner.ok() ? absl::NotFoundError("unknown session " + spec.session)
                                   : owner.status());
     }
-    session = it->second.get();
     if (session->busy) return WaitForSession(session, std::move(job));
     session->busy = true;
   }
@@ -144,10 +163,10 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
   }
   std::optional<Outcome> outcome;
   {
-    JsScope scope(isolate, run->context);
-    v8::Local<v8::Context> context = scope.context();
-    v8::TryCatch try_catch(isolate);
-    BeginSection(*run);
+    internal::Section section(isolate, run->context, *run);
+    JsScope& scope = section.scope();
+    v8::Local<v8::Context> context = section.context();
+    v8::TryCatch& try_catch = section.try_catch();
     bool ok = ApplyJobSettings(scope, *run);
     for (const auto& [name, value] : spec.globals) {
       if (!ok) break;
@@ -176,20 +195,7 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
       ok = v8::Script::Compile(context, source, &origin).ToLocal(&script) &&
            script->Run(context).ToLocal(&result);
     } else if (ok) {
-      // A module graph, or a script with require(): compiled as a program that is
-      // not kept (no code caches).
-      auto program = std::make_shared<Program>();
-      program->source = spec.source;
-      program->filename = spec.filename;
-      program->modules = spec.modules;
-      program->type = spec.source_type;
-      ok = internal::CompileProgram(scope, program.get(), /*make_caches=*/false);
-      if (internal::ContextState* state = internal::ContextState::From(context)) {
-        state->modules = program;
-      }
-      if (ok && program->files != nullptr && !program->files->empty())
-        extensions::InstallRequire(scope);
-      ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
+      ok = RunUnkeptProgram(scope, spec, &result);
     }
     if (ok) Checkpoint(*run);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
@@ -206,7 +212,7 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
       e.message = "the source could not be prepared (too large?)";
       outcome = JsErrorOutcome(std::move(e));
     }
-    SectionEnd end = EndSection(*run);
+    SectionEnd end = section.End();
     if (end != SectionEnd::kCompleted) outcome = EndedOutcome(*run, end);
   }
   AfterStart(run, std::move(outcome));
@@ -225,17 +231,17 @@ void Worker::Impl::StartCall(JobRun* run) {
   std::optional<Outcome> outcome;
   {
     std::optional<Outcome> failed;
-    JsScope scope(isolate, run->context);
-    v8::Local<v8::Context> context = scope.context();
-    v8::TryCatch try_catch(isolate);
-    BeginSection(*run);
+    internal::Section section(isolate, run->context, *run);
+    JsScope& scope = section.scope();
+    v8::Local<v8::Context> context = section.context();
+    v8::TryCatch& try_catch = section.try_catch();
     v8::Local<v8::Function> function;
     v8::Local<v8::Value> holder;
     v8::Local<v8::Value> result;
     bool found = false;
     bool ok = false;
     // A program's settings were applied before its top level (BuildProgramContext);
-    // when applying a session's throws or is terminated, the TryCatch and EndSection say so.
+    // when applying a session's throws or is terminated, the TryCatch and section.End() say so.
     bool prepared = run->session == nullptr || ApplyJobSettings(scope, *run);
     std::optional<JsError> missing;
     absl::Status args_status;
@@ -274,7 +280,7 @@ void Worker::Impl::StartCall(JobRun* run) {
     }
     std::optional<Outcome> settled =
         failed ? std::move(failed) : OutcomeOf(scope, try_catch, run, result);
-    SectionEnd end = EndSection(*run);
+    SectionEnd end = section.End();
     if (end != SectionEnd::kCompleted) settled = EndedOutcome(*run, end);
     outcome = std::move(settled);
   }
@@ -282,21 +288,22 @@ void Worker::Impl::StartCall(JobRun* run) {
 }
 
 std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   const std::string& id = run->job->spec().program;
+  // A cached context stands for a loaded program once the contexts of unloaded ones
+  // are dropped (one atomic read when nothing was unloaded): a hit needs no
+  // ProgramCache lookup (Pool::Route already made one).
+  if (programs.generation() != programs_generation) DropUnloadedPrograms();
+  if (internal::ProgramContext* cached = fresh ? nullptr : program_contexts.Use(id)) {
+    run->context.Reset(isolate, cached->context);
+    run->microtasks = cached->microtasks;
+    run->shared_context = true;
+    run->program_id = id;
+    return std::nullopt;
+  }
   std::shared_ptr<const Program> program = programs.Get(id);
   if (program == nullptr) {
     return Outcome::Failed(ProgramNotLoadedError(id));
-  }
-  if (!fresh) {
-    auto it = program_contexts.find(id);
-    if (it != program_contexts.end()) {
-      program_lru.splice(program_lru.begin(), program_lru, it->second.lru_position);
-      run->context.Reset(isolate, it->second.context);
-      run->microtasks = it->second.microtasks;
-      run->shared_context = true;
-      run->program_id = id;
-      return std::nullopt;
-    }
   }
   v8::HeapStatistics before;
   isolate->GetHeapStatistics(&before);
@@ -304,7 +311,7 @@ std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh
   if (fresh) return std::nullopt;  // the run's own copy, dropped with it
   v8::HeapStatistics after;
   isolate->GetHeapStatistics(&after);
-  ProgramContext& entry = program_contexts[id];
+  internal::ProgramContext entry;
   entry.program = program;
   entry.context.Reset(isolate, run->context);
   entry.microtasks = run->microtasks;
@@ -312,13 +319,9 @@ std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh
       program->source.size() + (after.used_heap_size() > before.used_heap_size()
                                     ? after.used_heap_size() - before.used_heap_size()
                                     : 0);
-  program_lru.push_front(id);
-  entry.lru_position = program_lru.begin();
-  program_context_bytes += entry.approx_bytes;
+  program_contexts.Insert(id, std::move(entry));  // evicts past its bounds, never this one
   run->shared_context = true;
   run->program_id = id;
-  EvictProgramContexts();
-  program_context_count.store(program_contexts.size(), std::memory_order_relaxed);
   return std::nullopt;
 }
 
@@ -328,10 +331,10 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run,
     return Outcome::Failed(absl::ResourceExhaustedError("the engine could not create a context"));
   }
   std::optional<Outcome> failed;
-  JsScope scope(isolate, run->context);
-  v8::Local<v8::Context> context = scope.context();
-  v8::TryCatch try_catch(isolate);
-  BeginSection(*run);
+  internal::Section section(isolate, run->context, *run);
+  JsScope& scope = section.scope();
+  v8::Local<v8::Context> context = section.context();
+  v8::TryCatch& try_catch = section.try_catch();
   bool ok = ApplyJobSettings(scope, *run);
   if (ok && program->browser) ok = extensions::InstallBrowserProfile(scope, *program->browser);
   if (internal::ContextState* state = internal::ContextState::From(context))
@@ -375,35 +378,15 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run,
                      ": ", error.message);
     failed = JsErrorOutcome(std::move(error));
   }
-  SectionEnd end = EndSection(*run);
+  SectionEnd end = section.End();
   if (end != SectionEnd::kCompleted) failed = EndedOutcome(*run, end);
   return failed;
 }
 
-void Worker::Impl::EvictProgramContexts() {
-  while (program_contexts.size() > 1 &&
-         (program_contexts.size() > options.program_contexts_per_worker ||
-          program_context_bytes > (options.program_context_memory_mb << 20))) {
-    auto it = program_contexts.find(program_lru.back());
-    program_context_bytes -= it->second.approx_bytes;
-    program_contexts.erase(it);
-    program_lru.pop_back();
-  }
-  program_context_count.store(program_contexts.size(), std::memory_order_relaxed);
-}
-
 void Worker::Impl::DropUnloadedPrograms() {
   programs_generation = programs.generation();
-  for (auto it = program_contexts.begin(); it != program_contexts.end();) {
-    if (programs.Get(it->first) == nullptr) {
-      program_lru.erase(it->second.lru_position);
-      program_context_bytes -= it->second.approx_bytes;
-      program_contexts.erase(it++);
-    } else {
-      ++it;
-    }
-  }
-  program_context_count.store(program_contexts.size(), std::memory_order_relaxed);
+  program_contexts.DropUnloaded(
+      programs_generation, [this](const std::string& id) { return programs.Get(id) != nullptr; });
 }
 
 void Worker::Impl::LoadProgram(JobRun* run) {
@@ -425,15 +408,15 @@ void Worker::Impl::LoadProgram(JobRun* run) {
   program->browser = spec.browser;
   std::optional<Outcome> failed;
   {
-    JsScope scope(isolate, run->context);
-    v8::TryCatch try_catch(isolate);
-    BeginSection(*run);
+    internal::Section section(isolate, run->context, *run);
+    JsScope& scope = section.scope();
+    v8::TryCatch& try_catch = section.try_catch();
     bool ok = internal::CompileProgram(scope, program.get(), /*make_caches=*/!spec.validate_only);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
       failed = JsErrorOutcome(
           ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message()));
     }
-    SectionEnd end = EndSection(*run);
+    SectionEnd end = section.End();
     if (end != SectionEnd::kCompleted) failed = EndedOutcome(*run, end);
   }
   if (failed) return Complete(run, std::move(*failed));
@@ -445,6 +428,7 @@ void Worker::Impl::LoadProgram(JobRun* run) {
 }
 
 void Worker::Impl::CreateSession(JobRun* run) {
+  JSCORE_DCHECK_ON_WORKER_THREAD();
   const JobSpec& spec = run->job->spec();
   const size_t heap_before = UsedHeap();
   std::optional<Outcome> failed;
@@ -461,9 +445,9 @@ void Worker::Impl::CreateSession(JobRun* run) {
   // A session from a program got its settings before the program's top level.
   bool apply_settings = spec.program.empty();
   if (!failed && (!spec.source.empty() || apply_settings)) {
-    JsScope scope(isolate, run->context);
-    v8::TryCatch try_catch(isolate);
-    BeginSection(*run);
+    internal::Section section(isolate, run->context, *run);
+    JsScope& scope = section.scope();
+    v8::TryCatch& try_catch = section.try_catch();
     v8::ScriptOrigin origin(isolate, scope.Str(spec.filename));
     v8::Local<v8::Script> script;
     v8::Local<v8::Value> ignored;
@@ -480,7 +464,7 @@ void Worker::Impl::CreateSession(JobRun* run) {
       failed = JsErrorOutcome(
           ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message()));
     }
-    SectionEnd end = EndSection(*run);
+    SectionEnd end = section.End();
     if (end != SectionEnd::kCompleted) failed = EndedOutcome(*run, end);
   }
   if (failed && failed->kind == Outcome::Kind::kHook) {
@@ -495,91 +479,33 @@ void Worker::Impl::CreateSession(JobRun* run) {
     if (!retired_seen) session_table.Remove(spec.session, "its creation failed");
     return Complete(run, std::move(*failed));
   }
-  auto session = std::make_unique<Session>();
+  auto session = std::make_unique<internal::Session>();
   session->id = spec.session;
   session->context.Reset(isolate, run->context);
   session->microtasks = run->microtasks;
   session->ttl = spec.ttl > absl::ZeroDuration() ? spec.ttl : options.default_session_ttl;
-  session->last_used = absl::Now();
   // What it holds: the heap its creation added (context, program, source), counted
   // against the workers' session budget (SessionTable, at least its floor).
   size_t heap_after = UsedHeap();
   session->bytes = heap_after > heap_before ? heap_after - heap_before : 0;
   if (!retired_seen) session_table.SetBytes(spec.session, session->bytes);
   absl::Duration ttl = session->ttl;
-  sessions.emplace(spec.session, std::move(session));
-  session_count.store(sessions.size(), std::memory_order_relaxed);
+  sessions.Add(std::move(session));  // used now
   ArmSessionTimer(ttl);
   Complete(run, IdOutcome(spec.session));
 }
 
 void Worker::Impl::DeleteSession(JobRun* run) {
-  Session* session = run->session;
+  internal::Session* session = run->session;
   run->session = nullptr;
   std::string id = session->id;
   DropWaiting(session, absl::NotFoundError(absl::StrCat("session ", id, " is gone: deleted")));
   if (!retired_seen) session_table.Remove(id, "deleted");
-  sessions.erase(id);
-  session_count.store(sessions.size(), std::memory_order_relaxed);
+  sessions.Remove(id);
   Outcome done;
   done.kind = Outcome::Kind::kValue;
   done.id = id;
   Complete(run, std::move(done));
-}
-
-void Worker::Impl::ReleaseSession(JobRun* run) {
-  Session* session = run->session;
-  run->session = nullptr;
-  session->busy = false;
-  session->last_used = absl::Now();
-  // What the job's sections left in the heap stays with the session.
-  int64_t bytes = static_cast<int64_t>(session->bytes) + run->heap_growth;
-  session->bytes = bytes > 0 ? static_cast<size_t>(bytes) : 0;
-  if (!retired_seen) session_table.SetBytes(session->id, session->bytes);
-  if (!session->waiting.empty()) {
-    // Still listed in waiting_jobs until RunJob starts it (Worker::Retire answers it).
-    released.push_back(std::move(session->waiting.front()));
-    session->waiting.pop_front();
-  }
-}
-
-void Worker::Impl::ArmSessionTimer(absl::Duration ttl) {
-  absl::Time due = absl::Now() + ttl;
-  if (due >= session_timer_due) return;
-  session_timer_due = due;
-  uint64_t ms = static_cast<uint64_t>(std::max<int64_t>(0, absl::ToInt64Milliseconds(ttl))) + 1;
-  uv_timer_start(
-      &session_timer,
-      [](uv_timer_t* handle) { static_cast<Impl*>(handle->data)->ExpireSessions(); }, ms, 0);
-}
-
-void Worker::Impl::ExpireSessions() {
-  session_timer_due = absl::InfiniteFuture();
-  absl::Time now = absl::Now();
-  absl::Duration next = absl::InfiniteDuration();
-  for (auto it = sessions.begin(); it != sessions.end();) {
-    Session& s = *it->second;
-    absl::Time expiry = s.last_used + s.ttl;
-    if (!s.busy && s.waiting.empty() && expiry <= now) {
-      if (!retired_seen) session_table.Remove(s.id, "expired after its idle ttl");
-      sessions.erase(it++);
-      continue;
-    }
-    next = std::min(next, std::max(expiry - now, absl::Milliseconds(1)));
-    ++it;
-  }
-  session_count.store(sessions.size(), std::memory_order_relaxed);
-  if (next != absl::InfiniteDuration()) ArmSessionTimer(next);
-}
-
-void Worker::Impl::LoseAllSessions(const std::string& why) {
-  for (auto& [id, session] : sessions) {
-    DropWaiting(session.get(),
-                absl::NotFoundError(absl::StrCat("session ", id, " is gone: ", why)));
-    if (!retired_seen) session_table.Remove(id, why);
-  }
-  sessions.clear();
-  session_count.store(0, std::memory_order_relaxed);
 }
 
 }  // namespace jscore::engine

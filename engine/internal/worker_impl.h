@@ -27,6 +27,10 @@
 #include "engine/internal/job_queue.h"
 #include "engine/internal/js_scope.h"
 #include "engine/internal/platform_impl.h"
+#include "engine/internal/program_context_cache.h"
+#include "engine/internal/section.h"
+#include "engine/internal/session_store.h"
+#include "engine/internal/thread_checker.h"
 #include "engine/job.h"
 #include "engine/pool.h"
 #include "engine/program_cache.h"
@@ -53,11 +57,11 @@ struct ContextOptions {
 };
 
 struct Timer;
-struct Session;
 
 // One job's life on its worker: its context, its timers, its console lines and, while
-// it awaits, its promise. Owned by Worker::Impl; worker thread only.
-class JobRun final : public internal::ContextHost {
+// it awaits, its promise; the watch of its sections (internal::Section). Owned by
+// Worker::Impl; worker thread only.
+class JobRun final : public internal::ContextHost, public internal::SectionWatch {
  public:
   JobRun(Worker::Impl& worker, std::shared_ptr<Job> job) : worker_(worker), job(std::move(job)) {}
   ~JobRun() override;
@@ -69,6 +73,9 @@ class JobRun final : public internal::ContextHost {
   void TerminateWithHook(internal::JsScope& scope, v8::Local<v8::Value> data) override;
   absl::StatusOr<uint64_t> StartHttp(internal::HttpRequest request, HttpDone done) override;
   void AbortHttp(uint64_t id) override;
+  // Worker::Impl::BeginSection/EndSection for this run.
+  void BeginSection() override;
+  SectionEnd EndSection() override;
 
   // Closes every libuv handle this run owns (they free themselves when closed).
   void CloseHandles();
@@ -100,8 +107,8 @@ class JobRun final : public internal::ContextHost {
   // Program and session contexts are shared: several runs (a program's) or one run
   // at a time (a session's) use them, so the host is re-attached per section.
   bool shared_context = false;
-  std::string program_id;      // set when running in a cached program context
-  Session* session = nullptr;  // set when running in a session
+  std::string program_id;                // set when running in a cached program context
+  internal::Session* session = nullptr;  // set when running in a session
 };
 
 // A pending setTimeout/setInterval. Freed by its libuv close callback.
@@ -113,34 +120,6 @@ struct Timer {
   v8::Global<v8::Function> callback;
   std::vector<v8::Global<v8::Value>> args;
 };
-
-// A session's context, pinned to this worker. Jobs for it run one at a time, in
-// arrival order.
-struct Session {
-  std::string id;
-  v8::Global<v8::Context> context;
-  v8::MicrotaskQueue* microtasks = nullptr;
-  absl::Duration ttl;
-  absl::Time last_used;
-  size_t bytes = 0;   // heap estimate: its creation's growth plus its jobs' (SetBytes)
-  bool busy = false;  // a job of this session is in flight
-  // Arrived while busy; at most PoolOptions::max_waiting_per_session, each also
-  // listed in Worker::Impl::waiting_jobs (session_waiting.cc).
-  std::deque<std::shared_ptr<Job>> waiting;
-};
-
-// A program's context on this worker (top level run once), kept in an LRU.
-struct ProgramContext {
-  std::shared_ptr<const Program> program;
-  v8::Global<v8::Context> context;
-  v8::MicrotaskQueue* microtasks = nullptr;
-  size_t approx_bytes = 0;
-  std::list<std::string>::iterator lru_position;
-};
-
-// How a synchronous stretch of JavaScript ended, seen from outside the script.
-// kHook: the script called $terminate (the run's `hook` holds the outcome).
-enum class SectionEnd { kCompleted, kDeadline, kCancelled, kHeapLimit, kTerminated, kHook };
 
 struct Worker::Impl {
   Impl(int index, Platform::Impl& platform, const WorkerShared& shared, const PoolOptions& options);
@@ -191,22 +170,26 @@ struct Worker::Impl {
   std::optional<Outcome> EnterProgramContext(JobRun* run, bool fresh);
   // Gives the run a new context for `program` and runs its top level in it.
   std::optional<Outcome> BuildProgramContext(JobRun* run, std::shared_ptr<const Program> program);
-  void EvictProgramContexts();
+  // Drops the cached contexts of programs unloaded since `programs_generation`.
   void DropUnloadedPrograms();
+  // ---- worker thread: the sessions' lives and waiting lists (session_waiting.cc) ----
+  // The run's job ended: its session is idle again; the job waiting next, if any,
+  // goes to `released`.
   void ReleaseSession(JobRun* run);
-  // ---- worker thread: a session's waiting list (session_waiting.cc) ----
   // `job` arrived while the session is busy: waits, or is answered at once (full list,
   // deadline passed, cancelled).
-  void WaitForSession(Session* session, std::shared_ptr<Job> job);
+  void WaitForSession(internal::Session* session, std::shared_ptr<Job> job);
   // A job left a waiting list: no longer listed for Worker::AnswerOverdueWaiting.
   void UnlistWaiting(const Job* job);
   // Fails every job waiting for `session` with `why`.
-  void DropWaiting(Session* session, const absl::Status& why);
+  void DropWaiting(internal::Session* session, const absl::Status& why);
   void ArmWaitingTimer(absl::Time deadline);
   // Answers waiting jobs whose deadline passed or that were cancelled.
   void SweepWaiting();
   void ArmSessionTimer(absl::Duration ttl);
+  // Forgets the sessions idle past their ttl (SessionStore::Expire), tells the table.
   void ExpireSessions();
+  // Forgets every session (its waiting jobs answered NOT_FOUND saying `why`).
   void LoseAllSessions(const std::string& why);
 
   // ---- worker thread: running jobs (job_run.cc) ----
@@ -340,6 +323,10 @@ struct Worker::Impl {
   // a section begins or ends: native callbacks' loops read it (internal/stop_flag.h).
   std::atomic<bool> stop_section{false};
 
+  // The worker thread (bound at the start of ThreadMain): what the methods above marked
+  // "worker thread" assert in builds without NDEBUG (JSCORE_DCHECK_ON_WORKER_THREAD).
+  internal::ThreadChecker worker_thread;
+
   // ---- worker thread only ----
   uv_loop_t loop;
   uv_idle_t prebuild_idle;
@@ -367,17 +354,14 @@ struct Worker::Impl {
   // Every job this worker holds, running or parked; Complete() erases (and frees) it.
   std::unordered_map<JobRun*, std::unique_ptr<JobRun>> runs;
   std::deque<std::shared_ptr<Job>> released;  // session jobs let go by their predecessor
-  std::unordered_map<std::string, std::unique_ptr<Session>> sessions;
+  internal::SessionStore sessions{options.max_waiting_per_session};
   uv_timer_t session_timer;
   absl::Time session_timer_due = absl::InfiniteFuture();
   uv_timer_t waiting_timer;  // the earliest deadline among session waiting lists
   absl::Time waiting_timer_due = absl::InfiniteFuture();
-  std::unordered_map<std::string, ProgramContext> program_contexts;
-  std::list<std::string> program_lru;  // most recently used first
-  size_t program_context_bytes = 0;
-  uint64_t programs_generation = 0;
-  std::atomic<uint32_t> program_context_count{0};
-  std::atomic<uint32_t> session_count{0};
+  internal::ProgramContextCache program_contexts{options.program_contexts_per_worker,
+                                                 options.program_context_memory_mb << 20};
+  uint64_t programs_generation = 0;  // of `programs`, when last looked (Drain, a program call)
   bool stopping = false;
   bool retired_seen = false;     // EndSection saw `retired`: see RetiredStop
   bool replace_pending = false;  // a heap-limit event: replace once no JS is on the stack
