@@ -111,31 +111,52 @@ void BatchReactor::OnReadDone(bool ok) {
     packed_ = request.packed_results();
   }
   // The next read starts before this message's items are submitted (the costly
-  // part), so the client's next message arrives meanwhile.
+  // part), so the client's next message arrives meanwhile. Messages are submitted in
+  // the order they were read (a session's items run in the order sent): by this call,
+  // or, when another OnReadDone is still submitting, by that one.
+  const ReadAt read_at{absl::Now(), GrpcDeadline(*context_)};  // items' latencies start
   int count = 1 + request.more_size();
-  uint64_t first_token = 0;
   bool read_next = false;
+  bool submit_here = false;
   {
     absl::MutexLock lock(&mu_);
     reading_ = false;
     // Stopping (a read started before the stop was found): the message is not run.
     if (cancelled_ || finished_ || draining_ || refused_.has_value()) count = 0;
-    unanswered_ += count;  // holds the stream open until each item is answered
-    first_token = next_token_;
-    next_token_ += count;
-    read_next = count > 0 && ReadAllowedLocked();
-    reading_ = read_next;
+    if (count > 0) {
+      unanswered_ += count;  // holds the stream open until each item is answered
+      to_submit_.push_back(ReadMessage{std::move(parsed_request), next_token_, read_at});
+      next_token_ += count;
+      submit_here = !submitting_;
+      submitting_ = true;
+      read_next = ReadAllowedLocked();
+      reading_ = read_next;
+    }
   }
-  if (count == 0) return Step();
   if (read_next) StartRead(&incoming_);
-  // The items' latencies run from here to their results.
-  const ReadAt read_at{absl::Now(), GrpcDeadline(*context_)};
-  Submit(request, first_token, read_at);
-  for (int i = 0; i < request.more_size(); i++) {
-    Submit(request.more(i), first_token + 1 + i, read_at);
-  }
-  ReturnSpareRequest(std::move(parsed_request));
+  if (submit_here) SubmitInOrder();
   Step();
+}
+
+void BatchReactor::SubmitInOrder() {
+  while (true) {
+    ReadMessage message;
+    {
+      absl::MutexLock lock(&mu_);
+      if (to_submit_.empty()) {
+        submitting_ = false;
+        return;
+      }
+      message = std::move(to_submit_.front());
+      to_submit_.pop_front();
+    }
+    const v1::BatchRequest& request = *message.request;
+    Submit(request, message.first_token, message.read_at);
+    for (int i = 0; i < request.more_size(); i++) {
+      Submit(request.more(i), message.first_token + 1 + i, message.read_at);
+    }
+    ReturnSpareRequest(std::move(message.request));
+  }
 }
 
 std::unique_ptr<v1::BatchRequest> BatchReactor::TakeSpareRequest() {

@@ -61,6 +61,16 @@ class BatchReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc
     absl::Time time;
     absl::Time grpc_deadline;
   };
+  // A message read and counted, waiting to be submitted; its items are the jobs
+  // `first_token`, `first_token` + 1, ...
+  struct ReadMessage {
+    std::unique_ptr<v1::BatchRequest> request;
+    uint64_t first_token = 0;
+    ReadAt read_at;
+  };
+  // Read side: submits the messages in to_submit_, in order, until it is empty (one
+  // OnReadDone at a time does, the one that set submitting_).
+  void SubmitInOrder() ABSL_LOCKS_EXCLUDED(mu_);
   // Read side (OnReadDone): runs one item of the message read at `read_at`, as the
   // job `token` in jobs_ (the item is counted in unanswered_ already).
   void Submit(const v1::BatchRequest& request, uint64_t token, ReadAt read_at)
@@ -120,6 +130,8 @@ class BatchReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc
   std::unordered_map<uint64_t, std::shared_ptr<engine::Job>> jobs_ ABSL_GUARDED_BY(mu_);
   std::deque<std::unique_ptr<v1::BatchResponse>> outbox_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<v1::BatchRequest>> spare_requests_ ABSL_GUARDED_BY(mu_);
+  std::deque<ReadMessage> to_submit_ ABSL_GUARDED_BY(mu_);  // read, counted, not yet submitted
+  bool submitting_ ABSL_GUARDED_BY(mu_) = false;            // an OnReadDone drains to_submit_
   std::unique_ptr<v1::BatchResponse> writing_ ABSL_GUARDED_BY(mu_);
   grpc::ByteBuffer outgoing_ ABSL_GUARDED_BY(mu_);  // writing_, serialized
   int writing_count_ ABSL_GUARDED_BY(mu_) = 0;      // results in writing_ (with its `more`)
