@@ -19,6 +19,9 @@ namespace {
 // Bounds of one packed results message (BatchResponse.more).
 constexpr int kMaxPackedResults = 256;
 constexpr size_t kMaxPackedBytes = 1 << 20;
+// Parsed messages kept for reuse: one per read that may overlap the previous
+// message's submission.
+constexpr size_t kMaxSpareRequests = 2;
 
 std::unique_ptr<v1::BatchResponse> Failure(const std::string& id, const absl::Status& status) {
   auto response = std::make_unique<v1::BatchResponse>();
@@ -30,11 +33,11 @@ std::unique_ptr<v1::BatchResponse> Failure(const std::string& id, const absl::St
 
 }  // namespace
 
-BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
+BatchReactor::BatchReactor(JobRunner& runner, const DaemonConfig& config,
                            grpc::CallbackServerContext* context,
                            const absl::StatusOr<std::string>& caller, Metrics& metrics,
                            StreamLimits& limits)
-    : pool_(pool),
+    : runner_(runner),
       config_(config),
       context_(context),
       metrics_(metrics),
@@ -63,50 +66,124 @@ BatchReactor::BatchReactor(engine::Pool& pool, const DaemonConfig& config,
 }
 
 void BatchReactor::OnReadDone(bool ok) {
-  if (ok) {
-    // Counted on the wire: a message past the window is refused whole before it is
-    // parsed (parsed, 2 MB of empty items would be 1 000 000 objects).
-    int64_t items = CountBatchItems(&incoming_, config_.batch_window);
-    absl::Status parsed = items > config_.batch_window
-                              ? absl::InvalidArgumentError(absl::StrCat(
-                                    "a Batch message carries at most ", config_.batch_window,
-                                    " items (--batch_window); one carried more, and none of "
-                                    "its items ran; items after it were not read"))
-                              : ParseBatchRequest(&incoming_, &request_);
-    incoming_.Clear();
-    if (!parsed.ok()) {
-      // What the transport allocated to receive the message (megabytes, in gRPC
-      // threads' malloc arenas) goes back to the system too: a hostile message is rare.
-      malloc_trim(0);
+  if (!ok) {
+    // A read fails when the client half-closes, or when the call was cancelled (the
+    // client cancelled or went away; gRPC then marks the context cancelled, possibly
+    // before OnCancel runs). Only the first ends the stream OK after the last result.
+    const bool cancelled = context_->IsCancelled();
+    {
       absl::MutexLock lock(&mu_);
-      refused_ = parsed;
-    } else {
-      if (first_read_) {
-        first_read_ = false;
-        absl::MutexLock lock(&mu_);
-        packed_ = request_.packed_results();
+      reading_ = false;
+      if (cancelled) {
+        CancelLocked();
+      } else {
+        reads_done_ = true;
       }
-      Submit(request_);
-      for (const v1::BatchRequest& item : request_.more()) Submit(item);
     }
+    return Step();
   }
-  // A read fails when the client half-closes, or when the call was cancelled (the
-  // client cancelled or went away; gRPC then marks the context cancelled, possibly
-  // before OnCancel runs). Only the first ends the stream OK after the last result.
-  const bool cancelled = !ok && context_->IsCancelled();
+  // Counted on the wire: a message past the window is refused whole before it is
+  // parsed (parsed, 2 MB of empty items would be 1 000 000 objects).
+  std::unique_ptr<v1::BatchRequest> parsed_request = TakeSpareRequest();
+  v1::BatchRequest& request = *parsed_request;
+  int64_t items = CountBatchItems(&incoming_, config_.batch_window);
+  absl::Status parsed = items > config_.batch_window
+                            ? absl::InvalidArgumentError(absl::StrCat(
+                                  "a Batch message carries at most ", config_.batch_window,
+                                  " items (--batch_window); one carried more, and none of "
+                                  "its items ran; items after it were not read"))
+                            : ParseBatchRequest(&incoming_, &request);
+  incoming_.Clear();
+  if (!parsed.ok()) {
+    // What the transport allocated to receive the message (megabytes, in gRPC
+    // threads' malloc arenas) goes back to the system too: a hostile message is rare.
+    malloc_trim(0);
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+      if (!refused_) refused_ = parsed;
+    }
+    return Step();
+  }
+  if (first_read_) {
+    first_read_ = false;
+    absl::MutexLock lock(&mu_);
+    packed_ = request.packed_results();
+  }
+  // The next read starts before this message's items are submitted (the costly
+  // part), so the client's next message arrives meanwhile. Messages are submitted in
+  // the order they were read (a session's items run in the order sent): by this call,
+  // or, when another OnReadDone is still submitting, by that one.
+  const ReadAt read_at{absl::Now(), GrpcDeadline(*context_)};  // items' latencies start
+  int count = 1 + request.more_size();
+  bool read_next = false;
+  bool submit_here = false;
   {
     absl::MutexLock lock(&mu_);
     reading_ = false;
-    if (cancelled) {
-      CancelLocked();
-    } else if (!ok) {
-      reads_done_ = true;
+    // Stopping (a read started before the stop was found): the message is not run.
+    if (cancelled_ || finished_ || draining_ || refused_.has_value()) count = 0;
+    if (count > 0) {
+      unanswered_ += count;  // holds the stream open until each item is answered
+      to_submit_.push_back(ReadMessage{std::move(parsed_request), next_token_, read_at});
+      next_token_ += count;
+      submit_here = !submitting_;
+      submitting_ = true;
+      read_next = ReadAllowedLocked();
+      reading_ = read_next;
     }
   }
+  if (read_next) StartRead(&incoming_);
+  if (submit_here) SubmitInOrder();
   Step();
 }
 
-void BatchReactor::Submit(const v1::BatchRequest& request) {
+void BatchReactor::SubmitInOrder() {
+  while (true) {
+    ReadMessage message;
+    {
+      absl::MutexLock lock(&mu_);
+      if (to_submit_.empty()) {
+        submitting_ = false;
+        return;
+      }
+      message = std::move(to_submit_.front());
+      to_submit_.pop_front();
+    }
+    const v1::BatchRequest& request = *message.request;
+    Submit(request, message.first_token, message.read_at);
+    for (int i = 0; i < request.more_size(); i++) {
+      Submit(request.more(i), message.first_token + 1 + i, message.read_at);
+    }
+    ReturnSpareRequest(std::move(message.request));
+  }
+}
+
+std::unique_ptr<v1::BatchRequest> BatchReactor::TakeSpareRequest() {
+  absl::MutexLock lock(&mu_);
+  if (spare_requests_.empty()) return std::make_unique<v1::BatchRequest>();
+  std::unique_ptr<v1::BatchRequest> request = std::move(spare_requests_.back());
+  spare_requests_.pop_back();
+  return request;
+}
+
+void BatchReactor::ReturnSpareRequest(std::unique_ptr<v1::BatchRequest> request) {
+  request->Clear();  // keeps its items' memory for the next message
+  absl::MutexLock lock(&mu_);
+  if (spare_requests_.size() < kMaxSpareRequests) spare_requests_.push_back(std::move(request));
+}
+
+bool BatchReactor::ReadAllowedLocked() const {
+  // Results waiting behind the write in flight stop reading once they hold a quarter
+  // of --batch_buffer_bytes: a client that does not read stops the stream's input
+  // early, while a fast stream keeps reading as its results flow.
+  const size_t waiting = buffered_bytes_ - writing_bytes_;
+  return !reading_ && !reads_done_ && !draining_ && !refused_.has_value() && !cancelled_ &&
+         !finished_ && unanswered_ < config_.batch_window &&
+         (outbox_.empty() || waiting < config_.batch_buffer_bytes / 4);
+}
+
+void BatchReactor::Submit(const v1::BatchRequest& request, uint64_t token, ReadAt read_at) {
   const std::string& id = request.id();
   absl::StatusOr<engine::JobSpec> spec;
   google::protobuf::Duration timeout;
@@ -120,25 +197,16 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
   } else {
     spec = absl::InvalidArgumentError("a batch item holds an evaluation or a call");
   }
-  const absl::Time started = absl::Now();  // the item's latency runs from here to its result
-  const DeadlineOrigin origin = OriginOf(timeout, GrpcDeadline(*context_), started);
+  const absl::Time started = read_at.time;
+  const DeadlineOrigin origin = OriginOf(timeout, read_at.grpc_deadline, started);
   absl::StatusOr<absl::Time> deadline =
       DeadlineFor(timeout, origin.grpc_deadline, started, config_);
-  {
-    absl::MutexLock lock(&mu_);
-    unanswered_++;
-  }
   if (!spec.ok() || !deadline.ok()) {
     return Deliver(Failure(id, !spec.ok() ? spec.status() : deadline.status()), std::nullopt,
                    started);
   }
   spec->owner = caller_;
-  uint64_t token;
-  {
-    absl::MutexLock lock(&mu_);
-    token = next_token_++;
-  }
-  auto job = std::make_shared<engine::Job>(
+  std::shared_ptr<engine::Job> job = runner_.MakeJob(
       std::move(*spec), *deadline, [this, id, token, started, origin](engine::Outcome outcome) {
         auto response = std::make_unique<v1::BatchResponse>();
         response->set_id(id);
@@ -155,7 +223,7 @@ void BatchReactor::Submit(const v1::BatchRequest& request) {
     if (cancelled_) return;  // counted, never answered: the stream ends CANCELLED
     jobs_.emplace(token, job);
   }
-  absl::Status submitted = pool_.Submit(job);
+  absl::Status submitted = runner_.Submit(job);
   if (!submitted.ok()) {
     if (absl::IsUnavailable(submitted)) {
       // The daemon is stopping (Pool::Submit's only UNAVAILABLE): read no more items.
@@ -198,7 +266,7 @@ void BatchReactor::OnCancel() {
 void BatchReactor::CancelLocked() {
   if (cancelled_) return;
   cancelled_ = true;
-  for (auto& [token, job] : jobs_) pool_.Cancel(job);
+  for (auto& [token, job] : jobs_) runner_.Cancel(job);
 }
 
 void BatchReactor::OnDone() {
@@ -224,38 +292,14 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
   bool more_to_write = false;  // then gRPC may hold this write back and send several at once
   bool read = false;
   std::optional<grpc::Status> finish;
-  std::optional<grpc::StatusCode> delivered;  // the code of the item `deliver` answers
-  const absl::Duration took =                 // the delivered item's latency
-      deliver != nullptr ? absl::Now() - item_started : absl::ZeroDuration();
-  bool log_item = false;  // then the delivered item's id and message:
-  std::string item_id;
-  std::string item_message;
+  DeliveredItem item;  // what the delivered result says, for metrics and the log
+  if (deliver != nullptr) item.took = absl::Now() - item_started;
   Metrics& metrics = metrics_;  // `this` may be gone once the lock is released
   const absl::Duration slow = config_.slow_request;
-  std::string request_id;  // the stream's, copied only when the item is logged
   {
     absl::MutexLock lock(&mu_);
     if (done_job) jobs_.erase(*done_job);
-    if (deliver != nullptr) {
-      size_t bytes = deliver->ByteSizeLong();
-      if (buffered_bytes_ > 0 && buffered_bytes_ + bytes > config_.batch_buffer_bytes) {
-        // The client is not reading its results: this one is not kept.
-        deliver = Failure(deliver->id(), absl::ResourceExhaustedError(absl::StrCat(
-                                             "the stream's unread results already hold ",
-                                             buffered_bytes_, " bytes (--batch_buffer_bytes ",
-                                             config_.batch_buffer_bytes, "); read them")));
-        bytes = deliver->ByteSizeLong();
-      }
-      delivered = static_cast<grpc::StatusCode>(deliver->code());
-      if (deliver->code() != 0 || took >= slow) {
-        log_item = true;
-        request_id = request_id_;
-        item_id = deliver->id();
-        item_message = deliver->message();
-      }
-      buffered_bytes_ += bytes;
-      outbox_.push_back(std::move(deliver));
-    }
+    if (deliver != nullptr) QueueLocked(std::move(deliver), &item);
     if (finished_) {
       // Nothing more is written; outbox_ is dropped with the stream.
     } else if (cancelled_) {
@@ -267,55 +311,20 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
       }
     } else {
       if (writing_ == nullptr && !outbox_.empty()) {
-        writing_ = std::move(outbox_.front());
-        outbox_.pop_front();
-        writing_count_ = 1;
-        writing_bytes_ = writing_->ByteSizeLong();
-        if (packed_) {
-          // Everything else that is ready rides along, within a size a client
-          // accepts by default (4 MiB) and a bound on the count.
-          size_t bytes = writing_->ByteSizeLong();
-          while (!outbox_.empty() && writing_count_ < kMaxPackedResults) {
-            size_t next = outbox_.front()->ByteSizeLong();
-            if (bytes + next > kMaxPackedBytes) break;
-            bytes += next;
-            writing_bytes_ += next;
-            writing_->mutable_more()->AddAllocated(outbox_.front().release());
-            outbox_.pop_front();
-            writing_count_++;
-          }
-        }
-        outgoing_.Clear();                                    // the previous write's bytes
-        (void)SerializeBatchResponse(*writing_, &outgoing_);  // fails only past 2 GiB
+        more_to_write = NextWriteLocked();
         write = &outgoing_;
-        more_to_write = !outbox_.empty();
       }
-      const bool stop_reading = reads_done_ || draining_ || refused_.has_value();
-      if (!reading_ && !stop_reading && unanswered_ < config_.batch_window && outbox_.empty()) {
+      if (ReadAllowedLocked()) {
         reading_ = true;
         read = true;
       }
-      if (stop_reading && !reading_ && unanswered_ == 0 && writing_ == nullptr) {
-        finished_ = true;
-        // Stopping: every item read has its answer; what the client sent after them
-        // was not read, and the stream's status says so.
-        if (refused_) {
-          finish = ToGrpcStatus(*refused_);
-        } else if (reads_done_) {
-          finish = grpc::Status::OK;
-        } else {
-          finish = grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                "the server is shutting down; items after the last answered "
-                                "one were not read");
-        }
-      }
+      finish = FinishLocked();
     }
   }
-  if (delivered) {
-    metrics.Record(Method::kBatchItem, *delivered, took);
-    if (log_item) {
-      NoteBatchItem(*delivered, item_message, took, slow, request_id, item_id);
-    }
+  if (item.code) {
+    metrics.Record(Method::kBatchItem, *item.code, item.took);
+    if (item.log)
+      NoteBatchItem(*item.code, item.message, item.took, slow, item.request_id, item.id);
   }
   if (write != nullptr) {
     grpc::WriteOptions options;
@@ -330,6 +339,66 @@ void BatchReactor::Step(std::unique_ptr<v1::BatchResponse> deliver,
                 request_id_);
     Finish(*finish);
   }
+}
+
+void BatchReactor::QueueLocked(std::unique_ptr<v1::BatchResponse> result, DeliveredItem* item) {
+  size_t bytes = result->ByteSizeLong();
+  if (buffered_bytes_ > 0 && buffered_bytes_ + bytes > config_.batch_buffer_bytes) {
+    // The client is not reading its results: this one is not kept.
+    result = Failure(result->id(), absl::ResourceExhaustedError(absl::StrCat(
+                                       "the stream's unread results already hold ", buffered_bytes_,
+                                       " bytes (--batch_buffer_bytes ", config_.batch_buffer_bytes,
+                                       "); read them")));
+    bytes = result->ByteSizeLong();
+  }
+  item->code = static_cast<grpc::StatusCode>(result->code());
+  if (result->code() != 0 || item->took >= config_.slow_request) {
+    item->log = true;
+    item->request_id = request_id_;
+    item->id = result->id();
+    item->message = result->message();
+  }
+  buffered_bytes_ += bytes;
+  outbox_.push_back(std::move(result));
+}
+
+bool BatchReactor::NextWriteLocked() {
+  writing_ = std::move(outbox_.front());
+  outbox_.pop_front();
+  writing_count_ = 1;
+  writing_bytes_ = static_cast<size_t>(writing_->GetCachedSize());  // QueueLocked computed it
+  if (packed_) {
+    // Everything else that is ready rides along, within a size a client accepts by
+    // default (4 MiB) and a bound on the count.
+    size_t bytes = writing_bytes_;
+    while (!outbox_.empty() && writing_count_ < kMaxPackedResults) {
+      size_t next = static_cast<size_t>(outbox_.front()->GetCachedSize());
+      if (bytes + next > kMaxPackedBytes) break;
+      bytes += next;
+      writing_bytes_ += next;
+      writing_->mutable_more()->AddAllocated(outbox_.front().release());
+      outbox_.pop_front();
+      writing_count_++;
+    }
+  }
+  outgoing_.Clear();                                    // the previous write's bytes
+  (void)SerializeBatchResponse(*writing_, &outgoing_);  // fails only past 2 GiB
+  return !outbox_.empty();
+}
+
+std::optional<grpc::Status> BatchReactor::FinishLocked() {
+  const bool stop_reading = reads_done_ || draining_ || refused_.has_value();
+  // A read still pending then (a stop found after it started) ends with the stream;
+  // its message, if one comes, is not run.
+  if (!stop_reading || unanswered_ != 0 || writing_ != nullptr) return std::nullopt;
+  finished_ = true;
+  // Stopping: every item read has its answer; what the client sent after them was
+  // not read, and the stream's status says so.
+  if (refused_) return ToGrpcStatus(*refused_);
+  if (reads_done_) return grpc::Status::OK;
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "the server is shutting down; items after the last answered one were "
+                      "not read");
 }
 
 }  // namespace jscore::daemon

@@ -135,7 +135,7 @@ grpc::ServerUnaryReactor* JsCoreService::DeleteSession(grpc::CallbackServerConte
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* JsCoreService::Batch(
     grpc::CallbackServerContext* context) {
-  return new BatchReactor(pool_, config_, context, auth_.Authenticate(*context), metrics_,
+  return new BatchReactor(runner_, config_, context, auth_.Authenticate(*context), metrics_,
                           stream_limits_);
 }
 

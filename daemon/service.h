@@ -3,6 +3,7 @@
 #define JSCORE_DAEMON_SERVICE_H_
 
 #include "daemon/config.h"
+#include "daemon/job_runner.h"
 #include "daemon/metrics.h"
 #include "daemon/rpc_support.h"
 #include "daemon/security.h"
@@ -31,6 +32,7 @@ class JsCoreService final : public JsCoreServiceBase {
   JsCoreService(engine::Pool& pool, const DaemonConfig& config, const TokenAuthenticator& auth,
                 Metrics& metrics, const ReplicaAddress& replica, StreamLimits& stream_limits)
       : pool_(pool),
+        runner_(pool),
         config_(config),
         auth_(auth),
         metrics_(metrics),
@@ -69,6 +71,7 @@ class JsCoreService final : public JsCoreServiceBase {
                                    const google::protobuf::Duration& timeout, Response* response);
 
   engine::Pool& pool_;
+  PoolJobRunner runner_;  // pool_, for the Batch streams
   const DaemonConfig& config_;
   const TokenAuthenticator& auth_;
   Metrics& metrics_;
