@@ -3,6 +3,7 @@ measured side by side in one bench/run (runs.jsonl), with W7's CPU per call agai
 the raw-V8 loop (report_realcode's files). A row whose data is missing (a peer
 skipped, a workload not run) says "not measured". Also the workerd peer's note.
 Standard library only."""
+import json
 import os
 
 import report_realcode
@@ -86,6 +87,58 @@ class _Targets:
                    None if r is None else (r <= 5 and not saturated),
                    f"saturated: {saturated}" if saturated else "–")
 
+    def client_rows(self):
+        """The Python client (issue 18, item 4) from clients.jsonl (python_client.py):
+        Batch ÷ the C++ loadgen's one stream, unary from 8 threads after ÷ before."""
+        runs = report_realcode._lines(os.path.join(self.res.folder, "clients.jsonl"))
+
+        def best(client_prefix, mode):
+            rates = [r["per_second"] for r in runs
+                     if r.get("client", "").startswith(client_prefix) and r.get("mode") == mode
+                     and r.get("ok") == r.get("count")]
+            return max(rates) if rates else None
+
+        num, ratio, fmt = self.h["num"], self.h["ratio"], self.h["fmt_ratio"]
+        rows = []
+        for what, a, b, goal in (
+                ("Python Batch items/s ÷ the C++ loadgen's, one stream", best("after", "batch"),
+                 best("C++ loadgen", "batch"), 0.5),
+                ("Python unary calls/s from 8 threads, after ÷ before issue 18",
+                 best("after", "calls"), best("before", "calls"), 2)):
+            r = ratio(a, b)
+            rows.append(Row(what, f"≥ {goal}×", "not measured" if r is None else
+                            f"{fmt(r)} ({num(a, 0)} vs {num(b, 0)}/s)",
+                            None if r is None else r >= goal))
+        others = [f"{name} unary {num(best(name, 'calls'), 0)}/s, Batch "
+                  f"{num(best(name, 'batch'), 0)}/s" for name in ("Go", "Java")
+                  if best(name, "calls")]
+        if others and rows[-1].passed is not None:
+            rows[-1].note = "; ".join(others)
+        return rows
+
+    def fresh_context_row(self):
+        """A fresh standard context ÷ a bare one (engine_fresh_context_bench, CPU time)."""
+        path = os.path.join(self.res.folder, "fresh_context.json")
+        what = "a fresh standard context ÷ a bare one (CPU per context)"
+        if not os.path.exists(path):
+            return Row(what, "≤ 1.2×", "not measured", None)
+        with open(path, encoding="utf-8") as f:
+            marks = json.load(f).get("benchmarks", [])
+
+        def median(name):
+            for b in marks:
+                if b.get("run_name") == name and b.get("aggregate_name") == "median":
+                    return b["cpu_time"] / 1000.0 if b.get("time_unit") == "ns" else b["cpu_time"]
+            return None
+
+        bare, standard = median("BM_FreshContextBare"), median("BM_FreshContextStandard/0")
+        raw = median("BM_FreshContextRawNew")
+        r = self.h["ratio"](standard, bare)
+        if r is None:
+            return Row(what, "≤ 1.2×", "not measured", None)
+        return Row(what, "≤ 1.2×", f"{self.h['fmt_ratio'](r)} ({standard:.0f} vs {bare:.0f} µs)",
+                   r <= 1.2, f"V8's Context::New alone {raw:.0f} µs" if raw else "–")
+
     def rows(self):
         res, n = self.res, self.n
         peak = res.peak
@@ -99,10 +152,11 @@ class _Targets:
         rows.append(self.w2_echo_row())
         rows.append(self.throughput_row(f"W1: jscore ÷ node-vm ×{n}", peak("jscored", "W1"),
                                         peak("nodeN", "W1"), 2))
+        rows.append(self.fresh_context_row())
         rows.append(self.throughput_row("W5 (one Batch stream) ÷ W2 unary", peak("jscored", "W5"),
                                         peak("jscored", "W2"), 3))
         rows.append(self.tail_row())
-        return rows
+        return rows + self.client_rows()
 
 
 def _verdict(passed):
@@ -134,7 +188,8 @@ def section(res, helpers):
                    f"{row.note} |")
     out.append("")
     out.append("Peaks as in issue 7's table (each system's best closed-loop run); W3 at 4 in "
-               "flight. Python client and fresh-context targets: see their sections.\n")
+               "flight. Fresh contexts: `engine_fresh_context_bench`, median CPU of 3. Clients: "
+               "`python_client.py`, best of 2 rounds against one daemon (`clients.jsonl`).\n")
     note = workerd_note(res)
     if note:
         out.append(note)

@@ -13,7 +13,7 @@ workerd_version=none
 workerd_systems=()
 is_workerd() { case "$1" in workerd*) return 0 ;; *) return 1 ;; esac; }
 workerd_prepare() {
-  if [ "${only}" = values ]; then return 0; fi
+  if [ "${only}" = values ] || [ "${only}" = clients ]; then return 0; fi
   if workerd_bin=$("${bench}/peers/workerd/prepare" "${build_dir}" 2>"${tmp}/workerd.log"); then
     workerd_version=$("${workerd_bin}" --version 2>/dev/null | head -n1)
     log "workerd peer: ${workerd_version}"
