@@ -26,7 +26,8 @@ struct Group {
 const std::vector<Group>& Groups() {
   static const auto* groups = new std::vector<Group>{
       {"Serving",
-       {"listen", "advertise_address", "workers", "v8_background_threads", "shutdown_grace"}},
+       {"listen", "advertise_address", "workers", "worker_spin", "v8_background_threads",
+        "shutdown_grace"}},
       {"Requests and their limits",
        {"queue_capacity", "max_inflight_per_worker", "default_timeout", "max_timeout",
         "max_message_bytes", "max_source_bytes", "max_result_bytes", "max_result_depth",

@@ -51,6 +51,13 @@ class JobReactor final : public grpc::ServerUnaryReactor {
   }
   void OnDone() override { delete this; }
 
+  // Both reactions are short and never block (OnCancel sets a flag and at most sends a
+  // wake-up, OnDone deletes), so gRPC may run them on the thread that completes the
+  // call, as it does for its own DefaultReactor: OnDone then runs at the end of Finish
+  // on the worker thread, instead of being handed to gRPC's executor thread (one
+  // wake-up and two context switches per call; bench/FINDINGS.md "Hand-offs per call").
+  bool InternalInlineable() override { return true; }
+
  private:
   engine::Pool& pool_;
   grpc::CallbackServerContext* context_;

@@ -34,6 +34,11 @@ struct PoolOptions {
   size_t queue_capacity = 4096;
   // Jobs one worker keeps in flight while they await promises or timers.
   int max_inflight_per_worker = 256;
+  // A worker whose queues just emptied after it ran jobs polls them this long before
+  // it sleeps, so that under load the next job needs no wake-up (0: never, the
+  // default until a quiet-machine A/B shows a gain, bench/FINDINGS.md; at most 1 ms).
+  // An idle worker never spins (engine/README.md invariant 32).
+  absl::Duration spin_before_sleep = absl::ZeroDuration();
   // Contexts each worker keeps built while idle, so bursts skip context creation.
   int prebuilt_contexts = 4;
   size_t heap_limit_mb = 256;

@@ -2,6 +2,8 @@
 // Running one job's JavaScript is in job_run.cc.
 #include "engine/worker.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -50,6 +52,8 @@ absl::Status Worker::Impl::Launch(const std::shared_ptr<Impl>& impl) {
 
 bool Worker::WakeIfIdle() {
   std::shared_ptr<Impl> impl = Current();
+  // A spinning worker looks at the queues again before it sleeps (SpinForWork).
+  if (impl->spinning.load(std::memory_order_seq_cst)) return true;
   if (!impl->accepting.load(std::memory_order_acquire)) return false;
   if (!impl->accepting.exchange(false, std::memory_order_seq_cst)) return false;
   std::atomic_thread_fence(std::memory_order_seq_cst);  // libuv 1.44 needs it before send
@@ -384,10 +388,12 @@ void Worker::Impl::Drain() {
   // expiry) and this runs again from the wake sent to itself, so a queue that never
   // empties cannot starve the jobs parked on this worker.
   const absl::Time slice_end = absl::Now() + kDrainSlice;
+  bool ran = false;  // since the last spin: a worker spins only right after work
   for (;;) {
     accepting.store(false, std::memory_order_seq_cst);
     std::shared_ptr<Job> job;
     while (!stopping && !retired_seen && has_capacity() && next(job)) {
+      ran = true;
       RunJob(std::move(job));
       MaybeReplaceIsolate();
       if (!stopping && !retired_seen && absl::Now() >= slice_end) {
@@ -396,11 +402,30 @@ void Worker::Impl::Drain() {
       }
     }
     if (stopping || retired_seen || !has_capacity()) return;
+    if (std::exchange(ran, false) && SpinForWork()) continue;
     accepting.store(true, std::memory_order_seq_cst);
     if (shared_queue.size() == 0 && own_queue.size() == 0 && released.empty()) break;
     if (!accepting.exchange(false, std::memory_order_seq_cst)) return;  // a wake is on its way
   }
   if (static_cast<int>(prebuilt.size()) < options.prebuilt_contexts) StartPrebuilding();
+}
+
+// Invariant 31. While `spinning`, producers count this worker as awake and send no
+// wake-up; it clears `spinning` before Drain sets `accepting` and looks at the queues
+// once more (both seq_cst), so a job pushed meanwhile is seen either here or there.
+// sched_yield lets the gRPC threads that bring the next job run on this core first.
+bool Worker::Impl::SpinForWork() {
+  if (options.spin_before_sleep <= absl::ZeroDuration()) return false;
+  auto waiting = [this] { return shared_queue.size() > 0 || own_queue.size() > 0; };
+  spinning.store(true, std::memory_order_seq_cst);
+  const absl::Time end = absl::Now() + options.spin_before_sleep;
+  bool found = waiting();
+  while (!found && !stop_requested.load(std::memory_order_relaxed) && absl::Now() < end) {
+    sched_yield();
+    found = waiting();
+  }
+  spinning.store(false, std::memory_order_seq_cst);
+  return found;
 }
 
 void Worker::Impl::StartPrebuilding() {

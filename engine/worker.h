@@ -53,7 +53,8 @@ class Worker {
   absl::Status Start();
 
   // Any thread: wakes the worker if it is idle with spare capacity. Returns false
-  // when it is busy (it will look at its queues again when it is done).
+  // when it is busy (it will look at its queues again when it is done); true, with no
+  // wake-up sent, when it is spinning (engine/README.md invariant 32).
   bool WakeIfIdle();
 
   // Any thread (watchdog, cancellation): stops the job `job_id` if this worker is

@@ -137,6 +137,9 @@ struct Worker::Impl {
   bool RequeueFromScratch(JobRun* run);
   void OnWake();
   void Drain();
+  // Right after jobs ran and the queues emptied: polls them for at most
+  // `options.spin_before_sleep`; true if work came meanwhile (invariant 32).
+  bool SpinForWork();
   // Fails what the worker holds, tears down, lets uv_run return. Once retired
   // (`retired_seen`) it touches only this Impl: whoever retired it answered its jobs.
   void StopOnThread();
@@ -286,6 +289,7 @@ struct Worker::Impl {
   absl::Status start_status;           // written before `ready`
   absl::Notification exited;           // ThreadMain returned
   std::atomic<bool> accepting{false};  // parked in uv_run with spare capacity
+  std::atomic<bool> spinning{false};   // polling the queues before it sleeps (SpinForWork)
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> cancel_scan{false};  // a parked job may have been cancelled
   std::atomic<uint32_t> inflight{0};

@@ -1,5 +1,7 @@
 // The engine's job life: timers and microtasks, awaiting, limits, cancellation,
 // admission and shutdown, through the public Pool API.
+#include <time.h>
+
 #include <atomic>
 #include <string>
 #include <thread>
@@ -413,6 +415,52 @@ TEST(PoolTest, ConcurrentSubmittersAllGetTheirOwnResults) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(wrong.load(), 0);
   EXPECT_EQ(pool->Stats().jobs_completed, 1600u);
+}
+
+// Invariant 31, the other way round: with the spin off and with the longest one, no
+// wake-up is lost (a lost one would leave a job queued until the 30 s bound).
+TEST(PoolTest, NoWakeUpIsLostWithOrWithoutTheSpin) {
+  for (absl::Duration spin : {absl::ZeroDuration(), absl::Milliseconds(1)}) {
+    engine::PoolOptions options = SmallPool(2);
+    options.spin_before_sleep = spin;
+    auto pool = MakePool(options);
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 150; ++i) {
+          const int n = t * 1000 + i;
+          if (Json(RunJs(*pool, std::to_string(n) + " + 0")) != std::to_string(n)) wrong++;
+          if (i % 10 == 0) absl::SleepFor(absl::Microseconds(300));  // let workers sleep
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(wrong.load(), 0) << "spin " << spin;
+    EXPECT_EQ(pool->Stats().jobs_completed, 600u) << "spin " << spin;
+  }
+}
+
+// Invariant 31: a worker spins only right after it ran jobs, for a bounded time, so an
+// idle pool takes (almost) no CPU even with the longest spin. A worker that spun
+// while idle would take a core, or its share of one on a loaded machine (a tenth of
+// the 1 s window at a load of 20 on 2 cores), far past the bound.
+TEST(PoolTest, AnIdlePoolDoesNotSpin) {
+  engine::PoolOptions options = SmallPool(2);
+  options.spin_before_sleep = absl::Milliseconds(1);
+  options.prebuilt_contexts = 0;  // no context builds after the jobs
+  auto pool = MakePool(options);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(Json(RunJs(*pool, "1 + 1")), "2");
+  absl::SleepFor(absl::Milliseconds(100));  // the last spin (1 ms) is long over
+  auto cpu_seconds = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+  };
+  const double before = cpu_seconds();
+  absl::SleepFor(absl::Seconds(1));
+  const double used = cpu_seconds() - before;
+  EXPECT_LT(used, 0.03) << "the idle process used " << used << " s of CPU in 1 s";
 }
 
 }  // namespace
