@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "engine/extensions/require.h"
+#include "engine/extensions/modules/require.h"
 #include "engine/internal/context_slots.h"
 #include "engine/internal/context_state.h"
 

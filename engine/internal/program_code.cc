@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/extensions/require.h"
+#include "engine/extensions/modules/require.h"
 #include "engine/internal/context_slots.h"
 #include "engine/internal/es_modules.h"
 
