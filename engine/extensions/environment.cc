@@ -19,26 +19,26 @@
 namespace jscore::engine::extensions {
 
 void InstallStandardEnvironment(internal::JsScope& scope, bool with_fetch) {
-  InstallSafeFinalizationRegistry(scope);
-  InstallAtomicsWaitAsync(scope);
-  InstallTimers(scope);
-  InstallConsole(scope);
-  InstallPerformance(scope);  // first of the Web APIs: records the time origin
-  InstallDomException(scope);
-  InstallEncoding(scope);
-  InstallStructuredClone(scope);
-  InstallUrl(scope);
-  InstallEvents(scope);
-  InstallAbort(scope);
-  InstallCrypto(scope);                 // lazy: crypto, Crypto, SubtleCrypto, CryptoKey
-  InstallCryptoUtils(scope);            // lazy: md5, sha1, sha256, sha512, CryptoUtils
-  InstallHooks(scope);                  // $return, $exit, $terminate
-  if (with_fetch) InstallFetch(scope);  // lazy: fetch, Headers, Response, XMLHttpRequest
+  web::InstallSafeFinalizationRegistry(scope);
+  web::InstallAtomicsWaitAsync(scope);
+  timers::InstallTimers(scope);
+  console::InstallConsole(scope);
+  web::InstallPerformance(scope);  // first of the Web APIs: records the time origin
+  web::InstallDomException(scope);
+  encoding::InstallEncoding(scope);
+  web::InstallStructuredClone(scope);
+  url::InstallUrl(scope);
+  events::InstallEvents(scope);
+  events::InstallAbort(scope);
+  crypto::InstallCrypto(scope);                // lazy: crypto, Crypto, SubtleCrypto, CryptoKey
+  crypto::InstallCryptoUtils(scope);           // lazy: md5, sha1, sha256, sha512, CryptoUtils
+  hooks::InstallHooks(scope);                  // $return, $exit, $terminate
+  if (with_fetch) fetch::InstallFetch(scope);  // lazy: fetch, Headers, Response, XMLHttpRequest
 }
 
 void StripToBareEcmaScript(internal::JsScope& scope) {
-  InstallSafeFinalizationRegistry(scope);  // a safety property, not an extension
-  InstallAtomicsWaitAsync(scope);          // likewise: its timeout keeps the job waiting
+  web::InstallSafeFinalizationRegistry(scope);  // a safety property, not an extension
+  web::InstallAtomicsWaitAsync(scope);          // likewise: its timeout keeps the job waiting
   v8::Local<v8::Context> context = scope.context();
   // V8 brings an inert `console` of its own.
   (void)context->Global()->Delete(context, scope.Str("console"));

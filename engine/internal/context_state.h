@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "engine/internal/embedder_slots.h"
 #include "engine/internal/program_cache.h"
 #include "v8.h"
 
@@ -144,7 +145,7 @@ struct ContextState {
   }
 
  private:
-  static constexpr int kSlot = 2;  // 0: V8's (debugger), 1: ContextHost
+  static constexpr int kSlot = kContextStateSlot;  // internal/embedder_slots.h
 };
 
 }  // namespace jscore::engine::internal

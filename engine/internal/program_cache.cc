@@ -7,8 +7,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/cord.h"
-
 namespace jscore::engine {
 namespace {
 
@@ -22,21 +20,7 @@ void AddPart(EVP_MD_CTX* ctx, const std::string& part) {
   EVP_DigestUpdate(ctx, part.data(), part.size());
 }
 
-constexpr char kNotLoadedPayload[] = "jscore/program-not-loaded";
-
 }  // namespace
-
-absl::Status ProgramNotLoadedError(const std::string& id) {
-  absl::Status status = absl::FailedPreconditionError("program not loaded on this server: " + id +
-                                                      " (send LoadProgram, then retry)");
-  status.SetPayload(kNotLoadedPayload, absl::Cord(id));
-  return status;
-}
-
-std::string NotLoadedProgram(const absl::Status& status) {
-  auto id = status.GetPayload(kNotLoadedPayload);
-  return id ? std::string(*id) : std::string();
-}
 
 std::string ProgramId(const std::string& source, const std::map<std::string, std::string>& modules,
                       SourceType type, const std::optional<BrowserProfile>& browser,

@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "engine/errors.h"  // ProgramNotLoadedError, for the cache's users
 #include "engine/internal/module_files.h"
 #include "engine/job.h"
 
@@ -52,12 +53,6 @@ std::string ProgramId(const std::string& source, const std::map<std::string, std
                       SourceType type = SourceType::kScript,
                       const std::optional<BrowserProfile>& browser = std::nullopt,
                       const std::string& owner = "");
-
-// FAILED_PRECONDITION for a program this server does not hold; the id rides along as
-// a status payload so that front ends can tell clients which program to re-send.
-absl::Status ProgramNotLoadedError(const std::string& id);
-// The program id carried by ProgramNotLoadedError, or "" for any other status.
-std::string NotLoadedProgram(const absl::Status& status);
 
 // Owned by the Pool; any thread may call it. Bounded by `max_programs`.
 class ProgramCache {

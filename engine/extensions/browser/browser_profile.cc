@@ -8,8 +8,7 @@
 #include "engine/extensions/hooks/probe.h"
 #include "engine/internal/context_state.h"
 
-namespace jscore::engine::extensions {
-namespace browser {
+namespace jscore::engine::extensions::browser {
 namespace {
 
 constexpr char kDefaultUserAgent[] =
@@ -30,7 +29,8 @@ void EmptyList(const v8::FunctionCallbackInfo<v8::Value>& info) {
 bool DefineConstantGetter(JsScope& scope, v8::Local<v8::Object> on, std::string_view name,
                           v8::Local<v8::Value> value, v8::PropertyAttribute attributes) {
   v8::Local<v8::Function> getter;
-  if (!NativeFunction(scope, "get " + std::string(name), ReturnData, value).ToLocal(&getter)) {
+  if (!crypto::NativeFunction(scope, "get " + std::string(name), ReturnData, value)
+           .ToLocal(&getter)) {
     return false;
   }
   on->SetAccessorProperty(scope.Str(name), getter, {}, attributes);
@@ -39,12 +39,12 @@ bool DefineConstantGetter(JsScope& scope, v8::Local<v8::Object> on, std::string_
 
 bool DefineConstantMethod(JsScope& scope, v8::Local<v8::Object> on, std::string_view name,
                           v8::Local<v8::Value> value, int length) {
-  return DefineMethod(scope, on, name, ReturnData, value, length, v8::None);
+  return crypto::DefineMethod(scope, on, name, ReturnData, value, length, v8::None);
 }
 
 bool DefineEmptyListMethod(JsScope& scope, v8::Local<v8::Object> on, std::string_view name,
                            int length) {
-  return DefineMethod(scope, on, name, EmptyList, {}, length, v8::None);
+  return crypto::DefineMethod(scope, on, name, EmptyList, {}, length, v8::None);
 }
 
 bool DefineValue(JsScope& scope, v8::Local<v8::Object> on, std::string_view name,
@@ -60,7 +60,7 @@ bool DefineInterface(JsScope& scope, std::string_view name, v8::Local<v8::Object
   bool has = false;
   if (!global->HasRealNamedProperty(context, scope.Str(name)).To(&has)) return false;
   v8::Local<v8::Function> interface_object;
-  if (!InterfaceObject(scope, name, prototype).ToLocal(&interface_object)) return false;
+  if (!crypto::InterfaceObject(scope, name, prototype).ToLocal(&interface_object)) return false;
   return has || DefineValue(scope, global, name, interface_object, v8::DontEnum);
 }
 
@@ -72,7 +72,9 @@ v8::MaybeLocal<v8::Object> NewInstance(JsScope& scope, v8::Local<v8::Object> pro
     return v8::Object::New(scope.isolate(), prototype, nullptr, nullptr, 0);
   }
   v8::Local<v8::Object> object;
-  if (!ProbeObjectTemplate(scope.isolate(), probe_prefix)->NewInstance(context).ToLocal(&object) ||
+  if (!hooks::ProbeObjectTemplate(scope.isolate(), probe_prefix)
+           ->NewInstance(context)
+           .ToLocal(&object) ||
       object->SetPrototype(context, prototype).IsNothing()) {
     return {};
   }
@@ -307,13 +309,14 @@ bool BuildStorages(JsScope& scope, v8::Local<v8::Object>* local, v8::Local<v8::O
   for (const Op& m :
        {Op{"getItem", kGetItem, 1}, Op{"setItem", kSetItem, 2}, Op{"removeItem", kRemoveItem, 1},
         Op{"clear", kClear, 0}, Op{"key", kKey, 1}}) {
-    if (!DefineMethod(scope, prototype, m.name, StorageMethod, v8::Integer::New(isolate, m.op),
-                      m.length, v8::None)) {
+    if (!crypto::DefineMethod(scope, prototype, m.name, StorageMethod,
+                              v8::Integer::New(isolate, m.op), m.length, v8::None)) {
       return false;
     }
   }
   v8::Local<v8::Function> length;
-  if (!NativeFunction(scope, "get length", StorageMethod, v8::Integer::New(isolate, kLength))
+  if (!crypto::NativeFunction(scope, "get length", StorageMethod,
+                              v8::Integer::New(isolate, kLength))
            .ToLocal(&length)) {
     return false;
   }
@@ -459,7 +462,6 @@ bool InstallWindow(JsScope& scope, const BrowserProfile& profile, const PageUrl&
 }
 
 }  // namespace
-}  // namespace browser
 
 bool InstallBrowserProfile(internal::JsScope& scope, const BrowserProfile& profile) {
   browser::PageUrl url =
@@ -467,4 +469,4 @@ bool InstallBrowserProfile(internal::JsScope& scope, const BrowserProfile& profi
   return browser::InstallWindow(scope, profile, url);
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::browser

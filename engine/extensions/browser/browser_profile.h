@@ -6,7 +6,7 @@
 #include "engine/internal/js_scope.h"
 #include "engine/job.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::browser {
 
 // Installs the profile into a context, before any script of the job runs (a fresh
 // context, or a session's at its creation). Empty fields of `profile` take the
@@ -18,6 +18,13 @@ namespace jscore::engine::extensions {
 // object afterwards. When the context was built for the probe, navigator, document
 // and screen record their misses too. Returns false when JS threw or was terminated.
 bool InstallBrowserProfile(internal::JsScope& scope, const BrowserProfile& profile);
+
+}  // namespace jscore::engine::extensions::browser
+
+// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
+// name this as extensions::InstallBrowserProfile; drop once they spell extensions::browser::.
+namespace jscore::engine::extensions {
+using browser::InstallBrowserProfile;
 
 }  // namespace jscore::engine::extensions
 

@@ -111,7 +111,7 @@ bool BuildLocation(JsScope& scope, const PageUrl& url, v8::Local<v8::Object>* lo
          DefineConstantMethod(scope, *location, "assign", v8::Undefined(isolate), 1) &&
          DefineConstantMethod(scope, *location, "replace", v8::Undefined(isolate), 1) &&
          DefineConstantMethod(scope, *location, "reload", v8::Undefined(isolate)) &&
-         DefineMethod(scope, *location, "toString", LocationToString, {}, 0, v8::None);
+         crypto::DefineMethod(scope, *location, "toString", LocationToString, {}, 0, v8::None);
 }
 
 namespace {
@@ -427,8 +427,8 @@ bool BuildElementInterfaces(JsScope& scope, v8::Local<v8::Array> data) {
   };
   for (const Attr& a : {Attr{"setAttribute", kSet, 2}, Attr{"getAttribute", kGet, 1},
                         Attr{"hasAttribute", kHas, 1}, Attr{"removeAttribute", kRemove, 1}}) {
-    if (!DefineMethod(scope, element, a.name, AttributeMethod, v8::Integer::New(isolate, a.op),
-                      a.length, v8::None)) {
+    if (!crypto::DefineMethod(scope, element, a.name, AttributeMethod,
+                              v8::Integer::New(isolate, a.op), a.length, v8::None)) {
       return false;
     }
   }
@@ -464,18 +464,19 @@ bool BuildElementInterfaces(JsScope& scope, v8::Local<v8::Array> data) {
     if (!DefineEmptyListMethod(scope, element, name)) return false;
   }
   for (const char* name : {"appendChild", "removeChild", "insertBefore"}) {
-    if (!DefineMethod(scope, node, name, ReturnFirstArgument, v8::False(isolate), 1, v8::None))
+    if (!crypto::DefineMethod(scope, node, name, ReturnFirstArgument, v8::False(isolate), 1,
+                              v8::None))
       return false;
   }
-  if (!DefineMethod(scope, node, "replaceChild", ReturnFirstArgument, v8::True(isolate), 2,
-                    v8::None) ||
-      !DefineMethod(scope, node, "cloneNode", CloneNode, data, 0, v8::None)) {
+  if (!crypto::DefineMethod(scope, node, "replaceChild", ReturnFirstArgument, v8::True(isolate), 2,
+                            v8::None) ||
+      !crypto::DefineMethod(scope, node, "cloneNode", CloneNode, data, 0, v8::None)) {
     return false;
   }
   int op = 0;
   for (const char* name : {"setProperty", "getPropertyValue", "removeProperty"}) {
-    if (!DefineMethod(scope, style, name, StyleMethod, v8::Integer::New(isolate, op++), 1,
-                      v8::None))
+    if (!crypto::DefineMethod(scope, style, name, StyleMethod, v8::Integer::New(isolate, op++), 1,
+                              v8::None))
       return false;
   }
   return !data->Set(context, kElementPrototype, html_element).IsNothing() &&
@@ -495,8 +496,8 @@ bool BuildDocument(JsScope& scope, const BrowserProfile& profile, const PageUrl&
   v8::Local<v8::Function> cookie_get, cookie_set;
   if (!DefineInterface(scope, "Document", document_prototype) ||
       !DefineInterface(scope, "HTMLDocument", html_document, document_prototype) ||
-      !NativeFunction(scope, "get cookie", CookieGet).ToLocal(&cookie_get) ||
-      !NativeFunction(scope, "set cookie", CookieSet, {}, 1).ToLocal(&cookie_set)) {
+      !crypto::NativeFunction(scope, "get cookie", CookieGet).ToLocal(&cookie_get) ||
+      !crypto::NativeFunction(scope, "set cookie", CookieSet, {}, 1).ToLocal(&cookie_set)) {
     return false;
   }
   document_prototype->SetAccessorProperty(scope.Str("cookie"), cookie_get, cookie_set, v8::None);
@@ -512,9 +513,10 @@ bool BuildDocument(JsScope& scope, const BrowserProfile& profile, const PageUrl&
       return false;
   }
   v8::Local<v8::Object> html, head, body;
-  if (!DefineMethod(scope, document_prototype, "createElement", CreateElement, data, 1, v8::None) ||
-      !DefineMethod(scope, document_prototype, "createElementNS", CreateElement, ns_data, 2,
-                    v8::None) ||
+  if (!crypto::DefineMethod(scope, document_prototype, "createElement", CreateElement, data, 1,
+                            v8::None) ||
+      !crypto::DefineMethod(scope, document_prototype, "createElementNS", CreateElement, ns_data, 2,
+                            v8::None) ||
       !NewElement(scope, data, "html").ToLocal(&html) ||
       !NewElement(scope, data, "head").ToLocal(&head) ||
       !NewElement(scope, data, "body").ToLocal(&body)) {

@@ -8,7 +8,7 @@
 #include "engine/extensions/web/web_support.h"
 #include "engine/internal/context_host.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::console {
 namespace {
 
 using internal::ContextHost;
@@ -261,4 +261,4 @@ void InstallConsole(JsScope& scope) {
   (void)web::DefineLazyGlobal<web::Slot::kConsole, Build>(scope, "console");
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::console

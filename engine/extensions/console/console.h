@@ -4,7 +4,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::console {
 
 // Installs `console` on the context's global object (built on first access):
 // log, info, warn, error, debug, trace, dir, dirxml, table (as log), assert, count,
@@ -13,6 +13,6 @@ namespace jscore::engine::extensions {
 // ContextHost, which bounds them; nothing is written to the daemon's stdout.
 void InstallConsole(internal::JsScope& scope);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::console
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CONSOLE_CONSOLE_H_

@@ -15,8 +15,8 @@
 #include "engine/extensions/console/inspect_inspector.h"
 #include "engine/extensions/web/web_support.h"
 
-namespace jscore::engine::extensions {
-namespace inspect_internal {
+namespace jscore::engine::extensions::console {
+namespace detail {
 
 U16 Inspector::Str(v8::Local<v8::Value> value) {
   v8::Local<v8::String> s;
@@ -407,7 +407,7 @@ U16 Inspector::FormatProperty(v8::Local<v8::Object> value, int recurse_times,
       name = u"['__proto__']";
     } else if (!enumerable) {
       name = u"[" + k + u"]";
-    } else if (inspect_text::IsIdentifier(k)) {
+    } else if (text::IsIdentifier(k)) {
       name = k;
     } else {
       name = StrEscape(k);
@@ -501,15 +501,15 @@ std::vector<U16> Inspector::GroupArrayElements(const std::vector<U16>& output, b
   return output;
 }
 
-}  // namespace inspect_internal
+}  // namespace detail
 
 std::string Inspect(internal::JsScope& scope, v8::Local<v8::Value> value,
                     const InspectOptions& options) {
   v8::TryCatch try_catch(scope.isolate());
-  inspect_internal::Inspector inspector(scope, options);
-  inspect_text::U16 out = inspector.FormatValue(value, 0);
+  detail::Inspector inspector(scope, options);
+  text::U16 out = inspector.FormatValue(value, 0);
   if (try_catch.HasTerminated()) try_catch.ReThrow();
-  return inspect_text::Utf8Of(out);
+  return text::Utf8Of(out);
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::console

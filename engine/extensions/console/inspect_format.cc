@@ -9,11 +9,11 @@
 #include "engine/extensions/console/inspect_inspector.h"
 #include "engine/extensions/web/web_support.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::console {
 namespace {
 
-using inspect_internal::FormatNumber;
-using inspect_internal::U16;
+using detail::FormatNumber;
+using detail::U16;
 using internal::JsScope;
 
 // parseInt(text) and parseFloat(text), for util.format's %i and %f.
@@ -105,7 +105,7 @@ std::string FormatLogArguments(JsScope& scope, const v8::FunctionCallbackInfo<v8
               piece = FormatNumber(scope, arg);
             } else if (!arg->IsObject() || !HasBuiltInToString(scope, arg.As<v8::Object>())) {
               if (arg->IsSymbol()) {
-                piece = inspect_text::U16Of(Inspect(scope, arg));
+                piece = text::U16Of(Inspect(scope, arg));
               } else {
                 v8::Local<v8::String> s;
                 if (arg->ToString(context).ToLocal(&s)) piece = web::Utf16(scope, s);
@@ -113,7 +113,7 @@ std::string FormatLogArguments(JsScope& scope, const v8::FunctionCallbackInfo<v8
             } else {
               InspectOptions shallow;
               shallow.depth = 0;
-              piece = inspect_text::U16Of(Inspect(scope, arg, shallow));
+              piece = text::U16Of(Inspect(scope, arg, shallow));
             }
             break;
           }
@@ -154,7 +154,7 @@ std::string FormatLogArguments(JsScope& scope, const v8::FunctionCallbackInfo<v8
           case u'O': {
             InspectOptions options;
             if (next == u'o') options.depth = 4;
-            piece = inspect_text::U16Of(Inspect(scope, info[++a], options));
+            piece = text::U16Of(Inspect(scope, info[++a], options));
             break;
           }
           case u'c':
@@ -183,7 +183,7 @@ std::string FormatLogArguments(JsScope& scope, const v8::FunctionCallbackInfo<v8
       join = " ";
       if (last < format.size()) str += format.substr(last);
     }
-    out = inspect_text::Utf8Of(str);
+    out = text::Utf8Of(str);
   }
   for (; a < info.Length(); ++a) {
     out += join;
@@ -194,4 +194,4 @@ std::string FormatLogArguments(JsScope& scope, const v8::FunctionCallbackInfo<v8
   return out;
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::console

@@ -14,14 +14,14 @@
 #include "engine/internal/js_scope.h"
 #include "engine/internal/stop_flag.h"
 
-namespace jscore::engine::extensions::inspect_internal {
+namespace jscore::engine::extensions::console::detail {
 
-using inspect_text::Contains;
-using inspect_text::Repeat;
-using inspect_text::StrEscape;
-using inspect_text::U16;
-using inspect_text::U16Of;
 using internal::JsScope;
+using text::Contains;
+using text::Repeat;
+using text::StrEscape;
+using text::U16;
+using text::U16Of;
 
 // kArray: an array's elements (values alone) and its line grouping.
 enum class Extras { kObject, kArray };
@@ -96,6 +96,6 @@ U16 TypedArrayName(v8::Local<v8::Value> value);
 // Date.prototype.toISOString, or "Invalid Date".
 U16 IsoDate(double ms);
 
-}  // namespace jscore::engine::extensions::inspect_internal
+}  // namespace jscore::engine::extensions::console::detail
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CONSOLE_INSPECT_INSPECTOR_H_

@@ -11,7 +11,7 @@
 #include "engine/extensions/console/inspect_inspector.h"
 #include "engine/extensions/web/web_support.h"
 
-namespace jscore::engine::extensions::inspect_internal {
+namespace jscore::engine::extensions::console::detail {
 
 U16 TypedArrayName(v8::Local<v8::Value> v) {
   if (v->IsUint8Array()) return u"Uint8Array";
@@ -404,4 +404,4 @@ std::vector<v8::Local<v8::Value>> Inspector::Keys(v8::Local<v8::Object> value,
   return keys;
 }
 
-}  // namespace jscore::engine::extensions::inspect_internal
+}  // namespace jscore::engine::extensions::console::detail

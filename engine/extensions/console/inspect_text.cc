@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace jscore::engine::extensions::inspect_text {
+namespace jscore::engine::extensions::console::text {
 
 U16 U16Of(std::string_view utf8) {
   U16 out;
@@ -134,4 +134,4 @@ U16 StrEscape(const U16& text) {
   return out;
 }
 
-}  // namespace jscore::engine::extensions::inspect_text
+}  // namespace jscore::engine::extensions::console::text

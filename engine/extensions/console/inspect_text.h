@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace jscore::engine::extensions::inspect_text {
+namespace jscore::engine::extensions::console::text {
 
 // Inspect works in UTF-16, as Node does, so that line widths match.
 using U16 = std::u16string;
@@ -21,6 +21,6 @@ bool IsIdentifier(const U16& key);
 // or backticks), control characters and lone surrogates escaped.
 U16 StrEscape(const U16& text);
 
-}  // namespace jscore::engine::extensions::inspect_text
+}  // namespace jscore::engine::extensions::console::text
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CONSOLE_INSPECT_TEXT_H_

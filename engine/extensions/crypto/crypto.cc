@@ -7,7 +7,7 @@
 #include "engine/extensions/crypto/crypto_common.h"
 #include "engine/extensions/crypto/crypto_subtle.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::crypto {
 namespace {
 
 using internal::JsScope;
@@ -129,4 +129,4 @@ void InstallCrypto(JsScope& scope) {
   }
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::crypto

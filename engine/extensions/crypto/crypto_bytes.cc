@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::crypto {
 
 using internal::JsScope;
 
@@ -172,4 +172,4 @@ bool Base64Decode(std::string_view text, std::string* out) {
   return digits % 4 != 1;
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::crypto

@@ -9,7 +9,7 @@
 #include "engine/internal/js_scope.h"
 #include "v8.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::crypto {
 
 // Copies the bytes of an ArrayBuffer, a typed array or a DataView (a WebIDL
 // BufferSource). False for anything else.
@@ -39,6 +39,6 @@ std::string Base64Encode(std::string_view bytes, bool url = false);
 // other character or an impossible length.
 bool Base64Decode(std::string_view text, std::string* out);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::crypto
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CRYPTO_CRYPTO_BYTES_H_

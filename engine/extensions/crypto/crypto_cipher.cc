@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace jscore::engine::extensions::webcrypto {
+namespace jscore::engine::extensions::crypto::webcrypto {
 namespace {
 
 using openssl::Data;
@@ -300,4 +300,4 @@ bool RsaOaepEncrypt(std::string_view spki, const EVP_MD* md, std::string_view la
   return true;
 }
 
-}  // namespace jscore::engine::extensions::webcrypto
+}  // namespace jscore::engine::extensions::crypto::webcrypto

@@ -8,7 +8,7 @@
 
 #include "engine/extensions/crypto/crypto_openssl.h"
 
-namespace jscore::engine::extensions::webcrypto {
+namespace jscore::engine::extensions::crypto::webcrypto {
 
 using openssl::Bytes;
 
@@ -42,6 +42,6 @@ bool RsaPublicNumbers(std::string_view spki, int* modulus_bits, Bytes* exponent,
 bool RsaOaepEncrypt(std::string_view spki, const EVP_MD* md, std::string_view label,
                     std::string_view data, Bytes* out, Failure* failure);
 
-}  // namespace jscore::engine::extensions::webcrypto
+}  // namespace jscore::engine::extensions::crypto::webcrypto
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CRYPTO_CRYPTO_CIPHER_H_

@@ -7,7 +7,7 @@
 #include "engine/extensions/web/dom_exception.h"
 #include "engine/internal/context_state.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::crypto {
 
 using internal::ContextState;
 using internal::JsScope;
@@ -51,7 +51,7 @@ v8::Local<v8::Value> DomException(JsScope& scope, std::string_view name, std::st
   {
     v8::TryCatch try_catch(isolate);
     v8::Local<v8::Object> made;
-    if (NewDomException(scope, message, name).ToLocal(&made)) return made;
+    if (web::NewDomException(scope, message, name).ToLocal(&made)) return made;
     if (try_catch.HasTerminated()) {
       try_catch.ReThrow();
       return v8::Undefined(isolate);
@@ -121,4 +121,4 @@ v8::MaybeLocal<v8::Function> InterfaceObject(JsScope& scope, std::string_view na
   return constructor;
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::crypto

@@ -10,7 +10,7 @@
 #include "engine/internal/js_scope.h"
 #include "v8.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::crypto {
 
 // Random bytes for the current context: from its seeded generator when the job or
 // session set random_seed (internal::ContextState), else from OpenSSL's CSPRNG.
@@ -37,6 +37,6 @@ bool DefineMethod(internal::JsScope& scope, v8::Local<v8::Object> on, std::strin
 v8::MaybeLocal<v8::Function> InterfaceObject(internal::JsScope& scope, std::string_view name,
                                              v8::Local<v8::Object> prototype);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::crypto
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CRYPTO_CRYPTO_COMMON_H_

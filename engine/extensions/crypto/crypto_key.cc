@@ -10,7 +10,7 @@
 #include "engine/extensions/crypto/crypto_common.h"
 #include "engine/extensions/crypto/crypto_webcrypto.h"
 
-namespace jscore::engine::extensions::webcrypto {
+namespace jscore::engine::extensions::crypto::webcrypto {
 namespace {
 
 using internal::JsScope;
@@ -567,4 +567,4 @@ bool ExportKey(JsScope& scope, std::string_view format, const KeyRecord& key,
   return true;
 }
 
-}  // namespace jscore::engine::extensions::webcrypto
+}  // namespace jscore::engine::extensions::crypto::webcrypto

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <string>
 
-namespace jscore::engine::extensions::openssl {
+namespace jscore::engine::extensions::crypto::openssl {
 
 const EVP_MD* DigestByName(std::string_view name) {
   std::string key;
@@ -49,4 +49,4 @@ bool Hmac(const EVP_MD* md, std::string_view key, std::string_view data, Bytes* 
   return true;
 }
 
-}  // namespace jscore::engine::extensions::openssl
+}  // namespace jscore::engine::extensions::crypto::openssl

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace jscore::engine::extensions::openssl {
+namespace jscore::engine::extensions::crypto::openssl {
 
 struct Free {
   void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
@@ -48,6 +48,6 @@ const EVP_MD* DigestByName(std::string_view name);
 bool Digest(const EVP_MD* md, std::string_view data, Bytes* out);
 bool Hmac(const EVP_MD* md, std::string_view key, std::string_view data, Bytes* out);
 
-}  // namespace jscore::engine::extensions::openssl
+}  // namespace jscore::engine::extensions::crypto::openssl
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CRYPTO_CRYPTO_OPENSSL_H_

@@ -10,7 +10,7 @@
 #include "engine/extensions/crypto/crypto_webcrypto.h"
 #include "engine/internal/context_host.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::crypto {
 namespace {
 
 using internal::JsScope;
@@ -339,4 +339,4 @@ bool BuildSubtleCrypto(JsScope& scope, SubtleCryptoObjects* out) {
   return true;
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::crypto

@@ -7,7 +7,7 @@
 #include "engine/internal/js_scope.h"
 #include "v8.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::crypto {
 
 // The SubtleCrypto instance (methods on SubtleCrypto.prototype) and the SubtleCrypto
 // and CryptoKey interface objects. Every method does its (bounded) work at once and
@@ -22,6 +22,6 @@ struct SubtleCryptoObjects {
 };
 bool BuildSubtleCrypto(internal::JsScope& scope, SubtleCryptoObjects* out);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::crypto
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CRYPTO_CRYPTO_SUBTLE_H_

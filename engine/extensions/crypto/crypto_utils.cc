@@ -7,7 +7,7 @@
 #include "engine/extensions/crypto/crypto_common.h"
 #include "engine/extensions/crypto/crypto_openssl.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::crypto {
 namespace {
 
 using internal::JsScope;
@@ -381,4 +381,4 @@ void InstallCryptoUtils(JsScope& scope) {
   }
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::crypto

@@ -5,7 +5,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::crypto {
 
 // Installs `md5`, `sha1`, `sha256`, `sha512` and `CryptoUtils` as lazy, non-enumerable
 // globals (built on first read). Inputs are strings (hashed as UTF-8) or
@@ -21,6 +21,6 @@ namespace jscore::engine::extensions {
 //    names (md5, sha1, sha256, sha384, sha512, sha3-256...).
 void InstallCryptoUtils(internal::JsScope& scope);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::crypto
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CRYPTO_CRYPTO_UTILS_H_

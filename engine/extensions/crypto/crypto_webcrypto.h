@@ -12,7 +12,7 @@
 #include "engine/internal/js_scope.h"
 #include "v8.h"
 
-namespace jscore::engine::extensions::webcrypto {
+namespace jscore::engine::extensions::crypto::webcrypto {
 
 // Convention of the functions below: false with `failure->name` set is a Web Crypto
 // error to reject with; false with it empty means a JS exception is pending (a user
@@ -82,6 +82,6 @@ bool GenerateKey(internal::JsScope& scope, const std::string& algorithm,
 bool ExportKey(internal::JsScope& scope, std::string_view format, const KeyRecord& key,
                v8::Local<v8::Value>* out, Failure* failure);
 
-}  // namespace jscore::engine::extensions::webcrypto
+}  // namespace jscore::engine::extensions::crypto::webcrypto
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_CRYPTO_CRYPTO_WEBCRYPTO_H_

@@ -10,7 +10,7 @@
 #include "engine/extensions/web/web_support.h"
 #include "engine/internal/stop_flag.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::encoding {
 namespace {
 
 using internal::JsScope;
@@ -62,8 +62,8 @@ void Atob(const v8::FunctionCallbackInfo<v8::Value>& info) {
     if (clean.back() == '=') clean.pop_back();
   }
   if (clean.size() % 4 == 1) {
-    return ThrowDomException(scope, "The string to be decoded is not correctly encoded.",
-                             "InvalidCharacterError");
+    return web::ThrowDomException(scope, "The string to be decoded is not correctly encoded.",
+                                  "InvalidCharacterError");
   }
   std::string out;
   out.reserve(clean.size() / 4 * 3 + 3);
@@ -74,8 +74,8 @@ void Atob(const v8::FunctionCallbackInfo<v8::Value>& info) {
     if ((++seen & 0xFFFF) == 0 && internal::StopRequested(isolate)) return;  // deadline
     int v = Base64Value(c);
     if (v < 0) {
-      return ThrowDomException(scope, "The string to be decoded is not correctly encoded.",
-                               "InvalidCharacterError");
+      return web::ThrowDomException(scope, "The string to be decoded is not correctly encoded.",
+                                    "InvalidCharacterError");
     }
     buffer = (buffer << 6) | static_cast<uint32_t>(v);
     bits += 6;
@@ -110,7 +110,7 @@ void Btoa(const v8::FunctionCallbackInfo<v8::Value>& info) {
     for (size_t k = 0; k < 3; ++k) {
       char16_t c = k < n ? data[i + k] : 0;
       if (c > 0xFF) {
-        return ThrowDomException(
+        return web::ThrowDomException(
             scope, "The string to be encoded contains characters outside of the Latin1 range.",
             "InvalidCharacterError");
       }
@@ -490,4 +490,4 @@ void InstallEncoding(JsScope& scope) {
   (void)web::DefineLazyGlobal<Slot::kTextDecoder, BuildTextDecoder>(scope, "TextDecoder");
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::encoding

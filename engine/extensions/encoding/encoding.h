@@ -4,7 +4,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::encoding {
 
 // Installs the globals `atob`, `btoa`, `TextEncoder` and `TextDecoder`, each built
 // on first access. atob/btoa follow the HTML standard (forgiving base64; bad input
@@ -12,6 +12,6 @@ namespace jscore::engine::extensions {
 // Encoding standard for UTF-8 (fatal, ignoreBOM, streaming decode, encodeInto).
 void InstallEncoding(internal::JsScope& scope);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::encoding
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_ENCODING_ENCODING_H_

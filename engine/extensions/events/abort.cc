@@ -9,7 +9,7 @@
 #include "engine/extensions/web/web_support.h"
 #include "engine/internal/context_host.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::events {
 namespace {
 
 using internal::JsScope;
@@ -58,7 +58,7 @@ bool ReasonOr(JsScope& scope, v8::Local<v8::Value> reason, v8::Local<v8::Value>*
     return true;
   }
   v8::Local<v8::Object> error;
-  if (!NewDomException(scope, "This operation was aborted", "AbortError").ToLocal(&error)) {
+  if (!web::NewDomException(scope, "This operation was aborted", "AbortError").ToLocal(&error)) {
     return false;
   }
   *out = error;
@@ -201,7 +201,7 @@ void TimeoutFired(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsScope scope(isolate, isolate->GetCurrentContext());
   v8::Local<v8::Object> error;
-  if (!NewDomException(scope, "signal timed out", "TimeoutError").ToLocal(&error)) return;
+  if (!web::NewDomException(scope, "signal timed out", "TimeoutError").ToLocal(&error)) return;
   (void)SignalAbort(scope, info.Data().As<v8::Object>(), error);
 }
 
@@ -411,4 +411,4 @@ bool AddAlgorithm(JsScope& scope, v8::Local<v8::Object> signal, v8::Local<v8::Fu
 }
 
 }  // namespace abort
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::events

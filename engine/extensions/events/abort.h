@@ -4,7 +4,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::events {
 
 // Installs the globals `AbortController` and `AbortSignal` (built on first access).
 // AbortSignal is an EventTarget with `aborted`, `reason`, `onabort`,
@@ -24,6 +24,6 @@ bool AddAlgorithm(internal::JsScope& scope, v8::Local<v8::Object> signal,
                   v8::Local<v8::Function> algorithm);
 
 }  // namespace abort
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::events
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_EVENTS_ABORT_H_

@@ -3,36 +3,52 @@
 #include <string>
 #include <vector>
 
+#include "engine/extensions/console/inspect.h"
 #include "engine/extensions/events/abort.h"
 #include "engine/extensions/events/events.h"
 #include "engine/extensions/events/events_internal.h"
 #include "engine/extensions/web/dom_exception.h"
 #include "engine/extensions/web/web_support.h"
+#include "engine/internal/context_host.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::events {
 namespace {
 
-using events_internal::Cancel;
-using events_internal::Flags;
-using events_internal::Has;
-using events_internal::kAtTarget;
-using events_internal::kCanceled;
-using events_internal::kCurrentTarget;
-using events_internal::kDispatching;
-using events_internal::kEventKey;
-using events_internal::kInitialized;
-using events_internal::kInPassiveListener;
-using events_internal::kNone;
-using events_internal::kPhase;
-using events_internal::kStopImmediate;
-using events_internal::kStopPropagation;
-using events_internal::kTarget;
-using events_internal::kTrusted;
-using events_internal::kType;
-using events_internal::Raise;
-using events_internal::SetFlags;
+using detail::Cancel;
+using detail::Flags;
+using detail::Has;
+using detail::kAtTarget;
+using detail::kCanceled;
+using detail::kCurrentTarget;
+using detail::kDispatching;
+using detail::kEventKey;
+using detail::kInitialized;
+using detail::kInPassiveListener;
+using detail::kNone;
+using detail::kPhase;
+using detail::kStopImmediate;
+using detail::kStopPropagation;
+using detail::kTarget;
+using detail::kTrusted;
+using detail::kType;
+using detail::Raise;
+using detail::SetFlags;
 using internal::JsScope;
 using web::Slot;
+
+// Reports an exception that nothing may catch (a throwing event listener), as
+// browsers do: a console error line "Uncaught <error>" for the job's console.
+void ReportException(JsScope& scope, v8::Local<v8::Value> exception) {
+  internal::ContextHost* host = internal::ContextHost::From(scope.context());
+  if (host == nullptr) return;
+  v8::TryCatch try_catch(scope.isolate());
+  std::string text = "Uncaught " + console::Inspect(scope, exception);
+  if (try_catch.HasTerminated()) {
+    try_catch.ReThrow();
+    return;
+  }
+  host->AddConsoleLine(ConsoleLine::Level::kError, std::move(text));
+}
 
 constexpr char kTargetKey[] = "jscore.EventTarget";
 enum TargetSlot { kListeners, kHandlers, kTargetSlots };
@@ -224,7 +240,8 @@ void DispatchEventMethod(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   int flags = Flags(scope, event_state);
   if ((flags & kDispatching) || !(flags & kInitialized)) {
-    return ThrowDomException(scope, "The event is already being dispatched.", "InvalidStateError");
+    return web::ThrowDomException(scope, "The event is already being dispatched.",
+                                  "InvalidStateError");
   }
   if (!SetFlags(scope, event_state, flags & ~kTrusted)) return;
   bool not_canceled = true;
@@ -270,13 +287,13 @@ bool Invoke(JsScope& scope, v8::Local<v8::Object> target, v8::Local<v8::Array> r
     try_catch.ReThrow();
     return false;
   }
-  if (try_catch.HasCaught()) web::ReportException(scope, try_catch.Exception());
+  if (try_catch.HasCaught()) ReportException(scope, try_catch.Exception());
   return true;
 }
 
 }  // namespace
 
-namespace events_internal {
+namespace detail {
 
 v8::MaybeLocal<v8::Value> BuildEventTarget(JsScope& scope, v8::Local<v8::Array> realm) {
   static constexpr web::Method kMethods[] = {{"addEventListener", AddEventListener, 2},
@@ -291,14 +308,11 @@ v8::MaybeLocal<v8::Value> BuildEventTarget(JsScope& scope, v8::Local<v8::Array> 
   return ctor;
 }
 
-}  // namespace events_internal
-
-namespace events {
+}  // namespace detail
 
 v8::MaybeLocal<v8::Function> EventTargetClass(JsScope& scope) {
   v8::Local<v8::Value> ctor;
-  if (!web::GetOrBuild(scope, Slot::kEventTarget, events_internal::BuildEventTarget)
-           .ToLocal(&ctor)) {
+  if (!web::GetOrBuild(scope, Slot::kEventTarget, detail::BuildEventTarget).ToLocal(&ctor)) {
     return {};
   }
   return ctor.As<v8::Function>();
@@ -420,5 +434,4 @@ bool SetEventHandler(JsScope& scope, v8::Local<v8::Object> target, std::string_v
   return true;
 }
 
-}  // namespace events
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::events

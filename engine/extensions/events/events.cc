@@ -7,8 +7,8 @@
 #include "engine/extensions/events/events_internal.h"
 #include "engine/extensions/web/web_support.h"
 
-namespace jscore::engine::extensions {
-namespace events_internal {
+namespace jscore::engine::extensions::events {
+namespace detail {
 
 int Flags(JsScope& scope, v8::Local<v8::Array> state) {
   return web::At(scope, state, kFlags)->Int32Value(scope.context()).FromMaybe(0);
@@ -252,24 +252,19 @@ v8::MaybeLocal<v8::Object> MakeEvent(JsScope& scope, std::string_view type, bool
   return event;
 }
 
-}  // namespace events_internal
+}  // namespace detail
 
 using internal::JsScope;
 using web::Slot;
 
 void InstallEvents(JsScope& scope) {
-  (void)web::DefineLazyGlobal<Slot::kEvent, events_internal::BuildEvent>(scope, "Event");
-  (void)web::DefineLazyGlobal<Slot::kCustomEvent, events_internal::BuildCustomEvent>(scope,
-                                                                                     "CustomEvent");
-  (void)web::DefineLazyGlobal<Slot::kEventTarget, events_internal::BuildEventTarget>(scope,
-                                                                                     "EventTarget");
+  (void)web::DefineLazyGlobal<Slot::kEvent, detail::BuildEvent>(scope, "Event");
+  (void)web::DefineLazyGlobal<Slot::kCustomEvent, detail::BuildCustomEvent>(scope, "CustomEvent");
+  (void)web::DefineLazyGlobal<Slot::kEventTarget, detail::BuildEventTarget>(scope, "EventTarget");
 }
-
-namespace events {
 
 v8::MaybeLocal<v8::Object> NewEvent(JsScope& scope, std::string_view type, bool trusted) {
-  return events_internal::MakeEvent(scope, type, trusted);
+  return detail::MakeEvent(scope, type, trusted);
 }
 
-}  // namespace events
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::events

@@ -7,15 +7,13 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::events {
 
 // Installs the globals `Event`, `CustomEvent` and `EventTarget` (built on first
 // access). Listeners support capture, once, passive, signal and handleEvent
 // objects; an exception in a listener is reported as a console error line
 // ("Uncaught ...") and does not stop the dispatch, as in browsers.
 void InstallEvents(internal::JsScope& scope);
-
-namespace events {
 
 // What other families (AbortSignal) build on. All run on the worker thread and
 // return false / empty with an exception pending on failure.
@@ -36,7 +34,6 @@ v8::Local<v8::Value> GetEventHandler(internal::JsScope& scope, v8::Local<v8::Obj
 bool SetEventHandler(internal::JsScope& scope, v8::Local<v8::Object> target, std::string_view type,
                      v8::Local<v8::Value> handler);
 
-}  // namespace events
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::events
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_EVENTS_EVENTS_H_

@@ -7,7 +7,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions::events_internal {
+namespace jscore::engine::extensions::events::detail {
 
 using internal::JsScope;
 
@@ -41,6 +41,6 @@ v8::MaybeLocal<v8::Value> BuildCustomEvent(JsScope& scope, v8::Local<v8::Array> 
 v8::MaybeLocal<v8::Value> BuildEventTarget(JsScope& scope, v8::Local<v8::Array> realm);
 v8::MaybeLocal<v8::Object> MakeEvent(JsScope& scope, std::string_view type, bool trusted);
 
-}  // namespace jscore::engine::extensions::events_internal
+}  // namespace jscore::engine::extensions::events::detail
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_EVENTS_EVENTS_INTERNAL_H_

@@ -16,10 +16,10 @@
 #include "engine/extensions/web/web_support.h"
 #include "engine/internal/context_host.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::fetch {
 namespace {
 
-using fetch_internal::HeaderList;
+using detail::HeaderList;
 using internal::ContextHost;
 using internal::JsScope;
 
@@ -73,7 +73,7 @@ v8::MaybeLocal<v8::Object> NewResponse(JsScope& scope, const ResponseInit& init,
   }
   if (!web::GetOrBuild(scope, web::Slot::kResponse, BuildResponse).ToLocal(&ctor) ||
       !web::NewInstanceOf(scope, ctor).ToLocal(&response) ||
-      !fetch_internal::NewHeaders(scope, headers).ToLocal(&headers_object) ||
+      !detail::NewHeaders(scope, headers).ToLocal(&headers_object) ||
       !web::NewStringUtf8(scope, init.status_text).ToLocal(&status_text) ||
       !web::NewStringUtf8(scope, init.url).ToLocal(&url) ||
       !web::NewState(scope, response, kResponseKey, kResponseSlots, &state) ||
@@ -163,14 +163,14 @@ void ConsumeBody(const v8::FunctionCallbackInfo<v8::Value>& info, Consume how) {
     web::ThrowTypeError(scope, "Body is unusable: Body has already been read");
   } else {
     (void)web::Put(scope, state, kBodyUsed, v8::True(isolate));
-    std::string_view bytes = fetch_internal::BytesOf(web::At(scope, state, kBody));
+    std::string_view bytes = detail::BytesOf(web::At(scope, state, kBody));
     v8::Local<v8::String> text;
     switch (how) {
       case Consume::kText:
-        if (fetch_internal::BodyText(scope, bytes).ToLocal(&text)) result = text;
+        if (detail::BodyText(scope, bytes).ToLocal(&text)) result = text;
         break;
       case Consume::kJson:
-        if (fetch_internal::BodyText(scope, bytes).ToLocal(&text)) {
+        if (detail::BodyText(scope, bytes).ToLocal(&text)) {
           result = v8::JSON::Parse(context, text);
         }
         break;
@@ -203,11 +203,10 @@ void Clone(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string type = scope.ToUtf8(web::At(scope, state, kType));
   init.type = type == "basic" ? "basic" : "default";
   HeaderList headers;
-  (void)fetch_internal::ListOf(scope, web::At(scope, state, kHeaders), &headers);
+  (void)detail::ListOf(scope, web::At(scope, state, kHeaders), &headers);
   v8::Local<v8::Value> body = web::At(scope, state, kBody);
   v8::Local<v8::Object> clone;
-  if (NewResponse(scope, init, headers, fetch_internal::BytesOf(body), body->IsNull())
-          .ToLocal(&clone)) {
+  if (NewResponse(scope, init, headers, detail::BytesOf(body), body->IsNull()).ToLocal(&clone)) {
     info.GetReturnValue().Set(clone);
   }
 }
@@ -236,9 +235,9 @@ bool ResponseFromInit(JsScope& scope, v8::Local<v8::Value> body_value, v8::Local
   }
   if (!status_text->IsUndefined()) init.status_text = scope.ToUtf8(status_text);
   HeaderList headers;
-  if (!fetch_internal::AppendHeadersInit(scope, headers_init, &headers)) return false;
+  if (!detail::AppendHeadersInit(scope, headers_init, &headers)) return false;
   std::string existing;
-  if (!content_type.empty() && !fetch_internal::Combined(headers, "content-type", &existing)) {
+  if (!content_type.empty() && !detail::Combined(headers, "content-type", &existing)) {
     headers.emplace_back("content-type", content_type);
   }
   return NewResponse(scope, init, headers, body, !has_body).ToLocal(out);
@@ -251,7 +250,7 @@ void ResponseConstruct(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string body, content_type;
   bool has_body = false;
   v8::Local<v8::Object> made;
-  if (!fetch_internal::ExtractBody(scope, web::Arg(info, 0), &body, &content_type, &has_body) ||
+  if (!detail::ExtractBody(scope, web::Arg(info, 0), &body, &content_type, &has_body) ||
       !ResponseFromInit(scope, web::Arg(info, 0), web::Arg(info, 1), std::move(body),
                         std::move(content_type), has_body, &made)) {
     return;
@@ -308,7 +307,7 @@ struct FetchDone {
     v8::Isolate* isolate = scope.isolate();
     v8::Local<v8::Promise::Resolver> r = resolver.Get(isolate);
     if (!result.ok()) {
-      Discard(r->Reject(scope.context(), fetch_internal::NetworkError(scope, result.status())));
+      Discard(r->Reject(scope.context(), detail::NetworkError(scope, result.status())));
       return;
     }
     ResponseInit init;
@@ -339,7 +338,7 @@ void AbortFetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   if (resolver->IsPromise() && signal->IsObject()) {
     Discard(resolver.As<v8::Promise::Resolver>()->Reject(
-        scope.context(), abort::Reason(scope, signal.As<v8::Object>())));
+        scope.context(), events::abort::Reason(scope, signal.As<v8::Object>())));
   }
 }
 
@@ -383,13 +382,12 @@ bool ReadRequest(JsScope& scope, v8::Local<v8::Value> input, v8::Local<v8::Value
       return false;
     }
   }
-  if (!method->IsUndefined() && !fetch_internal::NormalizeMethod(scope, method, &request->method)) {
+  if (!method->IsUndefined() && !detail::NormalizeMethod(scope, method, &request->method)) {
     return false;
   }
-  if (!fetch_internal::AppendHeadersInit(scope, headers, &request->headers)) return false;
+  if (!detail::AppendHeadersInit(scope, headers, &request->headers)) return false;
   std::string content_type;
-  if (!fetch_internal::ExtractBody(scope, body, &request->body, &content_type,
-                                   &request->has_body)) {
+  if (!detail::ExtractBody(scope, body, &request->body, &content_type, &request->has_body)) {
     return false;
   }
   if (request->has_body && (request->method == "GET" || request->method == "HEAD")) {
@@ -397,8 +395,7 @@ bool ReadRequest(JsScope& scope, v8::Local<v8::Value> input, v8::Local<v8::Value
     return false;
   }
   std::string existing;
-  if (!content_type.empty() &&
-      !fetch_internal::Combined(request->headers, "content-type", &existing)) {
+  if (!content_type.empty() && !detail::Combined(request->headers, "content-type", &existing)) {
     request->headers.emplace_back("content-type", content_type);
   }
   if (!redirect->IsUndefined()) {
@@ -415,7 +412,8 @@ bool ReadRequest(JsScope& scope, v8::Local<v8::Value> input, v8::Local<v8::Value
       return false;
     }
   }
-  if (!(*signal)->IsUndefined() && !(*signal)->IsNull() && !abort::IsAbortSignal(scope, *signal)) {
+  if (!(*signal)->IsUndefined() && !(*signal)->IsNull() &&
+      !events::abort::IsAbortSignal(scope, *signal)) {
     web::ThrowTypeError(scope, "fetch: signal is not an AbortSignal");
     return false;
   }
@@ -436,8 +434,8 @@ void Fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return SettleWith(scope, try_catch, resolver, {});
   }
   bool has_signal = signal->IsObject();
-  if (has_signal && abort::IsAborted(scope, signal.As<v8::Object>())) {
-    Discard(resolver->Reject(context, abort::Reason(scope, signal.As<v8::Object>())));
+  if (has_signal && events::abort::IsAborted(scope, signal.As<v8::Object>())) {
+    Discard(resolver->Reject(context, events::abort::Reason(scope, signal.As<v8::Object>())));
     return;
   }
   ContextHost* host = ContextHost::From(context);
@@ -449,7 +447,7 @@ void Fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
   absl::StatusOr<uint64_t> id = host->StartHttp(
       std::move(request), FetchDone{v8::Global<v8::Promise::Resolver>(isolate, resolver)});
   if (!id.ok()) {
-    Discard(resolver->Reject(context, fetch_internal::NetworkError(scope, id.status())));
+    Discard(resolver->Reject(context, detail::NetworkError(scope, id.status())));
     return;
   }
   if (has_signal) {
@@ -459,7 +457,7 @@ void Fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
         !web::Put(scope, data, 1, v8::Number::New(isolate, static_cast<double>(*id))) ||
         !web::Put(scope, data, 2, signal) ||
         !web::NewFunction(scope, "", AbortFetch, 0, data).ToLocal(&algorithm) ||
-        !abort::AddAlgorithm(scope, signal.As<v8::Object>(), algorithm)) {
+        !events::abort::AddAlgorithm(scope, signal.As<v8::Object>(), algorithm)) {
       host->AbortHttp(*id);
       return SettleWith(scope, try_catch, resolver, {});
     }
@@ -474,7 +472,7 @@ v8::MaybeLocal<v8::Value> BuildFetch(JsScope& scope, v8::Local<v8::Array> realm)
 
 }  // namespace
 
-namespace fetch_internal {
+namespace detail {
 
 bool ExtractBody(JsScope& scope, v8::Local<v8::Value> body, std::string* bytes,
                  std::string* content_type, bool* has_body) {
@@ -494,7 +492,7 @@ bool ExtractBody(JsScope& scope, v8::Local<v8::Value> body, std::string* bytes,
     view->CopyContents(bytes->data(), bytes->size());
     return true;
   }
-  if (url_internal::IsUrlSearchParams(scope, body)) {
+  if (url::detail::IsUrlSearchParams(scope, body)) {
     *content_type = "application/x-www-form-urlencoded;charset=UTF-8";
   } else {
     *content_type = "text/plain;charset=UTF-8";
@@ -544,14 +542,14 @@ v8::Local<v8::Value> NetworkError(JsScope& scope, const absl::Status& status) {
   return v8::Exception::TypeError(scope.Str(std::string(status.message())));
 }
 
-}  // namespace fetch_internal
+}  // namespace detail
 
 void InstallFetch(JsScope& scope) {
   (void)web::DefineLazyGlobal<web::Slot::kFetch, BuildFetch>(scope, "fetch");
-  (void)web::DefineLazyGlobal<web::Slot::kHeaders, fetch_internal::BuildHeaders>(scope, "Headers");
+  (void)web::DefineLazyGlobal<web::Slot::kHeaders, detail::BuildHeaders>(scope, "Headers");
   (void)web::DefineLazyGlobal<web::Slot::kResponse, BuildResponse>(scope, "Response");
-  (void)web::DefineLazyGlobal<web::Slot::kXmlHttpRequest, fetch_internal::BuildXmlHttpRequest>(
+  (void)web::DefineLazyGlobal<web::Slot::kXmlHttpRequest, detail::BuildXmlHttpRequest>(
       scope, "XMLHttpRequest");
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::fetch

@@ -5,7 +5,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::fetch {
 
 // Installs the lazy globals `fetch`, `Headers`, `Response` and `XMLHttpRequest`.
 // Transfers run on the worker's loop through the context's ContextHost
@@ -13,6 +13,6 @@ namespace jscore::engine::extensions {
 // its transfers.
 void InstallFetch(internal::JsScope& scope);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::fetch
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_FETCH_FETCH_H_

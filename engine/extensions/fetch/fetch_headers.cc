@@ -9,7 +9,7 @@
 #include "engine/extensions/fetch/fetch_internal.h"
 #include "engine/extensions/web/web_support.h"
 
-namespace jscore::engine::extensions::fetch_internal {
+namespace jscore::engine::extensions::fetch::detail {
 namespace {
 
 constexpr char kHeadersKey[] = "jscore.Headers";
@@ -372,4 +372,4 @@ v8::MaybeLocal<v8::Value> BuildHeaders(JsScope& scope, v8::Local<v8::Array> real
   return ctor;
 }
 
-}  // namespace jscore::engine::extensions::fetch_internal
+}  // namespace jscore::engine::extensions::fetch::detail

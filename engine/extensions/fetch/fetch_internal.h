@@ -10,7 +10,7 @@
 #include "engine/internal/http_client.h"
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions::fetch_internal {
+namespace jscore::engine::extensions::fetch::detail {
 
 using internal::HeaderList;
 using internal::JsScope;
@@ -50,6 +50,6 @@ v8::Local<v8::Value> NetworkError(JsScope& scope, const absl::Status& status);
 
 v8::MaybeLocal<v8::Value> BuildXmlHttpRequest(JsScope& scope, v8::Local<v8::Array> realm);
 
-}  // namespace jscore::engine::extensions::fetch_internal
+}  // namespace jscore::engine::extensions::fetch::detail
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_FETCH_FETCH_INTERNAL_H_

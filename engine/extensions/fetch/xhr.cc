@@ -12,7 +12,7 @@
 #include "engine/extensions/web/web_support.h"
 #include "engine/internal/context_host.h"
 
-namespace jscore::engine::extensions::fetch_internal {
+namespace jscore::engine::extensions::fetch::detail {
 namespace {
 
 using internal::ContextHost;
@@ -197,11 +197,11 @@ void Open(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (!web::ToUsvString(scope, info[1], &url_string)) return;
   std::optional<url::Url> url = url::Parse(scope.Utf8(url_string));
   if (!url) {
-    return ThrowDomException(scope, "Failed to execute 'open' on 'XMLHttpRequest': Invalid URL",
-                             "SyntaxError");
+    return web::ThrowDomException(
+        scope, "Failed to execute 'open' on 'XMLHttpRequest': Invalid URL", "SyntaxError");
   }
   if (info.Length() > 2 && !info[2]->BooleanValue(isolate)) {
-    return ThrowDomException(
+    return web::ThrowDomException(
         scope,
         "jscore does not support synchronous XMLHttpRequest (open(method, url, false)): "
         "use an asynchronous request or fetch",
@@ -234,10 +234,10 @@ void Open(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void SetRequestHeader(const v8::FunctionCallbackInfo<v8::Value>& info) {
   JSCORE_XHR_PROLOGUE;
   if (IntAt(scope, state, kReadyState) != kOpened || web::At(scope, state, kSent)->IsTrue()) {
-    return ThrowDomException(scope,
-                             "Failed to execute 'setRequestHeader' on 'XMLHttpRequest': The "
-                             "object's state must be OPENED.",
-                             "InvalidStateError");
+    return web::ThrowDomException(scope,
+                                  "Failed to execute 'setRequestHeader' on 'XMLHttpRequest': The "
+                                  "object's state must be OPENED.",
+                                  "InvalidStateError");
   }
   v8::Local<v8::Value> pair[] = {web::Arg(info, 0), web::Arg(info, 1)};
   v8::Local<v8::Value> one[] = {v8::Array::New(isolate, pair, 2)};
@@ -261,15 +261,16 @@ void SetRequestHeader(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void Send(const v8::FunctionCallbackInfo<v8::Value>& info) {
   JSCORE_XHR_PROLOGUE;
   if (IntAt(scope, state, kReadyState) != kOpened || web::At(scope, state, kSent)->IsTrue()) {
-    return ThrowDomException(scope,
-                             "Failed to execute 'send' on 'XMLHttpRequest': The object's state "
-                             "must be OPENED.",
-                             "InvalidStateError");
+    return web::ThrowDomException(
+        scope,
+        "Failed to execute 'send' on 'XMLHttpRequest': The object's state "
+        "must be OPENED.",
+        "InvalidStateError");
   }
   ContextHost* host = ContextHost::From(scope.context());
   if (host == nullptr) {
-    return ThrowDomException(scope, "XMLHttpRequest is not available in this context",
-                             "InvalidStateError");
+    return web::ThrowDomException(scope, "XMLHttpRequest is not available in this context",
+                                  "InvalidStateError");
   }
   internal::HttpRequest request;
   request.method = scope.ToUtf8(web::At(scope, state, kMethod));
@@ -371,11 +372,12 @@ void ResponseTextGetter(const v8::FunctionCallbackInfo<v8::Value>& info) {
   JSCORE_XHR_PROLOGUE;
   std::string type = scope.ToUtf8(web::At(scope, state, kResponseType));
   if (!type.empty() && type != "text") {
-    return ThrowDomException(scope,
-                             "Failed to read the 'responseText' property from 'XMLHttpRequest': "
-                             "The value is only accessible if the object's 'responseType' is '' "
-                             "or 'text'.",
-                             "InvalidStateError");
+    return web::ThrowDomException(
+        scope,
+        "Failed to read the 'responseText' property from 'XMLHttpRequest': "
+        "The value is only accessible if the object's 'responseType' is '' "
+        "or 'text'.",
+        "InvalidStateError");
   }
   v8::Local<v8::String> text;
   if (BodyText(scope, BytesOf(web::At(scope, state, kBody))).ToLocal(&text)) {
@@ -414,7 +416,7 @@ void ResponseGetter(const v8::FunctionCallbackInfo<v8::Value>& info) {
     if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
     made = copy->Buffer();
   } else {
-    return ThrowDomException(
+    return web::ThrowDomException(
         scope, absl::StrCat("jscore's XMLHttpRequest has no responseType '", type, "'"),
         "NotSupportedError");
   }
@@ -523,4 +525,4 @@ v8::MaybeLocal<v8::Value> BuildXmlHttpRequest(JsScope& scope, v8::Local<v8::Arra
   return ctor;
 }
 
-}  // namespace jscore::engine::extensions::fetch_internal
+}  // namespace jscore::engine::extensions::fetch::detail

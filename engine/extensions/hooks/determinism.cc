@@ -8,7 +8,7 @@
 
 #include "absl/time/clock.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::hooks {
 namespace {
 
 using internal::ContextState;
@@ -229,4 +229,4 @@ bool InstallDeterminism(JsScope& scope, ContextState& state) {
   return true;
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::hooks

@@ -5,7 +5,7 @@
 #include "engine/internal/context_state.h"
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::hooks {
 
 // Replaces, once per context, Math.random, Date (the constructor, Date() and
 // Date.now) and, when present, performance.now/timeOrigin with native functions that
@@ -16,6 +16,13 @@ namespace jscore::engine::extensions {
 // reads the same generator (extensions/crypto/crypto.h). Returns false when JS threw or
 // was terminated (a session's global may hold user getters).
 bool InstallDeterminism(internal::JsScope& scope, internal::ContextState& state);
+
+}  // namespace jscore::engine::extensions::hooks
+
+// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
+// name this as extensions::InstallDeterminism; drop once they spell extensions::hooks::.
+namespace jscore::engine::extensions {
+using hooks::InstallDeterminism;
 
 }  // namespace jscore::engine::extensions
 

@@ -2,7 +2,7 @@
 
 #include "engine/internal/context_host.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::hooks {
 namespace {
 
 using internal::ContextHost;
@@ -79,4 +79,4 @@ bool ReturnedValue(JsScope& scope, v8::Local<v8::Value> exception, v8::Local<v8:
   return error->GetPrivate(scope.context(), key).ToLocal(value);
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::hooks

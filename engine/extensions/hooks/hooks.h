@@ -6,7 +6,7 @@
 #include "engine/internal/js_scope.h"
 #include "v8.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::hooks {
 
 // Installs $return, $exit and $terminate on the global object (not enumerable).
 //  - $return(v) throws an Error whose message contains "[jscore:$return]" and which
@@ -20,6 +20,13 @@ void InstallHooks(internal::JsScope& scope);
 // the value it carries. Never runs user code.
 bool ReturnedValue(internal::JsScope& scope, v8::Local<v8::Value> exception,
                    v8::Local<v8::Value>* value);
+
+}  // namespace jscore::engine::extensions::hooks
+
+// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
+// name this as extensions::ReturnedValue; drop once they spell extensions::hooks::.
+namespace jscore::engine::extensions {
+using hooks::ReturnedValue;
 
 }  // namespace jscore::engine::extensions
 

@@ -4,7 +4,7 @@
 
 #include "engine/internal/context_state.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::hooks {
 namespace {
 
 using internal::ContextState;
@@ -79,4 +79,4 @@ v8::Local<v8::ObjectTemplate> ProbeObjectTemplate(v8::Isolate* isolate, const ch
   return Template(isolate, name);
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::hooks

@@ -7,7 +7,7 @@
 #include "engine/internal/context_slots.h"
 #include "engine/internal/context_state.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::modules {
 namespace {
 
 using internal::ContextSlots;
@@ -296,4 +296,4 @@ void InstallRequire(JsScope& scope) {
   (void)context->Global()->Set(context, scope.Str("require"), require);
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::modules

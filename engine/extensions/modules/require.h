@@ -8,7 +8,7 @@
 #include "engine/internal/js_scope.h"
 #include "v8.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::modules {
 
 // The context's modules are ContextState::modules (a Program: files, formats, code
 // caches). Paths are absolute in the map's tree ("/node_modules/ajv/dist/ajv.js").
@@ -42,6 +42,13 @@ v8::MaybeLocal<v8::Function> CompileCommonJs(internal::JsScope& scope, const std
 // "(path:line:column)" for a compile error caught by `try_catch`.
 void RethrowNamingModule(internal::JsScope& scope, v8::TryCatch& try_catch,
                          const std::string& path);
+
+}  // namespace jscore::engine::extensions::modules
+
+// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
+// name this as extensions::InstallRequire; drop once they spell extensions::modules::.
+namespace jscore::engine::extensions {
+using modules::InstallRequire;
 
 }  // namespace jscore::engine::extensions
 

@@ -6,7 +6,7 @@
 
 #include "engine/internal/context_host.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::timers {
 namespace {
 
 using internal::ContextHost;
@@ -113,4 +113,4 @@ void InstallTimers(JsScope& scope) {
   SetFunction(scope, "queueMicrotask", QueueMicrotask);
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::timers

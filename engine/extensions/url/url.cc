@@ -7,14 +7,14 @@
 #include "engine/extensions/url/url_search_params.h"
 #include "engine/extensions/web/web_support.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::url {
 namespace {
 
+using detail::kHref;
+using detail::kSearchParams;
+using detail::kUrlKey;
+using detail::kUrlSlots;
 using internal::JsScope;
-using url_internal::kHref;
-using url_internal::kSearchParams;
-using url_internal::kUrlKey;
-using url_internal::kUrlSlots;
 using web::Slot;
 
 // A URL object keeps its href (always a valid URL) and re-parses it on access:
@@ -39,7 +39,7 @@ bool WriteUrl(JsScope& scope, v8::Local<v8::Array> state, const url::Url& url) {
   }
   v8::Local<v8::Value> params = web::At(scope, state, kSearchParams);
   if (!params->IsObject()) return true;
-  return url_internal::ResetList(scope, params.As<v8::Object>(), url.query.value_or(""));
+  return detail::ResetList(scope, params.As<v8::Object>(), url.query.value_or(""));
 }
 
 bool ArgUtf8(JsScope& scope, v8::Local<v8::Value> value, std::string* out) {
@@ -233,8 +233,7 @@ void SearchParamsGetter(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (!params->IsObject()) {
     v8::Local<v8::Object> made;
     url::Url u = ReadUrl(scope, state);
-    if (!url_internal::NewSearchParamsFor(scope, info.This(), u.query.value_or(""))
-             .ToLocal(&made) ||
+    if (!detail::NewSearchParamsFor(scope, info.This(), u.query.value_or("")).ToLocal(&made) ||
         !web::Put(scope, state, kSearchParams, made)) {
       return;
     }
@@ -277,8 +276,8 @@ v8::MaybeLocal<v8::Value> BuildUrl(JsScope& scope, v8::Local<v8::Array> realm) {
 
 void InstallUrl(JsScope& scope) {
   (void)web::DefineLazyGlobal<Slot::kUrl, BuildUrl>(scope, "URL");
-  (void)web::DefineLazyGlobal<Slot::kUrlSearchParams, url_internal::BuildUrlSearchParams>(
+  (void)web::DefineLazyGlobal<Slot::kUrlSearchParams, detail::BuildUrlSearchParams>(
       scope, "URLSearchParams");
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::url

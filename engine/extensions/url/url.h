@@ -4,7 +4,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::url {
 
 // Installs the globals `URL` and `URLSearchParams` (each built on first access).
 // Parsing is url_parser.h's (hosts through UTS #46 with ICU); a URL object keeps
@@ -12,6 +12,6 @@ namespace jscore::engine::extensions {
 // directions. Invalid URLs throw TypeError("Invalid URL").
 void InstallUrl(internal::JsScope& scope);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::url
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_URL_URL_H_

@@ -9,7 +9,7 @@
 #include "engine/extensions/web/web_support.h"
 #include "engine/internal/stop_flag.h"
 
-namespace jscore::engine::extensions::url_internal {
+namespace jscore::engine::extensions::url::detail {
 namespace {
 
 using internal::JsScope;
@@ -547,4 +547,4 @@ bool IsUrlSearchParams(JsScope& scope, v8::Local<v8::Value> value) {
   return web::GetState(scope, value, kParamsKey, &state, web::OnMismatch::kQuiet);
 }
 
-}  // namespace jscore::engine::extensions::url_internal
+}  // namespace jscore::engine::extensions::url::detail

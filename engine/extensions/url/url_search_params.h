@@ -6,7 +6,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions::url_internal {
+namespace jscore::engine::extensions::url::detail {
 
 // The private key and slots of a URL object's state (url.cc owns them; the
 // params write the owner's href through them).
@@ -27,6 +27,6 @@ bool ResetList(internal::JsScope& scope, v8::Local<v8::Object> params, std::stri
 // Whether `value` is a URLSearchParams (fetch bodies are sent form-encoded).
 bool IsUrlSearchParams(internal::JsScope& scope, v8::Local<v8::Value> value);
 
-}  // namespace jscore::engine::extensions::url_internal
+}  // namespace jscore::engine::extensions::url::detail
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_URL_URL_SEARCH_PARAMS_H_

@@ -6,7 +6,7 @@
 
 #include "engine/internal/context_host.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 namespace {
 
 using internal::ContextHost;
@@ -102,4 +102,4 @@ void InstallAtomicsWaitAsync(JsScope& scope) {
       .IsNothing();
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web

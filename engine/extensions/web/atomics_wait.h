@@ -4,7 +4,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 
 // Wraps V8's Atomics.waitAsync (lazily, on first access). V8 settles a waiter's
 // promise from a platform task: at once after Atomics.notify, or as a delayed task
@@ -17,6 +17,6 @@ namespace jscore::engine::extensions {
 // still fails at once: it can never settle. Installed into every context.
 void InstallAtomicsWaitAsync(internal::JsScope& scope);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_WEB_ATOMICS_WAIT_H_

@@ -4,11 +4,10 @@
 
 #include "engine/extensions/web/web_support.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 namespace {
 
 using internal::JsScope;
-using web::Slot;
 
 // The legacy codes of WebIDL's error names table (0 for the rest).
 struct NamedCode {
@@ -195,4 +194,4 @@ void ThrowDomException(JsScope& scope, std::string_view message, std::string_vie
   }
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web

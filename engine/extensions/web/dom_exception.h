@@ -7,7 +7,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 
 // Installs the global `DOMException` (lazily: built on first access). Its instances
 // are real Error objects (stack, `instanceof Error`) whose `name`, `message` and
@@ -28,6 +28,6 @@ v8::Maybe<bool> CloneDomException(internal::JsScope& scope, v8::Local<v8::Value>
 // Throws new DOMException(message, name).
 void ThrowDomException(internal::JsScope& scope, std::string_view message, std::string_view name);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_WEB_DOM_EXCEPTION_H_

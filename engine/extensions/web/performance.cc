@@ -4,11 +4,10 @@
 
 #include "engine/extensions/web/web_support.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 namespace {
 
 using internal::JsScope;
-using web::Slot;
 
 constexpr char kKey[] = "jscore.Performance";
 enum PerformanceSlot { kTimeOriginEpoch, kPerformanceSlots };
@@ -81,4 +80,4 @@ void InstallPerformance(JsScope& scope) {
   (void)web::DefineLazyGlobal<Slot::kPerformance, Build>(scope, "performance");
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web

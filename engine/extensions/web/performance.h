@@ -4,7 +4,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 
 // Records the context's time origin (a monotonic clock reading, now) and installs
 // the global `performance`, built on first access: `now()` is milliseconds since
@@ -13,6 +13,6 @@ namespace jscore::engine::extensions {
 // first: Event.timeStamp reads the same origin.
 void InstallPerformance(internal::JsScope& scope);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_WEB_PERFORMANCE_H_

@@ -10,7 +10,7 @@
 #include "engine/extensions/web/dom_exception.h"
 #include "engine/extensions/web/web_support.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 namespace {
 
 using internal::JsScope;
@@ -138,4 +138,4 @@ void InstallStructuredClone(JsScope& scope) {
   (void)web::DefineLazyGlobal(scope, "structuredClone", LazyStructuredClone);
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web

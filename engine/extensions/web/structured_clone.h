@@ -4,7 +4,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 
 // Installs the global `structuredClone(value, {transfer})` (built on first
 // access). It serializes with V8's ValueSerializer and reads the bytes back in the
@@ -15,6 +15,6 @@ namespace jscore::engine::extensions {
 // are detached).
 void InstallStructuredClone(internal::JsScope& scope);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_WEB_STRUCTURED_CLONE_H_

@@ -1,6 +1,6 @@
 #include "engine/extensions/web/weak_refs.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 namespace {
 
 using internal::JsScope;
@@ -56,4 +56,4 @@ void InstallSafeFinalizationRegistry(JsScope& scope) {
   (void)isolate;
 }
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web

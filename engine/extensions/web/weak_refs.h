@@ -4,7 +4,7 @@
 
 #include "engine/internal/js_scope.h"
 
-namespace jscore::engine::extensions {
+namespace jscore::engine::extensions::web {
 
 // Replaces the global FinalizationRegistry with a native constructor that builds
 // V8's own registry with a no-op cleanup callback. Without this, V8 runs a script's
@@ -15,6 +15,6 @@ namespace jscore::engine::extensions {
 // context, bare ones included.
 void InstallSafeFinalizationRegistry(internal::JsScope& scope);
 
-}  // namespace jscore::engine::extensions
+}  // namespace jscore::engine::extensions::web
 
 #endif  // JSCORE_ENGINE_EXTENSIONS_WEB_WEAK_REFS_H_

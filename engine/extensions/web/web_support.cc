@@ -4,9 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "engine/extensions/console/inspect.h"
-#include "engine/internal/context_host.h"
-
 namespace jscore::engine::extensions::web {
 namespace {
 
@@ -315,18 +312,6 @@ void ThrowTypeError(JsScope& scope, std::string_view message) {
 
 void ThrowRangeError(JsScope& scope, std::string_view message) {
   scope.isolate()->ThrowException(v8::Exception::RangeError(scope.Str(message)));
-}
-
-void ReportException(JsScope& scope, v8::Local<v8::Value> exception) {
-  internal::ContextHost* host = internal::ContextHost::From(scope.context());
-  if (host == nullptr) return;
-  v8::TryCatch try_catch(scope.isolate());
-  std::string text = "Uncaught " + Inspect(scope, exception);
-  if (try_catch.HasTerminated()) {
-    try_catch.ReThrow();
-    return;
-  }
-  host->AddConsoleLine(ConsoleLine::Level::kError, std::move(text));
 }
 
 double SteadyMillis() {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "absl/types/span.h"
+#include "engine/internal/embedder_slots.h"
 #include "engine/internal/js_scope.h"
 
 namespace jscore::engine::extensions::web {
@@ -23,27 +24,8 @@ using internal::JsScope;
 // Slots of the realm record: one hidden array per context (a private property of
 // its global object) that holds what a family built for that context, so that the
 // families find each other's classes without looking at (user-writable) globals.
-enum class Slot : int {
-  kTimeOrigin,  // steady-clock ms when the context was built (a Number)
-  kDomException,
-  kEvent,
-  kCustomEvent,
-  kEventTarget,
-  kAbortController,
-  kAbortSignal,
-  kUrl,
-  kUrlSearchParams,
-  kUrlSearchParamsIterator,  // the iterators' prototype
-  kTextEncoder,
-  kTextDecoder,
-  kPerformance,
-  kConsole,
-  kHeaders,  // fetch.h: Headers, Response, fetch, XMLHttpRequest
-  kResponse,
-  kFetch,
-  kXmlHttpRequest,
-  kCount,
-};
+// Declared, with their owners, in internal/embedder_slots.h.
+using Slot = internal::RealmSlot;
 
 // An array of `count` undefined slots with a null prototype: the shape of every
 // array that native code keeps for itself (realm record, instance state), so that
@@ -190,10 +172,6 @@ v8::MaybeLocal<v8::Uint8Array> NewUint8Array(JsScope& scope, size_t length, uint
 
 void ThrowTypeError(JsScope& scope, std::string_view message);
 void ThrowRangeError(JsScope& scope, std::string_view message);
-
-// Reports an exception that nothing may catch (a throwing event listener), as
-// browsers do: a console error line "Uncaught <error>" for the job's console.
-void ReportException(JsScope& scope, v8::Local<v8::Value> exception);
 
 // Milliseconds on a monotonic clock (for performance.now and Event.timeStamp).
 double SteadyMillis();
