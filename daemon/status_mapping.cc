@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/program_cache.h"
+#include "engine/errors.h"
 #include "jscore/v1/jscore.pb.h"
 
 namespace jscore::daemon {

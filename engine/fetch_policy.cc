@@ -11,7 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "engine/extensions/url_parser.h"
+#include "engine/extensions/url/url_parser.h"
 
 namespace jscore::engine {
 namespace {

@@ -23,7 +23,7 @@ namespace jscore::engine {
 
 enum class Environment { kStandard, kBare };
 
-// PROFILE_BROWSER's page (extensions/browser_profile.h). Empty strings, empty
+// PROFILE_BROWSER's page (extensions/browser/browser_profile.h). Empty strings, empty
 // languages and zero sizes take the defaults of a desktop Chrome on Windows.
 struct BrowserProfile {
   std::string user_agent;

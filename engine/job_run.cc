@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "engine/extensions/hooks.h"
+#include "engine/extensions/hooks/hooks.h"
 #include "engine/internal/js_error.h"
 #include "engine/internal/platform_impl.h"
 #include "engine/internal/section.h"

@@ -3,8 +3,8 @@
 // Worker thread only.
 #include <utility>
 
-#include "engine/extensions/browser_profile.h"
-#include "engine/extensions/determinism.h"
+#include "engine/extensions/browser/browser_profile.h"
+#include "engine/extensions/hooks/determinism.h"
 #include "engine/internal/worker_impl.h"
 
 namespace jscore::engine {

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "engine/extensions/hooks.h"
-#include "engine/extensions/inspect.h"
+#include "engine/extensions/console/inspect.h"
+#include "engine/extensions/hooks/hooks.h"
 #include "engine/internal/js_error.h"
 #include "engine/internal/json_value_codec.h"
 #include "engine/internal/value_codec.h"

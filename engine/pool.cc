@@ -8,8 +8,8 @@
 #include "common/status_macros.h"
 #include "engine/internal/fifo_job_queue.h"
 #include "engine/internal/job_queue.h"
-#include "engine/program_cache.h"
-#include "engine/session_table.h"
+#include "engine/internal/program_cache.h"
+#include "engine/internal/session_table.h"
 #include "engine/watchdog.h"
 #include "engine/worker.h"
 

@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "engine/extensions/environment.h"
-#include "engine/extensions/probe.h"
+#include "engine/extensions/hooks/probe.h"
 #include "engine/internal/es_modules.h"
 #include "engine/internal/platform_impl.h"
 #include "engine/internal/stop_flag.h"

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "engine/extensions/browser_profile.h"
-#include "engine/extensions/hooks.h"
-#include "engine/extensions/require.h"
+#include "engine/extensions/browser/browser_profile.h"
+#include "engine/extensions/hooks/hooks.h"
+#include "engine/extensions/modules/require.h"
 #include "engine/internal/call_target.h"
 #include "engine/internal/context_state.h"
 #include "engine/internal/js_error.h"

@@ -7,6 +7,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
+#include "engine/internal/embedder_slots.h"
 #include "engine/internal/http_client.h"
 #include "engine/internal/js_scope.h"
 #include "engine/job.h"
@@ -51,7 +52,7 @@ class ContextHost {
   }
 
  private:
-  static constexpr int kSlot = 1;  // slot 0 is V8's (debugger)
+  static constexpr int kSlot = kContextHostSlot;  // internal/embedder_slots.h
 };
 
 }  // namespace jscore::engine::internal

@@ -4,6 +4,7 @@
 #ifndef JSCORE_ENGINE_INTERNAL_CONTEXT_SLOTS_H_
 #define JSCORE_ENGINE_INTERNAL_CONTEXT_SLOTS_H_
 
+#include "engine/internal/embedder_slots.h"
 #include "v8.h"
 
 namespace jscore::engine::internal {
@@ -25,16 +26,16 @@ class ContextSlots {
   static void SetCallRoot(v8::Local<v8::Context> context, v8::Local<v8::Object> root) {
     context->SetEmbedderData(kCallRoot, root);
   }
-  // The module loaders' per-context tables (extensions/require.cc, internal/es_modules.cc).
+  // The module loaders' per-context tables (extensions/modules/require.cc, internal/es_modules.cc).
   static v8::Local<v8::Object> ModuleTables(v8::Local<v8::Context> context) {
     return ObjectIn(context, kModuleTables);
   }
 
  private:
-  // 0: V8's (debugger), 1: ContextHost, 2: ContextState (aligned pointers).
-  static constexpr int kCallGetters = 3;
-  static constexpr int kCallRoot = 4;
-  static constexpr int kModuleTables = 5;
+  // The indices and what they hold: internal/embedder_slots.h.
+  static constexpr int kCallGetters = kCallGettersSlot;
+  static constexpr int kCallRoot = kCallRootSlot;
+  static constexpr int kModuleTables = kModuleTablesSlot;
 
   static v8::Local<v8::Value> Read(v8::Local<v8::Context> context, int slot) {
     if (context->GetNumberOfEmbedderDataFields() <= static_cast<uint32_t>(slot)) {

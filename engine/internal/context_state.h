@@ -12,7 +12,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "engine/program_cache.h"
+#include "engine/internal/embedder_slots.h"
+#include "engine/internal/program_cache.h"
 #include "v8.h"
 
 namespace jscore::engine::internal {
@@ -77,7 +78,7 @@ struct ContextState {
   // performance.now (once per context, when first asked for).
   bool determinism_installed = false;
 
-  // The modules that require() and import reach (engine/module_files.h) and their
+  // The modules that require() and import reach (engine/internal/module_files.h) and their
   // code caches; held here so that they outlive every context that can load them.
   std::shared_ptr<const Program> modules;
   // How many Call getters the context keeps (internal/call_target.cc, bounded).
@@ -87,7 +88,7 @@ struct ContextState {
   // context, ContextSlots::ModuleTables), so a module never pins its context.
   std::map<std::string, v8::Global<v8::Module>> es_modules;
 
-  // The context was built with the probe's interceptors (extensions/probe.h); they
+  // The context was built with the probe's interceptors (extensions/hooks/probe.h); they
   // record only while `probe_recording` (the job's own code, not jscore's set-up).
   bool probe_built = false;
   bool probe_recording = false;
@@ -144,7 +145,7 @@ struct ContextState {
   }
 
  private:
-  static constexpr int kSlot = 2;  // 0: V8's (debugger), 1: ContextHost
+  static constexpr int kSlot = kContextStateSlot;  // internal/embedder_slots.h
 };
 
 }  // namespace jscore::engine::internal

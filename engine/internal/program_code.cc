@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/extensions/require.h"
+#include "engine/extensions/modules/require.h"
 #include "engine/internal/context_slots.h"
 #include "engine/internal/es_modules.h"
 
@@ -50,7 +50,7 @@ bool CompileProgram(JsScope& scope, Program* program, bool make_caches) {
       break;
     case SourceType::kCommonJs: {
       v8::Local<v8::Function> wrapper;
-      if (!extensions::CompileCommonJs(scope, MainPath(*program), program->source, nullptr)
+      if (!extensions::modules::CompileCommonJs(scope, MainPath(*program), program->source, nullptr)
                .ToLocal(&wrapper)) {
         return false;
       }
@@ -93,7 +93,8 @@ bool CompileProgram(JsScope& scope, Program* program, bool make_caches) {
       bool compiled;
       {
         v8::TryCatch try_catch(scope.isolate());
-        compiled = extensions::CompileCommonJs(scope, path, source, nullptr).ToLocal(&wrapper);
+        compiled =
+            extensions::modules::CompileCommonJs(scope, path, source, nullptr).ToLocal(&wrapper);
         if (!compiled && format == ModuleFormat::kUnknown && !try_catch.HasTerminated()) {
           try_catch.Reset();
           if (CompilesAsModule(scope, path, source,
@@ -140,7 +141,7 @@ v8::MaybeLocal<v8::Value> RunProgram(JsScope& scope, const Program& program) {
     }
     case SourceType::kCommonJs: {
       v8::Local<v8::Value> exports;
-      if (!extensions::RunCommonJsMain(scope, MainPath(program), program.source)
+      if (!extensions::modules::RunCommonJsMain(scope, MainPath(program), program.source)
                .ToLocal(&exports)) {
         return {};
       }

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "engine/internal/js_scope.h"
-#include "engine/program_cache.h"
+#include "engine/internal/program_cache.h"
 #include "v8.h"
 
 namespace jscore::engine::internal {

@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/program_cache.h"
+#include "engine/internal/program_cache.h"
 #include "v8.h"
 
 namespace jscore::engine::internal {

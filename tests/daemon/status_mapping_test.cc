@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "engine/program_cache.h"
+#include "engine/errors.h"
 #include "gtest/gtest.h"
 #include "jscore/v1/jscore.pb.h"
 

@@ -1,5 +1,5 @@
 // ModuleFiles: Node's resolution of require() and import over a modules map.
-#include "engine/module_files.h"
+#include "engine/internal/module_files.h"
 
 #include "gtest/gtest.h"
 

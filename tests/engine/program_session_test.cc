@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/program_cache.h"
+#include "engine/internal/program_cache.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/engine/engine_test_support.h"
