@@ -31,7 +31,7 @@ bool Worker::Impl::ApplyJobSettings(JsScope& scope, JobRun& run) {
   if (spec.random_seed != 0 || spec.frozen_time_ms != 0) {
     // Fresh contexts die with the job; a session keeps the replacements, which fall
     // back to real randomness and time when nothing is set.
-    if (!extensions::InstallDeterminism(scope, *state)) return false;
+    if (!extensions::hooks::InstallDeterminism(scope, *state)) return false;
     if (spec.random_seed != 0) state->random.emplace(spec.random_seed);
     if (spec.frozen_time_ms != 0) {
       state->frozen_time_ms = static_cast<double>(spec.frozen_time_ms);
@@ -40,7 +40,7 @@ bool Worker::Impl::ApplyJobSettings(JsScope& scope, JobRun& run) {
   }
   // A session's profile comes with its creation (the daemon refuses one per request).
   if (spec.browser && run.session == nullptr) {
-    if (!extensions::InstallBrowserProfile(scope, *spec.browser)) return false;
+    if (!extensions::browser::InstallBrowserProfile(scope, *spec.browser)) return false;
   }
   if (spec.probe && state->probe_built) state->probe_recording = true;
   return true;

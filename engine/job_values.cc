@@ -82,7 +82,7 @@ JsError Worker::Impl::ErrorFromException(JsScope& scope, const Job& job,
   {
     v8::TryCatch try_catch(isolate);
     std::string text = exception->IsString() ? scope.Utf8(exception.As<v8::String>())
-                                             : extensions::Inspect(scope, exception);
+                                             : extensions::console::Inspect(scope, exception);
     if (try_catch.HasTerminated()) {
       try_catch.ReThrow();
       return error;
@@ -118,7 +118,7 @@ JsError Worker::Impl::ErrorFromException(JsScope& scope, const Job& job,
 Outcome Worker::Impl::ThrownOutcome(JsScope& scope, v8::TryCatch& try_catch, const Job& job) {
   v8::Local<v8::Value> exception = try_catch.Exception();
   v8::Local<v8::Value> returned;
-  if (extensions::ReturnedValue(scope, exception, &returned)) {
+  if (extensions::hooks::ReturnedValue(scope, exception, &returned)) {
     try_catch.Reset();
     return SettledOutcome(scope, try_catch, job, returned, /*rejected=*/false);
   }
@@ -128,7 +128,7 @@ Outcome Worker::Impl::ThrownOutcome(JsScope& scope, v8::TryCatch& try_catch, con
 Outcome Worker::Impl::SettledOutcome(JsScope& scope, v8::TryCatch& try_catch, const Job& job,
                                      v8::Local<v8::Value> value, bool rejected) {
   v8::Local<v8::Value> returned;
-  if (rejected && extensions::ReturnedValue(scope, value, &returned)) {
+  if (rejected && extensions::hooks::ReturnedValue(scope, value, &returned)) {
     value = returned;  // the awaited promise was rejected by an uncaught $return(v)
     rejected = false;
   }

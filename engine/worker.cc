@@ -471,7 +471,7 @@ v8::MaybeLocal<v8::Context> Worker::Impl::NewContext(Environment environment,
   record->state = std::make_unique<internal::ContextState>();
   v8::Local<v8::ObjectTemplate> global_template;
   if (context_options.probe) {
-    global_template = extensions::ProbeGlobalTemplate(isolate);
+    global_template = extensions::hooks::ProbeGlobalTemplate(isolate);
     record->state->probe_built = true;
   }
   v8::Local<v8::Context> context =

@@ -61,7 +61,7 @@ bool RunUnkeptProgram(JsScope& scope, const JobSpec& spec, v8::Local<v8::Value>*
     state->modules = program;
   }
   if (ok && program->files != nullptr && !program->files->empty()) {
-    extensions::InstallRequire(scope);
+    extensions::modules::InstallRequire(scope);
   }
   return ok && internal::RunProgram(scope, *program).ToLocal(result);
 }
@@ -336,11 +336,12 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run,
   v8::Local<v8::Context> context = section.context();
   v8::TryCatch& try_catch = section.try_catch();
   bool ok = ApplyJobSettings(scope, *run);
-  if (ok && program->browser) ok = extensions::InstallBrowserProfile(scope, *program->browser);
+  if (ok && program->browser)
+    ok = extensions::browser::InstallBrowserProfile(scope, *program->browser);
   if (internal::ContextState* state = internal::ContextState::From(context))
     state->modules = program;
   if (ok && program->files != nullptr && !program->files->empty())
-    extensions::InstallRequire(scope);
+    extensions::modules::InstallRequire(scope);
   v8::Local<v8::Value> result;
   ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
   if (ok) Checkpoint(*run);
@@ -361,7 +362,7 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run,
   }
   v8::Local<v8::Value> returned;
   if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated() &&
-      !extensions::ReturnedValue(scope, try_catch.Exception(), &returned)) {
+      !extensions::hooks::ReturnedValue(scope, try_catch.Exception(), &returned)) {
     // ($return at the top level only ends the top level early.)
     JsError error =
         ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message());
@@ -459,7 +460,7 @@ void Worker::Impl::CreateSession(JobRun* run) {
     if (ok) Checkpoint(*run);
     v8::Local<v8::Value> returned;
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated() &&
-        !extensions::ReturnedValue(scope, try_catch.Exception(), &returned)) {
+        !extensions::hooks::ReturnedValue(scope, try_catch.Exception(), &returned)) {
       // ($return in the session's source only ends the source early.)
       failed = JsErrorOutcome(
           ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message()));

@@ -21,11 +21,4 @@ bool InstallBrowserProfile(internal::JsScope& scope, const BrowserProfile& profi
 
 }  // namespace jscore::engine::extensions::browser
 
-// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
-// name this as extensions::InstallBrowserProfile; drop once they spell extensions::browser::.
-namespace jscore::engine::extensions {
-using browser::InstallBrowserProfile;
-
-}  // namespace jscore::engine::extensions
-
 #endif  // JSCORE_ENGINE_EXTENSIONS_BROWSER_BROWSER_PROFILE_H_

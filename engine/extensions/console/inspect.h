@@ -32,11 +32,4 @@ std::string FormatLogArguments(internal::JsScope& scope,
 
 }  // namespace jscore::engine::extensions::console
 
-// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
-// name this as extensions::Inspect; drop once they spell extensions::console::.
-namespace jscore::engine::extensions {
-using console::Inspect;
-
-}  // namespace jscore::engine::extensions
-
 #endif  // JSCORE_ENGINE_EXTENSIONS_CONSOLE_INSPECT_H_

@@ -19,11 +19,4 @@ bool InstallDeterminism(internal::JsScope& scope, internal::ContextState& state)
 
 }  // namespace jscore::engine::extensions::hooks
 
-// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
-// name this as extensions::InstallDeterminism; drop once they spell extensions::hooks::.
-namespace jscore::engine::extensions {
-using hooks::InstallDeterminism;
-
-}  // namespace jscore::engine::extensions
-
 #endif  // JSCORE_ENGINE_EXTENSIONS_HOOKS_DETERMINISM_H_

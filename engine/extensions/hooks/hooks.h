@@ -23,11 +23,4 @@ bool ReturnedValue(internal::JsScope& scope, v8::Local<v8::Value> exception,
 
 }  // namespace jscore::engine::extensions::hooks
 
-// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
-// name this as extensions::ReturnedValue; drop once they spell extensions::hooks::.
-namespace jscore::engine::extensions {
-using hooks::ReturnedValue;
-
-}  // namespace jscore::engine::extensions
-
 #endif  // JSCORE_ENGINE_EXTENSIONS_HOOKS_HOOKS_H_

@@ -20,11 +20,4 @@ v8::Local<v8::ObjectTemplate> ProbeObjectTemplate(v8::Isolate* isolate, const ch
 
 }  // namespace jscore::engine::extensions::hooks
 
-// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
-// name this as extensions::ProbeGlobalTemplate; drop once they spell extensions::hooks::.
-namespace jscore::engine::extensions {
-using hooks::ProbeGlobalTemplate;
-
-}  // namespace jscore::engine::extensions
-
 #endif  // JSCORE_ENGINE_EXTENSIONS_HOOKS_PROBE_H_

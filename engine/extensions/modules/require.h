@@ -45,11 +45,4 @@ void RethrowNamingModule(internal::JsScope& scope, v8::TryCatch& try_catch,
 
 }  // namespace jscore::engine::extensions::modules
 
-// Transitional: engine/worker*.cc and job_*.cc, restructured in parallel (issue 16), still
-// name this as extensions::InstallRequire; drop once they spell extensions::modules::.
-namespace jscore::engine::extensions {
-using modules::InstallRequire;
-
-}  // namespace jscore::engine::extensions
-
 #endif  // JSCORE_ENGINE_EXTENSIONS_MODULES_REQUIRE_H_
