@@ -20,7 +20,7 @@ packages=(
   gnuplot-nox  # bench/run's plots
   nghttp2-client  # h2load: bench/run's workerd peer (bench/peers/workerd)
   clang libclang-rt-14-dev llvm  # sanitizer, fuzzing and warnings builds (scripts/sanitizers.sh, fuzz.sh, warnings.sh)
-  clang-format  # scripts/format.sh (.clang-format)
+  clang-format universal-ctags  # scripts/format.sh (.clang-format), scripts/function_lengths.sh
   golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
   openjdk-17-jdk-headless maven libgrpc-java libprotobuf-java protobuf-compiler-grpc-java-plugin
   libnetty-java libnetty-tcnative-java libnetty-tcnative-jni libgoogle-gson-java libperfmark-java
