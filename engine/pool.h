@@ -13,9 +13,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "engine/fetch_policy.h"
 #include "engine/job.h"
 #include "engine/platform.h"
+#include "engine/pool_options.h"
+#include "engine/stats.h"
 
 namespace jscore::engine {
 
@@ -28,81 +29,6 @@ struct Program;
 class SessionTable;
 class Watchdog;
 class Worker;
-
-struct PoolOptions {
-  int workers = 2;
-  size_t queue_capacity = 4096;
-  // Jobs one worker keeps in flight while they await promises or timers.
-  int max_inflight_per_worker = 256;
-  // A worker whose queues just emptied after it ran jobs polls them this long before
-  // it sleeps, so that under load the next job needs no wake-up (0: never, the
-  // default until a quiet-machine A/B shows a gain, bench/FINDINGS.md; at most 1 ms).
-  // An idle worker never spins (engine/README.md invariant 32).
-  absl::Duration spin_before_sleep = absl::ZeroDuration();
-  // Contexts each worker keeps built while idle, so bursts skip context creation.
-  int prebuilt_contexts = 4;
-  size_t heap_limit_mb = 256;
-  // Bytes of ArrayBuffer backing stores per isolate.
-  size_t array_buffer_limit_mb = 256;
-  size_t max_result_bytes = 4 << 20;
-  int max_result_depth = 100;
-  int max_timers_per_job = 10000;
-  size_t max_console_lines = 1000;
-  size_t max_console_bytes = 64 << 10;
-  size_t max_programs = 1000;
-  // Program contexts each worker keeps (LRU), by count and by approximate heap bytes.
-  size_t program_contexts_per_worker = 64;
-  size_t program_context_memory_mb = 256;
-  size_t max_sessions = 10000;
-  // Heap one worker's sessions may hold, by their measured estimates (0: half of
-  // heap_limit_mb); CreateSession past it is RESOURCE_EXHAUSTED.
-  size_t session_memory_mb = 0;
-  // Jobs one session holds waiting behind its running job; past it, RESOURCE_EXHAUSTED.
-  size_t max_waiting_per_session = 64;
-  absl::Duration default_session_ttl = absl::Minutes(10);
-  // Replace a worker's isolate every N jobs (0: never; heap-limit events always do).
-  uint64_t recycle_after_jobs = 0;
-  // A job still running synchronously this long past its deadline (inside a V8
-  // builtin that ignores termination, e.g. new Array(2**26).fill(1)) retires its
-  // worker's thread: a new thread takes its place (Worker::Retire).
-  absl::Duration retire_after_overrun = absl::Seconds(3);
-  // At Shutdown, how long after the grace the workers may take to end; a thread
-  // still inside JavaScript then is left behind (Worker::JoinUntil).
-  absl::Duration stop_margin = absl::Seconds(2);
-  // fetch and XMLHttpRequest: they exist only when fetch.allowlist names hosts.
-  FetchOptions fetch;
-};
-
-struct WorkerStatsSnapshot {
-  int id = 0;
-  uint64_t jobs_completed = 0;
-  uint32_t jobs_in_flight = 0;
-  uint64_t heap_used_bytes = 0;
-  uint64_t heap_limit_bytes = 0;
-  uint32_t isolate_replacements = 0;
-  uint32_t prebuilt_contexts = 0;
-  uint64_t timeouts = 0;
-  uint32_t program_contexts = 0;
-  uint32_t sessions = 0;
-  // Time the thread spent outside its loop's wait for events (libuv's idle-time
-  // metric), since the worker started.
-  uint64_t busy_ns = 0;
-  uint32_t fetches_in_flight = 0;  // HTTP transfers of fetch/XMLHttpRequest
-  // Threads of this slot retired because a job overran its deadline inside code that
-  // ignores termination (Worker::Retire).
-  uint32_t retirements = 0;
-};
-
-struct PoolStats {
-  std::vector<WorkerStatsSnapshot> workers;
-  uint64_t queue_depth = 0;
-  uint64_t queue_capacity = 0;
-  uint64_t jobs_completed = 0;
-  uint64_t jobs_rejected = 0;
-  uint64_t timeouts = 0;
-  uint64_t programs = 0;
-  uint64_t sessions = 0;
-};
 
 // Created on the main thread after the Platform (which must outlive it). Submit,
 // Cancel and Stats may be called from any thread. Shutdown (or the destructor) runs

@@ -10,7 +10,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "engine/pool.h"
+#include "engine/job.h"
+#include "engine/platform.h"
+#include "engine/pool_options.h"
+#include "engine/stats.h"
 
 namespace jscore::engine {
 

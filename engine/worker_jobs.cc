@@ -9,12 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "engine/extensions/browser/browser_profile.h"
 #include "engine/extensions/hooks/hooks.h"
-#include "engine/extensions/modules/require.h"
 #include "engine/internal/call_target.h"
 #include "engine/internal/context_state.h"
 #include "engine/internal/js_error.h"
 #include "engine/internal/json_value_codec.h"
 #include "engine/internal/program_code.h"
+#include "engine/internal/require.h"
 #include "engine/internal/section.h"
 #include "engine/internal/value_codec.h"
 #include "engine/internal/worker_impl.h"
@@ -61,7 +61,7 @@ bool RunUnkeptProgram(JsScope& scope, const JobSpec& spec, v8::Local<v8::Value>*
     state->modules = program;
   }
   if (ok && program->files != nullptr && !program->files->empty()) {
-    extensions::modules::InstallRequire(scope);
+    internal::InstallRequire(scope);
   }
   return ok && internal::RunProgram(scope, *program).ToLocal(result);
 }
@@ -340,8 +340,7 @@ std::optional<Outcome> Worker::Impl::BuildProgramContext(JobRun* run,
     ok = extensions::browser::InstallBrowserProfile(scope, *program->browser);
   if (internal::ContextState* state = internal::ContextState::From(context))
     state->modules = program;
-  if (ok && program->files != nullptr && !program->files->empty())
-    extensions::modules::InstallRequire(scope);
+  if (ok && program->files != nullptr && !program->files->empty()) internal::InstallRequire(scope);
   v8::Local<v8::Value> result;
   ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
   if (ok) Checkpoint(*run);

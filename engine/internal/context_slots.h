@@ -26,7 +26,7 @@ class ContextSlots {
   static void SetCallRoot(v8::Local<v8::Context> context, v8::Local<v8::Object> root) {
     context->SetEmbedderData(kCallRoot, root);
   }
-  // The module loaders' per-context tables (extensions/modules/require.cc, internal/es_modules.cc).
+  // The module loaders' per-context tables (internal/require.cc, internal/es_modules.cc).
   static v8::Local<v8::Object> ModuleTables(v8::Local<v8::Context> context) {
     return ObjectIn(context, kModuleTables);
   }

@@ -37,7 +37,7 @@ enum EmbedderSlot : int {
   // The root module's namespace of a module program, which Call looks its first name
   // up in (ContextSlots::CallRoot); undefined for a script.
   kCallRootSlot = 4,
-  // The module loaders' per-context tables (extensions/modules/require.cc,
+  // The module loaders' per-context tables (internal/require.cc,
   // internal/es_modules.cc, through ContextSlots::ModuleTables).
   kModuleTablesSlot = 5,
 };

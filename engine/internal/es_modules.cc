@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "engine/extensions/modules/require.h"
 #include "engine/internal/context_slots.h"
 #include "engine/internal/context_state.h"
+#include "engine/internal/require.h"
 
 namespace jscore::engine::internal {
 namespace {
@@ -68,7 +68,7 @@ v8::MaybeLocal<v8::Module> SyntheticModule(JsScope& scope, const std::string& pa
   v8::Local<v8::Context> context = scope.context();
   v8::Isolate* isolate = scope.isolate();
   v8::Local<v8::Value> exports;
-  if (!extensions::modules::RequirePath(scope, path).ToLocal(&exports)) return {};
+  if (!RequirePath(scope, path).ToLocal(&exports)) return {};
   v8::Local<v8::Object> values = v8::Object::New(isolate, v8::Null(isolate), nullptr, nullptr, 0);
   std::vector<v8::Local<v8::String>> names = {scope.Str("default")};
   if (values->Set(context, names[0], exports).IsNothing()) return {};
@@ -112,7 +112,7 @@ v8::MaybeLocal<v8::Module> CompileModule(JsScope& scope, const std::string& path
                                          cached != nullptr ? v8::ScriptCompiler::kConsumeCodeCache
                                                            : v8::ScriptCompiler::kNoCompileOptions)
            .ToLocal(&module)) {
-    extensions::modules::RethrowNamingModule(scope, try_catch, path);
+    RethrowNamingModule(scope, try_catch, path);
     return {};
   }
   return module;

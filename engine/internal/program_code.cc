@@ -4,9 +4,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/extensions/modules/require.h"
 #include "engine/internal/context_slots.h"
 #include "engine/internal/es_modules.h"
+#include "engine/internal/require.h"
 
 namespace jscore::engine::internal {
 namespace {
@@ -50,8 +50,7 @@ bool CompileProgram(JsScope& scope, Program* program, bool make_caches) {
       break;
     case SourceType::kCommonJs: {
       v8::Local<v8::Function> wrapper;
-      if (!extensions::modules::CompileCommonJs(scope, MainPath(*program), program->source, nullptr)
-               .ToLocal(&wrapper)) {
+      if (!CompileCommonJs(scope, MainPath(*program), program->source, nullptr).ToLocal(&wrapper)) {
         return false;
       }
       if (make_caches) program->code_cache = FunctionCache(wrapper);
@@ -93,8 +92,7 @@ bool CompileProgram(JsScope& scope, Program* program, bool make_caches) {
       bool compiled;
       {
         v8::TryCatch try_catch(scope.isolate());
-        compiled =
-            extensions::modules::CompileCommonJs(scope, path, source, nullptr).ToLocal(&wrapper);
+        compiled = CompileCommonJs(scope, path, source, nullptr).ToLocal(&wrapper);
         if (!compiled && format == ModuleFormat::kUnknown && !try_catch.HasTerminated()) {
           try_catch.Reset();
           if (CompilesAsModule(scope, path, source,
@@ -141,8 +139,7 @@ v8::MaybeLocal<v8::Value> RunProgram(JsScope& scope, const Program& program) {
     }
     case SourceType::kCommonJs: {
       v8::Local<v8::Value> exports;
-      if (!extensions::modules::RunCommonJsMain(scope, MainPath(program), program.source)
-               .ToLocal(&exports)) {
+      if (!RunCommonJsMain(scope, MainPath(program), program.source).ToLocal(&exports)) {
         return {};
       }
       if (exports->IsObject()) ContextSlots::SetCallRoot(context, exports.As<v8::Object>());

@@ -34,7 +34,7 @@
 #include "engine/internal/session_table.h"
 #include "engine/internal/thread_checker.h"
 #include "engine/job.h"
-#include "engine/pool.h"
+#include "engine/pool_options.h"
 #include "engine/watchdog.h"
 #include "engine/worker.h"
 #include "v8.h"

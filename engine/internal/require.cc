@@ -1,4 +1,4 @@
-#include "engine/extensions/modules/require.h"
+#include "engine/internal/require.h"
 
 #include <string>
 #include <vector>
@@ -7,12 +7,8 @@
 #include "engine/internal/context_slots.h"
 #include "engine/internal/context_state.h"
 
-namespace jscore::engine::extensions::modules {
+namespace jscore::engine::internal {
 namespace {
-
-using internal::ContextSlots;
-using internal::ContextState;
-using internal::JsScope;
 
 const Program* ModulesOf(v8::Local<v8::Context> context) {
   ContextState* state = ContextState::From(context);
@@ -296,4 +292,4 @@ void InstallRequire(JsScope& scope) {
   (void)context->Global()->Set(context, scope.Str("require"), require);
 }
 
-}  // namespace jscore::engine::extensions::modules
+}  // namespace jscore::engine::internal
