@@ -11,15 +11,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "engine/extensions/url/url_parser.h"
+#include "engine/whatwg_url/url_parser.h"
 
 namespace jscore::engine {
 namespace {
 
 // The host part of an entry in canonical form, or nullopt.
 std::optional<std::string> CanonicalHost(absl::string_view host) {
-  std::optional<extensions::url::Url> url =
-      extensions::url::Parse(absl::StrCat("http://", host, "/"));
+  std::optional<whatwg_url::Url> url = whatwg_url::Parse(absl::StrCat("http://", host, "/"));
   if (!url || !url->host || url->host->empty() || url->port) return std::nullopt;
   return *url->host;
 }
@@ -120,7 +119,7 @@ std::string FetchAllowlist::ToString() const {
 }
 
 bool FetchAllowlist::Allows(std::string_view scheme, std::string_view host, int port) const {
-  int default_port = extensions::url::DefaultPort(scheme);
+  int default_port = whatwg_url::DefaultPort(scheme);
   for (const Entry& e : entries_) {
     bool host_matches =
         e.subdomains ? host.size() > e.host.size() + 1 &&
@@ -134,7 +133,7 @@ bool FetchAllowlist::Allows(std::string_view scheme, std::string_view host, int 
 }
 
 absl::StatusOr<FetchTarget> FetchAllowlist::Check(std::string_view input) const {
-  std::optional<extensions::url::Url> url = extensions::url::Parse(input);
+  std::optional<whatwg_url::Url> url = whatwg_url::Parse(input);
   if (!url) return absl::InvalidArgumentError(absl::StrCat("Invalid URL: ", std::string(input)));
   if (url->scheme != "http" && url->scheme != "https") {
     return absl::InvalidArgumentError(
@@ -148,7 +147,7 @@ absl::StatusOr<FetchTarget> FetchAllowlist::Check(std::string_view input) const 
   target.href = url->Href(/*exclude_fragment=*/true);
   target.scheme = url->scheme;
   target.host = *url->host;
-  target.port = url->port ? *url->port : extensions::url::DefaultPort(url->scheme);
+  target.port = url->port ? *url->port : whatwg_url::DefaultPort(url->scheme);
   if (!Allows(target.scheme, target.host, target.port)) {
     return absl::PermissionDeniedError(absl::StrCat("fetch to ", url->Origin(),
                                                     " is not allowed: ", url->Host(),

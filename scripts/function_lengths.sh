@@ -10,8 +10,8 @@ command -v ctags >/dev/null || bash "${root}/scripts/setup.sh"
 limit=80
 # path:function  (the specification whose state machine it follows)
 exempt=(
-  "engine/extensions/url/url_parser.cc:BasicParse"  # WHATWG URL, "basic URL parser"
-  "engine/extensions/url/url_host.cc:ParseIpv6"     # WHATWG URL, "IPv6 parser"
+  "engine/whatwg_url/url_parser.cc:BasicParse"  # WHATWG URL, "basic URL parser"
+  "engine/whatwg_url/url_host.cc:ParseIpv6"     # WHATWG URL, "IPv6 parser"
 )
 mapfile -t files < <(git ls-files 'engine/*.cc' 'engine/*.h' 'daemon/*.cc' 'daemon/*.h')
 report=$(ctags --sort=no --output-format=json --fields=+ne --kinds-C++=f --language-force=C++ -o - \

@@ -7,10 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "engine/extensions/events/events.h"
 #include "engine/extensions/fetch/fetch_internal.h"
-#include "engine/extensions/url/url_parser.h"
 #include "engine/extensions/web/dom_exception.h"
 #include "engine/extensions/web/web_support.h"
 #include "engine/internal/context_host.h"
+#include "engine/whatwg_url/url_parser.h"
 
 namespace jscore::engine::extensions::fetch::detail {
 namespace {
@@ -195,7 +195,7 @@ void Open(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (!NormalizeMethod(scope, info[0], &method)) return;
   v8::Local<v8::String> url_string;
   if (!web::ToUsvString(scope, info[1], &url_string)) return;
-  std::optional<url::Url> url = url::Parse(scope.Utf8(url_string));
+  std::optional<whatwg_url::Url> url = whatwg_url::Parse(scope.Utf8(url_string));
   if (!url) {
     return web::ThrowDomException(
         scope, "Failed to execute 'open' on 'XMLHttpRequest': Invalid URL", "SyntaxError");

@@ -3,9 +3,9 @@
 #include <optional>
 #include <string>
 
-#include "engine/extensions/url/url_parser.h"
 #include "engine/extensions/url/url_search_params.h"
 #include "engine/extensions/web/web_support.h"
+#include "engine/whatwg_url/url_parser.h"
 
 namespace jscore::engine::extensions::url {
 namespace {
@@ -19,11 +19,11 @@ using web::Slot;
 
 // A URL object keeps its href (always a valid URL) and re-parses it on access:
 // getters are rare next to construction, and one string is the whole state.
-url::Url ReadUrl(JsScope& scope, v8::Local<v8::Array> state) {
+whatwg_url::Url ReadUrl(JsScope& scope, v8::Local<v8::Array> state) {
   v8::Local<v8::Value> href = web::At(scope, state, kHref);
-  std::optional<url::Url> parsed = url::Parse(scope.ToUtf8(href));
+  std::optional<whatwg_url::Url> parsed = whatwg_url::Parse(scope.ToUtf8(href));
   if (parsed) return *parsed;
-  url::Url blank;  // about:blank
+  whatwg_url::Url blank;  // about:blank
   blank.scheme = "about";
   blank.opaque_path = true;
   blank.path = {"blank"};
@@ -31,7 +31,7 @@ url::Url ReadUrl(JsScope& scope, v8::Local<v8::Array> state) {
 }
 
 // Stores `url` as the object's href; its searchParams (if made) follow the query.
-bool WriteUrl(JsScope& scope, v8::Local<v8::Array> state, const url::Url& url) {
+bool WriteUrl(JsScope& scope, v8::Local<v8::Array> state, const whatwg_url::Url& url) {
   v8::Local<v8::String> href;
   if (!web::NewStringUtf8(scope, url.Href()).ToLocal(&href) ||
       !web::Put(scope, state, kHref, href)) {
@@ -50,20 +50,21 @@ bool ArgUtf8(JsScope& scope, v8::Local<v8::Value> value, std::string* out) {
 }
 
 // Parses (input, base) for the constructor, URL.parse and URL.canParse.
-std::optional<url::Url> ParseArgs(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
-                                  bool* threw) {
+std::optional<whatwg_url::Url> ParseArgs(JsScope& scope,
+                                         const v8::FunctionCallbackInfo<v8::Value>& info,
+                                         bool* threw) {
   *threw = true;
   std::string input, base_text;
   if (!ArgUtf8(scope, web::Arg(info, 0), &input)) return std::nullopt;
   bool has_base = info.Length() > 1 && !info[1]->IsUndefined();
   if (has_base && !ArgUtf8(scope, info[1], &base_text)) return std::nullopt;
   *threw = false;
-  std::optional<url::Url> base;
+  std::optional<whatwg_url::Url> base;
   if (has_base) {
-    base = url::Parse(base_text);
+    base = whatwg_url::Parse(base_text);
     if (!base) return std::nullopt;
   }
-  return url::Parse(input, base ? &*base : nullptr);
+  return whatwg_url::Parse(input, base ? &*base : nullptr);
 }
 
 void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -76,7 +77,7 @@ void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
                                "present.");
   }
   bool threw = false;
-  std::optional<url::Url> parsed = ParseArgs(scope, info, &threw);
+  std::optional<whatwg_url::Url> parsed = ParseArgs(scope, info, &threw);
   if (threw) return;
   if (!parsed) return web::ThrowTypeError(scope, "Invalid URL");
   v8::Local<v8::Array> state;
@@ -88,7 +89,7 @@ void CanParse(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsScope scope(isolate, isolate->GetCurrentContext());
   bool threw = false;
-  std::optional<url::Url> parsed = ParseArgs(scope, info, &threw);
+  std::optional<whatwg_url::Url> parsed = ParseArgs(scope, info, &threw);
   if (!threw) info.GetReturnValue().Set(parsed.has_value());
 }
 
@@ -97,7 +98,7 @@ void StaticParse(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsScope scope(isolate, isolate->GetCurrentContext());
   bool threw = false;
-  std::optional<url::Url> parsed = ParseArgs(scope, info, &threw);
+  std::optional<whatwg_url::Url> parsed = ParseArgs(scope, info, &threw);
   if (threw) return;
   if (!parsed) return info.GetReturnValue().SetNull();
   v8::Local<v8::Value> ctor = web::GetSlot(scope, web::RealmFromData(info.Data()), Slot::kUrl);
@@ -112,7 +113,7 @@ void StaticParse(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 // The shared shape of every getter: brand check, parse, return a string.
-template <std::string (*kGet)(const url::Url&)>
+template <std::string (*kGet)(const whatwg_url::Url&)>
 void Getter(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsScope scope(isolate, isolate->GetCurrentContext());
@@ -124,20 +125,20 @@ void Getter(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
 }
 
-std::string GetHref(const url::Url& u) { return u.Href(); }
-std::string GetOrigin(const url::Url& u) { return u.Origin(); }
-std::string GetProtocol(const url::Url& u) { return u.Protocol(); }
-std::string GetUsername(const url::Url& u) { return u.username; }
-std::string GetPassword(const url::Url& u) { return u.password; }
-std::string GetHost(const url::Url& u) { return u.Host(); }
-std::string GetHostname(const url::Url& u) { return u.Hostname(); }
-std::string GetPort(const url::Url& u) { return u.Port(); }
-std::string GetPathname(const url::Url& u) { return u.Pathname(); }
-std::string GetSearch(const url::Url& u) { return u.Search(); }
-std::string GetHash(const url::Url& u) { return u.Hash(); }
+std::string GetHref(const whatwg_url::Url& u) { return u.Href(); }
+std::string GetOrigin(const whatwg_url::Url& u) { return u.Origin(); }
+std::string GetProtocol(const whatwg_url::Url& u) { return u.Protocol(); }
+std::string GetUsername(const whatwg_url::Url& u) { return u.username; }
+std::string GetPassword(const whatwg_url::Url& u) { return u.password; }
+std::string GetHost(const whatwg_url::Url& u) { return u.Host(); }
+std::string GetHostname(const whatwg_url::Url& u) { return u.Hostname(); }
+std::string GetPort(const whatwg_url::Url& u) { return u.Port(); }
+std::string GetPathname(const whatwg_url::Url& u) { return u.Pathname(); }
+std::string GetSearch(const whatwg_url::Url& u) { return u.Search(); }
+std::string GetHash(const whatwg_url::Url& u) { return u.Hash(); }
 
 // "potentially strip trailing spaces from an opaque path"
-void StripOpaqueTrailingSpaces(url::Url& u) {
+void StripOpaqueTrailingSpaces(whatwg_url::Url& u) {
   if (!u.opaque_path || u.fragment || u.query || u.path.empty()) return;
   std::string& p = u.path[0];
   while (!p.empty() && p.back() == ' ') p.pop_back();
@@ -145,73 +146,75 @@ void StripOpaqueTrailingSpaces(url::Url& u) {
 
 // Each setter edits the parsed URL as the standard says; `value` is UTF-8.
 // Returns false to throw a TypeError (only the href setter does).
-bool SetHref(url::Url& u, const std::string& value) {
-  std::optional<url::Url> parsed = url::Parse(value);
+bool SetHref(whatwg_url::Url& u, const std::string& value) {
+  std::optional<whatwg_url::Url> parsed = whatwg_url::Parse(value);
   if (!parsed) return false;
   u = *parsed;
   return true;
 }
-bool SetProtocol(url::Url& u, const std::string& value) {
-  (void)url::ParseWithOverride(value + ":", u, url::State::kSchemeStart);
+bool SetProtocol(whatwg_url::Url& u, const std::string& value) {
+  (void)whatwg_url::ParseWithOverride(value + ":", u, whatwg_url::State::kSchemeStart);
   return true;
 }
-bool SetUsername(url::Url& u, const std::string& value) {
+bool SetUsername(whatwg_url::Url& u, const std::string& value) {
   if (!u.CannotHaveCredentialsOrPort()) {
-    u.username = url::PercentEncode(value, url::EncodeSet::kUserinfo);
+    u.username = whatwg_url::PercentEncode(value, whatwg_url::EncodeSet::kUserinfo);
   }
   return true;
 }
-bool SetPassword(url::Url& u, const std::string& value) {
+bool SetPassword(whatwg_url::Url& u, const std::string& value) {
   if (!u.CannotHaveCredentialsOrPort()) {
-    u.password = url::PercentEncode(value, url::EncodeSet::kUserinfo);
+    u.password = whatwg_url::PercentEncode(value, whatwg_url::EncodeSet::kUserinfo);
   }
   return true;
 }
-bool SetHost(url::Url& u, const std::string& value) {
-  if (!u.opaque_path) (void)url::ParseWithOverride(value, u, url::State::kHost);
+bool SetHost(whatwg_url::Url& u, const std::string& value) {
+  if (!u.opaque_path) (void)whatwg_url::ParseWithOverride(value, u, whatwg_url::State::kHost);
   return true;
 }
-bool SetHostname(url::Url& u, const std::string& value) {
-  if (!u.opaque_path) (void)url::ParseWithOverride(value, u, url::State::kHostname);
+bool SetHostname(whatwg_url::Url& u, const std::string& value) {
+  if (!u.opaque_path) (void)whatwg_url::ParseWithOverride(value, u, whatwg_url::State::kHostname);
   return true;
 }
-bool SetPort(url::Url& u, const std::string& value) {
+bool SetPort(whatwg_url::Url& u, const std::string& value) {
   if (u.CannotHaveCredentialsOrPort()) return true;
   if (value.empty()) {
     u.port.reset();
   } else {
-    (void)url::ParseWithOverride(value, u, url::State::kPort);
+    (void)whatwg_url::ParseWithOverride(value, u, whatwg_url::State::kPort);
   }
   return true;
 }
-bool SetPathname(url::Url& u, const std::string& value) {
+bool SetPathname(whatwg_url::Url& u, const std::string& value) {
   if (u.opaque_path) return true;
   u.path.clear();
-  (void)url::ParseWithOverride(value, u, url::State::kPathStart);
+  (void)whatwg_url::ParseWithOverride(value, u, whatwg_url::State::kPathStart);
   return true;
 }
-bool SetSearch(url::Url& u, const std::string& value) {
+bool SetSearch(whatwg_url::Url& u, const std::string& value) {
   if (value.empty()) {
     u.query.reset();
     StripOpaqueTrailingSpaces(u);
     return true;
   }
   u.query = "";
-  (void)url::ParseWithOverride(value[0] == '?' ? value.substr(1) : value, u, url::State::kQuery);
+  (void)whatwg_url::ParseWithOverride(value[0] == '?' ? value.substr(1) : value, u,
+                                      whatwg_url::State::kQuery);
   return true;
 }
-bool SetHash(url::Url& u, const std::string& value) {
+bool SetHash(whatwg_url::Url& u, const std::string& value) {
   if (value.empty()) {
     u.fragment.reset();
     StripOpaqueTrailingSpaces(u);
     return true;
   }
   u.fragment = "";
-  (void)url::ParseWithOverride(value[0] == '#' ? value.substr(1) : value, u, url::State::kFragment);
+  (void)whatwg_url::ParseWithOverride(value[0] == '#' ? value.substr(1) : value, u,
+                                      whatwg_url::State::kFragment);
   return true;
 }
 
-template <bool (*kSet)(url::Url&, const std::string&)>
+template <bool (*kSet)(whatwg_url::Url&, const std::string&)>
 void Setter(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   JsScope scope(isolate, isolate->GetCurrentContext());
@@ -219,7 +222,7 @@ void Setter(const v8::FunctionCallbackInfo<v8::Value>& info) {
   if (!web::GetState(scope, info.This(), kUrlKey, &state)) return;
   std::string value;
   if (!ArgUtf8(scope, web::Arg(info, 0), &value)) return;
-  url::Url u = ReadUrl(scope, state);
+  whatwg_url::Url u = ReadUrl(scope, state);
   if (!kSet(u, value)) return web::ThrowTypeError(scope, "Invalid URL");
   (void)WriteUrl(scope, state, u);
 }
@@ -232,7 +235,7 @@ void SearchParamsGetter(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Value> params = web::At(scope, state, kSearchParams);
   if (!params->IsObject()) {
     v8::Local<v8::Object> made;
-    url::Url u = ReadUrl(scope, state);
+    whatwg_url::Url u = ReadUrl(scope, state);
     if (!detail::NewSearchParamsFor(scope, info.This(), u.query.value_or("")).ToLocal(&made) ||
         !web::Put(scope, state, kSearchParams, made)) {
       return;

@@ -5,9 +5,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/extensions/url/url_parser.h"
 #include "engine/extensions/web/web_support.h"
 #include "engine/internal/stop_flag.h"
+#include "engine/whatwg_url/url_parser.h"
 
 namespace jscore::engine::extensions::url::detail {
 namespace {
@@ -23,7 +23,7 @@ constexpr char kIteratorKey[] = "jscore.URLSearchParamsIterator";
 enum IteratorSlot { kIterParams, kIterKind, kIterIndex, kIteratorSlots };
 enum IteratorKind { kKeys, kValues, kEntries };
 
-v8::MaybeLocal<v8::Array> ListFromPairs(JsScope& scope, const url::NameValueList& pairs) {
+v8::MaybeLocal<v8::Array> ListFromPairs(JsScope& scope, const whatwg_url::NameValueList& pairs) {
   v8::Local<v8::Array> list = v8::Array::New(scope.isolate(), static_cast<int>(pairs.size() * 2));
   uint32_t i = 0;
   for (const auto& [name, value] : pairs) {
@@ -38,8 +38,8 @@ v8::MaybeLocal<v8::Array> ListFromPairs(JsScope& scope, const url::NameValueList
   return list;
 }
 
-url::NameValueList PairsFromList(JsScope& scope, v8::Local<v8::Array> list) {
-  url::NameValueList pairs;
+whatwg_url::NameValueList PairsFromList(JsScope& scope, v8::Local<v8::Array> list) {
+  whatwg_url::NameValueList pairs;
   for (uint32_t i = 0; i + 1 < list->Length(); i += 2) {
     if ((i & 0x3FF) == 0 && internal::StopRequested(scope.isolate())) break;  // deadline
     pairs.emplace_back(scope.ToUtf8(web::At(scope, list, i)),
@@ -67,9 +67,10 @@ bool Update(JsScope& scope, const Params& p) {
   v8::Local<v8::Array> url_state;
   if (!owner->IsObject()) return true;
   if (!web::GetState(scope, owner, kUrlKey, &url_state)) return false;
-  std::optional<url::Url> u = url::Parse(scope.ToUtf8(web::At(scope, url_state, kHref)));
+  std::optional<whatwg_url::Url> u =
+      whatwg_url::Parse(scope.ToUtf8(web::At(scope, url_state, kHref)));
   if (!u) return true;
-  std::string query = url::SerializeUrlencoded(PairsFromList(scope, p.list));
+  std::string query = whatwg_url::SerializeUrlencoded(PairsFromList(scope, p.list));
   if (query.empty()) {
     u->query.reset();
     if (u->opaque_path && !u->fragment && !u->path.empty()) {
@@ -140,7 +141,8 @@ bool InitList(JsScope& scope, v8::Local<v8::Value> init, v8::Local<v8::Array>* l
   v8::Isolate* isolate = scope.isolate();
   v8::Local<v8::Context> context = scope.context();
   if (init->IsUndefined() || init->IsNull()) {
-    if (init->IsNull()) return ListFromPairs(scope, url::ParseUrlencoded("null")).ToLocal(list);
+    if (init->IsNull())
+      return ListFromPairs(scope, whatwg_url::ParseUrlencoded("null")).ToLocal(list);
     *list = v8::Array::New(isolate);
     return true;
   }
@@ -149,7 +151,7 @@ bool InitList(JsScope& scope, v8::Local<v8::Value> init, v8::Local<v8::Array>* l
     if (!web::ToUsvString(scope, init, &s)) return false;
     std::string text = scope.Utf8(s);
     if (!text.empty() && text[0] == '?') text.erase(0, 1);
-    return ListFromPairs(scope, url::ParseUrlencoded(text)).ToLocal(list);
+    return ListFromPairs(scope, whatwg_url::ParseUrlencoded(text)).ToLocal(list);
   }
   v8::Local<v8::Object> object = init.As<v8::Object>();
   v8::Local<v8::Value> method;
@@ -374,7 +376,7 @@ void Sort(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void ToString(const v8::FunctionCallbackInfo<v8::Value>& info) {
   JSCORE_PARAMS_PROLOGUE;
   v8::Local<v8::String> out;
-  if (web::NewStringUtf8(scope, url::SerializeUrlencoded(PairsFromList(scope, p.list)))
+  if (web::NewStringUtf8(scope, whatwg_url::SerializeUrlencoded(PairsFromList(scope, p.list)))
           .ToLocal(&out)) {
     info.GetReturnValue().Set(out);
   }
@@ -528,7 +530,7 @@ v8::MaybeLocal<v8::Object> NewSearchParamsFor(JsScope& scope, v8::Local<v8::Obje
   if (!web::GetOrBuild(scope, Slot::kUrlSearchParams, BuildUrlSearchParams).ToLocal(&ctor) ||
       !web::NewInstanceOf(scope, ctor).ToLocal(&params) ||
       !web::NewState(scope, params, kParamsKey, kParamsSlots, &state) ||
-      !ListFromPairs(scope, url::ParseUrlencoded(query)).ToLocal(&list) ||
+      !ListFromPairs(scope, whatwg_url::ParseUrlencoded(query)).ToLocal(&list) ||
       !web::Put(scope, state, kList, list) || !web::Put(scope, state, kOwner, owner)) {
     return {};
   }
@@ -538,7 +540,7 @@ v8::MaybeLocal<v8::Object> NewSearchParamsFor(JsScope& scope, v8::Local<v8::Obje
 bool ResetList(JsScope& scope, v8::Local<v8::Object> params, std::string_view query) {
   v8::Local<v8::Array> state, list;
   return web::GetState(scope, params, kParamsKey, &state) &&
-         ListFromPairs(scope, url::ParseUrlencoded(query)).ToLocal(&list) &&
+         ListFromPairs(scope, whatwg_url::ParseUrlencoded(query)).ToLocal(&list) &&
          web::Put(scope, state, kList, list);
 }
 

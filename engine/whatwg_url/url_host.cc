@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "engine/extensions/url/url_parser.h"
+#include "engine/whatwg_url/url_parser.h"
 
-namespace jscore::engine::extensions::url {
+namespace jscore::engine::whatwg_url {
 namespace {
 
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
@@ -441,4 +441,4 @@ void AppendUtf8(char32_t c, std::string* out) {
   }
 }
 
-}  // namespace jscore::engine::extensions::url
+}  // namespace jscore::engine::whatwg_url

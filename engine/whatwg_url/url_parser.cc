@@ -1,11 +1,11 @@
 // The basic URL parser and the URL serializer (https://url.spec.whatwg.org/),
 // followed step by step; the host parser and percent encoding are in url_host.cc.
-#include "engine/extensions/url/url_parser.h"
+#include "engine/whatwg_url/url_parser.h"
 
 #include <algorithm>
 #include <cstdint>
 
-namespace jscore::engine::extensions::url {
+namespace jscore::engine::whatwg_url {
 namespace {
 
 constexpr char32_t kEof = 0xFFFFFFFF;
@@ -591,4 +591,4 @@ std::string SerializeUrlencoded(const NameValueList& list) {
   return out;
 }
 
-}  // namespace jscore::engine::extensions::url
+}  // namespace jscore::engine::whatwg_url

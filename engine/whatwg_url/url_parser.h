@@ -2,8 +2,8 @@
 // basic URL parser (with state overrides, for the URL setters), the host parser
 // (IPv4, IPv6, opaque hosts, domains through UTS #46 / IDNA with ICU), percent
 // encoding and application/x-www-form-urlencoded.
-#ifndef JSCORE_ENGINE_EXTENSIONS_URL_URL_PARSER_H_
-#define JSCORE_ENGINE_EXTENSIONS_URL_URL_PARSER_H_
+#ifndef JSCORE_ENGINE_WHATWG_URL_URL_PARSER_H_
+#define JSCORE_ENGINE_WHATWG_URL_URL_PARSER_H_
 
 #include <optional>
 #include <string>
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace jscore::engine::extensions::url {
+namespace jscore::engine::whatwg_url {
 
 // A parsed URL record. Strings are UTF-8; after parsing they are ASCII (everything
 // else is percent-encoded or punycoded). Plain data: any thread.
@@ -109,6 +109,6 @@ std::string SerializeUrlencoded(const NameValueList& list);
 std::u32string DecodeUtf8(std::string_view input);
 void AppendUtf8(char32_t c, std::string* out);
 
-}  // namespace jscore::engine::extensions::url
+}  // namespace jscore::engine::whatwg_url
 
-#endif  // JSCORE_ENGINE_EXTENSIONS_URL_URL_PARSER_H_
+#endif  // JSCORE_ENGINE_WHATWG_URL_URL_PARSER_H_
