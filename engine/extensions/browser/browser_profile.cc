@@ -109,6 +109,40 @@ v8::Local<v8::Object> PlainObject(
   return object;
 }
 
+// navigator.plugins: Chrome's five PDF viewers; none for other browsers.
+v8::Local<v8::Array> NavigatorPlugins(JsScope& scope, const std::string& chrome) {
+  v8::Isolate* isolate = scope.isolate();
+  std::vector<v8::Local<v8::Value>> plugins;
+  if (!chrome.empty()) {
+    for (const char* name : {"PDF Viewer", "Chrome PDF Viewer", "Chromium PDF Viewer",
+                             "Microsoft Edge PDF Viewer", "WebKit built-in PDF"}) {
+      plugins.push_back(PlainObject(scope, {{"name", scope.Str(name)},
+                                            {"filename", scope.Str("internal-pdf-viewer")},
+                                            {"description", scope.Str("Portable Document Format")},
+                                            {"length", v8::Integer::New(isolate, 2)}}));
+    }
+  }
+  return v8::Array::New(isolate, plugins.data(), plugins.size());
+}
+
+// navigator.userAgentData (Chrome only): the brands of Chrome `chrome` on `platform`.
+v8::Local<v8::Object> UserAgentData(JsScope& scope, const std::string& chrome,
+                                    const std::string& platform) {
+  v8::Isolate* isolate = scope.isolate();
+  std::string ua_platform = platform.rfind("Win", 0) == 0   ? "Windows"
+                            : platform.rfind("Mac", 0) == 0 ? "macOS"
+                                                            : "Linux";
+  std::vector<v8::Local<v8::Value>> brands;
+  for (const auto& [brand, version] : std::vector<std::pair<std::string, std::string>>{
+           {"Chromium", chrome}, {"Google Chrome", chrome}, {"Not-A.Brand", "99"}}) {
+    brands.push_back(
+        PlainObject(scope, {{"brand", scope.Str(brand)}, {"version", scope.Str(version)}}));
+  }
+  return PlainObject(scope, {{"brands", v8::Array::New(isolate, brands.data(), brands.size())},
+                             {"mobile", v8::False(isolate)},
+                             {"platform", scope.Str(ua_platform)}});
+}
+
 bool BuildNavigator(JsScope& scope, const BrowserProfile& profile,
                     v8::Local<v8::Object>* navigator) {
   v8::Isolate* isolate = scope.isolate();
@@ -125,16 +159,7 @@ bool BuildNavigator(JsScope& scope, const BrowserProfile& profile,
   v8::Local<v8::Array> language_list = StringArray(scope, languages);
   if (language_list->SetIntegrityLevel(context, v8::IntegrityLevel::kFrozen).IsNothing())
     return false;
-  std::vector<v8::Local<v8::Value>> plugins;
-  if (!chrome.empty()) {
-    for (const char* name : {"PDF Viewer", "Chrome PDF Viewer", "Chromium PDF Viewer",
-                             "Microsoft Edge PDF Viewer", "WebKit built-in PDF"}) {
-      plugins.push_back(PlainObject(scope, {{"name", scope.Str(name)},
-                                            {"filename", scope.Str("internal-pdf-viewer")},
-                                            {"description", scope.Str("Portable Document Format")},
-                                            {"length", v8::Integer::New(isolate, 2)}}));
-    }
-  }
+  v8::Local<v8::Array> plugins = NavigatorPlugins(scope, chrome);
   v8::Local<v8::Object> prototype = v8::Object::New(isolate);
   const std::vector<std::pair<const char*, v8::Local<v8::Value>>> getters = {
       {"userAgent", scope.Str(user_agent)},
@@ -158,7 +183,7 @@ bool BuildNavigator(JsScope& scope, const BrowserProfile& profile,
       {"maxTouchPoints", v8::Integer::New(isolate, 0)},
       {"webdriver", v8::False(isolate)},
       {"pdfViewerEnabled", v8::True(isolate)},
-      {"plugins", v8::Array::New(isolate, plugins.data(), plugins.size())},
+      {"plugins", plugins},
       {"mimeTypes", v8::Array::New(isolate)},
       {"connection", PlainObject(scope, {{"effectiveType", scope.Str("4g")},
                                          {"rtt", v8::Integer::New(isolate, 50)},
@@ -168,21 +193,9 @@ bool BuildNavigator(JsScope& scope, const BrowserProfile& profile,
   for (const auto& [name, value] : getters) {
     if (!DefineConstantGetter(scope, prototype, name, value)) return false;
   }
-  if (!chrome.empty()) {
-    std::string ua_platform = platform.rfind("Win", 0) == 0   ? "Windows"
-                              : platform.rfind("Mac", 0) == 0 ? "macOS"
-                                                              : "Linux";
-    std::vector<v8::Local<v8::Value>> brands;
-    for (const auto& [brand, version] : std::vector<std::pair<std::string, std::string>>{
-             {"Chromium", chrome}, {"Google Chrome", chrome}, {"Not-A.Brand", "99"}}) {
-      brands.push_back(
-          PlainObject(scope, {{"brand", scope.Str(brand)}, {"version", scope.Str(version)}}));
-    }
-    v8::Local<v8::Object> data =
-        PlainObject(scope, {{"brands", v8::Array::New(isolate, brands.data(), brands.size())},
-                            {"mobile", v8::False(isolate)},
-                            {"platform", scope.Str(ua_platform)}});
-    if (!DefineConstantGetter(scope, prototype, "userAgentData", data)) return false;
+  if (!chrome.empty() && !DefineConstantGetter(scope, prototype, "userAgentData",
+                                               UserAgentData(scope, chrome, platform))) {
+    return false;
   }
   if (!DefineConstantMethod(scope, prototype, "javaEnabled", v8::False(isolate)) ||
       !DefineConstantMethod(scope, prototype, "sendBeacon", v8::True(isolate), 1) ||
@@ -357,50 +370,59 @@ bool HideJscoreGlobals(JsScope& scope) {
   return true;
 }
 
-bool InstallWindow(JsScope& scope, const BrowserProfile& profile, const PageUrl& url) {
-  v8::Isolate* isolate = scope.isolate();
-  v8::Local<v8::Context> context = scope.context();
-  v8::Local<v8::Object> global = context->Global();
-  v8::Local<v8::Object> navigator, screen, location, document, local_storage, session_storage;
-  if (!BuildNavigator(scope, profile, &navigator) || !BuildScreen(scope, profile, &screen) ||
-      !BuildLocation(scope, url, &location) ||
-      !BuildDocument(scope, profile, url, location, &document) ||
-      !BuildStorages(scope, &local_storage, &session_storage)) {
-    return false;
-  }
-  // window.__proto__ is Window.prototype, as in a browser. The API's GetPrototype of
-  // the global proxy is the global object behind it, whose prototype is what scripts
-  // see as Object.getPrototypeOf(window).
-  v8::Local<v8::Object> window_prototype = v8::Object::New(isolate);
-  v8::Local<v8::Value> global_object = global->GetPrototype();
+// window.__proto__ is Window.prototype, as in a browser. The API's GetPrototype of
+// the global proxy is the global object behind it, whose prototype is what scripts
+// see as Object.getPrototypeOf(window).
+bool SetWindowPrototype(JsScope& scope) {
+  v8::Local<v8::Object> window_prototype = v8::Object::New(scope.isolate());
+  v8::Local<v8::Value> global_object = scope.context()->Global()->GetPrototype();
   if (!global_object->IsObject()) return false;
   v8::Local<v8::Value> object_prototype = global_object.As<v8::Object>()->GetPrototype();
-  if (!DefineInterface(scope, "Window", window_prototype,
-                       object_prototype->IsObject() ? object_prototype.As<v8::Object>()
-                                                    : v8::Local<v8::Object>()) ||
-      global_object.As<v8::Object>()->SetPrototype(context, window_prototype).IsNothing()) {
-    return false;
+  return DefineInterface(scope, "Window", window_prototype,
+                         object_prototype->IsObject() ? object_prototype.As<v8::Object>()
+                                                      : v8::Local<v8::Object>()) &&
+         !global_object.As<v8::Object>()
+              ->SetPrototype(scope.context(), window_prototype)
+              .IsNothing();
+}
+
+// window.history: one entry, its navigation methods doing nothing.
+bool BuildHistory(JsScope& scope, v8::Local<v8::Object>* history) {
+  v8::Isolate* isolate = scope.isolate();
+  *history = PlainObject(scope, {{"length", v8::Integer::New(isolate, 1)},
+                                 {"state", v8::Null(isolate)},
+                                 {"scrollRestoration", scope.Str("auto")}});
+  for (const char* method : {"pushState", "replaceState", "back", "forward", "go"}) {
+    if (!DefineConstantMethod(scope, *history, method, v8::Undefined(isolate))) return false;
   }
+  return true;
+}
+
+// The objects window holds, built before they are defined on it.
+struct WindowParts {
+  v8::Local<v8::Object> navigator, screen, location, document, local_storage, session_storage,
+      history;
+};
+
+// window, location and the data properties of window (frames, sizes, scroll offsets...).
+bool DefineWindowValues(JsScope& scope, const BrowserProfile& profile, const PageUrl& url,
+                        const WindowParts& parts) {
+  v8::Isolate* isolate = scope.isolate();
+  v8::Local<v8::Object> global = scope.context()->Global();
   int width = profile.screen_width > 0 ? profile.screen_width : 1920;
   int height = profile.screen_height > 0 ? profile.screen_height : 1080;
   auto fixed = static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontDelete);
   bool secure = url.protocol == "https:";
-  v8::Local<v8::Object> history = PlainObject(scope, {{"length", v8::Integer::New(isolate, 1)},
-                                                      {"state", v8::Null(isolate)},
-                                                      {"scrollRestoration", scope.Str("auto")}});
-  for (const char* method : {"pushState", "replaceState", "back", "forward", "go"}) {
-    if (!DefineConstantMethod(scope, history, method, v8::Undefined(isolate))) return false;
-  }
   const std::vector<std::pair<const char*, v8::Local<v8::Value>>> values = {
       {"self", global},
       {"top", global},
       {"parent", global},
       {"frames", global},
-      {"navigator", navigator},
-      {"screen", screen},
-      {"document", document},
-      {"localStorage", local_storage},
-      {"sessionStorage", session_storage},
+      {"navigator", parts.navigator},
+      {"screen", parts.screen},
+      {"document", parts.document},
+      {"localStorage", parts.local_storage},
+      {"sessionStorage", parts.session_storage},
       {"name", scope.Str("")},
       {"length", v8::Integer::New(isolate, 0)},
       {"closed", v8::False(isolate)},
@@ -421,17 +443,24 @@ bool InstallWindow(JsScope& scope, const BrowserProfile& profile, const PageUrl&
       {"scrollY", v8::Integer::New(isolate, 0)},
       {"pageXOffset", v8::Integer::New(isolate, 0)},
       {"pageYOffset", v8::Integer::New(isolate, 0)},
-      {"history", history},
+      {"history", parts.history},
   };
   if (!DefineValue(scope, global, "window", global, fixed) ||
-      !DefineValue(scope, global, "location", location, fixed)) {
+      !DefineValue(scope, global, "location", parts.location, fixed)) {
     return false;
   }
   for (const auto& [name, value] : values) {
     if (!DefineValue(scope, global, name, value)) return false;
   }
-  // Event and timing members a page script expects on window, unless the environment
-  // already defines them.
+  return true;
+}
+
+// Event and timing members a page script expects on window, unless the environment
+// already defines them.
+bool DefineWindowMethods(JsScope& scope) {
+  v8::Isolate* isolate = scope.isolate();
+  v8::Local<v8::Context> context = scope.context();
+  v8::Local<v8::Object> global = context->Global();
   const std::vector<std::pair<const char*, v8::Local<v8::Value>>> methods = {
       {"addEventListener", v8::Undefined(isolate)},
       {"removeEventListener", v8::Undefined(isolate)},
@@ -452,11 +481,25 @@ bool InstallWindow(JsScope& scope, const BrowserProfile& profile, const PageUrl&
     if (!global->HasRealNamedProperty(context, scope.Str(name)).To(&has)) return false;
     if (!has && !DefineConstantMethod(scope, global, name, value)) return false;
   }
+  return true;
+}
+
+bool InstallWindow(JsScope& scope, const BrowserProfile& profile, const PageUrl& url) {
+  v8::Isolate* isolate = scope.isolate();
+  WindowParts parts;
+  if (!BuildNavigator(scope, profile, &parts.navigator) ||
+      !BuildScreen(scope, profile, &parts.screen) || !BuildLocation(scope, url, &parts.location) ||
+      !BuildDocument(scope, profile, url, parts.location, &parts.document) ||
+      !BuildStorages(scope, &parts.local_storage, &parts.session_storage) ||
+      !SetWindowPrototype(scope) || !BuildHistory(scope, &parts.history) ||
+      !DefineWindowValues(scope, profile, url, parts) || !DefineWindowMethods(scope)) {
+    return false;
+  }
   if (!ChromeMajor(Or(profile.user_agent, kDefaultUserAgent)).empty()) {
     v8::Local<v8::Object> chrome =
         PlainObject(scope, {{"app", PlainObject(scope, {{"isInstalled", v8::False(isolate)}})},
                             {"runtime", v8::Object::New(isolate)}});
-    if (!DefineValue(scope, global, "chrome", chrome)) return false;
+    if (!DefineValue(scope, scope.context()->Global(), "chrome", chrome)) return false;
   }
   return HideJscoreGlobals(scope);
 }

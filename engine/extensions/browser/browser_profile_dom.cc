@@ -1,5 +1,5 @@
-// The browser profile's page: location (from the profile's URL), document (cookie
-// jar, readyState, inert elements) and the DOM interfaces they belong to.
+// The browser profile's page: document (cookie jar, readyState, inert elements) and
+// the DOM interfaces it belongs to; location is in browser_location.cc.
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -15,106 +15,12 @@
 namespace jscore::engine::extensions::browser {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
   return std::string(s.substr(b, e - b));
 }
-
-}  // namespace
-
-PageUrl ParsePageUrl(std::string_view url) {
-  PageUrl blank{"about:blank", "about:", "", "", "", "blank", "", "", "null"};
-  size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos || scheme_end == 0) return blank;
-  std::string scheme = Lower(url.substr(0, scheme_end));
-  for (char c : scheme) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
-      return blank;
-  }
-  std::string_view rest = url.substr(scheme_end + 3);
-  size_t authority_end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, authority_end);
-  std::string_view tail = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos)
-    authority = authority.substr(at + 1);
-  PageUrl out;
-  size_t colon = authority.rfind(':');
-  bool bracketed = authority.find(']') != std::string_view::npos;
-  if (colon != std::string_view::npos && (!bracketed || colon > authority.find(']'))) {
-    out.hostname = Lower(authority.substr(0, colon));
-    out.port = std::string(authority.substr(colon + 1));
-  } else {
-    out.hostname = Lower(authority);
-  }
-  if (out.hostname.empty()) return blank;
-  for (char c : out.port) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return blank;
-  }
-  if ((scheme == "http" && out.port == "80") || (scheme == "https" && out.port == "443") ||
-      (scheme == "ws" && out.port == "80") || (scheme == "wss" && out.port == "443")) {
-    out.port.clear();
-  }
-  size_t hash_at = tail.find('#');
-  if (hash_at != std::string_view::npos) {
-    if (hash_at + 1 < tail.size()) out.hash = std::string(tail.substr(hash_at));
-    tail = tail.substr(0, hash_at);
-  }
-  size_t query_at = tail.find('?');
-  if (query_at != std::string_view::npos) {
-    if (query_at + 1 < tail.size()) out.search = std::string(tail.substr(query_at));
-    tail = tail.substr(0, query_at);
-  }
-  out.pathname = tail.empty() ? "/" : std::string(tail);
-  out.protocol = scheme + ":";
-  out.host = out.port.empty() ? out.hostname : out.hostname + ":" + out.port;
-  out.origin = out.protocol + "//" + out.host;
-  out.href = out.origin + out.pathname + out.search + out.hash;
-  return out;
-}
-
-namespace {
-
-void LocationToString(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  v8::Isolate* isolate = info.GetIsolate();
-  v8::Local<v8::Value> href;
-  if (info.This()
-          ->Get(isolate->GetCurrentContext(), v8::String::NewFromUtf8Literal(isolate, "href"))
-          .ToLocal(&href)) {
-    info.GetReturnValue().Set(href);
-  }
-}
-
-}  // namespace
-
-bool BuildLocation(JsScope& scope, const PageUrl& url, v8::Local<v8::Object>* location) {
-  v8::Isolate* isolate = scope.isolate();
-  v8::Local<v8::Object> prototype = v8::Object::New(isolate);
-  if (!DefineInterface(scope, "Location", prototype)) return false;
-  *location = v8::Object::New(isolate, prototype, nullptr, nullptr, 0);
-  const std::pair<const char*, const std::string*> parts[] = {
-      {"href", &url.href},         {"origin", &url.origin},     {"protocol", &url.protocol},
-      {"host", &url.host},         {"hostname", &url.hostname}, {"port", &url.port},
-      {"pathname", &url.pathname}, {"search", &url.search},     {"hash", &url.hash},
-  };
-  for (const auto& [name, value] : parts) {
-    if (!DefineValue(scope, *location, name, scope.Str(*value))) return false;
-  }
-  return DefineValue(scope, *location, "ancestorOrigins", v8::Array::New(isolate)) &&
-         DefineConstantMethod(scope, *location, "assign", v8::Undefined(isolate), 1) &&
-         DefineConstantMethod(scope, *location, "replace", v8::Undefined(isolate), 1) &&
-         DefineConstantMethod(scope, *location, "reload", v8::Undefined(isolate)) &&
-         crypto::DefineMethod(scope, *location, "toString", LocationToString, {}, 0, v8::None);
-}
-
-namespace {
 
 // ---- document.cookie: a jar of name=value pairs, kept as a string on the document ----
 
@@ -483,6 +389,98 @@ bool BuildElementInterfaces(JsScope& scope, v8::Local<v8::Array> data) {
          !data->Set(context, kStylePrototype, style).IsNothing();
 }
 
+// document.createElement(name) and createElementNS(namespace, name) on the prototype;
+// createElementNS gets a longer data array, which tells it to read the second argument.
+bool DefineCreateElement(JsScope& scope, v8::Local<v8::Object> document_prototype,
+                         v8::Local<v8::Array> data) {
+  v8::Local<v8::Context> context = scope.context();
+  v8::Local<v8::Array> ns_data = v8::Array::New(scope.isolate(), kElementDataSize + 1);
+  for (uint32_t i = 0; i < kElementDataSize; ++i) {
+    v8::Local<v8::Value> item;
+    if (!data->Get(context, i).ToLocal(&item) || ns_data->Set(context, i, item).IsNothing())
+      return false;
+  }
+  return crypto::DefineMethod(scope, document_prototype, "createElement", CreateElement, data, 1,
+                              v8::None) &&
+         crypto::DefineMethod(scope, document_prototype, "createElementNS", CreateElement, ns_data,
+                              2, v8::None);
+}
+
+// The document methods that return a constant or an empty list.
+bool DefineDocumentConstants(JsScope& scope, v8::Local<v8::Object> document_prototype) {
+  v8::Isolate* isolate = scope.isolate();
+  const std::vector<std::pair<const char*, v8::Local<v8::Value>>> constants = {
+      {"getElementById", v8::Null(isolate)},
+      {"querySelector", v8::Null(isolate)},
+      {"addEventListener", v8::Undefined(isolate)},
+      {"removeEventListener", v8::Undefined(isolate)},
+      {"dispatchEvent", v8::True(isolate)},
+      {"hasFocus", v8::True(isolate)},
+      {"write", v8::Undefined(isolate)},
+      {"writeln", v8::Undefined(isolate)},
+      {"open", v8::Undefined(isolate)},
+      {"close", v8::Undefined(isolate)},
+      {"execCommand", v8::False(isolate)},
+  };
+  for (const auto& [name, value] : constants) {
+    if (!DefineConstantMethod(scope, document_prototype, name, value)) return false;
+  }
+  for (const char* name : {"querySelectorAll", "getElementsByTagName", "getElementsByClassName",
+                           "getElementsByName"}) {
+    if (!DefineEmptyListMethod(scope, document_prototype, name)) return false;
+  }
+  return true;
+}
+
+// The document's html, head and body elements.
+struct DocumentTree {
+  v8::Local<v8::Object> html, head, body;
+};
+
+// The profile's cookie jar and the document's data properties (URL, readyState, body...).
+bool DefineDocumentFields(JsScope& scope, const BrowserProfile& profile, const PageUrl& url,
+                          v8::Local<v8::Object> location, const DocumentTree& tree,
+                          v8::Local<v8::Object> document) {
+  v8::Isolate* isolate = scope.isolate();
+  v8::Local<v8::Context> context = scope.context();
+  std::string cookie = Serialize(Parse(profile.cookie));
+  if (document->SetPrivate(context, JarKey(isolate), scope.Str(cookie)).IsNothing()) return false;
+  const std::vector<std::pair<const char*, v8::Local<v8::Value>>> fields = {
+      {"URL", scope.Str(url.href)},
+      {"documentURI", scope.Str(url.href)},
+      {"baseURI", scope.Str(url.href)},
+      {"domain", scope.Str(url.hostname)},
+      {"referrer", scope.Str(profile.referrer)},
+      {"title", scope.Str("")},
+      {"readyState", scope.Str("complete")},
+      {"visibilityState", scope.Str("visible")},
+      {"hidden", v8::False(isolate)},
+      {"characterSet", scope.Str("UTF-8")},
+      {"charset", scope.Str("UTF-8")},
+      {"inputEncoding", scope.Str("UTF-8")},
+      {"contentType", scope.Str("text/html")},
+      {"compatMode", scope.Str("CSS1Compat")},
+      {"dir", scope.Str("")},
+      {"designMode", scope.Str("off")},
+      {"documentElement", tree.html},
+      {"head", tree.head},
+      {"body", tree.body},
+      {"activeElement", tree.body},
+      {"location", location},
+      {"defaultView", context->Global()},
+      {"scripts", v8::Array::New(isolate)},
+      {"forms", v8::Array::New(isolate)},
+      {"images", v8::Array::New(isolate)},
+      {"links", v8::Array::New(isolate)},
+      {"nodeType", v8::Integer::New(isolate, 9)},
+      {"nodeName", scope.Str("#document")},
+  };
+  for (const auto& [name, value] : fields) {
+    if (!DefineValue(scope, document, name, value)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool BuildDocument(JsScope& scope, const BrowserProfile& profile, const PageUrl& url,
@@ -505,80 +503,13 @@ bool BuildDocument(JsScope& scope, const BrowserProfile& profile, const PageUrl&
       data->Set(context, kOwnerDocument, *document).IsNothing()) {
     return false;
   }
-  // createElementNS gets a longer data array, which tells it to read the second argument.
-  v8::Local<v8::Array> ns_data = v8::Array::New(isolate, kElementDataSize + 1);
-  for (uint32_t i = 0; i < kElementDataSize; ++i) {
-    v8::Local<v8::Value> item;
-    if (!data->Get(context, i).ToLocal(&item) || ns_data->Set(context, i, item).IsNothing())
-      return false;
-  }
-  v8::Local<v8::Object> html, head, body;
-  if (!crypto::DefineMethod(scope, document_prototype, "createElement", CreateElement, data, 1,
-                            v8::None) ||
-      !crypto::DefineMethod(scope, document_prototype, "createElementNS", CreateElement, ns_data, 2,
-                            v8::None) ||
-      !NewElement(scope, data, "html").ToLocal(&html) ||
-      !NewElement(scope, data, "head").ToLocal(&head) ||
-      !NewElement(scope, data, "body").ToLocal(&body)) {
-    return false;
-  }
-  const std::vector<std::pair<const char*, v8::Local<v8::Value>>> constants = {
-      {"getElementById", v8::Null(isolate)},
-      {"querySelector", v8::Null(isolate)},
-      {"addEventListener", v8::Undefined(isolate)},
-      {"removeEventListener", v8::Undefined(isolate)},
-      {"dispatchEvent", v8::True(isolate)},
-      {"hasFocus", v8::True(isolate)},
-      {"write", v8::Undefined(isolate)},
-      {"writeln", v8::Undefined(isolate)},
-      {"open", v8::Undefined(isolate)},
-      {"close", v8::Undefined(isolate)},
-      {"execCommand", v8::False(isolate)},
-  };
-  for (const auto& [name, value] : constants) {
-    if (!DefineConstantMethod(scope, document_prototype, name, value)) return false;
-  }
-  for (const char* name : {"querySelectorAll", "getElementsByTagName", "getElementsByClassName",
-                           "getElementsByName"}) {
-    if (!DefineEmptyListMethod(scope, document_prototype, name)) return false;
-  }
-  std::string cookie = Serialize(Parse(profile.cookie));
-  if ((*document)->SetPrivate(context, JarKey(isolate), scope.Str(cookie)).IsNothing())
-    return false;
-  const std::vector<std::pair<const char*, v8::Local<v8::Value>>> fields = {
-      {"URL", scope.Str(url.href)},
-      {"documentURI", scope.Str(url.href)},
-      {"baseURI", scope.Str(url.href)},
-      {"domain", scope.Str(url.hostname)},
-      {"referrer", scope.Str(profile.referrer)},
-      {"title", scope.Str("")},
-      {"readyState", scope.Str("complete")},
-      {"visibilityState", scope.Str("visible")},
-      {"hidden", v8::False(isolate)},
-      {"characterSet", scope.Str("UTF-8")},
-      {"charset", scope.Str("UTF-8")},
-      {"inputEncoding", scope.Str("UTF-8")},
-      {"contentType", scope.Str("text/html")},
-      {"compatMode", scope.Str("CSS1Compat")},
-      {"dir", scope.Str("")},
-      {"designMode", scope.Str("off")},
-      {"documentElement", html},
-      {"head", head},
-      {"body", body},
-      {"activeElement", body},
-      {"location", location},
-      {"defaultView", context->Global()},
-      {"scripts", v8::Array::New(isolate)},
-      {"forms", v8::Array::New(isolate)},
-      {"images", v8::Array::New(isolate)},
-      {"links", v8::Array::New(isolate)},
-      {"nodeType", v8::Integer::New(isolate, 9)},
-      {"nodeName", scope.Str("#document")},
-  };
-  for (const auto& [name, value] : fields) {
-    if (!DefineValue(scope, *document, name, value)) return false;
-  }
-  return true;
+  DocumentTree tree;
+  return DefineCreateElement(scope, document_prototype, data) &&
+         NewElement(scope, data, "html").ToLocal(&tree.html) &&
+         NewElement(scope, data, "head").ToLocal(&tree.head) &&
+         NewElement(scope, data, "body").ToLocal(&tree.body) &&
+         DefineDocumentConstants(scope, document_prototype) &&
+         DefineDocumentFields(scope, profile, url, location, tree, *document);
 }
 
 }  // namespace jscore::engine::extensions::browser

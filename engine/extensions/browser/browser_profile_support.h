@@ -40,6 +40,9 @@ bool DefineInterface(JsScope& scope, std::string_view name, v8::Local<v8::Object
 v8::MaybeLocal<v8::Object> NewInstance(JsScope& scope, v8::Local<v8::Object> prototype,
                                        const char* probe_prefix = nullptr);
 
+// `s` with ASCII letters lowered (URL schemes and hosts, cookie attributes, tag names).
+std::string Lower(std::string_view s);
+
 // The parts of a URL that `location` shows.
 struct PageUrl {
   std::string href, protocol, host, hostname, port, pathname, search, hash, origin;

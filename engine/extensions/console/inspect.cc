@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <utility>
@@ -119,252 +118,34 @@ U16 GetPrefix(const std::optional<U16>& constructor, const U16& tag, const U16& 
 }
 
 U16 Inspector::FormatRaw(v8::Local<v8::Object> value, int recurse_times, bool in_typed_array) {
-  std::optional<U16> constructor = ConstructorName(value);
-  U16 tag;
-  {
-    v8::Local<v8::Value> t;
-    v8::Local<v8::Name> key = v8::Symbol::GetToStringTag(isolate_);
-    if (value->Get(context_, key).ToLocal(&t) && t->IsString()) {
-      tag = Str(t);
-      v8::PropertyAttribute attributes;
-      if (!tag.empty() && value->HasOwnProperty(context_, key).FromMaybe(false) &&
-          value->GetRealNamedPropertyAttributes(context_, key).To(&attributes) &&
-          !(attributes & v8::DontEnum)) {
-        tag.clear();  // an own enumerable tag prints as a property
-      }
-    }
-  }
-  U16 base, open = u"{", close = u"}";
-  Extras extras = Extras::kObject;
-  Kind kind = Kind::kPlain;
-  std::vector<v8::Local<v8::Value>> keys;
-  uint32_t length = 0;
-  if (value->IsArray()) {
-    length = value.As<v8::Array>()->Length();
-    U16 prefix =
-        (constructor != std::optional<U16>(u"Array") || !tag.empty())
-            ? GetPrefix(constructor, tag, u"Array", u"(" + U16Of(std::to_string(length)) + u")")
-            : U16();
-    keys = Keys(value, /*non_index_only=*/true);
-    open = prefix + u"[";
-    close = u"]";
-    if (length == 0 && keys.empty()) return open + u"]";
-    extras = Extras::kArray;
-    kind = Kind::kArray;
-  } else if (value->IsSet() || value->IsMap()) {
-    bool is_set = value->IsSet();
-    size_t size = is_set ? value.As<v8::Set>()->Size() : value.As<v8::Map>()->Size();
-    U16 prefix = GetPrefix(constructor, tag, is_set ? u"Set" : u"Map",
-                           u"(" + U16Of(std::to_string(size)) + u")");
-    keys = Keys(value, false);
-    if (size == 0 && keys.empty()) return prefix + u"{}";
-    open = prefix + u"{";
-    kind = is_set ? Kind::kSet : Kind::kMap;
-  } else if (value->IsTypedArray()) {
-    length = static_cast<uint32_t>(value.As<v8::TypedArray>()->Length());
-    keys = Keys(value, true);
-    U16 prefix = GetPrefix(constructor, tag, constructor ? U16() : TypedArrayName(value),
-                           u"(" + U16Of(std::to_string(length)) + u")");
-    open = prefix + u"[";
-    close = u"]";
-    if (length == 0 && keys.empty()) return open + u"]";
-    extras = Extras::kArray;
-    kind = Kind::kTypedArray;
-  } else if (value->IsMapIterator() || value->IsSetIterator()) {
-    keys = Keys(value, false);
-    open = u"[" + tag + u"] {";
-    kind = Kind::kIterator;
-  } else {
-    keys = Keys(value, false);
-    if (value->IsArgumentsObject()) {
-      v8::Local<v8::Value> n = GetData(value, "length");
-      length = n->IsUint32() ? n.As<v8::Uint32>()->Value() : 0;
-      keys = Keys(value, true);
-      open = u"[Arguments] [";
-      close = u"]";
-      if (length == 0 && keys.empty()) return open + u"]";
-      extras = Extras::kArray;
-      kind = Kind::kArguments;
-    } else if (constructor == std::optional<U16>(u"Object") && !value->IsNativeError() &&
-               !value->IsFunction() && !value->IsPromise() && !value->IsWeakMap() &&
-               !value->IsWeakSet()) {
-      if (!tag.empty()) open = GetPrefix(constructor, tag, u"Object") + u"{";
-      if (keys.empty()) return open + u"}";
-    } else if (value->IsFunction()) {
-      base = FunctionBase(value.As<v8::Function>(), constructor, tag);
-      if (keys.empty()) return base;
-    } else if (value->IsRegExp()) {
-      v8::Local<v8::RegExp> regexp = value.As<v8::RegExp>();
-      int flags = regexp->GetFlags();
-      base = u"/" + Str(regexp->GetSource()) + u"/";
-      static constexpr std::pair<int, char16_t> kFlags[] = {
-          {v8::RegExp::kHasIndices, u'd'}, {v8::RegExp::kGlobal, u'g'},
-          {v8::RegExp::kIgnoreCase, u'i'}, {v8::RegExp::kMultiline, u'm'},
-          {v8::RegExp::kDotAll, u's'},     {v8::RegExp::kUnicode, u'u'},
-          {v8::RegExp::kSticky, u'y'}};
-      for (const auto& [bit, letter] : kFlags) {
-        if (flags & bit) base.push_back(letter);
-      }
-      U16 prefix = GetPrefix(constructor, tag, u"RegExp");
-      if (prefix != u"RegExp ") base = prefix + base;
-      if (keys.empty() || recurse_times > options_.depth) return base;
-    } else if (value->IsDate()) {
-      base = IsoDate(value.As<v8::Date>()->ValueOf());
-      U16 prefix = GetPrefix(constructor, tag, u"Date");
-      if (prefix != u"Date ") base = prefix + base;
-      if (keys.empty()) return base;
-    } else if (value->IsNativeError()) {
-      base = FormatError(value, constructor, tag, keys);
-      if (keys.empty()) return base;
-    } else if (value->IsArrayBuffer() || value->IsSharedArrayBuffer()) {
-      U16 prefix = GetPrefix(constructor, tag,
-                             value->IsArrayBuffer() ? u"ArrayBuffer" : u"SharedArrayBuffer");
-      if (!in_typed_array) {
-        kind = Kind::kArrayBuffer;
-      } else if (keys.empty()) {
-        size_t n = value->IsArrayBuffer() ? value.As<v8::ArrayBuffer>()->ByteLength()
-                                          : value.As<v8::SharedArrayBuffer>()->ByteLength();
-        return prefix + u"{ byteLength: " + U16Of(std::to_string(n)) + u" }";
-      }
-      open = prefix + u"{";
-      keys.insert(keys.begin(), scope_.Str("byteLength"));
-    } else if (value->IsDataView()) {
-      open = GetPrefix(constructor, tag, u"DataView") + u"{";
-      keys.insert(keys.begin(),
-                  {scope_.Str("byteLength"), scope_.Str("byteOffset"), scope_.Str("buffer")});
-    } else if (value->IsPromise()) {
-      open = GetPrefix(constructor, tag, u"Promise") + u"{";
-      kind = Kind::kPromise;
-    } else if (value->IsWeakSet() || value->IsWeakMap()) {
-      open = GetPrefix(constructor, tag, value->IsWeakSet() ? u"WeakSet" : u"WeakMap") + u"{";
-      kind = Kind::kWeak;
-    } else if (value->IsNumberObject() || value->IsStringObject() || value->IsBooleanObject() ||
-               value->IsBigIntObject() || value->IsSymbolObject()) {
-      base = BoxedBase(value, constructor, tag, keys);
-      if (keys.empty()) return base;
-    } else {
-      WebObjectKeys(value, &keys, &kind);
-      if (keys.empty() && kind == Kind::kPlain) {
-        return GetPrefix(constructor, tag, u"Object") + u"{}";
-      }
-      open = GetPrefix(constructor, tag, u"Object") + u"{";
-    }
+  RawShape shape;
+  shape.constructor = ConstructorName(value);
+  shape.tag = ToStringTag(value);
+  if (std::optional<U16> whole = ShapeOf(value, recurse_times, in_typed_array, shape)) {
+    return *whole;
   }
   if (recurse_times > options_.depth) {
-    U16 name = GetPrefix(constructor, tag, u"Object");
+    U16 name = GetPrefix(shape.constructor, shape.tag, u"Object");
     name.pop_back();
-    return constructor ? u"[" + name + u"]" : name;
+    return shape.constructor ? u"[" + name + u"]" : name;
   }
   ++recurse_times;
   seen_.push_back(value);
   current_depth_ = recurse_times;
-  std::vector<U16> output;
   bool numeric = false;
-  switch (kind) {
-    case Kind::kArray:
-    case Kind::kArguments:
-      output = FormatArrayLike(value, length, recurse_times);
-      numeric = true;
-      for (uint32_t i = 0; i < std::min<uint32_t>(length, static_cast<uint32_t>(output.size()));
-           ++i) {
-        v8::Local<v8::Value> item;
-        if (!value->Get(context_, i).ToLocal(&item) || !(item->IsNumber() || item->IsBigInt())) {
-          numeric = false;
-          break;
-        }
-      }
-      break;
-    case Kind::kTypedArray:
-      output = FormatTypedArray(value.As<v8::TypedArray>());
-      numeric = true;
-      break;
-    case Kind::kSet:
-      output = FormatEntries(value.As<v8::Set>()->AsArray(), false, U16(), recurse_times);
-      break;
-    case Kind::kMap:
-      output = FormatEntries(value.As<v8::Map>()->AsArray(), true, u" => ", recurse_times);
-      break;
-    case Kind::kIterator: {
-      bool is_key_value = false;
-      v8::Local<v8::Array> entries;
-      if (value->PreviewEntries(&is_key_value).ToLocal(&entries)) {
-        if (is_key_value) {
-          size_t at = open.find(u" Iterator] {");
-          if (at != U16::npos) open.replace(at, 12, u" Entries] {");
-          indentation_ += 2;
-          for (uint32_t i = 0; i + 1 < entries->Length() && !Stop(); i += 2) {
-            v8::Local<v8::Value> k, v;
-            if (!entries->Get(context_, i).ToLocal(&k) ||
-                !entries->Get(context_, i + 1).ToLocal(&v))
-              break;
-            std::vector<U16> pair = {FormatValue(k, recurse_times), FormatValue(v, recurse_times)};
-            output.push_back(Reduce(pair, U16(), u"[", u"]", Extras::kArray, recurse_times, false));
-          }
-          indentation_ -= 2;
-        } else {
-          output = FormatEntries(entries, false, U16(), recurse_times);
-        }
-      }
-      break;
-    }
-    case Kind::kArrayBuffer: {
-      std::shared_ptr<v8::BackingStore> store =
-          value->IsArrayBuffer() ? value.As<v8::ArrayBuffer>()->GetBackingStore()
-                                 : value.As<v8::SharedArrayBuffer>()->GetBackingStore();
-      const uint8_t* bytes = static_cast<const uint8_t*>(store->Data());
-      size_t n = store->ByteLength();
-      size_t shown = std::min<size_t>(n, options_.max_array_length);
-      std::string hex;
-      for (size_t i = 0; i < shown; ++i) {
-        char b[4];
-        std::snprintf(b, sizeof(b), i ? " %02x" : "%02x", bytes[i]);
-        hex += b;
-      }
-      if (n > shown) {
-        hex += " ... " + std::to_string(n - shown) + " more byte" + (n - shown > 1 ? "s" : "");
-      }
-      output.push_back(u"[Uint8Contents]: <" + U16Of(hex) + u">");
-      break;
-    }
-    case Kind::kPromise: {
-      v8::Local<v8::Promise> promise = value.As<v8::Promise>();
-      if (promise->State() == v8::Promise::kPending) {
-        output.push_back(u"<pending>");
-      } else {
-        indentation_ += 2;
-        U16 result = FormatValue(promise->Result(), recurse_times);
-        indentation_ -= 2;
-        output.push_back(promise->State() == v8::Promise::kRejected ? u"<rejected> " + result
-                                                                    : result);
-      }
-      break;
-    }
-    case Kind::kWeak:
-      output.push_back(u"<items unknown>");
-      break;
-    case Kind::kSearchParams: {
-      v8::Local<v8::Array> state;
-      v8::Local<v8::Value> list;
-      if (web::GetState(scope_, value, "jscore.URLSearchParams", &state, web::OnMismatch::kQuiet) &&
-          state->Get(context_, 0).ToLocal(&list) && list->IsArray()) {
-        output = FormatEntries(list.As<v8::Array>(), true, u" => ", recurse_times);
-      }
-      break;
-    }
-    case Kind::kPlain:
-      break;
-  }
-  for (v8::Local<v8::Value> key : keys) {
+  std::vector<U16> output = FormatKindEntries(value, recurse_times, shape, &numeric);
+  for (v8::Local<v8::Value> key : shape.keys) {
     if (Stop()) break;
     output.push_back(FormatProperty(value, recurse_times, key, Extras::kObject));  // name: value
   }
   for (const auto& [o, index] : circular_) {
     if (o != value) continue;
     U16 reference = u"<ref *" + U16Of(std::to_string(index)) + u">";
-    base = base.empty() ? reference : reference + u" " + base;
+    shape.base = shape.base.empty() ? reference : reference + u" " + shape.base;
   }
   seen_.pop_back();
-  return Reduce(std::move(output), base, open, close, extras, recurse_times, numeric);
+  return Reduce(std::move(output), shape.base, shape.open, shape.close, shape.extras, recurse_times,
+                numeric);
 }
 
 U16 Inspector::FormatProperty(v8::Local<v8::Object> value, int recurse_times,

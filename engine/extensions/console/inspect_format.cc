@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "engine/extensions/console/inspect.h"
@@ -78,118 +79,137 @@ bool HasBuiltInToString(JsScope& scope, v8::Local<v8::Object> object) {
   return scope.Utf8(source).find("[native code]") != std::string::npos;
 }
 
+// %s: numbers as Node prints them, objects without a toString of their own
+// inspected one level deep, everything else as String(arg).
+U16 StringPiece(JsScope& scope, v8::Local<v8::Value> arg) {
+  if (arg->IsNumber() || arg->IsBigInt()) return FormatNumber(scope, arg);
+  if (!arg->IsObject() || !HasBuiltInToString(scope, arg.As<v8::Object>())) {
+    if (arg->IsSymbol()) return text::U16Of(Inspect(scope, arg));
+    v8::Local<v8::String> s;
+    if (arg->ToString(scope.context()).ToLocal(&s)) return web::Utf16(scope, s);
+    return U16();
+  }
+  InspectOptions shallow;
+  shallow.depth = 0;
+  return text::U16Of(Inspect(scope, arg, shallow));
+}
+
+// %j: JSON.stringify, [Circular] when it throws; nullopt when it was terminated
+// (the termination is re-thrown).
+std::optional<U16> JsonPiece(JsScope& scope, v8::Local<v8::Value> arg) {
+  v8::TryCatch try_catch(scope.isolate());
+  v8::Local<v8::String> json;
+  if (v8::JSON::Stringify(scope.context(), arg).ToLocal(&json)) return web::Utf16(scope, json);
+  if (try_catch.HasTerminated()) {
+    try_catch.ReThrow();
+    return std::nullopt;
+  }
+  return U16(u"[Circular]");
+}
+
+// %d (Number), %i (parseInt) and %f (parseFloat).
+U16 NumberPiece(JsScope& scope, v8::Local<v8::Value> arg, char16_t conversion) {
+  v8::Isolate* isolate = scope.isolate();
+  v8::Local<v8::Context> context = scope.context();
+  if (arg->IsBigInt() && conversion != u'f') return FormatNumber(scope, arg);
+  if (arg->IsSymbol()) return u"NaN";
+  if (conversion == u'd') {
+    v8::Local<v8::Number> n;
+    double d = arg->ToNumber(context).ToLocal(&n) ? n->Value() : std::nan("");
+    return FormatNumber(scope, v8::Number::New(isolate, d));
+  }
+  v8::Local<v8::String> s;
+  std::string text = arg->ToString(context).ToLocal(&s) ? scope.Utf8(s) : std::string();
+  double d = conversion == u'i' ? ParseIntLike(text) : ParseFloatLike(text);
+  return FormatNumber(scope, v8::Number::New(isolate, d));
+}
+
+// One placeholder letter after '%', consuming the argument info[++*a]; nullopt
+// for a letter that is no placeholder. *terminated when %j was terminated.
+std::optional<U16> Placeholder(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
+                               char16_t next, int* a, bool* terminated) {
+  switch (next) {
+    case u's':
+      return StringPiece(scope, info[++*a]);
+    case u'j': {
+      std::optional<U16> piece = JsonPiece(scope, info[++*a]);
+      *terminated = !piece;
+      return piece;
+    }
+    case u'd':
+    case u'i':
+    case u'f':
+      return NumberPiece(scope, info[++*a], next);
+    case u'o':
+    case u'O': {
+      InspectOptions options;
+      if (next == u'o') options.depth = 4;
+      return text::U16Of(Inspect(scope, info[++*a], options));
+    }
+    case u'c':
+      ++*a;
+      return U16();
+    default:
+      return std::nullopt;
+  }
+}
+
+// The first (string) argument info[*a] with its placeholders replaced by the
+// arguments they consume; *a and *join move past them. nullopt when stopped.
+std::optional<U16> FormatPlaceholders(JsScope& scope,
+                                      const v8::FunctionCallbackInfo<v8::Value>& info, int* a,
+                                      const char** join) {
+  U16 format = web::Utf16(scope, info[*a].As<v8::String>());
+  U16 str;
+  size_t last = 0;
+  for (size_t i = 0; i + 1 < format.size(); ++i) {
+    if (format[i] != u'%') continue;
+    char16_t next = format[++i];
+    if (*a + 1 != info.Length()) {
+      std::optional<U16> piece;
+      bool terminated = false;
+      if (next == u'%') {
+        str += format.substr(last, i - last);
+        last = i + 1;
+      } else {
+        piece = Placeholder(scope, info, next, a, &terminated);
+      }
+      if (terminated || internal::StopRequested(scope.isolate())) return std::nullopt;
+      if (!piece) continue;
+      if (last != i - 1) str += format.substr(last, i - 1 - last);
+      str += *piece;
+      last = i + 1;
+    } else if (next == u'%') {
+      str += format.substr(last, i - last);
+      last = i + 1;
+    }
+  }
+  if (last != 0) {
+    ++*a;
+    *join = " ";
+    if (last < format.size()) str += format.substr(last);
+  }
+  return str;
+}
+
 }  // namespace
 
 std::string FormatLogArguments(JsScope& scope, const v8::FunctionCallbackInfo<v8::Value>& info,
                                int first) {
-  v8::Isolate* isolate = scope.isolate();
-  v8::Local<v8::Context> context = scope.context();
   std::string out;
   int a = first;
   const char* join = "";
   if (a < info.Length() && info[a]->IsString()) {
     if (a + 1 == info.Length()) return scope.Utf8(info[a].As<v8::String>());
-    U16 format = web::Utf16(scope, info[a].As<v8::String>());
-    U16 str;
-    size_t last = 0;
-    for (size_t i = 0; i + 1 < format.size(); ++i) {
-      if (format[i] != u'%') continue;
-      char16_t next = format[++i];
-      if (a + 1 != info.Length()) {
-        U16 piece;
-        bool placeholder = true;
-        switch (next) {
-          case u's': {
-            v8::Local<v8::Value> arg = info[++a];
-            if (arg->IsNumber() || arg->IsBigInt()) {
-              piece = FormatNumber(scope, arg);
-            } else if (!arg->IsObject() || !HasBuiltInToString(scope, arg.As<v8::Object>())) {
-              if (arg->IsSymbol()) {
-                piece = text::U16Of(Inspect(scope, arg));
-              } else {
-                v8::Local<v8::String> s;
-                if (arg->ToString(context).ToLocal(&s)) piece = web::Utf16(scope, s);
-              }
-            } else {
-              InspectOptions shallow;
-              shallow.depth = 0;
-              piece = text::U16Of(Inspect(scope, arg, shallow));
-            }
-            break;
-          }
-          case u'j': {
-            v8::TryCatch try_catch(isolate);
-            v8::Local<v8::String> json;
-            if (v8::JSON::Stringify(context, info[++a]).ToLocal(&json)) {
-              piece = web::Utf16(scope, json);
-            } else if (try_catch.HasTerminated()) {
-              try_catch.ReThrow();
-              return out;
-            } else {
-              piece = u"[Circular]";
-            }
-            break;
-          }
-          case u'd':
-          case u'i':
-          case u'f': {
-            v8::Local<v8::Value> arg = info[++a];
-            if (arg->IsBigInt() && next != u'f') {
-              piece = FormatNumber(scope, arg);
-            } else if (arg->IsSymbol()) {
-              piece = u"NaN";
-            } else if (next == u'd') {
-              v8::Local<v8::Number> n;
-              double d = arg->ToNumber(context).ToLocal(&n) ? n->Value() : std::nan("");
-              piece = FormatNumber(scope, v8::Number::New(isolate, d));
-            } else {  // %i is parseInt, %f parseFloat
-              v8::Local<v8::String> s;
-              std::string text = arg->ToString(context).ToLocal(&s) ? scope.Utf8(s) : std::string();
-              double d = next == u'i' ? ParseIntLike(text) : ParseFloatLike(text);
-              piece = FormatNumber(scope, v8::Number::New(isolate, d));
-            }
-            break;
-          }
-          case u'o':
-          case u'O': {
-            InspectOptions options;
-            if (next == u'o') options.depth = 4;
-            piece = text::U16Of(Inspect(scope, info[++a], options));
-            break;
-          }
-          case u'c':
-            ++a;
-            break;
-          case u'%':
-            str += format.substr(last, i - last);
-            last = i + 1;
-            placeholder = false;
-            break;
-          default:
-            placeholder = false;
-        }
-        if (internal::StopRequested(isolate)) return out;
-        if (!placeholder) continue;
-        if (last != i - 1) str += format.substr(last, i - 1 - last);
-        str += piece;
-        last = i + 1;
-      } else if (next == u'%') {
-        str += format.substr(last, i - last);
-        last = i + 1;
-      }
-    }
-    if (last != 0) {
-      ++a;
-      join = " ";
-      if (last < format.size()) str += format.substr(last);
-    }
-    out = text::Utf8Of(str);
+    std::optional<U16> formatted = FormatPlaceholders(scope, info, &a, &join);
+    if (!formatted) return out;
+    out = text::Utf8Of(*formatted);
   }
   for (; a < info.Length(); ++a) {
     out += join;
     out += info[a]->IsString() ? scope.Utf8(info[a].As<v8::String>()) : Inspect(scope, info[a]);
     join = " ";
-    if (internal::StopRequested(isolate)) break;
+    if (internal::StopRequested(scope.isolate())) break;
   }
   return out;
 }

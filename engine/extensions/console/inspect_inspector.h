@@ -1,6 +1,7 @@
 // Inspector: the state of one util.inspect run, shared by inspect.cc (values,
-// objects, layout), inspect_kinds.cc (errors, functions, collections, names) and
-// inspect_format.cc (util.format). Internal to those files.
+// objects, layout), inspect_shape.cc (formatRaw per kind), inspect_kinds.cc
+// (errors, functions, collections, names) and inspect_format.cc (util.format).
+// Internal to those files.
 #ifndef JSCORE_ENGINE_EXTENSIONS_CONSOLE_INSPECT_INSPECTOR_H_
 #define JSCORE_ENGINE_EXTENSIONS_CONSOLE_INSPECT_INSPECTOR_H_
 
@@ -39,6 +40,20 @@ enum class Kind {
   kSearchParams,
 };
 
+// What an object prints around its entries (Node's formatRaw before formatList):
+// filled per kind by Inspector::ShapeOf (inspect_shape.cc).
+struct RawShape {
+  std::optional<U16> constructor;  // nullopt: null prototype
+  U16 tag;                         // Symbol.toStringTag, unless an own enumerable property
+  U16 base;                        // text before the braces: a function, date, regexp, error
+  U16 open = u"{";
+  U16 close = u"}";
+  Extras extras = Extras::kObject;
+  Kind kind = Kind::kPlain;
+  std::vector<v8::Local<v8::Value>> keys;  // the properties printed after the kind's entries
+  uint32_t length = 0;                     // arrays, typed arrays, arguments
+};
+
 // Made on the stack for one Inspect() call on the worker thread; holds Locals, so
 // it never outlives the caller's handle scope.
 class Inspector {
@@ -51,6 +66,27 @@ class Inspector {
  private:
   U16 FormatPrimitive(v8::Local<v8::Value> value);
   U16 FormatRaw(v8::Local<v8::Object> value, int recurse_times, bool in_typed_array);
+  // inspect_shape.cc: the kind's prefix, braces and keys; the whole text instead
+  // when the object prints without entries (an empty array, a bare function...).
+  U16 ToStringTag(v8::Local<v8::Object> value);
+  std::optional<U16> ShapeOf(v8::Local<v8::Object> value, int recurse_times, bool in_typed_array,
+                             RawShape& shape);
+  std::optional<U16> ShapeArray(v8::Local<v8::Object> value, RawShape& shape);
+  std::optional<U16> ShapeSetOrMap(v8::Local<v8::Object> value, RawShape& shape);
+  std::optional<U16> ShapeTypedArray(v8::Local<v8::Object> value, RawShape& shape);
+  std::optional<U16> ShapeArguments(v8::Local<v8::Object> value, RawShape& shape);
+  std::optional<U16> ShapeRegExp(v8::Local<v8::RegExp> regexp, int recurse_times, RawShape& shape);
+  // Buffers, DataView, Promise, WeakMap/WeakSet, boxed primitives, Web API objects.
+  std::optional<U16> ShapeOther(v8::Local<v8::Object> value, bool in_typed_array, RawShape& shape);
+  // The entries a kind prints ahead of its properties (elements, Map pairs,
+  // <pending>...); *numeric when they are all numbers (right-aligned grouping).
+  std::vector<U16> FormatKindEntries(v8::Local<v8::Object> value, int recurse_times,
+                                     RawShape& shape, bool* numeric);
+  bool AllNumbers(v8::Local<v8::Object> value, uint32_t count);
+  std::vector<U16> FormatIteratorEntries(v8::Local<v8::Object> value, int recurse_times, U16& open);
+  U16 ArrayBufferContents(v8::Local<v8::Object> value);
+  U16 PromiseState(v8::Local<v8::Promise> promise, int recurse_times);
+  std::vector<U16> SearchParamsEntries(v8::Local<v8::Object> value, int recurse_times);
   U16 FormatProperty(v8::Local<v8::Object> value, int recurse_times, v8::Local<v8::Value> key,
                      Extras extras);
   std::vector<U16> FormatArrayLike(v8::Local<v8::Object> value, uint32_t length, int recurse_times);

@@ -411,6 +411,100 @@ bool BuildKeyInterface(JsScope& scope, v8::Local<v8::Function>* interface_object
   return InterfaceObject(scope, "CryptoKey", *prototype).ToLocal(interface_object);
 }
 
+namespace {
+
+// A JWK's optional "alg" must name the algorithm being imported.
+bool CheckJwkAlg(JsScope& scope, v8::Local<v8::Object> jwk_object, const KeyRecord& record,
+                 Failure* failure) {
+  std::string alg;
+  bool present = false;
+  if (!JwkString(scope, jwk_object, "alg", &alg, &present, failure)) return false;
+  if (present && alg != JwkAlg(record)) {
+    return Fail(failure, "DataError", "JWK \"alg\" does not match the requested algorithm");
+  }
+  return true;
+}
+
+// HMAC's optional params.length, which may only drop bits of the last byte.
+bool ApplyHmacLength(JsScope& scope, v8::Local<v8::Object> params, KeyRecord* record,
+                     Failure* failure) {
+  if (record->material.empty()) {
+    return Fail(failure, "DataError", "Zero-length key is not supported");
+  }
+  int64_t length = 0;
+  bool present = false;
+  if (!IntMember(scope, params, "length", false, &length, &present, failure)) return false;
+  if (present) {
+    if (length > record->length_bits || length <= record->length_bits - 8) {
+      return Fail(failure, "DataError", "Invalid key length");
+    }
+    record->length_bits = static_cast<int>(length);
+  }
+  return true;
+}
+
+// HMAC and AES keys, from "raw" bytes or an "oct" JWK (jwk_object non-empty).
+bool ImportSecretKey(JsScope& scope, std::string_view format, v8::Local<v8::Object> jwk_object,
+                     v8::Local<v8::Object> params, KeyRecord* record, Failure* failure) {
+  const std::string& algorithm = record->algorithm;
+  bool jwk = !jwk_object.IsEmpty();
+  if (format != "raw" && !jwk) {
+    return Fail(failure, "NotSupportedError",
+                "Unable to import a secret key with format " + std::string(format));
+  }
+  if (algorithm == "HMAC" && !HashMember(scope, params, "hash", &record->hash, failure))
+    return false;
+  if (!CheckUsages(algorithm, false, record->usages, failure)) return false;
+  if (jwk) {
+    if (!CheckJwk(scope, jwk_object, "oct", IsAes(algorithm) ? "enc" : "sig", record->extractable,
+                  record->usages, failure) ||
+        !JwkBytes(scope, jwk_object, "k", &record->material, failure)) {
+      return false;
+    }
+  }
+  record->length_bits = static_cast<int>(record->material.size() * 8);
+  if (IsAes(algorithm) && record->length_bits != 128 && record->length_bits != 192 &&
+      record->length_bits != 256) {
+    return Fail(failure, "DataError", "Invalid key length");
+  }
+  if (algorithm == "HMAC" && !ApplyHmacLength(scope, params, record, failure)) return false;
+  return !jwk || CheckJwkAlg(scope, jwk_object, *record, failure);
+}
+
+// RSA-OAEP public keys, from "spki" DER or an "RSA" JWK without "d" (jwk_object
+// non-empty).
+bool ImportRsaOaepKey(JsScope& scope, std::string_view format, v8::Local<v8::Object> jwk_object,
+                      v8::Local<v8::Object> params, KeyRecord* record, Failure* failure) {
+  bool jwk = !jwk_object.IsEmpty();
+  if (!HashMember(scope, params, "hash", &record->hash, failure)) return false;
+  if (format != "spki" && !jwk) {
+    return Fail(failure, "NotSupportedError",
+                "Unable to import RSA key with format " + std::string(format));
+  }
+  record->is_public = true;
+  if (jwk) {
+    bool present = false;
+    std::string ignored;
+    if (!CheckJwk(scope, jwk_object, "RSA", "enc", record->extractable, record->usages, failure) ||
+        !JwkString(scope, jwk_object, "d", &ignored, &present, failure)) {
+      return false;
+    }
+    if (present) return Fail(failure, "NotSupportedError", "RSA private keys are not supported");
+    Bytes n, e;
+    if (!JwkBytes(scope, jwk_object, "n", &n, failure) ||
+        !JwkBytes(scope, jwk_object, "e", &e, failure) ||
+        !RsaSpkiFromJwk(n, e, &record->material, failure) ||
+        !CheckJwkAlg(scope, jwk_object, *record, failure)) {
+      return false;
+    }
+  } else if (!RsaSpkiFromDer(Bytes(record->material), &record->material, failure)) {
+    return false;
+  }
+  return CheckUsages(record->algorithm, true, record->usages, failure);
+}
+
+}  // namespace
+
 bool ImportKey(JsScope& scope, std::string_view format, v8::Local<v8::Value> key_data,
                const std::string& algorithm, v8::Local<v8::Object> params, bool extractable,
                uint32_t usages, const std::vector<std::string>& usage_names,
@@ -427,76 +521,9 @@ bool ImportKey(JsScope& scope, std::string_view format, v8::Local<v8::Value> key
   }
   v8::Local<v8::Object> jwk_object = jwk ? key_data.As<v8::Object>() : v8::Local<v8::Object>();
   if (algorithm == "HMAC" || IsAes(algorithm)) {
-    if (format != "raw" && !jwk) {
-      return Fail(failure, "NotSupportedError",
-                  "Unable to import a secret key with format " + std::string(format));
-    }
-    if (algorithm == "HMAC" && !HashMember(scope, params, "hash", &record.hash, failure))
-      return false;
-    if (!CheckUsages(algorithm, false, usages, failure)) return false;
-    if (jwk) {
-      if (!CheckJwk(scope, jwk_object, "oct", IsAes(algorithm) ? "enc" : "sig", extractable, usages,
-                    failure) ||
-          !JwkBytes(scope, jwk_object, "k", &record.material, failure)) {
-        return false;
-      }
-    }
-    record.length_bits = static_cast<int>(record.material.size() * 8);
-    if (IsAes(algorithm) && record.length_bits != 128 && record.length_bits != 192 &&
-        record.length_bits != 256) {
-      return Fail(failure, "DataError", "Invalid key length");
-    }
-    if (algorithm == "HMAC") {
-      if (record.material.empty())
-        return Fail(failure, "DataError", "Zero-length key is not supported");
-      int64_t length = 0;
-      bool present = false;
-      if (!IntMember(scope, params, "length", false, &length, &present, failure)) return false;
-      if (present) {
-        if (length > record.length_bits || length <= record.length_bits - 8) {
-          return Fail(failure, "DataError", "Invalid key length");
-        }
-        record.length_bits = static_cast<int>(length);
-      }
-    }
-    if (jwk) {
-      std::string alg;
-      bool present = false;
-      if (!JwkString(scope, jwk_object, "alg", &alg, &present, failure)) return false;
-      if (present && alg != JwkAlg(record)) {
-        return Fail(failure, "DataError", "JWK \"alg\" does not match the requested algorithm");
-      }
-    }
+    if (!ImportSecretKey(scope, format, jwk_object, params, &record, failure)) return false;
   } else if (algorithm == "RSA-OAEP") {
-    if (!HashMember(scope, params, "hash", &record.hash, failure)) return false;
-    if (format != "spki" && !jwk) {
-      return Fail(failure, "NotSupportedError",
-                  "Unable to import RSA key with format " + std::string(format));
-    }
-    record.is_public = true;
-    if (jwk) {
-      bool present = false;
-      std::string ignored;
-      if (!CheckJwk(scope, jwk_object, "RSA", "enc", extractable, usages, failure) ||
-          !JwkString(scope, jwk_object, "d", &ignored, &present, failure)) {
-        return false;
-      }
-      if (present) return Fail(failure, "NotSupportedError", "RSA private keys are not supported");
-      Bytes n, e;
-      std::string alg;
-      if (!JwkBytes(scope, jwk_object, "n", &n, failure) ||
-          !JwkBytes(scope, jwk_object, "e", &e, failure) ||
-          !RsaSpkiFromJwk(n, e, &record.material, failure) ||
-          !JwkString(scope, jwk_object, "alg", &alg, &present, failure)) {
-        return false;
-      }
-      if (present && alg != JwkAlg(record)) {
-        return Fail(failure, "DataError", "JWK \"alg\" does not match the requested algorithm");
-      }
-    } else if (!RsaSpkiFromDer(Bytes(record.material), &record.material, failure)) {
-      return false;
-    }
-    if (!CheckUsages(algorithm, true, usages, failure)) return false;
+    if (!ImportRsaOaepKey(scope, format, jwk_object, params, &record, failure)) return false;
   } else {
     return Fail(failure, "NotSupportedError", "Unrecognized algorithm name");
   }
