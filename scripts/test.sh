@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up, builds, checks every C++ file against .clang-format (scripts/format.sh) and runs
+# Sets up, builds, checks every C++ file against .clang-format (scripts/format.sh) and
+# every function of engine/ and daemon/ against 80 lines (scripts/function_lengths.sh), runs
 # every test (C++ engine and integration tests via ctest), then
 # the clang build with -Wall -Wextra -Werror -Wthread-safety on our code, the C++ tests
 # under ASan+UBSan and TSan, then each fuzz target for 60 s (README.md, "Hardening";
@@ -20,6 +21,7 @@ timed() {
 
 timed build bash "${root}/scripts/build.sh"
 timed "format check" bash "${root}/scripts/format.sh" --check
+timed "function lengths" bash "${root}/scripts/function_lengths.sh"
 timed ctest ctest --test-dir "${build_dir}" --output-on-failure -j2 --timeout 300
 if [ "${JSCORE_SKIP_HARDENING:-0}" != 1 ]; then
   timed "warnings (clang -Werror)" bash "${root}/scripts/warnings.sh"
