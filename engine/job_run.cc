@@ -90,21 +90,17 @@ void JobRun::AddConsoleLine(ConsoleLine::Level level, std::string text) {
 }
 
 void JobRun::TerminateWithHook(JsScope& scope, v8::Local<v8::Value> data) {
-  Outcome outcome;
   {
     v8::TryCatch try_catch(scope.isolate());
-    absl::Status status = worker_.ConvertValue(scope, *job, data, &outcome);
+    absl::StatusOr<Outcome> outcome = worker_.ConvertValue(scope, *job, data, Outcome::Kind::kHook);
     if (try_catch.HasTerminated()) {
       try_catch.ReThrow();  // a deadline or cancellation got there first
       return;
     }
-    if (status.ok()) {
-      outcome.kind = Outcome::Kind::kHook;
-    } else {
-      outcome = worker_.ConversionFailed(scope, try_catch, *job, status, "$terminate: ");
-    }
+    hook = outcome.ok()
+               ? *std::move(outcome)
+               : worker_.ConversionFailed(scope, try_catch, *job, outcome.status(), "$terminate: ");
   }
-  hook = std::move(outcome);
   worker_.StopForHook(*this);
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "engine/extensions/console/inspect.h"
 #include "engine/extensions/hooks/hooks.h"
 #include "engine/internal/js_error.h"
@@ -38,26 +39,24 @@ void CutUtf8(std::string& text, size_t limit) {
 
 }  // namespace
 
-absl::Status Worker::Impl::ConvertValue(JsScope& scope, const Job& job, v8::Local<v8::Value> value,
-                                        Outcome* outcome) {
+absl::StatusOr<Outcome> Worker::Impl::ConvertValue(JsScope& scope, const Job& job,
+                                                   v8::Local<v8::Value> value, Outcome::Kind kind) {
   internal::ConversionLimits limits{options.max_result_bytes, options.max_result_depth,
                                     job.deadline()};
+  Outcome outcome;
+  outcome.kind = kind;
   if (job.spec().value_encoding == ValueEncoding::kJson) {
-    JsonValue json;
-    bool undefined = false;
-    absl::Status status = internal::ToJsonValue(scope, value, limits, &json, &undefined);
-    if (!status.ok()) return status;
-    outcome->value_json = std::move(json);
-    outcome->undefined = undefined;
-    return absl::OkStatus();
+    ASSIGN_OR_RETURN(internal::ConvertedJson json, internal::ToJsonValue(scope, value, limits));
+    outcome.value_json = std::move(json.value);
+    outcome.undefined = json.undefined;
+    return outcome;
   }
-  internal::ConvertedValue converted;
-  absl::Status status = internal::ToProtoValue(scope, value, limits, &converted);
-  if (!status.ok()) return status;
-  outcome->value = std::move(converted.value);
-  outcome->undefined = converted.undefined;
-  outcome->annotations = std::move(converted.annotations);
-  return absl::OkStatus();
+  ASSIGN_OR_RETURN(internal::ConvertedValue converted,
+                   internal::ToProtoValue(scope, value, limits));
+  outcome.value = std::move(converted.value);
+  outcome.undefined = converted.undefined;
+  outcome.annotations = std::move(converted.annotations);
+  return outcome;
 }
 
 Outcome Worker::Impl::ConversionFailed(JsScope& scope, v8::TryCatch& try_catch, const Job& job,
@@ -99,18 +98,16 @@ JsError Worker::Impl::ErrorFromException(JsScope& scope, const Job& job,
   v8::TryCatch try_catch(isolate);
   internal::ConversionLimits limits{options.max_result_bytes, options.max_result_depth,
                                     job.deadline()};
-  JsonValue thrown;
-  bool undefined = false;
-  absl::Status status = internal::ToJsonValue(scope, exception, limits, &thrown, &undefined);
+  absl::StatusOr<internal::ConvertedJson> thrown = internal::ToJsonValue(scope, exception, limits);
   if (try_catch.HasTerminated()) {
     try_catch.ReThrow();
     return error;
   }
-  if (status.ok()) {
-    error.thrown = std::move(thrown);
+  if (thrown.ok()) {
+    error.thrown = std::move(thrown->value);
   } else {
     absl::StrAppend(&error.message, " (the thrown value could not be sent: ",
-                    try_catch.HasCaught() ? "converting it threw" : status.message(), ")");
+                    try_catch.HasCaught() ? "converting it threw" : thrown.status().message(), ")");
   }
   return error;
 }
@@ -136,13 +133,9 @@ Outcome Worker::Impl::SettledOutcome(JsScope& scope, v8::TryCatch& try_catch, co
     return ErrorOutcome(
         ErrorFromException(scope, job, value, v8::Exception::CreateMessage(isolate, value)));
   }
-  Outcome outcome;
-  absl::Status status = ConvertValue(scope, job, value, &outcome);
-  if (status.ok()) {
-    outcome.kind = Outcome::Kind::kValue;
-    return outcome;
-  }
-  return ConversionFailed(scope, try_catch, job, status, "");
+  absl::StatusOr<Outcome> outcome = ConvertValue(scope, job, value, Outcome::Kind::kValue);
+  if (outcome.ok()) return *std::move(outcome);
+  return ConversionFailed(scope, try_catch, job, outcome.status(), "");
 }
 
 }  // namespace jscore::engine

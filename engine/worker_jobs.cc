@@ -235,21 +235,14 @@ void Worker::Impl::StartCall(JobRun* run) {
     JsScope& scope = section.scope();
     v8::Local<v8::Context> context = section.context();
     v8::TryCatch& try_catch = section.try_catch();
-    v8::Local<v8::Function> function;
-    v8::Local<v8::Value> holder;
     v8::Local<v8::Value> result;
-    bool found = false;
     bool ok = false;
     // A program's settings were applied before its top level (BuildProgramContext);
     // when applying a session's throws or is terminated, the TryCatch and section.End() say so.
     bool prepared = run->session == nullptr || ApplyJobSettings(scope, *run);
-    std::optional<JsError> missing;
     absl::Status args_status;
-    if (prepared)
-      missing = internal::ResolveCallTarget(scope, spec.function, &function, &holder, &found);
-    if (missing) {
-      failed = JsErrorOutcome(std::move(*missing));
-    } else if (found) {
+    internal::CallTarget target;
+    if (prepared && internal::ResolveCallTarget(scope, spec.function).To(&target)) {
       std::vector<v8::Local<v8::Value>> argv;
       argv.reserve(spec.args.size());
       ok = true;
@@ -262,11 +255,15 @@ void Worker::Impl::StartCall(JobRun* run) {
         argv.push_back(js);
       }
       if (ok && spec.args_json) {
-        args_status = internal::JsonArguments(scope, *spec.args_json, &argv);
-        ok = args_status.ok();
+        absl::StatusOr<std::vector<v8::Local<v8::Value>>> json_args =
+            internal::JsonArguments(scope, *spec.args_json);
+        args_status = json_args.status();
+        ok = json_args.ok();
+        if (ok) argv.insert(argv.end(), json_args->begin(), json_args->end());
       }
-      ok = ok && function->Call(context, holder, static_cast<int>(argv.size()), argv.data())
-                     .ToLocal(&result);
+      ok = ok &&
+           target.function->Call(context, target.holder, static_cast<int>(argv.size()), argv.data())
+               .ToLocal(&result);
       if (ok) Checkpoint(*run);
     }
     if (!failed && !ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {

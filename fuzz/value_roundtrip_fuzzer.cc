@@ -273,8 +273,9 @@ void RoundTrip(const Value& value) {
     engine::internal::ConversionLimits limits;
     limits.max_bytes = 64 << 20;
     limits.max_depth = kMaxContainerDepth;
-    engine::internal::ConvertedValue converted;
-    absl::Status status = engine::internal::ToProtoValue(scope, js, limits, &converted);
+    absl::StatusOr<engine::internal::ConvertedValue> result =
+        engine::internal::ToProtoValue(scope, js, limits);
+    absl::Status status = result.status();
     if (MessageLevels(value) > kMaxValueMessageLevels) {
       // Deeper than a protobuf reader would parse: refused with a clear error (the JSON
       // encoding carries such values). Keys that are not UTF-8 can collapse into one JS
@@ -285,6 +286,7 @@ void RoundTrip(const Value& value) {
       if (!status.ok()) return;
     }
     Require(status.ok(), absl::StrCat("ToProtoValue failed: ", status.ToString()));
+    engine::internal::ConvertedValue& converted = *result;
     Require(!converted.undefined, "a Value came back as undefined");
 
     engine::Outcome outcome;

@@ -14,12 +14,10 @@ namespace {
 
 constexpr size_t kMaxCachedGetters = 1024;
 
-JsError TypeError(std::string message) {
-  JsError e;
-  e.name = "TypeError";
-  e.message = std::move(message);
-  e.stack = "TypeError: " + e.message;
-  return e;
+// Throws a TypeError saying `message` into the caller's TryCatch; returns Nothing.
+v8::Maybe<CallTarget> ThrowTypeError(JsScope& scope, std::string_view message) {
+  scope.isolate()->ThrowException(v8::Exception::TypeError(scope.Str(message)));
+  return v8::Nothing<CallTarget>();
 }
 
 // ASCII IdentifierName that is not a reserved word (nor `arguments`): safe to splice
@@ -90,11 +88,9 @@ bool IsScriptFunction(v8::Local<v8::Function> function) {
   return false;
 }
 
-std::optional<JsError> ResolveCallTarget(JsScope& scope, const std::string& path,
-                                         v8::Local<v8::Function>* function,
-                                         v8::Local<v8::Value>* holder, bool* found) {
-  *found = false;
-  if (path.empty()) return TypeError("no function named");
+v8::Maybe<CallTarget> ResolveCallTarget(JsScope& scope, const std::string& path) {
+  if (path.empty()) return ThrowTypeError(scope, "no function named");
+  CallTarget target;
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Object> global = context->Global();
   v8::Local<v8::Object> root = ContextSlots::CallRoot(context);
@@ -106,8 +102,8 @@ std::optional<JsError> ResolveCallTarget(JsScope& scope, const std::string& path
     // The first name, from the top level; names of the global object itself are skipped.
     for (;;) {
       std::string name(segments[i].data(), segments[i].size());
-      if (!TopLevelValue(scope, name).ToLocal(&current)) return std::nullopt;
-      *holder = global;
+      if (!TopLevelValue(scope, name).ToLocal(&current)) return v8::Nothing<CallTarget>();
+      target.holder = global;
       absl::StrAppend(&walked, walked.empty() ? "" : ".", name);
       ++i;
       bool is_global = current->IsObject() && current.As<v8::Object>()->StrictEquals(global);
@@ -121,26 +117,29 @@ std::optional<JsError> ResolveCallTarget(JsScope& scope, const std::string& path
   }
   for (; i < segments.size(); ++i) {
     if (!current->IsObject()) {
-      return TypeError(absl::StrCat("'", path, "' is not a function ('", walked, "' is ",
-                                    current->IsUndefined() ? "undefined" : "not an object", ")"));
+      return ThrowTypeError(
+          scope, absl::StrCat("'", path, "' is not a function ('", walked, "' is ",
+                              current->IsUndefined() ? "undefined" : "not an object", ")"));
     }
-    *holder = current;
+    target.holder = current;
     std::string name(segments[i].data(), segments[i].size());
     if (!current.As<v8::Object>()->Get(context, scope.Str(name)).ToLocal(&current)) {
-      return std::nullopt;
+      return v8::Nothing<CallTarget>();
     }
     absl::StrAppend(&walked, walked.empty() ? "" : ".", name);
   }
-  if (!current->IsFunction()) return TypeError(absl::StrCat("'", path, "' is not a function"));
-  if (!IsScriptFunction(current.As<v8::Function>())) {
-    return TypeError(absl::StrCat(
-        "'", path,
-        "' is not a function of the program (Call reaches only functions written in the "
-        "program's JavaScript, never builtins such as eval or Function)"));
+  if (!current->IsFunction()) {
+    return ThrowTypeError(scope, absl::StrCat("'", path, "' is not a function"));
   }
-  *function = current.As<v8::Function>();
-  *found = true;
-  return std::nullopt;
+  if (!IsScriptFunction(current.As<v8::Function>())) {
+    return ThrowTypeError(
+        scope, absl::StrCat(
+                   "'", path,
+                   "' is not a function of the program (Call reaches only functions written in the "
+                   "program's JavaScript, never builtins such as eval or Function)"));
+  }
+  target.function = current.As<v8::Function>();
+  return v8::Just(target);
 }
 
 }  // namespace jscore::engine::internal

@@ -19,17 +19,19 @@ namespace jscore::engine::internal {
 //    program is a module graph (ContextState::call_root) looks it up among the root
 //    module's exports instead;
 //  - `globalThis.`, `window.` or `self.` naming the global object itself are skipped;
-//  - the rest are property reads (getters run); `*holder` is the object holding the
+//  - the rest are property reads (getters run); the target.holder is the object holding the
 //    function (`this` for the call).
 // The function found must be written in JavaScript source (the program's, its
 // modules', a session's): never a builtin or a native function such as `eval`,
 // `Function`, `sign.constructor` or `Object.prototype.toString` (a bound function counts as
-// its target). Otherwise the answer is a TypeError JsError naming the path.
-// Returns nullopt with `*found` true on success; nullopt with `*found` false when a
-// getter threw (the caller's TryCatch holds it).
-std::optional<JsError> ResolveCallTarget(JsScope& scope, const std::string& path,
-                                         v8::Local<v8::Function>* function,
-                                         v8::Local<v8::Value>* holder, bool* found);
+// its target). Otherwise a TypeError naming the path is thrown.
+// Nothing when a getter threw or the TypeError was thrown (the caller's TryCatch holds
+// the exception) or execution was terminated.
+struct CallTarget {
+  v8::Local<v8::Function> function;
+  v8::Local<v8::Value> holder;  // `this` for the call
+};
+v8::Maybe<CallTarget> ResolveCallTarget(JsScope& scope, const std::string& path);
 
 // Whether `function` (or a bound function's target) was compiled from JavaScript
 // source, as opposed to a V8 builtin or an embedder (native) function.

@@ -56,8 +56,11 @@ JsError ExceptionToJsError(JsScope& scope, v8::Local<v8::Value> exception,
       std::string resource;
       v8::Local<v8::Value> name = message->GetScriptResourceName();
       if (name->IsString()) resource = scope.Utf8(name.As<v8::String>());
-      error.stack = absl::StrCat(error.name.empty() ? "Uncaught" : error.name, ": ", error.message,
-                                 "\n    at ", resource, ":", error.line, ":", error.column);
+      error.stack = absl::StrCat(error.name.empty() ? "Uncaught" : error.name, ": ", error.message);
+      // Thrown from no script at all (the engine's own TypeErrors): no location to name.
+      if (error.line > 0 || !resource.empty()) {
+        absl::StrAppend(&error.stack, "\n    at ", resource, ":", error.line, ":", error.column);
+      }
     }
   }
   return error;

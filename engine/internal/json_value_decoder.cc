@@ -310,19 +310,20 @@ absl::Status Parse(JsScope& scope, const std::string& text, absl::string_view wh
 
 }  // namespace
 
-absl::Status FromJsonValue(JsScope& scope, const JsonValue& value, absl::string_view what,
-                           v8::Local<v8::Value>* out) {
-  RETURN_IF_ERROR(Parse(scope, value.json, what, out));
-  if (value.types.empty()) return absl::OkStatus();
+absl::StatusOr<v8::Local<v8::Value>> FromJsonValue(JsScope& scope, const JsonValue& value,
+                                                   absl::string_view what) {
+  v8::Local<v8::Value> out;
+  RETURN_IF_ERROR(Parse(scope, value.json, what, &out));
+  if (value.types.empty()) return out;
   v8::Local<v8::Value> types;
   RETURN_IF_ERROR(Parse(scope, value.types, absl::StrCat(what, ".types"), &types));
-  return TypesApplier(scope, what).Apply(out, types);
+  RETURN_IF_ERROR(TypesApplier(scope, what).Apply(&out, types));
+  return out;
 }
 
 absl::Status SetJsonGlobals(JsScope& scope, const JsonValue& globals) {
   v8::Local<v8::Context> context = scope.context();
-  v8::Local<v8::Value> value;
-  RETURN_IF_ERROR(FromJsonValue(scope, globals, "globals_json", &value));
+  ASSIGN_OR_RETURN(v8::Local<v8::Value> value, FromJsonValue(scope, globals, "globals_json"));
   if (!value->IsObject() || value->IsArray()) {
     return absl::InvalidArgumentError("globals_json must be a JSON object");
   }
@@ -346,20 +347,21 @@ absl::Status SetJsonGlobals(JsScope& scope, const JsonValue& globals) {
   return absl::OkStatus();
 }
 
-absl::Status JsonArguments(JsScope& scope, const JsonValue& args,
-                           std::vector<v8::Local<v8::Value>>* argv) {
+absl::StatusOr<std::vector<v8::Local<v8::Value>>> JsonArguments(JsScope& scope,
+                                                                const JsonValue& args) {
   v8::Local<v8::Context> context = scope.context();
-  v8::Local<v8::Value> value;
-  RETURN_IF_ERROR(FromJsonValue(scope, args, "args_json", &value));
+  ASSIGN_OR_RETURN(v8::Local<v8::Value> value, FromJsonValue(scope, args, "args_json"));
   if (!value->IsArray()) return absl::InvalidArgumentError("args_json must be a JSON array");
   v8::Local<v8::Array> list = value.As<v8::Array>();
+  std::vector<v8::Local<v8::Value>> argv;
+  argv.reserve(list->Length());
   for (uint32_t i = 0; i < list->Length(); ++i) {
     v8::Local<v8::Value> arg;
     if (!list->Get(context, i).ToLocal(&arg))
       return absl::AbortedError("reading an argument failed");
-    argv->push_back(arg);
+    argv.push_back(arg);
   }
-  return absl::OkStatus();
+  return argv;
 }
 
 }  // namespace jscore::engine::internal

@@ -519,17 +519,12 @@ class JsonEncoder {
 
 }  // namespace
 
-absl::Status ToJsonValue(JsScope& scope, v8::Local<v8::Value> value, const ConversionLimits& limits,
-                         JsonValue* out, bool* undefined) {
-  out->json.clear();
-  out->types.clear();
-  *undefined = value->IsUndefined();
-  absl::Status status = JsonEncoder(scope, limits, out).Run(value);
-  if (!status.ok()) {
-    out->json.clear();
-    out->types.clear();
-  }
-  return status;
+absl::StatusOr<ConvertedJson> ToJsonValue(JsScope& scope, v8::Local<v8::Value> value,
+                                          const ConversionLimits& limits) {
+  ConvertedJson out;
+  out.undefined = value->IsUndefined();
+  RETURN_IF_ERROR(JsonEncoder(scope, limits, &out.value).Run(value));
+  return out;
 }
 
 }  // namespace jscore::engine::internal

@@ -364,13 +364,14 @@ std::string FormatIsoDate(double ms) {
   return absl::StrFormat("%c%06d", year < 0 ? '-' : '+', year < 0 ? -year : year) + rest;
 }
 
-absl::Status ToProtoValue(JsScope& scope, v8::Local<v8::Value> value,
-                          const ConversionLimits& limits, ConvertedValue* out) {
-  out->undefined = value->IsUndefined();
-  Encoder encoder(scope, limits, out);
-  absl::Status status = encoder.Encode(value, &out->value, 0);
-  if (out->undefined) out->annotations.clear();  // said by `undefined` already
-  return status;
+absl::StatusOr<ConvertedValue> ToProtoValue(JsScope& scope, v8::Local<v8::Value> value,
+                                            const ConversionLimits& limits) {
+  ConvertedValue out;
+  out.undefined = value->IsUndefined();
+  Encoder encoder(scope, limits, &out);
+  RETURN_IF_ERROR(encoder.Encode(value, &out.value, 0));
+  if (out.undefined) out.annotations.clear();  // said by `undefined` already
+  return out;
 }
 
 v8::MaybeLocal<v8::Value> FromProtoValueAt(JsScope& scope, const google::protobuf::Value& value,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/internal/js_scope.h"
 #include "engine/job.h"
@@ -39,12 +40,12 @@ struct ConvertedValue {
 
 // Converts a JS value for a response. Runs user code (getters, toJSON, Proxy traps),
 // so call it under the job's deadline and inside a TryCatch. Returns:
-//  - OK and fills `out`;
+//  - the converted value;
 //  - kInvalidArgument for a cycle, kOutOfRange for depth or size past the limits
 //    (their messages name the path);
 //  - kAborted when JS threw or execution was terminated (see the TryCatch).
-absl::Status ToProtoValue(JsScope& scope, v8::Local<v8::Value> value,
-                          const ConversionLimits& limits, ConvertedValue* out);
+absl::StatusOr<ConvertedValue> ToProtoValue(JsScope& scope, v8::Local<v8::Value> value,
+                                            const ConversionLimits& limits);
 
 // Builds a JS value from a protobuf Value (arguments, injected globals). Fails only
 // when V8 does (out of memory, termination) or nesting passes 100 levels.

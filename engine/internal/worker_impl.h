@@ -206,10 +206,11 @@ struct Worker::Impl {
   // Converts a settled value (or rejection) into an outcome.
   Outcome SettledOutcome(internal::JsScope& scope, v8::TryCatch& try_catch, const Job& job,
                          v8::Local<v8::Value> value, bool rejected);
-  // Converts `value` in the job's encoding into outcome->value (+ annotations,
-  // undefined) or outcome->value_json; a non-OK status as internal::ToJsonValue's.
-  absl::Status ConvertValue(internal::JsScope& scope, const Job& job, v8::Local<v8::Value> value,
-                            Outcome* outcome);
+  // An outcome of `kind` (kValue, kHook) carrying `value` in the job's encoding
+  // (Outcome::value + annotations + undefined, or value_json); a non-OK status as
+  // internal::ToJsonValue's.
+  absl::StatusOr<Outcome> ConvertValue(internal::JsScope& scope, const Job& job,
+                                       v8::Local<v8::Value> value, Outcome::Kind kind);
   // The outcome of a ConvertValue that failed: the JS error it threw, a TypeError
   // (cycle) or RangeError (depth, size) whose message starts with `prefix`, or
   // DEADLINE_EXCEEDED.
