@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/status_code_name.h"
 #include "daemon/process_metrics.h"
 
 namespace jscore::daemon {
@@ -12,28 +13,6 @@ void Metric(std::string& out, const char* name, const char* type, const char* he
 }
 
 }  // namespace
-
-const char* StatusCodeName(grpc::StatusCode code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  int n = static_cast<int>(code);
-  return n >= 0 && n < 17 ? kNames[n] : "UNKNOWN";
-}
 
 const char* MethodName(Method method) {
   switch (method) {

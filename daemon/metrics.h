@@ -28,8 +28,6 @@ enum class Method {
 };
 constexpr int kMethodCount = 9;
 const char* MethodName(Method method);
-// "OK", "DEADLINE_EXCEEDED", ...: the one spelling of a status code in metrics and logs.
-const char* StatusCodeName(grpc::StatusCode code);
 
 // Owned by the Server; any thread records (lock-free atomics) and renders.
 class Metrics {

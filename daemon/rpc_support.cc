@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "common/status_code_name.h"
 #include "daemon/log.h"
 
 namespace jscore::daemon {

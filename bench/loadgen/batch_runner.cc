@@ -20,6 +20,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "bench/loadgen/json.h"
+#include "common/status_code_name.h"
 
 namespace jscore::loadgen {
 namespace {

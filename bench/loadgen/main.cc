@@ -30,6 +30,7 @@
 #include "bench/loadgen/report.h"
 #include "bench/loadgen/runner.h"
 #include "bench/loadgen/workload.h"
+#include "common/status_code_name.h"
 #include "grpcpp/grpcpp.h"
 #include "jscore/v1/jscore.grpc.pb.h"
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "bench/loadgen/json.h"
+#include "common/status_code_name.h"
 
 namespace jscore::loadgen {
 namespace {

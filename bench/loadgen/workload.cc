@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/loadgen/json.h"
+#include "common/status_code_name.h"
 
 namespace jscore::loadgen {
 namespace {
@@ -150,29 +151,6 @@ void SetDuration(absl::Duration d, google::protobuf::Duration* out) {
   int64_t ns = absl::ToInt64Nanoseconds(d);
   out->set_seconds(ns / 1000000000);
   out->set_nanos(static_cast<int32_t>(ns % 1000000000));
-}
-
-std::string StatusCodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
-  int n = static_cast<int>(code);
-  if (n >= 0 && n < static_cast<int>(std::size(kNames))) return kNames[n];
-  return absl::StrCat("CODE_", n);
 }
 
 }  // namespace jscore::loadgen

@@ -76,9 +76,6 @@ std::string ResultJson(const v1::EvaluateResponse& response);
 // Fills a google.protobuf.Duration.
 void SetDuration(absl::Duration d, google::protobuf::Duration* out);
 
-// "UNIMPLEMENTED", "DEADLINE_EXCEEDED", ... ("CODE_n" past the known ones).
-std::string StatusCodeName(grpc::StatusCode code);
-
 }  // namespace jscore::loadgen
 
 #endif  // JSCORE_BENCH_LOADGEN_WORKLOAD_H_

@@ -27,6 +27,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/json_writer.h"
 #include "common/json_text.h"
+#include "common/status_code_name.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "jscore/v1/jscore.grpc.pb.h"
@@ -225,7 +226,7 @@ int Batch(const std::vector<std::string>& args) {
     bool ok = response.code() == 0 && !response.result().has_error();
     if (response.code() != 0) {
       out = absl::StrCat("{\"id\":", JsonString(response.id()), ",\"status\":\"",
-                         CodeName(response.code()),
+                         StatusCodeName(response.code()),
                          "\",\"message\":", JsonString(response.message()), "}");
     } else {
       std::string body = ResponseJson(response.result());  // {"value":...} or {"error":...}

@@ -22,9 +22,6 @@ enum ExitCode : int {
   kHooked = 5,  // the script stopped itself with $terminate(data); the data is printed
 };
 
-// "DEADLINE_EXCEEDED" for 4: gRPC's name of a status code ("UNKNOWN" past 16).
-const char* CodeName(int code);
-
 // JSON values the CLI sends (arguments, globals) are checked here for syntax; the
 // daemon applies its own depth limit (--max_result_depth, at most 1000).
 constexpr int kMaxArgumentDepth = 1001;

@@ -12,6 +12,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/json_writer.h"
 #include "common/json_text.h"
+#include "common/status_code_name.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jscore/v1/jscore.grpc.pb.h"
@@ -70,29 +71,8 @@ google::protobuf::Duration ToProto(absl::Duration d) {
   return out;
 }
 
-const char* CodeName(int code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
-}
-
 int RpcFailure(const grpc::Status& status) {
-  std::fprintf(stderr, "jscore: %s: %s\n", CodeName(status.error_code()),
+  std::fprintf(stderr, "jscore: %s: %s\n", StatusCodeName(status.error_code()),
                status.error_message().c_str());
   return kRpcFailed;
 }
