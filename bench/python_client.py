@@ -5,6 +5,8 @@ Measures, for each Python client folder given (say main's client before issue 18
 this tree's), W2's `sign(params, ts)` from bench/workloads/sign.js:
 
   calls   Program.call from 8 threads, 10 000 calls in all      -> calls/s
+  shared  the same with Client(shared_stream=True): every thread's call an item of
+          one shared Batch stream (clients that have it)        -> calls/s
   aio     jscore.aio Program.call from 64 tasks, 10 000 in all  -> calls/s
   batch   one Batch stream of 10 000 CallItems (window 256)     -> items/s
   aio_batch  the same through jscore.aio                        -> items/s
@@ -94,14 +96,15 @@ def worker(client_dir: str, address: str, mode: str, count: int, threads: int) -
     if mode in ("aio", "aio_batch"):
         return aio_worker(address, count, threads, batch=mode == "aio_batch")
 
-    with jscore.Client(address, timeout=30.0) as client:
+    options = {"shared_stream": True} if mode == "shared" else {}
+    with jscore.Client(address, timeout=30.0, **options) as client:
         program = client.load_program(SIGN_JS.read_text())
         want = program.call("sign", PARAMS, TS)
         for _ in range(200):  # warm up the channel and the daemon's contexts
             program.call("sign", PARAMS, TS)
         start = time.perf_counter()
         cpu_start = time.process_time()
-        if mode == "calls":
+        if mode in ("calls", "shared"):
             per_thread = count // threads
 
             def run(_: int) -> int:
@@ -147,8 +150,9 @@ def export_ref(ref: str, into: Path) -> str:
     return str(client_dir)
 
 
-MODES = ("calls", "aio", "batch", "aio_batch")
+MODES = ("calls", "shared", "aio", "batch", "aio_batch")
 LABELS = {"calls": "unary, {threads} threads", "aio": "asyncio, {tasks} tasks",
+          "shared": "shared stream, {threads} threads",
           "batch": "Batch, one stream", "aio_batch": "asyncio Batch, one stream"}
 
 
@@ -261,6 +265,8 @@ def main() -> None:
                 for mode in modes:
                     for name, path in clients:
                         if mode.startswith("aio") and not (Path(path) / "jscore" / "aio.py").exists():
+                            continue
+                        if mode == "shared" and not (Path(path) / "jscore" / "shared_stream.py").exists():
                             continue
                         out = subprocess.run(
                             [sys.executable, __file__, "--worker", path, address, mode,
