@@ -258,16 +258,21 @@ class SharedStream:
         try:
             for message in stream.call:
                 responses = unpack(message)
+                answered: List[_Waiter] = []
                 with self._lock:
                     for response in responses:
                         waiter = stream.waiters.pop(response.id, None)
                         if waiter is None:
                             continue  # already failed (the stream was being closed)
-                        self._in_flight -= 1
                         waiter.response = response
-                        waiter.lock.release()
+                        answered.append(waiter)
+                    self._in_flight -= len(answered)
                     if self._space_waiters:
-                        self._space.notify(len(responses))
+                        self._space.notify(len(answered))
+                # Woken outside the lock: a caller back with its next request at once
+                # does not wait for the reader to let go of it.
+                for waiter in answered:
+                    waiter.lock.release()
             error = error_for_status(grpc.StatusCode.UNAVAILABLE,
                                      "the shared Batch stream ended before answering")
         except grpc.RpcError as e:
