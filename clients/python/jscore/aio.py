@@ -43,6 +43,8 @@ from jscore import _requests as rq
 from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
 from jscore.aio_batch import run_batch
 from jscore.aio_session import Context, PendingContext
+from jscore.aio_shared_stream import AioSharedStream
+from jscore.shared_stream import CALL, EVALUATE, MAX_ITEM_BYTES
 from jscore.batch import BatchItem, BatchResult
 from jscore.errors import Closed, Error, NotFound, error_from_rpc
 
@@ -52,7 +54,8 @@ class Client:
     """An asyncio connection to a ``jscored`` daemon; see :class:`jscore.Client` for
     the arguments. Safe to share between the tasks of one event loop.
     ``connect_timeout`` is waited for by ``async with`` (or :meth:`wait_ready`), since
-    a constructor cannot await."""
+    a constructor cannot await. ``shared_stream=True`` sends the evaluations and calls
+    of all tasks through one shared ``Batch`` stream (:mod:`jscore.aio_shared_stream`)."""
 
     def __init__(
         self,
@@ -68,6 +71,8 @@ class Client:
         wait_for_ready: bool = False,
         connect_timeout: Optional[rq.Duration] = None,
         console: conn.Console = None,
+        shared_stream: bool = False,
+        shared_stream_window: int = 256,
     ) -> None:
         self.target, self.replicas = rq.replica_target(conn.resolve_target(target))
         self.timeout: Optional[float] = rq.seconds(timeout)
@@ -91,6 +96,7 @@ class Client:
         self._health = health_pb2_grpc.HealthStub(channel)
         self._pinned: Dict[str, Tuple[grpc.aio.Channel, pb_grpc.JsCoreStub]] = {}
         self._raw_call: Any = None  # program calls as template bytes (see jscore.Client)
+        self._shared = AioSharedStream(self, shared_stream_window) if shared_stream else None
         if self._owns_channel:
             self._raw_call = channel.unary_unary(
                 "/jscore.v1.JsCore/Call", request_serializer=None,
@@ -200,7 +206,24 @@ class Client:
             source, globals, timeout=seconds, filename=filename, extensions=extensions, **code
         )
         rq.set_environment(request, **env)
+        if self._shared is not None:
+            data = request.SerializeToString()
+            if self._shares(data):
+                return await self._streamed(EVALUATE, data, seconds)
         return await self._unary(self.stub.Evaluate, request, seconds)
+
+    async def _streamed(self, tag: bytes, data: bytes, timeout: Optional[float]) -> Any:
+        """A request's bytes through the shared stream (see :meth:`jscore.Client._streamed`)."""
+        self._check_open()
+        assert self._shared is not None
+        response = await self._shared.request(tag, data, timeout)
+        conn.forward_console(self._console, response)
+        return response
+
+    def _shares(self, data: bytes, session: bool = False) -> bool:
+        """See :meth:`jscore.Client._shares`."""
+        return (self._shared is not None and len(data) <= MAX_ITEM_BYTES
+                and not (session and len(self.replicas) > 1))
 
     async def load_program(
         self,
@@ -311,6 +334,8 @@ class Client:
         """Closes the channel (if the client created it); later calls raise
         :class:`~jscore.Closed`."""
         self._closed = True
+        if self._shared is not None:
+            self._shared.close()
         if self._owns_channel:
             await self.channel.close()
         pinned, self._pinned = list(self._pinned.values()), {}
@@ -409,6 +434,14 @@ class Program:
             request = rq.call_request(function, args, program=self.id, timeout=seconds,
                                       fresh=fresh)
             rq.set_environment(request, **env)
+        if client._shared is not None:  # see jscore.Program._call
+            shared = data if raw is not None else request.SerializeToString()
+            if client._shares(shared):
+                try:
+                    return await client._streamed(CALL, shared, seconds)
+                except Error as e:
+                    if e.code != grpc.StatusCode.FAILED_PRECONDITION:
+                        raise
         stub = client.stub
         attempts = rq.reload_attempts(client.replicas)
         for attempt in range(attempts + 1):

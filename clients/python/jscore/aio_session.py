@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Generator, Mapping, Optional, Sequence, T
 from jscore import _requests as rq
 from jscore._proto import pb
 from jscore.errors import NotFound
+from jscore.shared_stream import CALL, EVALUATE
 
 if TYPE_CHECKING:  # pragma: no cover
     from jscore.aio import Client, Program
@@ -67,7 +68,7 @@ class Context:
         request = rq.evaluate_request(
             source, globals, timeout=seconds, filename=filename, session=self.id
         )
-        return await self.client._unary(self._stub.Evaluate, request, seconds)
+        return await self._send(EVALUATE, self._stub.Evaluate, request, seconds)
 
     async def call(self, function: str, *args: Any, timeout: Optional[rq.Duration] = None) -> Any:
         """Calls the session's ``function(*args)``."""
@@ -84,7 +85,19 @@ class Context:
     ) -> pb.EvaluateResponse:
         seconds = self.client._timeout(timeout)
         request = rq.call_request(function, args, session=self.id, timeout=seconds)
-        return await self.client._unary(self._stub.Call, request, seconds)
+        return await self._send(CALL, self._stub.Call, request, seconds)
+
+    async def _send(
+        self, tag: bytes, method: Any, request: Any, seconds: Optional[float]
+    ) -> pb.EvaluateResponse:
+        """Through the client's shared stream when it has one (see
+        :meth:`jscore.Context._send`), else unary."""
+        client = self.client
+        if client._shared is not None:
+            data = request.SerializeToString()
+            if client._shares(data, session=True):
+                return await client._streamed(tag, data, seconds)
+        return await client._unary(method, request, seconds)
 
     @property
     def closed(self) -> bool:
