@@ -174,7 +174,7 @@ class AioSharedStream:
         except grpc.RpcError as e:
             cause = error_from_rpc(e)
             error = error_for_status(cause.code or grpc.StatusCode.UNKNOWN,
-                                     f"the shared Batch stream broke: {cause.message}",
+                                     f"the shared Batch stream failed: {cause.message}",
                                      cause.detail)
         except grpc.aio.UsageError as e:  # a channel= the caller closed
             error = Closed(f"the client's channel is closed: {e}")

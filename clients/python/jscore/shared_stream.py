@@ -24,7 +24,7 @@ What holds:
   wait bound passes first. No queue grows without bound.
 - If the stream breaks (daemon gone, stream refused), the requests in flight on it
   fail with an error of the stream's status code whose message says the shared
-  stream broke; the next request opens a new stream. Closing the client cancels the
+  stream failed; the next request opens a new stream. Closing the client cancels the
   stream and fails the waiting requests with :class:`~jscore.Closed`.
 - Requests larger than :data:`MAX_ITEM_BYTES` do not use the stream (the caller
   sends them unary), so one oversized request cannot end the stream for the others.
@@ -278,7 +278,7 @@ class SharedStream:
         except grpc.RpcError as e:
             cause = error_from_rpc(e)
             error = error_for_status(cause.code or grpc.StatusCode.UNKNOWN,
-                                     f"the shared Batch stream broke: {cause.message}",
+                                     f"the shared Batch stream failed: {cause.message}",
                                      cause.detail)
         except ValueError as e:  # a channel= the caller closed
             error = Closed(f"the client's channel is closed: {e}")

@@ -147,7 +147,7 @@ def test_close_and_a_broken_stream_fail_waiting_calls() -> None:
         raised = run(first.address, body, timeout=30.0)
         broken, closed = raised[:3], raised[3:]
         assert all(isinstance(e, jscore.Unavailable) for e in broken), broken
-        assert all("shared Batch stream broke" in str(e) for e in broken)
+        assert all("shared Batch stream failed" in str(e) for e in broken)
         assert all(type(e) is jscore.Closed for e in closed), closed
     finally:
         first.process.send_signal(signal.SIGCONT)

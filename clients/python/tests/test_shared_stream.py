@@ -243,7 +243,7 @@ def test_a_broken_stream_fails_its_calls_and_the_next_call_opens_one() -> None:
             _join(threads, 10)
             assert len(raised) == 3, raised
             assert all(isinstance(e, jscore.Unavailable) for e in raised), raised
-            assert all("shared Batch stream broke" in str(e) for e in raised)
+            assert all("shared Batch stream failed" in str(e) for e in raised)
             # A daemon back on the same address: the next call opens a new stream.
             second = start_daemon(f"--listen={first.address}")
             try:
