@@ -254,3 +254,14 @@ def test_a_broken_stream_fails_its_calls_and_the_next_call_opens_one() -> None:
                 stop_daemon(second)
     finally:
         stop_daemon(first)
+
+
+def test_unavailable_when_nothing_listens() -> None:
+    with jscore.Client("127.0.0.1:1", timeout=2.0, shared_stream=True) as dead:
+        with pytest.raises(jscore.Unavailable) as info:
+            dead.evaluate("1")
+        assert info.value.code == grpc.StatusCode.UNAVAILABLE
+        assert "shared Batch stream failed" in info.value.message
+        with pytest.raises(jscore.Unavailable):  # each call tries a new stream
+            dead.evaluate("1")
+        assert dead._shared is not None and dead._shared.streams_opened == 2
