@@ -5,7 +5,10 @@ Measures, for each Python client folder given (say main's client before issue 18
 this tree's), W2's `sign(params, ts)` from bench/workloads/sign.js:
 
   calls   Program.call from 8 threads, 10 000 calls in all      -> calls/s
+  shared  the same with Client(shared_stream=True): every thread's call an item of
+          one shared Batch stream (clients that have it)        -> calls/s
   aio     jscore.aio Program.call from 64 tasks, 10 000 in all  -> calls/s
+  aio_shared  the same with jscore.aio.Client(shared_stream=True)  -> calls/s
   batch   one Batch stream of 10 000 CallItems (window 256)     -> items/s
   aio_batch  the same through jscore.aio                        -> items/s
 
@@ -46,7 +49,8 @@ PARAMS = {"uid": "10086", "q": "jscore", "page": 3, "lang": "en", "sort": "desc"
 TS = 1700000000000
 
 
-def aio_worker(address: str, count: int, tasks: int, batch: bool = False) -> Dict[str, Any]:
+def aio_worker(address: str, count: int, tasks: int, batch: bool = False,
+               shared: bool = False) -> Dict[str, Any]:
     """Runs in the subprocess: Program.call of the asyncio client from `tasks` tasks,
     or (batch) one Batch stream of `count` items."""
     import asyncio
@@ -54,7 +58,8 @@ def aio_worker(address: str, count: int, tasks: int, batch: bool = False) -> Dic
     import jscore.aio  # noqa: E402  (the client of client_dir, on sys.path already)
 
     async def run() -> Tuple[int, int, float, float]:
-        async with jscore.aio.Client(address, timeout=30.0) as client:
+        options = {"shared_stream": True} if shared else {}
+        async with jscore.aio.Client(address, timeout=30.0, **options) as client:
             program = await client.load_program(SIGN_JS.read_text())
             want = await program.call("sign", PARAMS, TS)
             for _ in range(200):
@@ -80,7 +85,8 @@ def aio_worker(address: str, count: int, tasks: int, batch: bool = False) -> Dic
             return done, ok, time.perf_counter() - start, time.process_time() - cpu_start
 
     done, ok, elapsed, cpu = asyncio.run(run())
-    return {"mode": "aio_batch" if batch else "aio", "count": done, "ok": ok, "seconds": round(elapsed, 3),
+    mode = "aio_batch" if batch else "aio_shared" if shared else "aio"
+    return {"mode": mode, "count": done, "ok": ok, "seconds": round(elapsed, 3),
             "per_second": round(done / elapsed, 1), "client_cpu_us": round(cpu / done * 1e6, 1)}
 
 
@@ -91,17 +97,19 @@ def worker(client_dir: str, address: str, mode: str, count: int, threads: int) -
 
     import jscore  # noqa: E402  (the client of client_dir)
 
-    if mode in ("aio", "aio_batch"):
-        return aio_worker(address, count, threads, batch=mode == "aio_batch")
+    if mode in ("aio", "aio_batch", "aio_shared"):
+        return aio_worker(address, count, threads, batch=mode == "aio_batch",
+                          shared=mode == "aio_shared")
 
-    with jscore.Client(address, timeout=30.0) as client:
+    options = {"shared_stream": True} if mode == "shared" else {}
+    with jscore.Client(address, timeout=30.0, **options) as client:
         program = client.load_program(SIGN_JS.read_text())
         want = program.call("sign", PARAMS, TS)
         for _ in range(200):  # warm up the channel and the daemon's contexts
             program.call("sign", PARAMS, TS)
         start = time.perf_counter()
         cpu_start = time.process_time()
-        if mode == "calls":
+        if mode in ("calls", "shared"):
             per_thread = count // threads
 
             def run(_: int) -> int:
@@ -147,8 +155,10 @@ def export_ref(ref: str, into: Path) -> str:
     return str(client_dir)
 
 
-MODES = ("calls", "aio", "batch", "aio_batch")
+MODES = ("calls", "shared", "aio", "aio_shared", "batch", "aio_batch")
 LABELS = {"calls": "unary, {threads} threads", "aio": "asyncio, {tasks} tasks",
+          "shared": "shared stream, {threads} threads",
+          "aio_shared": "asyncio shared stream, {tasks} tasks",
           "batch": "Batch, one stream", "aio_batch": "asyncio Batch, one stream"}
 
 
@@ -230,7 +240,7 @@ def main() -> None:
     if args.worker:
         client_dir, address, mode = args.worker
         count = args.items if mode in ("batch", "aio_batch") else args.calls
-        threads = args.aio_tasks if mode == "aio" else args.threads
+        threads = args.aio_tasks if mode in ("aio", "aio_shared") else args.threads
         print(json.dumps(worker(client_dir, address, mode, count, threads)))
         return
 
@@ -261,6 +271,8 @@ def main() -> None:
                 for mode in modes:
                     for name, path in clients:
                         if mode.startswith("aio") and not (Path(path) / "jscore" / "aio.py").exists():
+                            continue
+                        if mode.endswith("shared") and not (Path(path) / "jscore" / "shared_stream.py").exists():
                             continue
                         out = subprocess.run(
                             [sys.executable, __file__, "--worker", path, address, mode,

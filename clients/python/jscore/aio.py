@@ -27,7 +27,6 @@ from typing import (
     AsyncGenerator,
     AsyncIterable,
     Dict,
-    Generator,
     Iterable,
     Mapping,
     Optional,
@@ -43,6 +42,9 @@ from jscore import _connection as conn
 from jscore import _requests as rq
 from jscore._proto import health_pb2, health_pb2_grpc, pb, pb_grpc
 from jscore.aio_batch import run_batch
+from jscore.aio_session import Context, PendingContext
+from jscore.aio_shared_stream import AioSharedStream
+from jscore.shared_stream import CALL, EVALUATE, MAX_ITEM_BYTES
 from jscore.batch import BatchItem, BatchResult
 from jscore.errors import Closed, Error, NotFound, error_from_rpc
 
@@ -52,7 +54,8 @@ class Client:
     """An asyncio connection to a ``jscored`` daemon; see :class:`jscore.Client` for
     the arguments. Safe to share between the tasks of one event loop.
     ``connect_timeout`` is waited for by ``async with`` (or :meth:`wait_ready`), since
-    a constructor cannot await."""
+    a constructor cannot await. ``shared_stream=True`` sends the evaluations and calls
+    of all tasks through one shared ``Batch`` stream (:mod:`jscore.aio_shared_stream`)."""
 
     def __init__(
         self,
@@ -68,6 +71,8 @@ class Client:
         wait_for_ready: bool = False,
         connect_timeout: Optional[rq.Duration] = None,
         console: conn.Console = None,
+        shared_stream: bool = False,
+        shared_stream_window: int = 256,
     ) -> None:
         self.target, self.replicas = rq.replica_target(conn.resolve_target(target))
         self.timeout: Optional[float] = rq.seconds(timeout)
@@ -91,6 +96,7 @@ class Client:
         self._health = health_pb2_grpc.HealthStub(channel)
         self._pinned: Dict[str, Tuple[grpc.aio.Channel, pb_grpc.JsCoreStub]] = {}
         self._raw_call: Any = None  # program calls as template bytes (see jscore.Client)
+        self._shared = AioSharedStream(self, shared_stream_window) if shared_stream else None
         if self._owns_channel:
             self._raw_call = channel.unary_unary(
                 "/jscore.v1.JsCore/Call", request_serializer=None,
@@ -200,7 +206,24 @@ class Client:
             source, globals, timeout=seconds, filename=filename, extensions=extensions, **code
         )
         rq.set_environment(request, **env)
+        if self._shared is not None:
+            data = request.SerializeToString()
+            if self._shares(data):
+                return await self._streamed(EVALUATE, data, seconds)
         return await self._unary(self.stub.Evaluate, request, seconds)
+
+    async def _streamed(self, tag: bytes, data: bytes, timeout: Optional[float]) -> Any:
+        """A request's bytes through the shared stream (see :meth:`jscore.Client._streamed`)."""
+        self._check_open()
+        assert self._shared is not None
+        response = await self._shared.request(tag, data, timeout)
+        conn.forward_console(self._console, response)
+        return response
+
+    def _shares(self, data: bytes, session: bool = False) -> bool:
+        """See :meth:`jscore.Client._shares`."""
+        return (self._shared is not None and len(data) <= MAX_ITEM_BYTES
+                and not (session and len(self.replicas) > 1))
 
     async def load_program(
         self,
@@ -311,6 +334,8 @@ class Client:
         """Closes the channel (if the client created it); later calls raise
         :class:`~jscore.Closed`."""
         self._closed = True
+        if self._shared is not None:
+            self._shared.close()
         if self._owns_channel:
             await self.channel.close()
         pinned, self._pinned = list(self._pinned.values()), {}
@@ -409,6 +434,14 @@ class Program:
             request = rq.call_request(function, args, program=self.id, timeout=seconds,
                                       fresh=fresh)
             rq.set_environment(request, **env)
+        if client._shared is not None:  # see jscore.Program._call
+            shared = data if raw is not None else request.SerializeToString()
+            if client._shares(shared):
+                try:
+                    return await client._streamed(CALL, shared, seconds)
+                except Error as e:
+                    if e.code != grpc.StatusCode.FAILED_PRECONDITION:
+                        raise
         stub = client.stub
         attempts = rq.reload_attempts(client.replicas)
         for attempt in range(attempts + 1):
@@ -460,138 +493,3 @@ class Program:
     def context(self, **kwargs: Any) -> "PendingContext":
         """A session that starts from this program's globals."""
         return self.client.context(program=self, **kwargs)
-
-
-class Context:
-    """A session (see :class:`jscore.Context`); its methods are coroutines."""
-
-    def __init__(self, client: Client, id: str, worker: int = 0, replica: str = "") -> None:
-        self.client = client
-        self.id = id
-        self.worker = worker
-        self.replica = replica
-        self._stub = client._stub_at(replica)
-        self._closed = False
-
-    async def compile(
-        self, source: str, *, timeout: Optional[rq.Duration] = None, filename: Optional[str] = None
-    ) -> None:
-        """Runs ``source`` in the session for its definitions; the result is discarded."""
-        rq.value_of(await self._evaluate(source, None, timeout, filename))
-
-    async def evaluate(
-        self,
-        source: str,
-        globals: Optional[Mapping[str, Any]] = None,
-        *,
-        timeout: Optional[rq.Duration] = None,
-        filename: Optional[str] = None,
-    ) -> Any:
-        """Runs ``source`` in the session and returns its value."""
-        return rq.value_of(await self._evaluate(source, globals, timeout, filename))
-
-    async def evaluate_result(
-        self,
-        source: str,
-        globals: Optional[Mapping[str, Any]] = None,
-        *,
-        timeout: Optional[rq.Duration] = None,
-        filename: Optional[str] = None,
-    ) -> rq.Result:
-        """Like :meth:`evaluate`, but returns the whole :class:`~jscore.Result`."""
-        return rq.result_of(await self._evaluate(source, globals, timeout, filename))
-
-    async def _evaluate(
-        self,
-        source: str,
-        globals: Optional[Mapping[str, Any]],
-        timeout: Optional[rq.Duration],
-        filename: Optional[str],
-    ) -> pb.EvaluateResponse:
-        seconds = self.client._timeout(timeout)
-        request = rq.evaluate_request(
-            source, globals, timeout=seconds, filename=filename, session=self.id
-        )
-        return await self.client._unary(self._stub.Evaluate, request, seconds)
-
-    async def call(self, function: str, *args: Any, timeout: Optional[rq.Duration] = None) -> Any:
-        """Calls the session's ``function(*args)``."""
-        return rq.value_of(await self._call(function, args, timeout))
-
-    async def call_result(
-        self, function: str, *args: Any, timeout: Optional[rq.Duration] = None
-    ) -> rq.Result:
-        """Like :meth:`call`, but returns the whole :class:`~jscore.Result`."""
-        return rq.result_of(await self._call(function, args, timeout))
-
-    async def _call(
-        self, function: str, args: Sequence[Any], timeout: Optional[rq.Duration]
-    ) -> pb.EvaluateResponse:
-        seconds = self.client._timeout(timeout)
-        request = rq.call_request(function, args, session=self.id, timeout=seconds)
-        return await self.client._unary(self._stub.Call, request, seconds)
-
-    @property
-    def closed(self) -> bool:
-        """:meth:`close` was called."""
-        return self._closed
-
-    async def close(self) -> None:
-        """Deletes the session on the daemon. Idempotent; ``NotFound`` is ignored."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            await self.client._unary(
-                self._stub.DeleteSession, pb.DeleteSessionRequest(session=self.id),
-                self.client.timeout,
-            )
-        except NotFound:
-            pass
-
-    async def __aenter__(self) -> "Context":
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[types.TracebackType],
-    ) -> None:
-        await self.close()
-
-
-class PendingContext:
-    """What :meth:`Client.context` returns: await it for a :class:`Context`, or use it
-    with ``async with`` to have the session deleted at the end."""
-
-    def __init__(
-        self,
-        client: Client,
-        program: "Program | str | None",
-        random_seed: Optional[int],
-        ttl: Optional[rq.Duration],
-        source: Optional[str],
-        extensions: bool,
-        frozen_time: "Optional[_dt.datetime | float]" = None,
-        browser: Optional[rq.Browser] = None,
-    ) -> None:
-        self._args = (program, random_seed, ttl, source, extensions, frozen_time, browser)
-        self._client = client
-        self._context: Optional[Context] = None
-
-    def __await__(self) -> Generator[Any, None, Context]:
-        return self._client._create_context(*self._args).__await__()
-
-    async def __aenter__(self) -> Context:
-        self._context = await self._client._create_context(*self._args)
-        return self._context
-
-    async def __aexit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[types.TracebackType],
-    ) -> None:
-        if self._context is not None:
-            await self._context.close()

@@ -14,6 +14,7 @@ import grpc
 from jscore import _requests as rq
 from jscore._proto import pb, pb_grpc
 from jscore.errors import Error, NotFound
+from jscore.shared_stream import CALL
 
 if TYPE_CHECKING:  # pragma: no cover
     from jscore.client import Client
@@ -118,6 +119,16 @@ class Program:
             request = rq.call_request(function, args, program=self.id, timeout=seconds,
                                       fresh=fresh)
             rq.set_environment(request, **env)
+        if client._shared is not None:
+            shared = data if raw is not None else request.SerializeToString()
+            if client._shares(shared):
+                try:
+                    return client._streamed(CALL, shared, seconds)
+                except Error as e:
+                    # A program the daemon lacks (batch items carry no ErrorDetail to
+                    # say so): the unary path below re-sends it and retries once.
+                    if e.code != grpc.StatusCode.FAILED_PRECONDITION:
+                        raise
         stub = client.stub
         attempts = rq.reload_attempts(client.replicas)
         for attempt in range(attempts + 1):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Type
 from jscore import _requests as rq
 from jscore._proto import pb
 from jscore.errors import NotFound
+from jscore.shared_stream import CALL, EVALUATE
 
 if TYPE_CHECKING:
     from jscore.client import Client
@@ -78,7 +79,7 @@ class Context:
         request = rq.evaluate_request(
             source, globals, timeout=seconds, filename=filename, session=self.id
         )
-        return self.client._unary(self._stub.Evaluate, request, seconds)
+        return self._send(EVALUATE, self._stub.Evaluate, request, seconds)
 
     def call(self, function: str, *args: Any, timeout: Optional[rq.Duration] = None) -> Any:
         """Calls the session's ``function(*args)`` (a dotted path); awaits a promise."""
@@ -95,7 +96,19 @@ class Context:
     ) -> pb.EvaluateResponse:
         seconds = self.client._timeout(timeout)
         request = rq.call_request(function, args, session=self.id, timeout=seconds)
-        return self.client._unary(self._stub.Call, request, seconds)
+        return self._send(CALL, self._stub.Call, request, seconds)
+
+    def _send(
+        self, tag: bytes, method: Any, request: Any, seconds: Optional[float]
+    ) -> pb.EvaluateResponse:
+        """Through the client's shared stream when it has one (and may use it for this
+        session), else unary."""
+        client = self.client
+        if client._shared is not None:
+            data = request.SerializeToString()
+            if client._shares(data, session=True):
+                return client._streamed(tag, data, seconds)
+        return client._unary(method, request, seconds)
 
     @property
     def closed(self) -> bool:

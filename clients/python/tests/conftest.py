@@ -141,9 +141,15 @@ def address(daemon: Daemon) -> str:
     return daemon.address
 
 
+# JSCORE_TEST_SHARED_STREAM=1 runs the tests that use the `client` fixture with
+# Client(shared_stream=True): evaluations and calls through one shared Batch stream
+# (ctest python_client_shared_stream), which must behave exactly as unary.
+SHARED_STREAM = os.environ.get("JSCORE_TEST_SHARED_STREAM") == "1"
+
+
 @pytest.fixture(scope="session")
 def client(daemon: Daemon) -> Iterator[jscore.Client]:
-    with jscore.Client(daemon.address, timeout=5.0) as c:
+    with jscore.Client(daemon.address, timeout=5.0, shared_stream=SHARED_STREAM) as c:
         yield c
 
 
@@ -163,4 +169,5 @@ def record(name: str, text: str) -> None:
     MEASUREMENTS[name] = text
 
 
-__all__: List[str] = ["Daemon", "MAX_SOURCE_BYTES", "record", "start_daemon", "stop_daemon"]
+__all__: List[str] = ["Daemon", "MAX_SOURCE_BYTES", "SHARED_STREAM", "record", "start_daemon",
+                      "stop_daemon"]

@@ -8,6 +8,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 
 import grpc
 import pytest
+from conftest import SHARED_STREAM
 
 import jscore
 import jscore.aio
@@ -20,7 +21,8 @@ def run(address: str, body: Callable[[jscore.aio.Client], Awaitable[T]]) -> T:
     """Runs ``body(client)`` in a fresh event loop with a client made inside it."""
 
     async def main() -> T:
-        async with jscore.aio.Client(address, timeout=5.0) as client:
+        async with jscore.aio.Client(address, timeout=5.0, shared_stream=SHARED_STREAM) as client:
+            assert (client._shared is not None) == SHARED_STREAM
             return await body(client)
 
     return asyncio.run(main())
