@@ -1,5 +1,5 @@
 // A job's values on their way out: results, hook data and thrown values converted in
-// the encoding the job asked for (JobSpec::value_encoding), and the errors of a
+// the encoding the job asked for (EvaluateSpec/CallSpec::value_encoding), and the errors of a
 // conversion that failed. Worker thread only, inside the job's section.
 #include <string>
 #include <utility>
@@ -42,7 +42,7 @@ absl::Status Worker::Impl::ConvertValue(JsScope& scope, const Job& job, v8::Loca
                                         Outcome* outcome) {
   internal::ConversionLimits limits{options.max_result_bytes, options.max_result_depth,
                                     job.deadline()};
-  if (job.spec().value_encoding == ValueEncoding::kJson) {
+  if (job.spec().value_encoding() == ValueEncoding::kJson) {
     JsonValue json;
     bool undefined = false;
     absl::Status status = internal::ToJsonValue(scope, value, limits, &json, &undefined);

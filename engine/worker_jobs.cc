@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -50,7 +51,7 @@ Outcome IdOutcome(std::string id) {
 
 // Inside an Evaluate's section: a module graph, or a script with require(),
 // compiled as a program that is not kept (no code caches) and run.
-bool RunUnkeptProgram(JsScope& scope, const JobSpec& spec, v8::Local<v8::Value>* result) {
+bool RunUnkeptProgram(JsScope& scope, const EvaluateSpec& spec, v8::Local<v8::Value>* result) {
   auto program = std::make_shared<Program>();
   program->source = spec.source;
   program->filename = spec.filename;
@@ -74,18 +75,18 @@ void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
   // A pinned (session) job is listed from Submit until it starts (or waits again).
   UnlistWaiting(job.get());
   if (job->Answered()) {  // its deadline passed, or it was cancelled, while it waited
-    if (spec.kind == JobKind::kCreateSession) {
-      session_table.Remove(spec.session, "never created (answered before it started)");
+    if (spec.kind() == JobKind::kCreateSession) {
+      session_table.Remove(spec.session(), "never created (answered before it started)");
     }
     return;
   }
   // A session runs one job at a time, in arrival order.
   internal::Session* session = nullptr;
-  if (!spec.session.empty() && spec.kind != JobKind::kCreateSession) {
-    session = sessions.Find(spec.session);
+  if (!spec.session().empty() && spec.kind() != JobKind::kCreateSession) {
+    session = sessions.Find(spec.session());
     if (session == nullptr) {
-      absl::StatusOr<int> owner = session_table.Find(spec.session);
-      return Drop(job, owner.ok() ? absl::NotFoundError("unknown session " + spec.session)
+      absl::StatusOr<int> owner = session_table.Find(spec.session());
+      return Drop(job, owner.ok() ? absl::NotFoundError("unknown session " + spec.session())
                                   : owner.status());
     }
     if (session->busy) return WaitForSession(session, std::move(job));
@@ -114,7 +115,7 @@ void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
     return Complete(run, Outcome::Failed(absl::DeadlineExceededError(
                              "the deadline passed while the job waited in the queue")));
   }
-  switch (spec.kind) {
+  switch (spec.kind()) {
     case JobKind::kEvaluate:
       return StartEvaluate(run);
     case JobKind::kCall:
@@ -131,10 +132,10 @@ void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
 bool Worker::Impl::AcquireFreshContext(JobRun& run, Environment environment) {
   v8::HandleScope handles(isolate);
   v8::Local<v8::Context> context;
-  const JobSpec& spec = run.job->spec();
-  if (NeedsOwnContext(spec)) {
+  const ContextSettings* settings = run.job->spec().settings();
+  if (NeedsOwnContext(settings)) {
     ContextOptions context_options;
-    context_options.probe = spec.probe;
+    context_options.probe = settings->probe;
     if (!NewContext(environment, &run.microtasks, context_options).ToLocal(&context)) return false;
   } else if (environment == Environment::kStandard && !prebuilt.empty()) {
     Prebuilt p = std::move(prebuilt.back());
@@ -151,7 +152,7 @@ bool Worker::Impl::AcquireFreshContext(JobRun& run, Environment environment) {
 }
 
 void Worker::Impl::StartEvaluate(JobRun* run) {
-  const JobSpec& spec = run->job->spec();
+  const EvaluateSpec& spec = std::get<EvaluateSpec>(run->job->spec().what);
   if (run->session != nullptr) {
     run->context.Reset(isolate, run->session->context);
     run->microtasks = run->session->microtasks;
@@ -219,13 +220,13 @@ void Worker::Impl::StartEvaluate(JobRun* run) {
 }
 
 void Worker::Impl::StartCall(JobRun* run) {
-  const JobSpec& spec = run->job->spec();
+  const CallSpec& spec = std::get<CallSpec>(run->job->spec().what);
   if (run->session != nullptr) {
     run->context.Reset(isolate, run->session->context);
     run->microtasks = run->session->microtasks;
     run->shared_context = true;
   } else if (std::optional<Outcome> failed =
-                 EnterProgramContext(run, spec.fresh || NeedsFreshProgramContext(spec))) {
+                 EnterProgramContext(run, spec.fresh || NeedsFreshProgramContext(spec.settings))) {
     return Complete(run, std::move(*failed));
   }
   std::optional<Outcome> outcome;
@@ -289,7 +290,7 @@ void Worker::Impl::StartCall(JobRun* run) {
 
 std::optional<Outcome> Worker::Impl::EnterProgramContext(JobRun* run, bool fresh) {
   JSCORE_DCHECK_ON_WORKER_THREAD();
-  const std::string& id = run->job->spec().program;
+  const std::string& id = std::get<CallSpec>(run->job->spec().what).program;
   // A cached context stands for a loaded program once the contexts of unloaded ones
   // are dropped (one atomic read when nothing was unloaded): a hit needs no
   // ProgramCache lookup (Pool::Route already made one).
@@ -390,8 +391,9 @@ void Worker::Impl::DropUnloadedPrograms() {
 }
 
 void Worker::Impl::LoadProgram(JobRun* run) {
-  const JobSpec& spec = run->job->spec();
-  std::string id = ProgramId(spec.source, spec.modules, spec.source_type, spec.browser, spec.owner);
+  const LoadProgramSpec& spec = std::get<LoadProgramSpec>(run->job->spec().what);
+  const std::string& owner = run->job->spec().owner;
+  std::string id = ProgramId(spec.source, spec.modules, spec.source_type, spec.browser, owner);
   if (!spec.validate_only && programs.Get(id) != nullptr) return Complete(run, IdOutcome(id));
   if (!AcquireFreshContext(*run, Environment::kBare)) {
     return Complete(
@@ -400,7 +402,7 @@ void Worker::Impl::LoadProgram(JobRun* run) {
   }
   auto program = std::make_shared<Program>();
   program->id = id;
-  program->owner = spec.owner;
+  program->owner = owner;
   program->source = spec.source;
   program->filename = spec.filename;
   program->modules = spec.modules;
@@ -429,7 +431,7 @@ void Worker::Impl::LoadProgram(JobRun* run) {
 
 void Worker::Impl::CreateSession(JobRun* run) {
   JSCORE_DCHECK_ON_WORKER_THREAD();
-  const JobSpec& spec = run->job->spec();
+  const CreateSessionSpec& spec = std::get<CreateSessionSpec>(run->job->spec().what);
   const size_t heap_before = UsedHeap();
   std::optional<Outcome> failed;
   if (!spec.program.empty()) {

@@ -261,9 +261,9 @@ struct Worker::Impl {
 
   // ---- worker thread: per-job settings of a context (job_settings.cc) ----
   // Whether the job wants a context of its own, never a pre-built or cached one.
-  static bool NeedsOwnContext(const JobSpec& spec);
+  static bool NeedsOwnContext(const ContextSettings* settings);
   // Whether a Call on a program must run in a fresh copy of the program's context.
-  static bool NeedsFreshProgramContext(const JobSpec& spec);
+  static bool NeedsFreshProgramContext(const ContextSettings& settings);
   // Inside the job's first section, before its code: seeds, freezes the clock,
   // installs the browser profile, starts the probe. Returns false when JS threw or
   // was terminated (see the TryCatch).

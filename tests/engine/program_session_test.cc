@@ -14,7 +14,6 @@
 namespace jscore::testing {
 namespace {
 
-using engine::JobKind;
 using engine::JobSpec;
 using engine::Outcome;
 using ::testing::HasSubstr;
@@ -36,8 +35,7 @@ class ProgramSessionTest : public ::testing::Test {
     return p.Wait();
   }
   std::string Load(const std::string& source, std::map<std::string, std::string> modules = {}) {
-    JobSpec spec;
-    spec.kind = JobKind::kLoadProgram;
+    engine::LoadProgramSpec spec;
     spec.source = source;
     spec.modules = std::move(modules);
     Outcome o = Submit(std::move(spec));
@@ -46,8 +44,7 @@ class ProgramSessionTest : public ::testing::Test {
   }
   Outcome Call(const std::string& program, const std::string& function,
                std::vector<std::string> json_args = {}, bool fresh = false) {
-    JobSpec spec;
-    spec.kind = JobKind::kCall;
+    engine::CallSpec spec;
     spec.program = program;
     spec.function = function;
     spec.fresh = fresh;
@@ -60,8 +57,7 @@ class ProgramSessionTest : public ::testing::Test {
   }
   std::string CreateSession(const std::string& source, absl::Duration ttl = absl::ZeroDuration(),
                             const std::string& program = "") {
-    JobSpec spec;
-    spec.kind = JobKind::kCreateSession;
+    engine::CreateSessionSpec spec;
     spec.source = source;
     spec.ttl = ttl;
     spec.program = program;
@@ -71,14 +67,13 @@ class ProgramSessionTest : public ::testing::Test {
   }
   Outcome InSession(const std::string& session, const std::string& source,
                     absl::Duration timeout = absl::Seconds(10)) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.session = session;
     spec.source = source;
     return Submit(std::move(spec), timeout);
   }
   Outcome CallInSession(const std::string& session, const std::string& function) {
-    JobSpec spec;
-    spec.kind = JobKind::kCall;
+    engine::CallSpec spec;
     spec.session = session;
     spec.function = function;
     return Submit(std::move(spec));
@@ -117,36 +112,32 @@ TEST_F(ProgramSessionTest, ProgramsAndSessionsBelongToTheirOwner) {
     spec.owner = owner;
     return spec;
   };
-  JobSpec load;
-  load.kind = JobKind::kLoadProgram;
+  engine::LoadProgramSpec load;
   load.source = source;
   Outcome alice_load = Submit(as("alice", load));
   ASSERT_EQ(alice_load.kind, Outcome::Kind::kValue) << Json(alice_load);
   EXPECT_EQ(alice_load.id,
             engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"));
-  JobSpec call;
-  call.kind = JobKind::kCall;
+  engine::CallSpec call;
   call.program = alice_load.id;
   call.function = "bump";
   EXPECT_EQ(Submit(as("alice", call)).value.number_value(), 1);
   Outcome stranger = Submit(as("bob", call));
   EXPECT_EQ(stranger.status.code(), absl::StatusCode::kFailedPrecondition) << Json(stranger);
   EXPECT_EQ(Submit(call).status.code(), absl::StatusCode::kFailedPrecondition);  // unnamed
-  JobSpec from_program;
-  from_program.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec from_program;
   from_program.program = alice_load.id;
   EXPECT_EQ(Submit(as("bob", from_program)).status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_FALSE(pool_->UnloadProgram(alice_load.id, "bob"));
   EXPECT_EQ(Submit(as("alice", call)).value.number_value(), 2);
   Outcome session = Submit(as("alice", from_program));
   ASSERT_EQ(session.kind, Outcome::Kind::kValue) << Json(session);
-  JobSpec in_session;
+  engine::EvaluateSpec in_session;
   in_session.session = session.id;
   in_session.source = "bump()";
   EXPECT_EQ(Submit(as("bob", in_session)).status.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Submit(as("alice", in_session)).value.number_value(), 1);
-  JobSpec remove;
-  remove.kind = JobKind::kDeleteSession;
+  engine::DeleteSessionSpec remove;
   remove.session = session.id;
   EXPECT_EQ(Submit(as("bob", remove)).status.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Submit(as("alice", remove)).kind, Outcome::Kind::kValue);
@@ -154,8 +145,7 @@ TEST_F(ProgramSessionTest, ProgramsAndSessionsBelongToTheirOwner) {
 }
 
 TEST_F(ProgramSessionTest, SyntaxErrorLoadsNothing) {
-  JobSpec spec;
-  spec.kind = JobKind::kLoadProgram;
+  engine::LoadProgramSpec spec;
   spec.source = "function ok() {}\nfunction (";
   Outcome o = Submit(std::move(spec));
   ASSERT_EQ(o.kind, Outcome::Kind::kJsError);
@@ -165,8 +155,7 @@ TEST_F(ProgramSessionTest, SyntaxErrorLoadsNothing) {
 }
 
 TEST_F(ProgramSessionTest, ValidateOnlyKeepsNothing) {
-  JobSpec spec;
-  spec.kind = JobKind::kLoadProgram;
+  engine::LoadProgramSpec spec;
   spec.source = "function rule(x) { return x > 1 }";
   spec.validate_only = true;
   Outcome o = Submit(std::move(spec));
@@ -270,8 +259,7 @@ TEST_F(ProgramSessionTest, TimedOutProgramContextIsRebuilt) {
   Start(SmallPool(1));
   std::string id =
       Load("var n = 0; function spin() { n++; for (;;) {} } function count() { return n }");
-  JobSpec spec;
-  spec.kind = JobKind::kCall;
+  engine::CallSpec spec;
   spec.program = id;
   spec.function = "spin";
   EXPECT_EQ(Submit(spec, absl::Milliseconds(100)).status.code(),
@@ -298,8 +286,7 @@ TEST_F(ProgramSessionTest, SessionKeepsDeclarationsBetweenCalls) {
   EXPECT_EQ(Json(CallInSession(s, "inc")), "2");
   EXPECT_EQ(Json(InSession(s, "label + n")), "\"x2\"");
   EXPECT_EQ(pool_->Stats().sessions, 1u);
-  JobSpec del;
-  del.kind = JobKind::kDeleteSession;
+  engine::DeleteSessionSpec del;
   del.session = s;
   EXPECT_EQ(Submit(del).kind, Outcome::Kind::kValue);
   Outcome gone = InSession(s, "n");
@@ -315,8 +302,7 @@ TEST_F(ProgramSessionTest, SessionFromAProgram) {
 }
 
 TEST_F(ProgramSessionTest, SessionCreationErrorIsAJsErrorAndLeavesNoSession) {
-  JobSpec spec;
-  spec.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec spec;
   spec.source = "throw new Error('setup failed')";
   Outcome o = Submit(std::move(spec));
   ASSERT_EQ(o.kind, Outcome::Kind::kJsError);
@@ -342,8 +328,7 @@ TEST_F(ProgramSessionTest, MaxSessionsIsResourceExhausted) {
   options.max_sessions = 3;
   Start(options);
   for (int i = 0; i < 3; ++i) CreateSession("");
-  JobSpec spec;
-  spec.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec spec;
   EXPECT_EQ(Submit(spec).status.code(), absl::StatusCode::kResourceExhausted);
 }
 
@@ -361,7 +346,7 @@ TEST_F(ProgramSessionTest, SessionJobsRunOneAtATimeInArrivalOrder) {
       for (int i = t; i < 200; i += 8) {
         std::lock_guard<std::mutex> lock(submit_mu);  // fixes the arrival order
         int seq = next_seq++;
-        JobSpec spec;
+        engine::EvaluateSpec spec;
         spec.session = s;
         // Each job awaits a timer: a session that ran them concurrently would reorder.
         spec.source =
