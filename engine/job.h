@@ -23,6 +23,8 @@
 
 namespace jscore::engine {
 
+struct Program;  // internal/program_cache.h
+
 enum class Environment { kStandard, kBare };
 
 // PROFILE_BROWSER's page (extensions/browser/browser_profile.h). Empty strings, empty
@@ -260,6 +262,12 @@ class Job {
   const JobSpec& spec() const { return spec_; }
   absl::Time deadline() const { return deadline_; }
   bool cancel_requested() const { return cancel_requested_.load(std::memory_order_acquire); }
+  // Engine-internal: the program a Call or CreateSession names, as Pool::Submit found
+  // it (null for the other jobs and for a session's Call), and the ProgramCache
+  // generation read before that lookup; the worker uses it while no program was
+  // unloaded since (internal/program_runner.h, ResolvedProgram).
+  const std::shared_ptr<const Program>& program() const { return program_; }
+  uint64_t program_generation() const { return program_generation_; }
 
  private:
   friend class Pool;
@@ -282,8 +290,10 @@ class Job {
   absl::Time deadline_;
   absl::Mutex answer_mu_;
   Completion on_complete_ ABSL_GUARDED_BY(answer_mu_);
-  uint64_t id_ = 0;         // set by Pool::Submit
-  absl::Time enqueued_at_;  // set by Pool::Submit
+  uint64_t id_ = 0;                         // set by Pool::Submit
+  absl::Time enqueued_at_;                  // set by Pool::Submit
+  std::shared_ptr<const Program> program_;  // set by Pool::Submit (Route)
+  uint64_t program_generation_ = 0;         // set by Pool::Submit (Route)
   std::atomic<bool> cancel_requested_{false};
   std::atomic<int> running_on_{-1};  // worker index while a worker holds it
 };

@@ -122,10 +122,15 @@ absl::Status Pool::Submit(std::shared_ptr<Job> job) {
 absl::Status Pool::Route(const std::shared_ptr<Job>& job, int* worker) {
   JobSpec& spec = job->spec_;
   // Another caller's program is answered as not loaded: it does not exist for this one.
-  auto require_program = [this, &spec](const std::string& id) -> absl::Status {
+  // The program found goes to the worker with the job: it looks it up no more while
+  // nothing was unloaded since (the generation is read first, so an unload after it
+  // shows in a newer one).
+  auto require_program = [this, &job, &spec](const std::string& id) -> absl::Status {
+    job->program_generation_ = programs_->generation();
     std::shared_ptr<const Program> program = programs_->Get(id);
-    return program != nullptr && program->owner == spec.owner ? absl::OkStatus()
-                                                              : ProgramNotLoadedError(id);
+    if (program == nullptr || program->owner != spec.owner) return ProgramNotLoadedError(id);
+    job->program_ = std::move(program);
+    return absl::OkStatus();
   };
   if (std::holds_alternative<LoadProgramSpec>(spec.what)) return absl::OkStatus();
   if (auto* create = std::get_if<CreateSessionSpec>(&spec.what)) {

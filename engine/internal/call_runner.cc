@@ -24,7 +24,7 @@ std::optional<Outcome> EnterProgramContext(Worker::Impl& worker, JobRun* run, co
   const std::string& id = spec.program;
   // A cached context stands for a loaded program once the contexts of unloaded ones
   // are dropped (one atomic read when nothing was unloaded): a hit needs no
-  // ProgramCache lookup (Pool::Route already made one).
+  // ProgramCache lookup, and a miss uses the program Pool::Route found.
   if (worker.programs.generation() != worker.programs_generation) worker.DropUnloadedPrograms();
   if (ProgramContext* cached = fresh ? nullptr : worker.program_contexts.Use(id)) {
     run->context.Reset(worker.isolate, cached->context);
@@ -33,7 +33,7 @@ std::optional<Outcome> EnterProgramContext(Worker::Impl& worker, JobRun* run, co
     run->program_id = id;
     return std::nullopt;
   }
-  std::shared_ptr<const Program> program = worker.programs.Get(id);
+  std::shared_ptr<const Program> program = ResolvedProgram(worker, *run->job, id);
   if (program == nullptr) {
     return Outcome::Failed(ProgramNotLoadedError(id));
   }

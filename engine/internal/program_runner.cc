@@ -70,6 +70,15 @@ void StartJob(Worker::Impl& worker, JobRun* run, const LoadProgramSpec& spec) {
   worker.Complete(run, IdOutcome(id));
 }
 
+std::shared_ptr<const Program> ResolvedProgram(Worker::Impl& worker, const Job& job,
+                                               const std::string& id) {
+  if (job.program() != nullptr && job.program()->id == id &&
+      job.program_generation() == worker.programs.generation()) {
+    return job.program();
+  }
+  return worker.programs.Get(id);
+}
+
 std::optional<Outcome> BuildProgramContext(Worker::Impl& worker, JobRun* run,
                                            std::shared_ptr<const Program> program) {
   if (!worker.AcquireFreshContext(*run, Environment::kStandard)) {

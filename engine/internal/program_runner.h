@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "engine/job.h"
 #include "engine/worker.h"
@@ -21,6 +22,13 @@ namespace internal {
 // ProgramCache. Worker thread only (tests/engine/program_session_test.cc,
 // program_modules_test.cc).
 void StartJob(Worker::Impl& worker, JobRun* run, const LoadProgramSpec& spec);
+
+// The program `id` a Call or CreateSession names: the one Pool::Route resolved
+// (Job::program), while no program was unloaded since it did (the ProgramCache's
+// generation is still the job's); else looked up again, null when it was unloaded
+// meanwhile. Worker thread only.
+std::shared_ptr<const Program> ResolvedProgram(Worker::Impl& worker, const Job& job,
+                                               const std::string& id);
 
 // Gives `run` a new standard context for `program` and runs the program's top level
 // in it (one section, after the run's context settings and the program's browser

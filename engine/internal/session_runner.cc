@@ -20,7 +20,7 @@ void StartJob(Worker::Impl& worker, JobRun* run, const CreateSessionSpec& spec) 
   const size_t heap_before = worker.UsedHeap();
   std::optional<Outcome> failed;
   if (!spec.program.empty()) {
-    std::shared_ptr<const Program> program = worker.programs.Get(spec.program);
+    std::shared_ptr<const Program> program = ResolvedProgram(worker, *run->job, spec.program);
     if (program == nullptr) {
       failed = Outcome::Failed(ProgramNotLoadedError(spec.program));
     } else {

@@ -246,6 +246,36 @@ TEST_F(ProgramSessionTest, UnloadFreesTheProgram) {
   EXPECT_EQ(contexts_left(), 0u);
 }
 
+// Pool::Submit hands the program it found to the worker with a Call or a
+// CreateSession; one unloaded while they waited in the queue is still not loaded
+// when they start (the worker looks it up again once the cache's generation moved).
+TEST_F(ProgramSessionTest, ProgramUnloadedWhileItsJobsWaitedIsNotLoaded) {
+  Start(SmallPool(1));
+  std::string id = Load("function f() { return 1 }");
+  engine::EvaluateSpec spin;  // holds the only worker while the test unloads
+  spin.source = "const t = Date.now(); while (Date.now() - t < 1000) {} 'spun'";
+  PendingJob busy = MakeJob(std::move(spin));
+  engine::CallSpec call;
+  call.program = id;
+  call.function = "f";
+  PendingJob queued_call = MakeJob(std::move(call));
+  engine::CreateSessionSpec create;
+  create.program = id;
+  PendingJob queued_session = MakeJob(std::move(create));
+  ASSERT_TRUE(pool_->Submit(busy.job).ok());
+  ASSERT_TRUE(pool_->Submit(queued_call.job).ok());
+  ASSERT_TRUE(pool_->Submit(queued_session.job).ok());
+  ASSERT_TRUE(pool_->UnloadProgram(id));
+  EXPECT_EQ(Json(busy.Wait()), "\"spun\"");
+  for (PendingJob* queued : {&queued_call, &queued_session}) {
+    Outcome o = queued->Wait();
+    ASSERT_EQ(o.kind, Outcome::Kind::kFailed) << Json(o);
+    EXPECT_EQ(o.status.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(engine::NotLoadedProgram(o.status), id);
+  }
+  EXPECT_EQ(Json(Call(Load("function f() { return 2 }"), "f")), "2");
+}
+
 TEST_F(ProgramSessionTest, StatePersistsPerWorkerUnlessFresh) {
   Start(SmallPool(1));
   std::string id = Load("var n = 0; function next() { return ++n }");
