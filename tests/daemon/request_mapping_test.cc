@@ -282,6 +282,10 @@ TEST(RequestMappingTest, ProgramsAndSessions) {
   create.set_program(kProgram);
   create.mutable_ttl()->set_seconds(90);
   create.set_extensions(v1::EXTENSIONS_NONE);
+  create.set_random_seed(5);
+  create.set_frozen_time_ms(1000);
+  create.set_profile(v1::PROFILE_BROWSER);
+  create.mutable_browser()->set_platform("Linux x86_64");
   absl::StatusOr<engine::JobSpec> session = SpecFromRequest(create, config);
   ASSERT_TRUE(session.ok()) << session.status();
   ASSERT_EQ(session->kind(), engine::JobKind::kCreateSession);
@@ -290,6 +294,15 @@ TEST(RequestMappingTest, ProgramsAndSessions) {
   EXPECT_EQ(create_spec.filename, "<session>");
   EXPECT_EQ(create_spec.ttl, absl::Seconds(90));
   EXPECT_EQ(create_spec.environment, engine::Environment::kBare);
+  // The context settings, read by the same function as Evaluate's and Call's.
+  EXPECT_EQ(create_spec.settings.random_seed, 5u);
+  EXPECT_EQ(create_spec.settings.frozen_time_ms, 1000);
+  ASSERT_TRUE(create_spec.settings.browser.has_value());
+  EXPECT_EQ(create_spec.settings.browser->platform, "Linux x86_64");
+  EXPECT_FALSE(create_spec.settings.probe);
+  create.set_frozen_time_ms(-8640000000000001);
+  EXPECT_THAT(SpecFromRequest(create, config), FailsWith(kInvalid, "frozen_time_ms is outside"));
+  create.set_frozen_time_ms(0);
   create.mutable_ttl()->set_seconds(-1);
   EXPECT_THAT(SpecFromRequest(create, config), FailsWith(kInvalid, "ttl must not be negative"));
   create.clear_ttl();
