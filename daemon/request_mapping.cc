@@ -100,6 +100,42 @@ absl::StatusOr<std::optional<engine::BrowserProfile>> BrowserFromRequest(
   return std::optional<engine::BrowserProfile>(std::move(out));
 }
 
+// A request's probe, for the requests that have one (overload resolution prefers the
+// `int` overload when `request.probe()` exists).
+template <typename Request>
+auto ProbeOf(const Request& request, int) -> decltype(request.probe()) {
+  return request.probe();
+}
+template <typename Request>
+bool ProbeOf(const Request& /*request*/, long) {  // NOLINT(runtime/int): overload rank
+  return false;
+}
+
+// A request's browser profile, for the requests that have one (as ProbeOf).
+template <typename Request>
+auto BrowserOf(const Request& request, int)
+    -> decltype(BrowserFromRequest(request.profile(), request.has_browser(), request.browser())) {
+  return BrowserFromRequest(request.profile(), request.has_browser(), request.browser());
+}
+template <typename Request>
+absl::StatusOr<std::optional<engine::BrowserProfile>> BrowserOf(const Request& /*request*/,
+                                                                long) {  // NOLINT(runtime/int)
+  return std::optional<engine::BrowserProfile>();
+}
+
+// The context settings of Evaluate, Call and CreateSession requests, read in one
+// place: a new per-request setting is one more line here (and in ContextSettings).
+template <typename Request>
+absl::StatusOr<engine::ContextSettings> SettingsFromRequest(const Request& request) {
+  RETURN_IF_ERROR(CheckFrozenTime(request.frozen_time_ms()));
+  engine::ContextSettings settings;
+  settings.random_seed = request.random_seed();
+  settings.frozen_time_ms = request.frozen_time_ms();
+  ASSIGN_OR_RETURN(settings.browser, BrowserOf(request, 0));
+  settings.probe = ProbeOf(request, 0);
+  return settings;
+}
+
 bool IsProgramId(const std::string& id) {
   if (id.size() != 64) return false;
   for (char c : id) {
@@ -269,11 +305,9 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
   }
   if (request.session().size() > kMaxNameBytes)
     return absl::InvalidArgumentError("session id too long");
-  if (auto s = CheckFrozenTime(request.frozen_time_ms()); !s.ok()) return s;
-  absl::StatusOr<std::optional<engine::BrowserProfile>> browser =
-      BrowserFromRequest(request.profile(), request.has_browser(), request.browser());
-  if (!browser.ok()) return browser.status();
-  if (!request.session().empty() && browser->has_value()) {
+  engine::EvaluateSpec spec;
+  ASSIGN_OR_RETURN(spec.settings, SettingsFromRequest(request));
+  if (!request.session().empty() && spec.settings.browser.has_value()) {
     return absl::InvalidArgumentError(
         "a session's profile is chosen when it is created (CreateSession), not per evaluation");
   }
@@ -286,8 +320,6 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
     return absl::InvalidArgumentError(
         "type and modules apply to fresh evaluations (a session's modules come with its program)");
   }
-  engine::JobSpec spec;
-  spec.kind = engine::JobKind::kEvaluate;
   absl::StatusOr<engine::SourceType> type = SourceTypeFromRequest(request.type());
   if (!type.ok()) return type.status();
   spec.source_type = *type;
@@ -295,10 +327,6 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
       !s.ok()) {
     return s;
   }
-  spec.random_seed = request.random_seed();
-  spec.frozen_time_ms = request.frozen_time_ms();
-  spec.browser = std::move(*browser);
-  spec.probe = request.probe();
   spec.session = request.session();
   spec.source = request.source();
   if (!request.filename().empty()) spec.filename = request.filename();
@@ -328,8 +356,7 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
                                                 const DaemonConfig& config) {
   RETURN_IF_ERROR(CheckParsed(request));
-  engine::JobSpec spec;
-  spec.kind = engine::JobKind::kCall;
+  engine::CallSpec spec;
   if (request.target_case() == v1::CallRequest::kProgram) {
     if (!IsProgramId(request.program())) {
       return absl::InvalidArgumentError("program must be a program id (64 lowercase hex digits)");
@@ -349,14 +376,11 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
     return absl::InvalidArgumentError(
         "function must name a function (a dotted path, <= 1024 bytes)");
   }
-  if (auto s = CheckFrozenTime(request.frozen_time_ms()); !s.ok()) return s;
-  if (request.probe() && request.target_case() == v1::CallRequest::kSession) {
+  ASSIGN_OR_RETURN(spec.settings, SettingsFromRequest(request));
+  if (spec.settings.probe && request.target_case() == v1::CallRequest::kSession) {
     return absl::UnimplementedError(
         "probe is not available inside a session; probe a fresh evaluation or a program call");
   }
-  spec.random_seed = request.random_seed();
-  spec.frozen_time_ms = request.frozen_time_ms();
-  spec.probe = request.probe();
   spec.function = request.function();
   for (int i = 0; i < request.args_size(); ++i) {
     std::string path = absl::StrCat("/", i);
@@ -379,8 +403,7 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
 
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& request,
                                                 const DaemonConfig& config) {
-  engine::JobSpec spec;
-  spec.kind = engine::JobKind::kLoadProgram;
+  engine::LoadProgramSpec spec;
   if (auto s = CopyModules(request.modules(), request.source().size(), config, &spec.modules);
       !s.ok()) {
     return s;
@@ -413,15 +436,8 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CreateSessionRequest& 
   if (request.ttl().seconds() < 0 || request.ttl().nanos() < 0) {
     return absl::InvalidArgumentError("ttl must not be negative");
   }
-  if (auto s = CheckFrozenTime(request.frozen_time_ms()); !s.ok()) return s;
-  absl::StatusOr<std::optional<engine::BrowserProfile>> browser =
-      BrowserFromRequest(request.profile(), request.has_browser(), request.browser());
-  if (!browser.ok()) return browser.status();
-  engine::JobSpec spec;
-  spec.kind = engine::JobKind::kCreateSession;
-  spec.random_seed = request.random_seed();
-  spec.frozen_time_ms = request.frozen_time_ms();
-  spec.browser = std::move(*browser);
+  engine::CreateSessionSpec spec;
+  ASSIGN_OR_RETURN(spec.settings, SettingsFromRequest(request));
   spec.program = request.program();
   spec.source = request.source();
   spec.filename = "<session>";
@@ -436,8 +452,7 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::DeleteSessionRequest& 
   if (request.session().empty() || request.session().size() > kMaxNameBytes) {
     return absl::InvalidArgumentError("session must be a session id");
   }
-  engine::JobSpec spec;
-  spec.kind = engine::JobKind::kDeleteSession;
+  engine::DeleteSessionSpec spec;
   spec.session = request.session();
   return spec;
 }

@@ -11,7 +11,10 @@
 
 namespace jscore::daemon {
 
-// Each validates a request (sizes, fields) and builds what the engine runs.
+// Each validates a request (sizes, fields) and builds what the engine runs: a JobSpec
+// holding the kind's spec (engine/job.h). The context settings of Evaluate, Call and
+// CreateSession (engine::ContextSettings) are read by one function for all three
+// (SettingsFromRequest in request_mapping.cc).
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& request,
                                                 const DaemonConfig& config);
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,

@@ -1,5 +1,5 @@
 // A job's values on their way out: results, hook data and thrown values converted in
-// the encoding the job asked for (JobSpec::value_encoding), and the errors of a
+// the encoding the job asked for (EvaluateSpec/CallSpec::value_encoding), and the errors of a
 // conversion that failed. Worker thread only, inside the job's section.
 #include <string>
 #include <utility>
@@ -45,7 +45,7 @@ absl::StatusOr<Outcome> Worker::Impl::ConvertValue(JsScope& scope, const Job& jo
                                     job.deadline()};
   Outcome outcome;
   outcome.kind = kind;
-  if (job.spec().value_encoding == ValueEncoding::kJson) {
+  if (job.spec().value_encoding() == ValueEncoding::kJson) {
     ASSIGN_OR_RETURN(internal::ConvertedJson json, internal::ToJsonValue(scope, value, limits));
     outcome.value_json = std::move(json.value);
     outcome.undefined = json.undefined;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <thread>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -100,8 +101,8 @@ absl::Status Pool::Submit(std::shared_ptr<Job> job) {
     if (worker >= 0) workers_[worker]->UnlistPinned(job.get());
     submitting_.fetch_sub(1, std::memory_order_seq_cst);
     rejected_.fetch_add(1, std::memory_order_relaxed);
-    if (job->spec_.kind == JobKind::kCreateSession) {
-      sessions_->Remove(job->spec_.session, "never created (queue full)");
+    if (job->spec_.kind() == JobKind::kCreateSession) {
+      sessions_->Remove(job->spec_.session(), "never created (queue full)");
     }
     return absl::ResourceExhaustedError(absl::StrCat(
         "the job queue is full (", options_.queue_capacity, " jobs waiting); retry later"));
@@ -121,34 +122,30 @@ absl::Status Pool::Submit(std::shared_ptr<Job> job) {
 absl::Status Pool::Route(const std::shared_ptr<Job>& job, int* worker) {
   JobSpec& spec = job->spec_;
   // Another caller's program is answered as not loaded: it does not exist for this one.
-  auto require_program = [this, &spec](const std::string& id) -> absl::Status {
+  // The program found goes to the worker with the job: it looks it up no more while
+  // nothing was unloaded since (the generation is read first, so an unload after it
+  // shows in a newer one).
+  auto require_program = [this, &job, &spec](const std::string& id) -> absl::Status {
+    job->program_generation_ = programs_->generation();
     std::shared_ptr<const Program> program = programs_->Get(id);
-    return program != nullptr && program->owner == spec.owner ? absl::OkStatus()
-                                                              : ProgramNotLoadedError(id);
+    if (program == nullptr || program->owner != spec.owner) return ProgramNotLoadedError(id);
+    job->program_ = std::move(program);
+    return absl::OkStatus();
   };
-  switch (spec.kind) {
-    case JobKind::kLoadProgram:
-      return absl::OkStatus();
-    case JobKind::kCreateSession: {
-      if (!spec.program.empty()) RETURN_IF_ERROR(require_program(spec.program));
-      ASSIGN_OR_RETURN(auto created, sessions_->Create(spec.owner));
-      spec.session = created.first;
-      *worker = created.second;
-      return absl::OkStatus();
-    }
-    case JobKind::kDeleteSession:
-    case JobKind::kEvaluate:
-    case JobKind::kCall:
-      if (!spec.session.empty()) {
-        ASSIGN_OR_RETURN(*worker, sessions_->Find(spec.session, spec.owner));
-        return absl::OkStatus();
-      }
-      if (spec.kind == JobKind::kCall) return require_program(spec.program);
-      if (spec.kind == JobKind::kDeleteSession) {
-        return absl::InvalidArgumentError("no session named");
-      }
-      return absl::OkStatus();
+  if (std::holds_alternative<LoadProgramSpec>(spec.what)) return absl::OkStatus();
+  if (auto* create = std::get_if<CreateSessionSpec>(&spec.what)) {
+    if (!create->program.empty()) RETURN_IF_ERROR(require_program(create->program));
+    ASSIGN_OR_RETURN(auto created, sessions_->Create(spec.owner));
+    create->session = created.first;
+    *worker = created.second;
+    return absl::OkStatus();
   }
+  if (!spec.session().empty()) {
+    ASSIGN_OR_RETURN(*worker, sessions_->Find(spec.session(), spec.owner));
+    return absl::OkStatus();
+  }
+  if (const auto* call = std::get_if<CallSpec>(&spec.what)) return require_program(call->program);
+  if (spec.kind() == JobKind::kDeleteSession) return absl::InvalidArgumentError("no session named");
   return absl::OkStatus();
 }
 

@@ -19,8 +19,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  jscore::engine::JobSpec spec;
-  spec.kind = jscore::engine::JobKind::kEvaluate;
+  jscore::engine::EvaluateSpec spec;
   spec.source.assign(reinterpret_cast<const char*>(data), size);
   spec.filename = "<fuzz>";
   jscore::engine::Outcome outcome = jscore::fuzz::RunJob(jscore::fuzz::FuzzPool(), std::move(spec),

@@ -62,8 +62,7 @@ daemon::DaemonConfig& Config() {
 
 std::string& FixtureId() {
   static std::string* id = [] {
-    engine::JobSpec spec;
-    spec.kind = engine::JobKind::kLoadProgram;
+    engine::LoadProgramSpec spec;
     spec.source = kFixture;
     spec.filename = "<fixture>";
     engine::Outcome loaded = RunJob(FuzzPool(), std::move(spec), absl::Now() + absl::Seconds(10));
@@ -120,8 +119,7 @@ void Cleanup(RequestType type, const engine::Outcome& outcome) {
   if (type == kLoadProgram && outcome.id != FixtureId()) {
     FuzzPool().UnloadProgram(outcome.id);
   } else if (type == kCreateSession) {
-    engine::JobSpec spec;
-    spec.kind = engine::JobKind::kDeleteSession;
+    engine::DeleteSessionSpec spec;
     spec.session = outcome.id;
     RunJob(FuzzPool(), std::move(spec), absl::Now() + absl::Seconds(5));
   }

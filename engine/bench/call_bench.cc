@@ -17,7 +17,6 @@
 
 namespace {
 
-using jscore::engine::JobKind;
 using jscore::engine::JobSpec;
 
 constexpr char kProgram[] = R"(
@@ -96,8 +95,7 @@ void BM_EngineCall(benchmark::State& state) {
   jscore::engine::PoolOptions options;
   options.workers = 1;
   auto pool = jscore::engine::Pool::Create(TheePlatform(), options).value();
-  JobSpec load;
-  load.kind = JobKind::kLoadProgram;
+  jscore::engine::LoadProgramSpec load;
   load.source = kProgram;
   std::string program;
   {
@@ -110,8 +108,7 @@ void BM_EngineCall(benchmark::State& state) {
     (void)pool->Submit(job);
     done.Wait();
   }
-  JobSpec call;
-  call.kind = JobKind::kCall;
+  jscore::engine::CallSpec call;
   call.program = program;
   call.function = "sign";
   call.args = {Params(), google::protobuf::Value()};

@@ -51,7 +51,7 @@ double RunRound(jscore::engine::Pool& pool, const Case& c, int jobs) {
       absl::SleepFor(absl::Microseconds(50));
       continue;
     }
-    jscore::engine::JobSpec spec;
+    jscore::engine::EvaluateSpec spec;
     spec.source = c.source;
     spec.environment = c.environment;
     auto job = std::make_shared<jscore::engine::Job>(

@@ -360,7 +360,7 @@ void BM_W1ThroughPool(benchmark::State& state) {
   timespec cpu_start;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_start);
   for (auto _ : state) {
-    jscore::engine::JobSpec spec;
+    jscore::engine::EvaluateSpec spec;
     spec.source = "1+1";
     spec.environment = state.range(0) ? jscore::engine::Environment::kStandard
                                       : jscore::engine::Environment::kBare;

@@ -47,7 +47,6 @@ ABSL_FLAG(absl::Duration, gap, absl::ZeroDuration(),
 
 namespace {
 
-using jscore::engine::JobKind;
 using jscore::engine::JobSpec;
 using jscore::engine::Outcome;
 
@@ -197,8 +196,7 @@ int main(int argc, char** argv) {
   jscore::engine::PoolOptions options;
   options.workers = 1;
   auto pool = jscore::engine::Pool::Create(**platform, options).value();
-  JobSpec load;
-  load.kind = JobKind::kLoadProgram;
+  jscore::engine::LoadProgramSpec load;
   load.source = program;
   Outcome loaded = RunJob(*pool, load);
   if (loaded.kind != Outcome::Kind::kValue) {
@@ -206,8 +204,7 @@ int main(int argc, char** argv) {
                  loaded.status.ToString().c_str());
     return 1;
   }
-  JobSpec call;
-  call.kind = JobKind::kCall;
+  jscore::engine::CallSpec call;
   call.program = loaded.id;
   call.function = "loopSign";
   google::protobuf::Value params;

@@ -28,7 +28,7 @@ struct Program {
   std::string owner;  // the caller that loaded it (JobSpec::owner)
   std::string source;
   std::string filename;
-  // path -> source (JobSpec::modules); moved into `files` when the program is compiled.
+  // path -> source (LoadProgramSpec::modules); moved into `files` when the program is compiled.
   std::map<std::string, std::string> modules;
   SourceType type = SourceType::kScript;
   std::optional<BrowserProfile> browser;  // installed before the top level runs

@@ -38,9 +38,14 @@ class ThreadChecker {
 // without NDEBUG: a Debug build and the sanitizer builds (scripts/sanitizer_env.sh).
 #ifndef NDEBUG
 #define JSCORE_DCHECK_ON_WORKER_THREAD() worker_thread.Check(__func__)
+// The same in a function given the Worker::Impl `impl` (the job runners).
+#define JSCORE_DCHECK_ON_WORKER_THREAD_OF(impl) (impl).worker_thread.Check(__func__)
 #else
 #define JSCORE_DCHECK_ON_WORKER_THREAD() \
   do {                                   \
+  } while (false)
+#define JSCORE_DCHECK_ON_WORKER_THREAD_OF(impl) \
+  do {                                          \
   } while (false)
 #endif
 

@@ -160,19 +160,12 @@ struct Worker::Impl {
                                          const ContextOptions& context_options = {});
 
   // ---- worker thread: starting each kind of job (worker_jobs.cc) ----
+  // Takes the job (unless answered already), finds its session, enters it in `runs`
+  // and hands it to its kind's runner (internal::StartJob: evaluate_runner.h,
+  // call_runner.h, program_runner.h, session_runner.h).
   void RunJob(std::shared_ptr<Job> job);
   // Takes a prebuilt context or builds one; attaches `run` as its host.
   bool AcquireFreshContext(JobRun& run, Environment environment);
-  void StartEvaluate(JobRun* run);
-  void StartCall(JobRun* run);
-  void LoadProgram(JobRun* run);
-  void CreateSession(JobRun* run);
-  void DeleteSession(JobRun* run);
-  // The run's context for its program: cached, or built now (top level run under
-  // the run's deadline). Returns a failure outcome when it cannot.
-  std::optional<Outcome> EnterProgramContext(JobRun* run, bool fresh);
-  // Gives the run a new context for `program` and runs its top level in it.
-  std::optional<Outcome> BuildProgramContext(JobRun* run, std::shared_ptr<const Program> program);
   // Drops the cached contexts of programs unloaded since `programs_generation`.
   void DropUnloadedPrograms();
   // ---- worker thread: the sessions' lives and waiting lists (session_waiting.cc) ----
@@ -262,9 +255,9 @@ struct Worker::Impl {
 
   // ---- worker thread: per-job settings of a context (job_settings.cc) ----
   // Whether the job wants a context of its own, never a pre-built or cached one.
-  static bool NeedsOwnContext(const JobSpec& spec);
+  static bool NeedsOwnContext(const ContextSettings* settings);
   // Whether a Call on a program must run in a fresh copy of the program's context.
-  static bool NeedsFreshProgramContext(const JobSpec& spec);
+  static bool NeedsFreshProgramContext(const ContextSettings& settings);
   // Inside the job's first section, before its code: seeds, freezes the clock,
   // installs the browser profile, starts the probe. Returns false when JS threw or
   // was terminated (see the TryCatch).

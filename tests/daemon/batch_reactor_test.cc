@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -18,6 +19,12 @@
 
 namespace jscore::daemon {
 namespace {
+
+// An Evaluate job's source ("" for the other kinds).
+std::string SourceOf(const engine::Job& job) {
+  const auto* evaluate = std::get_if<engine::EvaluateSpec>(&job.spec().what);
+  return evaluate != nullptr ? evaluate->source : "";
+}
 
 constexpr absl::Duration kBound = absl::Seconds(10);  // every wait for something expected
 
@@ -83,7 +90,7 @@ class FakeRunner final : public JobRunner {
   // Completes `job` with the number its source names (the items evaluate "<n>").
   void Answer(const std::shared_ptr<engine::Job>& job) {
     double n = 0;
-    ASSERT_TRUE(absl::SimpleAtod(job->spec().source, &n)) << job->spec().source;
+    ASSERT_TRUE(absl::SimpleAtod(SourceOf(*job), &n)) << SourceOf(*job);
     engine::Outcome outcome;
     outcome.kind = engine::Outcome::Kind::kValue;
     outcome.value.set_number_value(n);
@@ -230,7 +237,7 @@ TEST_F(BatchReactorTest, ItemsAreSubmittedInTheOrderSent) {
   ASSERT_TRUE(stream->WritesDone());
   std::vector<std::shared_ptr<engine::Job>> jobs = runner_.WaitSubmitted(2 * kMessages);
   ASSERT_EQ(jobs.size(), 2u * kMessages);
-  for (int i = 0; i < 2 * kMessages; i++) EXPECT_EQ(jobs[i]->spec().source, std::to_string(i));
+  for (int i = 0; i < 2 * kMessages; i++) EXPECT_EQ(SourceOf(*jobs[i]), std::to_string(i));
   for (const auto& job : jobs) runner_.Answer(job);
   EXPECT_EQ(ReadAll(stream.get()).size(), 2u * kMessages);
   EXPECT_TRUE(stream->Finish().ok());
@@ -300,7 +307,7 @@ TEST_F(BatchReactorTest, EachItemHasItsOwnDeadline) {
   ASSERT_EQ(jobs.size(), 2u);
   const absl::Time got = absl::Now();
   std::map<std::string, std::shared_ptr<engine::Job>> by_source;
-  for (const auto& job : jobs) by_source[job->spec().source] = job;
+  for (const auto& job : jobs) by_source[SourceOf(*job)] = job;
   // Each item's deadline is its own timeout from when it was read.
   EXPECT_GE(by_source["1"]->deadline(), sent + absl::Milliseconds(50));
   EXPECT_LE(by_source["1"]->deadline(), got + absl::Milliseconds(50));

@@ -5,6 +5,7 @@
 #include "daemon/request_mapping.h"
 
 #include <string>
+#include <variant>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -69,26 +70,29 @@ TEST(RequestMappingTest, EvaluateCarriesEveryField) {
   (*request.mutable_modules())["./a.js"] = "export default 1";
   absl::StatusOr<engine::JobSpec> spec = SpecFromRequest(request, SmallConfig());
   ASSERT_TRUE(spec.ok()) << spec.status();
-  EXPECT_EQ(spec->kind, engine::JobKind::kEvaluate);
-  EXPECT_EQ(spec->source, "x + 1");
-  EXPECT_EQ(spec->filename, "job.js");
-  ASSERT_EQ(spec->globals.size(), 1u);
-  EXPECT_EQ(spec->globals[0].first, "x");
-  EXPECT_EQ(spec->globals[0].second.number_value(), 41);
-  EXPECT_EQ(spec->random_seed, 7u);
-  EXPECT_EQ(spec->frozen_time_ms, -1000);
-  EXPECT_TRUE(spec->probe);
-  EXPECT_EQ(spec->environment, engine::Environment::kBare);
-  EXPECT_EQ(spec->value_encoding, engine::ValueEncoding::kJson);
-  EXPECT_EQ(spec->source_type, engine::SourceType::kModule);
-  EXPECT_EQ(spec->modules.at("./a.js"), "export default 1");
-  EXPECT_FALSE(spec->browser.has_value());
+  ASSERT_EQ(spec->kind(), engine::JobKind::kEvaluate);
+  const auto& evaluate = std::get<engine::EvaluateSpec>(spec->what);
+  EXPECT_EQ(evaluate.source, "x + 1");
+  EXPECT_EQ(evaluate.filename, "job.js");
+  ASSERT_EQ(evaluate.globals.size(), 1u);
+  EXPECT_EQ(evaluate.globals[0].first, "x");
+  EXPECT_EQ(evaluate.globals[0].second.number_value(), 41);
+  EXPECT_EQ(evaluate.settings.random_seed, 7u);
+  EXPECT_EQ(evaluate.settings.frozen_time_ms, -1000);
+  EXPECT_TRUE(evaluate.settings.probe);
+  EXPECT_EQ(evaluate.environment, engine::Environment::kBare);
+  EXPECT_EQ(evaluate.value_encoding, engine::ValueEncoding::kJson);
+  EXPECT_EQ(evaluate.source_type, engine::SourceType::kModule);
+  EXPECT_EQ(evaluate.modules.at("./a.js"), "export default 1");
+  EXPECT_FALSE(evaluate.settings.browser.has_value());
 
   absl::StatusOr<engine::JobSpec> plain = SpecFromRequest(Eval("1"), SmallConfig());
   ASSERT_TRUE(plain.ok()) << plain.status();
-  EXPECT_EQ(plain->filename, "<eval>");
-  EXPECT_EQ(plain->environment, engine::Environment::kStandard);
-  EXPECT_EQ(plain->value_encoding, engine::ValueEncoding::kProtobuf);
+  ASSERT_EQ(plain->kind(), engine::JobKind::kEvaluate);
+  const auto& plain_evaluate = std::get<engine::EvaluateSpec>(plain->what);
+  EXPECT_EQ(plain_evaluate.filename, "<eval>");
+  EXPECT_EQ(plain_evaluate.environment, engine::Environment::kStandard);
+  EXPECT_EQ(plain_evaluate.value_encoding, engine::ValueEncoding::kProtobuf);
 }
 
 TEST(RequestMappingTest, EvaluateRefusesOversizedInput) {
@@ -146,8 +150,10 @@ TEST(RequestMappingTest, EvaluateRefusesContradictions) {
   browser.set_profile(v1::PROFILE_BROWSER);
   absl::StatusOr<engine::JobSpec> with_browser = SpecFromRequest(browser, config);
   ASSERT_TRUE(with_browser.ok()) << with_browser.status();
-  ASSERT_TRUE(with_browser->browser.has_value());
-  EXPECT_EQ(with_browser->browser->user_agent, "x");
+  ASSERT_EQ(with_browser->kind(), engine::JobKind::kEvaluate);
+  const auto& browser_settings = std::get<engine::EvaluateSpec>(with_browser->what).settings;
+  ASSERT_TRUE(browser_settings.browser.has_value());
+  EXPECT_EQ(browser_settings.browser->user_agent, "x");
   browser.set_session("s1");
   EXPECT_THAT(SpecFromRequest(browser, config), FailsWith(kInvalid, "chosen when it is created"));
 
@@ -208,15 +214,16 @@ TEST(RequestMappingTest, CallNamesAProgramOrASession) {
   call.set_random_seed(3);
   absl::StatusOr<engine::JobSpec> spec = SpecFromRequest(call, config);
   ASSERT_TRUE(spec.ok()) << spec.status();
-  EXPECT_EQ(spec->kind, engine::JobKind::kCall);
-  EXPECT_EQ(spec->program, kProgram);
-  EXPECT_EQ(spec->session, "");
-  EXPECT_EQ(spec->function, "api.sign");
-  ASSERT_EQ(spec->args.size(), 2u);
-  EXPECT_EQ(spec->args[0].string_value(), "a");
-  EXPECT_EQ(spec->args[1].number_value(), 2);
-  EXPECT_TRUE(spec->fresh);
-  EXPECT_EQ(spec->random_seed, 3u);
+  ASSERT_EQ(spec->kind(), engine::JobKind::kCall);
+  const auto& call_spec = std::get<engine::CallSpec>(spec->what);
+  EXPECT_EQ(call_spec.program, kProgram);
+  EXPECT_EQ(call_spec.session, "");
+  EXPECT_EQ(call_spec.function, "api.sign");
+  ASSERT_EQ(call_spec.args.size(), 2u);
+  EXPECT_EQ(call_spec.args[0].string_value(), "a");
+  EXPECT_EQ(call_spec.args[1].number_value(), 2);
+  EXPECT_TRUE(call_spec.fresh);
+  EXPECT_EQ(call_spec.settings.random_seed, 3u);
 
   call.mutable_args_json()->set_json("[1]");
   EXPECT_THAT(SpecFromRequest(call, config),
@@ -237,8 +244,9 @@ TEST(RequestMappingTest, CallNamesAProgramOrASession) {
   in_session.set_function("f");
   absl::StatusOr<engine::JobSpec> session_spec = SpecFromRequest(in_session, config);
   ASSERT_TRUE(session_spec.ok()) << session_spec.status();
-  EXPECT_EQ(session_spec->session, "s1");
-  EXPECT_EQ(session_spec->program, "");
+  ASSERT_EQ(session_spec->kind(), engine::JobKind::kCall);
+  EXPECT_EQ(std::get<engine::CallSpec>(session_spec->what).session, "s1");
+  EXPECT_EQ(std::get<engine::CallSpec>(session_spec->what).program, "");
   in_session.set_fresh(true);
   EXPECT_THAT(SpecFromRequest(in_session, config),
               FailsWith(kInvalid, "fresh applies to programs"));
@@ -258,10 +266,11 @@ TEST(RequestMappingTest, ProgramsAndSessions) {
   load.set_type(v1::SOURCE_TYPE_COMMONJS);
   absl::StatusOr<engine::JobSpec> program = SpecFromRequest(load, config);
   ASSERT_TRUE(program.ok()) << program.status();
-  EXPECT_EQ(program->kind, engine::JobKind::kLoadProgram);
-  EXPECT_EQ(program->filename, "<program>");
-  EXPECT_TRUE(program->validate_only);
-  EXPECT_EQ(program->source_type, engine::SourceType::kCommonJs);
+  ASSERT_EQ(program->kind(), engine::JobKind::kLoadProgram);
+  const auto& load_spec = std::get<engine::LoadProgramSpec>(program->what);
+  EXPECT_EQ(load_spec.filename, "<program>");
+  EXPECT_TRUE(load_spec.validate_only);
+  EXPECT_EQ(load_spec.source_type, engine::SourceType::kCommonJs);
   load.set_type(static_cast<v1::SourceType>(42));
   EXPECT_THAT(SpecFromRequest(load, config), FailsWith(kInvalid, "unknown source type"));
   load.set_type(v1::SOURCE_TYPE_SCRIPT);
@@ -273,13 +282,27 @@ TEST(RequestMappingTest, ProgramsAndSessions) {
   create.set_program(kProgram);
   create.mutable_ttl()->set_seconds(90);
   create.set_extensions(v1::EXTENSIONS_NONE);
+  create.set_random_seed(5);
+  create.set_frozen_time_ms(1000);
+  create.set_profile(v1::PROFILE_BROWSER);
+  create.mutable_browser()->set_platform("Linux x86_64");
   absl::StatusOr<engine::JobSpec> session = SpecFromRequest(create, config);
   ASSERT_TRUE(session.ok()) << session.status();
-  EXPECT_EQ(session->kind, engine::JobKind::kCreateSession);
-  EXPECT_EQ(session->program, kProgram);
-  EXPECT_EQ(session->filename, "<session>");
-  EXPECT_EQ(session->ttl, absl::Seconds(90));
-  EXPECT_EQ(session->environment, engine::Environment::kBare);
+  ASSERT_EQ(session->kind(), engine::JobKind::kCreateSession);
+  const auto& create_spec = std::get<engine::CreateSessionSpec>(session->what);
+  EXPECT_EQ(create_spec.program, kProgram);
+  EXPECT_EQ(create_spec.filename, "<session>");
+  EXPECT_EQ(create_spec.ttl, absl::Seconds(90));
+  EXPECT_EQ(create_spec.environment, engine::Environment::kBare);
+  // The context settings, read by the same function as Evaluate's and Call's.
+  EXPECT_EQ(create_spec.settings.random_seed, 5u);
+  EXPECT_EQ(create_spec.settings.frozen_time_ms, 1000);
+  ASSERT_TRUE(create_spec.settings.browser.has_value());
+  EXPECT_EQ(create_spec.settings.browser->platform, "Linux x86_64");
+  EXPECT_FALSE(create_spec.settings.probe);
+  create.set_frozen_time_ms(-8640000000000001);
+  EXPECT_THAT(SpecFromRequest(create, config), FailsWith(kInvalid, "frozen_time_ms is outside"));
+  create.set_frozen_time_ms(0);
   create.mutable_ttl()->set_seconds(-1);
   EXPECT_THAT(SpecFromRequest(create, config), FailsWith(kInvalid, "ttl must not be negative"));
   create.clear_ttl();
@@ -291,8 +314,9 @@ TEST(RequestMappingTest, ProgramsAndSessions) {
   remove.set_session("s9");
   absl::StatusOr<engine::JobSpec> removal = SpecFromRequest(remove, config);
   ASSERT_TRUE(removal.ok()) << removal.status();
-  EXPECT_EQ(removal->kind, engine::JobKind::kDeleteSession);
-  EXPECT_EQ(removal->session, "s9");
+  ASSERT_EQ(removal->kind(), engine::JobKind::kDeleteSession);
+  const auto& delete_spec = std::get<engine::DeleteSessionSpec>(removal->what);
+  EXPECT_EQ(delete_spec.session, "s9");
 }
 
 // The smallest of the request's timeout (or the default), --max_timeout and the gRPC

@@ -10,7 +10,6 @@ namespace jscore::testing {
 namespace {
 
 using engine::BrowserProfile;
-using engine::JobKind;
 using engine::JobSpec;
 using engine::Outcome;
 using ::testing::ElementsAre;
@@ -30,16 +29,16 @@ class BrowserProfileTest : public ::testing::Test {
     return p.Wait();
   }
   Outcome Browse(const std::string& source, BrowserProfile profile = {}, bool probe = false) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = source;
-    spec.browser = std::move(profile);
-    spec.probe = probe;
+    spec.settings.browser = std::move(profile);
+    spec.settings.probe = probe;
     return Submit(std::move(spec));
   }
   Outcome Probe(const std::string& source) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = source;
-    spec.probe = true;
+    spec.settings.probe = true;
     return Submit(std::move(spec));
   }
   std::unique_ptr<engine::Pool> pool_;
@@ -166,7 +165,7 @@ TEST_F(BrowserProfileTest, NothingJscoreSpecificIsEnumerable) {
 
 TEST_F(BrowserProfileTest, TheProfileDoesNotLeakIntoTheNextJob) {
   EXPECT_EQ(Json(Browse("typeof window + typeof document")), R"("objectobject")");
-  JobSpec plain;
+  engine::EvaluateSpec plain;
   plain.source =
       "[typeof window, typeof document, typeof navigator, typeof location, typeof Window, "
       "Object.prototype.toString.call(globalThis)]";
@@ -175,17 +174,16 @@ TEST_F(BrowserProfileTest, TheProfileDoesNotLeakIntoTheNextJob) {
 }
 
 TEST_F(BrowserProfileTest, SessionsKeepTheirProfile) {
-  JobSpec create;
-  create.kind = JobKind::kCreateSession;
-  create.browser = BrowserProfile{};
-  create.browser->cookie = "a=1";
+  engine::CreateSessionSpec create;
+  create.settings.browser = BrowserProfile{};
+  create.settings.browser->cookie = "a=1";
   Outcome session = Submit(std::move(create));
   ASSERT_EQ(session.kind, Outcome::Kind::kValue);
-  JobSpec set;
+  engine::EvaluateSpec set;
   set.session = session.id;
   set.source = "document.cookie = 'b=2'; localStorage.setItem('k', 'v'); 1";
   ASSERT_EQ(Json(Submit(std::move(set))), "1");
-  JobSpec get;
+  engine::EvaluateSpec get;
   get.session = session.id;
   get.source = "[document.cookie, localStorage.getItem('k'), navigator.webdriver]";
   EXPECT_EQ(Json(Submit(std::move(get))), R"(["a=1; b=2","v",false])");
@@ -222,7 +220,7 @@ TEST_F(BrowserProfileTest, ProbeWithTheProfileListsNavigatorAndDocumentMisses) {
 }
 
 TEST_F(BrowserProfileTest, ProbeIsOffUnlessAskedAndNeverCountsJscoresOwnSetUp) {
-  JobSpec plain;
+  engine::EvaluateSpec plain;
   plain.source = "typeof nothingHere";
   Outcome o = Submit(std::move(plain));
   EXPECT_TRUE(o.probed_missing.empty());

@@ -30,7 +30,7 @@ std::unique_ptr<engine::Pool> NewPool() {
 }
 
 Outcome RunSource(engine::Pool& pool, const std::string& source) {
-  JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = source;
   PendingJob p = MakeJob(std::move(spec));
   absl::Status status = pool.Submit(p.job);
@@ -108,7 +108,7 @@ TEST(CryptoVectorsTest, EveryVectorMatchesNode) {
   // All at once: the pool spreads them over its workers.
   std::vector<PendingJob> jobs;
   for (const Value& vector : vectors) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = "(async () => {\n" + prelude + "\n" + Field(vector, "script") + "\n})()";
     spec.filename = Field(vector, "name");
     jobs.push_back(MakeJob(std::move(spec)));

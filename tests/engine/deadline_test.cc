@@ -58,7 +58,7 @@ TEST_P(DeadlineTest, NativeLoopStopsAtItsDeadline) {
   ASSERT_TRUE(pool.ok()) << pool.status();
   engine::Pool& p = **pool;
   const absl::Duration timeout = absl::Milliseconds(500);
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = GetParam().source;
   testing::PendingJob hostile = testing::MakeJob(std::move(spec), timeout);
   absl::Time start = absl::Now();

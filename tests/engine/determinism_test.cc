@@ -10,7 +10,6 @@
 namespace jscore::testing {
 namespace {
 
-using engine::JobKind;
 using engine::JobSpec;
 using engine::Outcome;
 using ::testing::HasSubstr;
@@ -33,18 +32,17 @@ class DeterminismTest : public ::testing::Test {
   }
   Outcome Run(const std::string& source, uint64_t seed = 0, int64_t frozen = 0,
               const std::string& session = "") {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = source;
-    spec.random_seed = seed;
-    spec.frozen_time_ms = frozen;
+    spec.settings.random_seed = seed;
+    spec.settings.frozen_time_ms = frozen;
     spec.session = session;
     return Submit(*pool_, std::move(spec));
   }
   std::string NewSession(uint64_t seed, int64_t frozen) {
-    JobSpec spec;
-    spec.kind = JobKind::kCreateSession;
-    spec.random_seed = seed;
-    spec.frozen_time_ms = frozen;
+    engine::CreateSessionSpec spec;
+    spec.settings.random_seed = seed;
+    spec.settings.frozen_time_ms = frozen;
     Outcome o = Submit(*pool_, std::move(spec));
     EXPECT_EQ(o.kind, Outcome::Kind::kValue) << Json(o);
     return o.id;
@@ -70,9 +68,9 @@ TEST_F(DeterminismTest, SameSeedSameSequenceOnAnyPool) {
   std::string first = Json(Run(script, 1234));
   auto other = NewPool(2);
   for (int i = 0; i < 4; ++i) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = script;
-    spec.random_seed = 1234;
+    spec.settings.random_seed = 1234;
     EXPECT_EQ(Json(Submit(*other, std::move(spec))), first);
   }
   EXPECT_NE(Json(Run(script, 1235)), first);
@@ -143,20 +141,18 @@ TEST_F(DeterminismTest, SessionsKeepTheirSeedAndClockAndRequestsOverrideForOneJo
 }
 
 TEST_F(DeterminismTest, ProgramCallsWithSettingsRunInAFreshCopy) {
-  JobSpec load;
-  load.kind = JobKind::kLoadProgram;
+  engine::LoadProgramSpec load;
   load.source =
       "var calls = 0; var born = Date.now(); function f() { calls++; return [calls, born, "
       "Date.now(), Math.random()]; }";
   Outcome loaded = Submit(*pool_, std::move(load));
   ASSERT_EQ(loaded.kind, Outcome::Kind::kValue);
   auto call = [&](uint64_t seed, int64_t frozen) {
-    JobSpec spec;
-    spec.kind = JobKind::kCall;
+    engine::CallSpec spec;
     spec.program = loaded.id;
     spec.function = "f";
-    spec.random_seed = seed;
-    spec.frozen_time_ms = frozen;
+    spec.settings.random_seed = seed;
+    spec.settings.frozen_time_ms = frozen;
     return Submit(*pool_, std::move(spec));
   };
   EXPECT_EQ(call(0, 0).value.list_value().values(0).number_value(), 1);
@@ -172,11 +168,11 @@ TEST_F(DeterminismTest, ProgramCallsWithSettingsRunInAFreshCopy) {
 }
 
 TEST_F(DeterminismTest, BareContextsCanBeSeededToo) {
-  JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = "[typeof console, Math.random(), Date.now()]";
   spec.environment = engine::Environment::kBare;
-  spec.random_seed = 42;
-  spec.frozen_time_ms = 1;
+  spec.settings.random_seed = 42;
+  spec.settings.frozen_time_ms = 1;
   EXPECT_EQ(Json(Submit(*pool_, std::move(spec))), R"(["undefined",0.083862971059882163,1])");
 }
 

@@ -46,7 +46,7 @@ inline PendingJob MakeJob(engine::JobSpec spec, absl::Duration timeout = absl::S
 
 inline engine::Outcome RunJs(engine::Pool& pool, const std::string& source,
                              absl::Duration timeout = absl::Seconds(10)) {
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = source;
   PendingJob p = MakeJob(std::move(spec), timeout);
   absl::Status status = pool.Submit(p.job);

@@ -197,7 +197,7 @@ TEST_F(FetchTest, SlowServerHitsTheDeadlineAndTheWorkerStaysUsable) {
 
 TEST_F(FetchTest, AnAwaitingFetchHoldsNoWorker) {
   auto pool = MakePool(Options(/*workers=*/1));
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = Js("(async () => (await fetch('BASE/slow')).text())()");
   PendingJob slow = MakeJob(spec, absl::Seconds(20));
   ASSERT_TRUE(pool->Submit(slow.job).ok());
@@ -223,7 +223,7 @@ TEST_F(FetchTest, AJobThatEndsAbortsItsTransfers) {
   EXPECT_EQ(hook.kind, Outcome::Kind::kHook);
   EXPECT_EQ(FetchesInFlight(*pool), 0u);
   // Cancelled by the client.
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = Js("(async () => (await fetch('BASE/slow')).text())()");
   PendingJob cancelled = MakeJob(spec, absl::Seconds(20));
   size_t slow_before = server_->Seen("/slow").size();
@@ -249,7 +249,7 @@ TEST_F(FetchTest, AJobThatEndsAbortsItsTransfers) {
 
 TEST_F(FetchTest, ShutdownWithAFetchInFlight) {
   auto pool = MakePool(Options());
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = Js("(async () => (await fetch('BASE/slow')).text())()");
   PendingJob slow = MakeJob(spec, absl::Seconds(20));
   ASSERT_TRUE(pool->Submit(slow.job).ok());
@@ -263,7 +263,7 @@ TEST_F(FetchTest, ShutdownWithAFetchInFlight) {
 // effects may be outside its context, so it fails (UNAVAILABLE) instead of repeating.
 TEST_F(FetchTest, AJobThatMadeARequestIsNotRerunAfterAnIsolateReplacement) {
   auto pool = MakePool(Options());
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = Js("(async () => (await fetch('BASE/slow')).text())()");
   PendingJob fetching = MakeJob(spec, absl::Seconds(20));
   ASSERT_TRUE(pool->Submit(fetching.job).ok());

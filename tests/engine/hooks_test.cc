@@ -10,7 +10,6 @@
 namespace jscore::testing {
 namespace {
 
-using engine::JobKind;
 using engine::JobSpec;
 using engine::Outcome;
 using ::testing::HasSubstr;
@@ -30,14 +29,13 @@ class HooksTest : public ::testing::Test {
   }
   Outcome Run(const std::string& source, const std::string& session = "",
               absl::Duration timeout = absl::Seconds(10)) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = source;
     spec.session = session;
     return Submit(std::move(spec), timeout);
   }
   std::string NewSession(const std::string& source = "") {
-    JobSpec spec;
-    spec.kind = JobKind::kCreateSession;
+    engine::CreateSessionSpec spec;
     spec.source = source;
     Outcome o = Submit(std::move(spec));
     EXPECT_EQ(o.kind, Outcome::Kind::kValue) << Json(o);
@@ -142,16 +140,14 @@ TEST_F(HooksTest, TheWorkerStaysUsableAndDeadlinesStillWork) {
 }
 
 TEST_F(HooksTest, HooksInProgramsAndSessionCreation) {
-  JobSpec load;
-  load.kind = JobKind::kLoadProgram;
+  engine::LoadProgramSpec load;
   load.source =
       "function sign(x) { if (x < 0) $terminate({bad: x}); if (x === 0) $return('zero'); return x "
       "* 2; }";
   Outcome loaded = Submit(std::move(load));
   ASSERT_EQ(loaded.kind, Outcome::Kind::kValue) << Json(loaded);
   auto call = [&](double x) {
-    JobSpec spec;
-    spec.kind = JobKind::kCall;
+    engine::CallSpec spec;
     spec.program = loaded.id;
     spec.function = "sign";
     spec.args.emplace_back().set_number_value(x);
@@ -167,8 +163,7 @@ TEST_F(HooksTest, HooksInProgramsAndSessionCreation) {
   // $return in a session's source only ends the source; $terminate fails the creation.
   std::string session = NewSession("globalThis.a = 1; $return(); globalThis.a = 2;");
   EXPECT_EQ(Json(Run("a", session)), "1");
-  JobSpec bad;
-  bad.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec bad;
   bad.source = "$terminate(1)";
   Outcome failed = Submit(std::move(bad));
   ASSERT_EQ(failed.kind, Outcome::Kind::kJsError);

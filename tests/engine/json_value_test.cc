@@ -29,13 +29,13 @@ class JsonValueTest : public ::testing::Test {
   }
 
   Outcome Eval(const std::string& source, absl::Duration timeout = absl::Seconds(10)) {
-    engine::JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = source;
     spec.value_encoding = engine::ValueEncoding::kJson;
     return Run(std::move(spec), timeout);
   }
   Outcome EvalWith(const std::string& source, JsonValue globals) {
-    engine::JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = source;
     spec.globals_json = std::move(globals);
     spec.value_encoding = engine::ValueEncoding::kJson;
@@ -222,7 +222,7 @@ TEST_F(JsonValueTest, EncodersAreLinear) {
   for (engine::ValueEncoding encoding :
        {engine::ValueEncoding::kJson, engine::ValueEncoding::kProtobuf}) {
     auto time_for = [this, encoding](int n) {
-      engine::JobSpec spec;
+      engine::EvaluateSpec spec;
       spec.source = absl::StrCat("const o = {}, m = new Map(); for (let i = 0; i < ", n,
                                  "; i++) { o['k' + i] = [i, undefined, {x: 1n}];"
                                  " m.set(i, 1); m.set(String(i), NaN); } [o, m]");
@@ -307,16 +307,14 @@ TEST_F(JsonValueTest, ValuesRoundTripThroughTheirJson) {
 }
 
 TEST_F(JsonValueTest, ArgumentsKeepOrderAndDepth) {
-  engine::JobSpec load;
-  load.kind = engine::JobKind::kLoadProgram;
+  engine::LoadProgramSpec load;
   load.source =
       "function f(a, b) { return [Object.keys(a).join(), JSON.stringify(a), b]; }"
       "function depth(v) { let d = 0; while (Array.isArray(v)) { v = v[0]; d++; } return d; }";
   Outcome loaded = Run(std::move(load), absl::Seconds(10));
   ASSERT_EQ(loaded.kind, Outcome::Kind::kValue) << loaded.status << loaded.error.message;
   auto call = [&](const std::string& function, JsonValue args) {
-    engine::JobSpec spec;
-    spec.kind = engine::JobKind::kCall;
+    engine::CallSpec spec;
     spec.program = loaded.id;
     spec.function = function;
     spec.args_json = std::move(args);
@@ -351,13 +349,11 @@ TEST_F(JsonValueTest, ThrownNonErrorsKeepTheirValue) {
   ASSERT_TRUE(rejected.error.thrown);
   EXPECT_EQ(rejected.error.thrown->json, R"({"code":8})");
   // A program's top level that throws one keeps it too.
-  engine::JobSpec load;
-  load.kind = engine::JobKind::kLoadProgram;
+  engine::LoadProgramSpec load;
   load.source = "function f() {} throw {code: 9};";
   Outcome loaded = Run(std::move(load), absl::Seconds(10));
   ASSERT_EQ(loaded.kind, Outcome::Kind::kValue) << loaded.status;
-  engine::JobSpec call;
-  call.kind = engine::JobKind::kCall;
+  engine::CallSpec call;
   call.program = loaded.id;
   call.function = "f";
   Outcome top = Run(std::move(call), absl::Seconds(10));

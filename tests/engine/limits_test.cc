@@ -43,7 +43,7 @@ TEST(FetchCapTest, TransfersAreBoundedAcrossTheWholePool) {
   // Two jobs, on whichever workers, hold the two places with a slow request each.
   std::vector<PendingJob> slow;
   for (int i = 0; i < 2; ++i) {
-    engine::JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = js("(async () => (await fetch('BASE/slow')).text())()");
     slow.push_back(MakeJob(spec, absl::Seconds(20)));
     ASSERT_TRUE(pool.Submit(slow.back().job).ok());

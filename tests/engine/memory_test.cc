@@ -14,7 +14,6 @@
 namespace jscore {
 namespace {
 
-using engine::JobKind;
 using engine::JobSpec;
 using engine::Outcome;
 using testing::Json;
@@ -30,7 +29,7 @@ TEST(MemoryTest, HeapLimitChargesTheParkedHogNotTheJobThatHitIt) {
   auto created = engine::Pool::Create(testing::TestPlatform(), options);
   ASSERT_TRUE(created.ok()) << created.status();
   engine::Pool& pool = **created;
-  JobSpec hog_spec;
+  engine::EvaluateSpec hog_spec;
   hog_spec.source =
       "globalThis.runs = (globalThis.runs || 0) + 1;"
       "const hold = Array.from({length: 48}, (_, i) => new Array(131072).fill(i + 0.5));"
@@ -45,7 +44,7 @@ TEST(MemoryTest, HeapLimitChargesTheParkedHogNotTheJobThatHitIt) {
   absl::SleepFor(absl::Milliseconds(100));
   std::vector<PendingJob> others;
   for (int i = 0; i < 7; ++i) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = absl::StrCat("new Array(2097152).fill(", i, ".5).length + ", i);
     others.push_back(MakeJob(std::move(spec), absl::Seconds(20)));
     ASSERT_TRUE(pool.Submit(others.back().job).ok());
@@ -73,8 +72,7 @@ TEST(MemoryTest, SessionsAreAdmittedByTheHeapTheyHold) {
   std::vector<std::string> sessions;
   absl::Status refused;
   for (int i = 0; i < 2000 && refused.ok(); ++i) {
-    JobSpec spec;
-    spec.kind = JobKind::kCreateSession;
+    engine::CreateSessionSpec spec;
     spec.source = absl::StrCat("var mine = ", i);
     PendingJob p = MakeJob(std::move(spec));
     refused = pool.Submit(p.job);
@@ -92,20 +90,18 @@ TEST(MemoryTest, SessionsAreAdmittedByTheHeapTheyHold) {
   // Deleting one makes room for one more: it frees at least the floor a creation
   // needs. (Checked before the calls below: what a call leaves in the heap is charged
   // to its session, so after them the freed room may no longer be enough.)
-  JobSpec del;
-  del.kind = JobKind::kDeleteSession;
+  engine::DeleteSessionSpec del;
   del.session = sessions[0];
   PendingJob deleted = MakeJob(std::move(del));
   ASSERT_TRUE(pool.Submit(deleted.job).ok());
   EXPECT_EQ(deleted.Wait().kind, Outcome::Kind::kValue);
-  JobSpec again;
-  again.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec again;
   PendingJob p = MakeJob(std::move(again));
   absl::Status admitted = pool.Submit(p.job);
   ASSERT_TRUE(admitted.ok()) << admitted;
   EXPECT_EQ(p.Wait().kind, Outcome::Kind::kValue);
   for (size_t i = 1; i < sessions.size(); ++i) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.session = sessions[i];
     spec.source = "mine";
     PendingJob call = MakeJob(std::move(spec));

@@ -115,7 +115,7 @@ TEST(PoolTest, ConsoleIsCapturedPerJobAndBounded) {
 
 TEST(PoolTest, BareEnvironmentHasNoExtensions) {
   auto pool = MakePool(SmallPool(1));
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = "[typeof setTimeout, typeof console, typeof JSON]";
   spec.environment = engine::Environment::kBare;
   PendingJob p = MakeJob(std::move(spec));
@@ -177,7 +177,7 @@ TEST(PoolTest, HeapBombReplacesTheIsolateAndServingGoesOn) {
 
 TEST(PoolTest, InnocentJobsSurviveAnIsolateReplacement) {
   auto pool = MakePool(SmallPool(1));
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = "new Promise(r => setTimeout(() => r('innocent'), 200))";
   PendingJob parked = MakeJob(std::move(spec));
   ASSERT_TRUE(pool->Submit(parked.job).ok());
@@ -230,7 +230,7 @@ TEST(PoolTest, OneWorkerHoldsManyAwaitingJobs) {
   std::vector<PendingJob> jobs;
   absl::Time start = absl::Now();
   for (int i = 0; i < 100; ++i) {
-    engine::JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = "new Promise(r => setTimeout(() => r(" + std::to_string(i) + "), 100))";
     jobs.push_back(MakeJob(std::move(spec)));
     ASSERT_TRUE(pool->Submit(jobs.back().job).ok());
@@ -244,12 +244,12 @@ TEST(PoolTest, OneWorkerHoldsManyAwaitingJobs) {
 // job's JavaScript: the watchdog thread answers it, the worker cleans up afterwards.
 TEST(PoolTest, ParkedJobIsAnsweredAtItsDeadlineWhileItsWorkerIsBusy) {
   auto pool = MakePool(SmallPool(1));
-  engine::JobSpec parked_spec;
+  engine::EvaluateSpec parked_spec;
   parked_spec.source = "new Promise(r => setTimeout(r, 60000))";
   PendingJob parked = MakeJob(std::move(parked_spec), absl::Milliseconds(150));
   ASSERT_TRUE(pool->Submit(parked.job).ok());
   ASSERT_TRUE(WaitUntil([&] { return pool->Stats().workers[0].jobs_in_flight != 0; }));
-  engine::JobSpec busy_spec;
+  engine::EvaluateSpec busy_spec;
   busy_spec.source = "const end = Date.now() + 1500; while (Date.now() < end) {} 1";
   PendingJob busy = MakeJob(std::move(busy_spec));
   ASSERT_TRUE(pool->Submit(busy.job).ok());
@@ -264,7 +264,7 @@ TEST(PoolTest, ParkedJobIsAnsweredAtItsDeadlineWhileItsWorkerIsBusy) {
 
 TEST(PoolTest, CancelStopsARunningJob) {
   auto pool = MakePool(SmallPool(1));
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = "while (true) {}";
   PendingJob p = MakeJob(std::move(spec), absl::Seconds(30));
   ASSERT_TRUE(pool->Submit(p.job).ok());
@@ -278,15 +278,15 @@ TEST(PoolTest, CancelStopsARunningJob) {
 TEST(PoolTest, CancelDropsAQueuedJobAndAParkedOne) {
   engine::PoolOptions options = SmallPool(1);
   auto pool = MakePool(options);
-  engine::JobSpec parked_spec;
+  engine::EvaluateSpec parked_spec;
   parked_spec.source = "new Promise(r => setTimeout(r, 20000))";
   PendingJob parked = MakeJob(std::move(parked_spec), absl::Seconds(30));
   ASSERT_TRUE(pool->Submit(parked.job).ok());
-  engine::JobSpec busy_spec;
+  engine::EvaluateSpec busy_spec;
   busy_spec.source = "const end = Date.now() + 300; while (Date.now() < end) {} 1";
   PendingJob busy = MakeJob(std::move(busy_spec));
   ASSERT_TRUE(pool->Submit(busy.job).ok());
-  engine::JobSpec queued_spec;
+  engine::EvaluateSpec queued_spec;
   queued_spec.source = "'should not run'";
   PendingJob queued = MakeJob(std::move(queued_spec));
   ASSERT_TRUE(pool->Submit(queued.job).ok());
@@ -308,7 +308,7 @@ TEST(PoolTest, ParkedJobsTimersRunWhileTheQueueStaysFull) {
 #endif
   auto pool = MakePool(SmallPool(1));
   ASSERT_EQ(Json(RunJs(*pool, "1")), "1");  // the worker is up
-  engine::JobSpec parked_spec;
+  engine::EvaluateSpec parked_spec;
   parked_spec.source = "new Promise(r => setTimeout(() => r(7), 5))";
   PendingJob parked = MakeJob(std::move(parked_spec), absl::Milliseconds(1500));
   ASSERT_TRUE(pool->Submit(parked.job).ok());
@@ -316,7 +316,7 @@ TEST(PoolTest, ParkedJobsTimersRunWhileTheQueueStaysFull) {
   // queue is first in, first out, so the parked job starts first.
   std::vector<PendingJob> flood;
   for (int i = 0; i < kFlood; ++i) {
-    engine::JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = "const end = Date.now() + 1; while (Date.now() <= end) {} 1";
     flood.push_back(MakeJob(std::move(spec), absl::Seconds(60)));
     ASSERT_TRUE(pool->Submit(flood.back().job).ok());
@@ -335,7 +335,7 @@ TEST(PoolTest, FullQueueIsRejectedAtOnce) {
   std::vector<PendingJob> jobs;
   int rejected = 0;
   for (int i = 0; i < 10; ++i) {
-    engine::JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = "const end = Date.now() + 100; while (Date.now() < end) {} 1";
     jobs.push_back(MakeJob(std::move(spec)));
     absl::Status s = pool->Submit(jobs.back().job);
@@ -355,11 +355,11 @@ TEST(PoolTest, QueuedJobsAreNeverStrandedByTheDeadlineScan) {
   // ones and puts the rest back; a worker that went idle meanwhile must be woken.
   auto pool = MakePool(SmallPool(1));
   for (int i = 0; i < 20; ++i) {
-    engine::JobSpec busy_spec;
+    engine::EvaluateSpec busy_spec;
     busy_spec.source = "const end = Date.now() + 60; while (Date.now() < end) {} 1";
     PendingJob busy = MakeJob(std::move(busy_spec));
     ASSERT_TRUE(pool->Submit(busy.job).ok());
-    engine::JobSpec next_spec;
+    engine::EvaluateSpec next_spec;
     next_spec.source = "'next'";
     PendingJob next = MakeJob(std::move(next_spec), absl::Seconds(30));
     ASSERT_TRUE(pool->Submit(next.job).ok());
@@ -372,11 +372,11 @@ TEST(PoolTest, QueuedJobsAreNeverStrandedByTheDeadlineScan) {
 
 TEST(PoolTest, QueuedPastItsDeadlineNeverStarts) {
   auto pool = MakePool(SmallPool(1));
-  engine::JobSpec busy_spec;
+  engine::EvaluateSpec busy_spec;
   busy_spec.source = "const end = Date.now() + 200; while (Date.now() < end) {} 1";
   PendingJob busy = MakeJob(std::move(busy_spec));
   ASSERT_TRUE(pool->Submit(busy.job).ok());
-  engine::JobSpec late_spec;
+  engine::EvaluateSpec late_spec;
   late_spec.source = "globalThis.ran = true; 1";
   PendingJob late = MakeJob(std::move(late_spec), absl::Milliseconds(50));
   ASSERT_TRUE(pool->Submit(late.job).ok());
@@ -388,7 +388,7 @@ TEST(PoolTest, QueuedPastItsDeadlineNeverStarts) {
 
 TEST(PoolTest, ShutdownFailsParkedJobsWithUnavailable) {
   auto pool = MakePool(SmallPool(2));
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = "new Promise(r => setTimeout(r, 20000))";
   PendingJob p = MakeJob(std::move(spec), absl::Seconds(30));
   ASSERT_TRUE(pool->Submit(p.job).ok());

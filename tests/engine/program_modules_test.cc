@@ -14,7 +14,6 @@
 namespace jscore::testing {
 namespace {
 
-using engine::JobKind;
 using engine::JobSpec;
 using engine::Outcome;
 using engine::SourceType;
@@ -37,8 +36,7 @@ class ProgramModulesTest : public ::testing::Test {
   Outcome LoadOutcome(const std::string& source, std::map<std::string, std::string> modules = {},
                       SourceType type = SourceType::kScript,
                       std::optional<engine::BrowserProfile> browser = std::nullopt) {
-    JobSpec spec;
-    spec.kind = JobKind::kLoadProgram;
+    engine::LoadProgramSpec spec;
     spec.source = source;
     spec.filename = type == SourceType::kScript ? "main.js" : "main.mjs";
     spec.modules = std::move(modules);
@@ -55,8 +53,7 @@ class ProgramModulesTest : public ::testing::Test {
   }
   Outcome Call(const std::string& program, const std::string& function,
                std::vector<std::string> json_args = {}, bool fresh = false) {
-    JobSpec spec;
-    spec.kind = JobKind::kCall;
+    engine::CallSpec spec;
     spec.program = program;
     spec.function = function;
     spec.fresh = fresh;
@@ -118,14 +115,12 @@ TEST_F(ProgramModulesTest, LexicalBindingsShadowGlobalsAndLetChangesAreSeen) {
   EXPECT_EQ(Json(Call(id, "setTimeout")), "\"mine\"");
   Outcome first = Call(id, "impl", {"1"}, /*fresh=*/true);
   EXPECT_EQ(Json(first), "\"one1\"");
-  JobSpec spec;  // one session: swap, then impl is the new function
-  spec.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec spec;  // one session: swap, then impl is the new function
   spec.program = id;
   Outcome session = Submit(spec);
   ASSERT_EQ(session.kind, Outcome::Kind::kValue) << Json(session);
   auto session_call = [&](const char* fn) {
-    JobSpec call;
-    call.kind = JobKind::kCall;
+    engine::CallSpec call;
     call.session = session.id;
     call.function = fn;
     google::protobuf::Value arg;
@@ -140,20 +135,18 @@ TEST_F(ProgramModulesTest, LexicalBindingsShadowGlobalsAndLetChangesAreSeen) {
 }
 
 TEST_F(ProgramModulesTest, SessionCallSeesBindingsDeclaredByLaterEvaluations) {
-  JobSpec create;
-  create.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec create;
   create.source = "function probe() { return 'p' }";
   Outcome session = Submit(create);
   ASSERT_EQ(session.kind, Outcome::Kind::kValue) << Json(session);
   auto call = [&](const char* fn) {
-    JobSpec spec;
-    spec.kind = JobKind::kCall;
+    engine::CallSpec spec;
     spec.session = session.id;
     spec.function = fn;
     return Submit(spec);
   };
   auto evaluate = [&](const char* source) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.session = session.id;
     spec.source = source;
     return Submit(spec);
@@ -341,7 +334,7 @@ TEST_F(ProgramModulesTest, EsModulesGoThroughTheSharedCodeCache) {
 }
 
 TEST_F(ProgramModulesTest, EvaluateRunsAModuleGraphAndAnswersItsNamespace) {
-  JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = std::string(kEsmMain) + "\nexport const answer = sign(1);";
   spec.filename = "main.mjs";
   spec.modules = EsmTree();
@@ -394,14 +387,12 @@ TEST_F(ProgramModulesTest, BrowserProfileProgramAnswersLikeABrowserSession) {
   EXPECT_EQ(CallTwice(id, "SiteSign.sign", {"\"a\""}), expected);
   EXPECT_EQ(CallTwice(id, "window.SiteSign.sign", {"\"a\""}), expected);
   // The same script as a browser-profile session answers the same.
-  JobSpec create;
-  create.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec create;
   create.source = kSite;
-  create.browser = profile;
+  create.settings.browser = profile;
   Outcome session = Submit(create);
   ASSERT_EQ(session.kind, Outcome::Kind::kValue) << Json(session);
-  JobSpec call;
-  call.kind = JobKind::kCall;
+  engine::CallSpec call;
   call.session = session.id;
   call.function = "SiteSign.sign";
   call.args.emplace_back().set_string_value("a");

@@ -14,7 +14,6 @@
 namespace jscore::testing {
 namespace {
 
-using engine::JobKind;
 using engine::JobSpec;
 using engine::Outcome;
 using ::testing::HasSubstr;
@@ -36,8 +35,7 @@ class ProgramSessionTest : public ::testing::Test {
     return p.Wait();
   }
   std::string Load(const std::string& source, std::map<std::string, std::string> modules = {}) {
-    JobSpec spec;
-    spec.kind = JobKind::kLoadProgram;
+    engine::LoadProgramSpec spec;
     spec.source = source;
     spec.modules = std::move(modules);
     Outcome o = Submit(std::move(spec));
@@ -46,8 +44,7 @@ class ProgramSessionTest : public ::testing::Test {
   }
   Outcome Call(const std::string& program, const std::string& function,
                std::vector<std::string> json_args = {}, bool fresh = false) {
-    JobSpec spec;
-    spec.kind = JobKind::kCall;
+    engine::CallSpec spec;
     spec.program = program;
     spec.function = function;
     spec.fresh = fresh;
@@ -60,8 +57,7 @@ class ProgramSessionTest : public ::testing::Test {
   }
   std::string CreateSession(const std::string& source, absl::Duration ttl = absl::ZeroDuration(),
                             const std::string& program = "") {
-    JobSpec spec;
-    spec.kind = JobKind::kCreateSession;
+    engine::CreateSessionSpec spec;
     spec.source = source;
     spec.ttl = ttl;
     spec.program = program;
@@ -71,14 +67,13 @@ class ProgramSessionTest : public ::testing::Test {
   }
   Outcome InSession(const std::string& session, const std::string& source,
                     absl::Duration timeout = absl::Seconds(10)) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.session = session;
     spec.source = source;
     return Submit(std::move(spec), timeout);
   }
   Outcome CallInSession(const std::string& session, const std::string& function) {
-    JobSpec spec;
-    spec.kind = JobKind::kCall;
+    engine::CallSpec spec;
     spec.session = session;
     spec.function = function;
     return Submit(std::move(spec));
@@ -117,36 +112,32 @@ TEST_F(ProgramSessionTest, ProgramsAndSessionsBelongToTheirOwner) {
     spec.owner = owner;
     return spec;
   };
-  JobSpec load;
-  load.kind = JobKind::kLoadProgram;
+  engine::LoadProgramSpec load;
   load.source = source;
   Outcome alice_load = Submit(as("alice", load));
   ASSERT_EQ(alice_load.kind, Outcome::Kind::kValue) << Json(alice_load);
   EXPECT_EQ(alice_load.id,
             engine::ProgramId(source, {}, engine::SourceType::kScript, std::nullopt, "alice"));
-  JobSpec call;
-  call.kind = JobKind::kCall;
+  engine::CallSpec call;
   call.program = alice_load.id;
   call.function = "bump";
   EXPECT_EQ(Submit(as("alice", call)).value.number_value(), 1);
   Outcome stranger = Submit(as("bob", call));
   EXPECT_EQ(stranger.status.code(), absl::StatusCode::kFailedPrecondition) << Json(stranger);
   EXPECT_EQ(Submit(call).status.code(), absl::StatusCode::kFailedPrecondition);  // unnamed
-  JobSpec from_program;
-  from_program.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec from_program;
   from_program.program = alice_load.id;
   EXPECT_EQ(Submit(as("bob", from_program)).status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_FALSE(pool_->UnloadProgram(alice_load.id, "bob"));
   EXPECT_EQ(Submit(as("alice", call)).value.number_value(), 2);
   Outcome session = Submit(as("alice", from_program));
   ASSERT_EQ(session.kind, Outcome::Kind::kValue) << Json(session);
-  JobSpec in_session;
+  engine::EvaluateSpec in_session;
   in_session.session = session.id;
   in_session.source = "bump()";
   EXPECT_EQ(Submit(as("bob", in_session)).status.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Submit(as("alice", in_session)).value.number_value(), 1);
-  JobSpec remove;
-  remove.kind = JobKind::kDeleteSession;
+  engine::DeleteSessionSpec remove;
   remove.session = session.id;
   EXPECT_EQ(Submit(as("bob", remove)).status.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Submit(as("alice", remove)).kind, Outcome::Kind::kValue);
@@ -154,8 +145,7 @@ TEST_F(ProgramSessionTest, ProgramsAndSessionsBelongToTheirOwner) {
 }
 
 TEST_F(ProgramSessionTest, SyntaxErrorLoadsNothing) {
-  JobSpec spec;
-  spec.kind = JobKind::kLoadProgram;
+  engine::LoadProgramSpec spec;
   spec.source = "function ok() {}\nfunction (";
   Outcome o = Submit(std::move(spec));
   ASSERT_EQ(o.kind, Outcome::Kind::kJsError);
@@ -165,8 +155,7 @@ TEST_F(ProgramSessionTest, SyntaxErrorLoadsNothing) {
 }
 
 TEST_F(ProgramSessionTest, ValidateOnlyKeepsNothing) {
-  JobSpec spec;
-  spec.kind = JobKind::kLoadProgram;
+  engine::LoadProgramSpec spec;
   spec.source = "function rule(x) { return x > 1 }";
   spec.validate_only = true;
   Outcome o = Submit(std::move(spec));
@@ -257,6 +246,36 @@ TEST_F(ProgramSessionTest, UnloadFreesTheProgram) {
   EXPECT_EQ(contexts_left(), 0u);
 }
 
+// Pool::Submit hands the program it found to the worker with a Call or a
+// CreateSession; one unloaded while they waited in the queue is still not loaded
+// when they start (the worker looks it up again once the cache's generation moved).
+TEST_F(ProgramSessionTest, ProgramUnloadedWhileItsJobsWaitedIsNotLoaded) {
+  Start(SmallPool(1));
+  std::string id = Load("function f() { return 1 }");
+  engine::EvaluateSpec spin;  // holds the only worker while the test unloads
+  spin.source = "const t = Date.now(); while (Date.now() - t < 1000) {} 'spun'";
+  PendingJob busy = MakeJob(std::move(spin));
+  engine::CallSpec call;
+  call.program = id;
+  call.function = "f";
+  PendingJob queued_call = MakeJob(std::move(call));
+  engine::CreateSessionSpec create;
+  create.program = id;
+  PendingJob queued_session = MakeJob(std::move(create));
+  ASSERT_TRUE(pool_->Submit(busy.job).ok());
+  ASSERT_TRUE(pool_->Submit(queued_call.job).ok());
+  ASSERT_TRUE(pool_->Submit(queued_session.job).ok());
+  ASSERT_TRUE(pool_->UnloadProgram(id));
+  EXPECT_EQ(Json(busy.Wait()), "\"spun\"");
+  for (PendingJob* queued : {&queued_call, &queued_session}) {
+    Outcome o = queued->Wait();
+    ASSERT_EQ(o.kind, Outcome::Kind::kFailed) << Json(o);
+    EXPECT_EQ(o.status.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(engine::NotLoadedProgram(o.status), id);
+  }
+  EXPECT_EQ(Json(Call(Load("function f() { return 2 }"), "f")), "2");
+}
+
 TEST_F(ProgramSessionTest, StatePersistsPerWorkerUnlessFresh) {
   Start(SmallPool(1));
   std::string id = Load("var n = 0; function next() { return ++n }");
@@ -270,8 +289,7 @@ TEST_F(ProgramSessionTest, TimedOutProgramContextIsRebuilt) {
   Start(SmallPool(1));
   std::string id =
       Load("var n = 0; function spin() { n++; for (;;) {} } function count() { return n }");
-  JobSpec spec;
-  spec.kind = JobKind::kCall;
+  engine::CallSpec spec;
   spec.program = id;
   spec.function = "spin";
   EXPECT_EQ(Submit(spec, absl::Milliseconds(100)).status.code(),
@@ -298,8 +316,7 @@ TEST_F(ProgramSessionTest, SessionKeepsDeclarationsBetweenCalls) {
   EXPECT_EQ(Json(CallInSession(s, "inc")), "2");
   EXPECT_EQ(Json(InSession(s, "label + n")), "\"x2\"");
   EXPECT_EQ(pool_->Stats().sessions, 1u);
-  JobSpec del;
-  del.kind = JobKind::kDeleteSession;
+  engine::DeleteSessionSpec del;
   del.session = s;
   EXPECT_EQ(Submit(del).kind, Outcome::Kind::kValue);
   Outcome gone = InSession(s, "n");
@@ -315,8 +332,7 @@ TEST_F(ProgramSessionTest, SessionFromAProgram) {
 }
 
 TEST_F(ProgramSessionTest, SessionCreationErrorIsAJsErrorAndLeavesNoSession) {
-  JobSpec spec;
-  spec.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec spec;
   spec.source = "throw new Error('setup failed')";
   Outcome o = Submit(std::move(spec));
   ASSERT_EQ(o.kind, Outcome::Kind::kJsError);
@@ -342,8 +358,7 @@ TEST_F(ProgramSessionTest, MaxSessionsIsResourceExhausted) {
   options.max_sessions = 3;
   Start(options);
   for (int i = 0; i < 3; ++i) CreateSession("");
-  JobSpec spec;
-  spec.kind = JobKind::kCreateSession;
+  engine::CreateSessionSpec spec;
   EXPECT_EQ(Submit(spec).status.code(), absl::StatusCode::kResourceExhausted);
 }
 
@@ -361,7 +376,7 @@ TEST_F(ProgramSessionTest, SessionJobsRunOneAtATimeInArrivalOrder) {
       for (int i = t; i < 200; i += 8) {
         std::lock_guard<std::mutex> lock(submit_mu);  // fixes the arrival order
         int seq = next_seq++;
-        JobSpec spec;
+        engine::EvaluateSpec spec;
         spec.session = s;
         // Each job awaits a timer: a session that ran them concurrently would reorder.
         spec.source =

@@ -14,7 +14,6 @@
 namespace jscore {
 namespace {
 
-using engine::JobKind;
 using engine::JobSpec;
 using engine::Outcome;
 using testing::Json;
@@ -51,8 +50,7 @@ TEST(RetireTest, StuckBuiltinRetiresItsWorkerAndTheDaemonKeepsServing) {
   // A session on each worker (the pool spreads them): one of them will be lost.
   std::string sessions[2];
   for (auto& s : sessions) {
-    JobSpec spec;
-    spec.kind = JobKind::kCreateSession;
+    engine::CreateSessionSpec spec;
     spec.source = "var kept = 7";
     PendingJob p = MakeJob(std::move(spec));
     ASSERT_TRUE(pool.Submit(p.job).ok());
@@ -61,7 +59,7 @@ TEST(RetireTest, StuckBuiltinRetiresItsWorkerAndTheDaemonKeepsServing) {
     s = o.id;
   }
   const absl::Duration timeout = absl::Milliseconds(300);
-  JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = kStuckInBuiltin;
   PendingJob stuck = MakeJob(std::move(spec), timeout);
   absl::Time start = absl::Now();
@@ -83,7 +81,7 @@ TEST(RetireTest, StuckBuiltinRetiresItsWorkerAndTheDaemonKeepsServing) {
   // Exactly one session was lost with its worker, saying why; the other is intact.
   int lost = 0;
   for (const auto& s : sessions) {
-    JobSpec in_session;
+    engine::EvaluateSpec in_session;
     in_session.session = s;
     in_session.source = "kept";
     PendingJob p = MakeJob(std::move(in_session));
@@ -118,7 +116,7 @@ TEST(RetireTest, ShutdownLeavesAStuckThreadBehindWithinItsMargin) {
   auto created = engine::Pool::Create(testing::TestPlatform(), options);
   ASSERT_TRUE(created.ok()) << created.status();
   engine::Pool& pool = **created;
-  JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = kStuckInBuiltin;
   PendingJob stuck = MakeJob(std::move(spec), absl::Seconds(60));
   ASSERT_TRUE(pool.Submit(stuck.job).ok());

@@ -12,7 +12,6 @@
 namespace jscore {
 namespace {
 
-using engine::JobKind;
 using engine::JobSpec;
 using engine::Outcome;
 using testing::Json;
@@ -27,8 +26,7 @@ class SessionWaitingTest : public ::testing::Test {
     auto pool = engine::Pool::Create(testing::TestPlatform(), options);
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
-    JobSpec spec;
-    spec.kind = JobKind::kCreateSession;
+    engine::CreateSessionSpec spec;
     spec.source = "var n = 0";
     PendingJob created = MakeJob(std::move(spec));
     ASSERT_TRUE(pool_->Submit(created.job).ok());
@@ -38,7 +36,7 @@ class SessionWaitingTest : public ::testing::Test {
   }
 
   PendingJob Start(const std::string& source, absl::Duration timeout) {
-    JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.session = session_;
     spec.source = source;
     PendingJob p = MakeJob(std::move(spec), timeout);

@@ -50,7 +50,7 @@ TEST_F(StandardGlobalsTest, StandardGlobalsKeepTheirOrderAndAttributes) {
 
 TEST_F(StandardGlobalsTest, EcmaScriptGlobalsComeFirstAsInABareContext) {
   std::string ours = Eval(std::string("(") + kDescribe + ")('setTimeout')[0]");
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.environment = engine::Environment::kBare;
   spec.source = std::string("(") + kDescribe + ")('')[0]";
   PendingJob p = MakeJob(std::move(spec));

@@ -63,15 +63,14 @@ TEST_F(TaskTimingTest, JobEndingFirstDropsThePendingSettlement) {
 TEST_F(TaskTimingTest, SessionJobThatEndsFirstNeverSettlesLater) {
   // A session's context outlives its jobs; a settlement its job did not wait for
   // goes with that job, and never runs inside the next one.
-  engine::JobSpec create;
-  create.kind = engine::JobKind::kCreateSession;
+  engine::CreateSessionSpec create;
   create.source = "var hits = 0";
   PendingJob created = MakeJob(std::move(create));
   ASSERT_TRUE(pool_->Submit(created.job).ok());
   Outcome made = created.Wait();
   ASSERT_EQ(made.kind, Outcome::Kind::kValue) << Json(made);
   auto in_session = [&](const std::string& source) {
-    engine::JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.session = made.id;
     spec.source = source;
     PendingJob p = MakeJob(std::move(spec));

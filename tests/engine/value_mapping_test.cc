@@ -231,7 +231,7 @@ TEST_F(ValueMappingTest, GetterThatLoopsIsStoppedByTheDeadline) {
 }
 
 TEST_F(ValueMappingTest, GlobalsBecomeJsValues) {
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.source = "[typeof n, n * 2, s + '!', b, z === null, o.list.length, o.list[1].k]";
   google::protobuf::Value n, s, b, z, o;
   n.set_number_value(21);

@@ -72,7 +72,7 @@ TEST_F(WebApiTest, InternalStateIgnoresPrototypePollution) {
 }
 
 TEST_F(WebApiTest, BareContextsHaveNone) {
-  engine::JobSpec spec;
+  engine::EvaluateSpec spec;
   spec.environment = engine::Environment::kBare;
   spec.source =
       "[typeof URL, typeof atob, typeof TextEncoder, typeof Event, typeof console, "

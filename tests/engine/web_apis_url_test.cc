@@ -67,7 +67,7 @@ TEST_F(WebApiTest, UrlParsesRealWorldInputs) {
   };
   for (const UrlCase& c : cases) {
     // The inputs reach the script as globals, so that any text survives quoting.
-    engine::JobSpec spec;
+    engine::EvaluateSpec spec;
     spec.source = c.base ? "new URL(input, base).href" : "new URL(input).href";
     google::protobuf::Value input, base;
     input.set_string_value(c.input);
