@@ -265,7 +265,7 @@ class Job {
   // Engine-internal: the program a Call or CreateSession names, as Pool::Submit found
   // it (null for the other jobs and for a session's Call), and the ProgramCache
   // generation read before that lookup; the worker uses it while no program was
-  // unloaded since (internal/program_runner.h, ResolvedProgram).
+  // unloaded since (runners/program_runner.h, ResolvedProgram).
   const std::shared_ptr<const Program>& program() const { return program_; }
   uint64_t program_generation() const { return program_generation_; }
 

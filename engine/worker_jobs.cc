@@ -1,6 +1,6 @@
 // RunJob: how a job taken from a queue starts on its worker (answered already,
 // waiting for its session, cancelled or late while queued), then its kind's runner
-// (internal::StartJob: evaluate_runner.h, call_runner.h, program_runner.h,
+// (runners::StartJob: evaluate_runner.h, call_runner.h, program_runner.h,
 // session_runner.h); and what the runners share: a fresh context, the dropping of
 // unloaded programs' contexts. What follows the start (awaiting, converting,
 // completing) is in job_run.cc. Worker thread only.
@@ -9,11 +9,11 @@
 #include <utility>
 #include <variant>
 
-#include "engine/internal/call_runner.h"
-#include "engine/internal/evaluate_runner.h"
-#include "engine/internal/program_runner.h"
-#include "engine/internal/session_runner.h"
 #include "engine/internal/worker_impl.h"
+#include "engine/runners/call_runner.h"
+#include "engine/runners/evaluate_runner.h"
+#include "engine/runners/program_runner.h"
+#include "engine/runners/session_runner.h"
 
 namespace jscore::engine {
 
@@ -63,7 +63,7 @@ void Worker::Impl::RunJob(std::shared_ptr<Job> job) {
     return Complete(run, Outcome::Failed(absl::DeadlineExceededError(
                              "the deadline passed while the job waited in the queue")));
   }
-  std::visit([this, run](const auto& kind_spec) { internal::StartJob(*this, run, kind_spec); },
+  std::visit([this, run](const auto& kind_spec) { runners::StartJob(*this, run, kind_spec); },
              run->job->spec().what);
 }
 

@@ -161,7 +161,7 @@ struct Worker::Impl {
 
   // ---- worker thread: starting each kind of job (worker_jobs.cc) ----
   // Takes the job (unless answered already), finds its session, enters it in `runs`
-  // and hands it to its kind's runner (internal::StartJob: evaluate_runner.h,
+  // and hands it to its kind's runner (runners::StartJob: evaluate_runner.h,
   // call_runner.h, program_runner.h, session_runner.h).
   void RunJob(std::shared_ptr<Job> job);
   // Takes a prebuilt context or builds one; attaches `run` as its host.

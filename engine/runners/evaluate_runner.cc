@@ -1,5 +1,5 @@
 // The Evaluate runner (evaluate_runner.h). Worker thread only.
-#include "engine/internal/evaluate_runner.h"
+#include "engine/runners/evaluate_runner.h"
 
 #include <memory>
 #include <optional>
@@ -9,24 +9,25 @@
 #include "engine/internal/json_value_codec.h"
 #include "engine/internal/program_code.h"
 #include "engine/internal/require.h"
-#include "engine/internal/runner_outcomes.h"
 #include "engine/internal/section.h"
 #include "engine/internal/value_codec.h"
 #include "engine/internal/worker_impl.h"
+#include "engine/runners/runner_outcomes.h"
 
-namespace jscore::engine::internal {
+namespace jscore::engine::runners {
 namespace {
 
 // Inside an Evaluate's section: a module graph, or a script with require(),
 // compiled as a program that is not kept (no code caches) and run.
-bool RunUnkeptProgram(JsScope& scope, const EvaluateSpec& spec, v8::Local<v8::Value>* result) {
+bool RunUnkeptProgram(internal::JsScope& scope, const EvaluateSpec& spec,
+                      v8::Local<v8::Value>* result) {
   auto program = std::make_shared<Program>();
   program->source = spec.source;
   program->filename = spec.filename;
   program->modules = spec.modules;
   program->type = spec.source_type;
   bool ok = CompileProgram(scope, program.get(), /*make_caches=*/false);
-  if (ContextState* state = ContextState::From(scope.context())) {
+  if (internal::ContextState* state = internal::ContextState::From(scope.context())) {
     state->modules = program;
   }
   if (ok && program->files != nullptr && !program->files->empty()) {
@@ -50,15 +51,15 @@ void StartJob(Worker::Impl& worker, JobRun* run, const EvaluateSpec& spec) {
   }
   std::optional<Outcome> outcome;
   {
-    Section section(worker.isolate, run->context, *run);
-    JsScope& scope = section.scope();
+    internal::Section section(worker.isolate, run->context, *run);
+    internal::JsScope& scope = section.scope();
     v8::Local<v8::Context> context = section.context();
     v8::TryCatch& try_catch = section.try_catch();
     bool ok = worker.ApplyJobSettings(scope, *run);
     for (const auto& [name, value] : spec.globals) {
       if (!ok) break;
       v8::Local<v8::Value> js;
-      if (!FromProtoValue(scope, value).ToLocal(&js) ||
+      if (!internal::FromProtoValue(scope, value).ToLocal(&js) ||
           context->Global()->Set(context, scope.Str(name), js).IsNothing()) {
         ok = false;
         break;
@@ -66,7 +67,7 @@ void StartJob(Worker::Impl& worker, JobRun* run, const EvaluateSpec& spec) {
     }
     absl::Status globals_status;
     if (ok && spec.globals_json) {
-      globals_status = SetJsonGlobals(scope, *spec.globals_json);
+      globals_status = internal::SetJsonGlobals(scope, *spec.globals_json);
       ok = globals_status.ok();
     }
     v8::Local<v8::String> source;
@@ -106,4 +107,4 @@ void StartJob(Worker::Impl& worker, JobRun* run, const EvaluateSpec& spec) {
   worker.AfterStart(run, std::move(outcome));
 }
 
-}  // namespace jscore::engine::internal
+}  // namespace jscore::engine::runners

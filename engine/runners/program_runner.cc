@@ -1,5 +1,5 @@
 // The LoadProgram runner and BuildProgramContext (program_runner.h). Worker thread only.
-#include "engine/internal/program_runner.h"
+#include "engine/runners/program_runner.h"
 
 #include <memory>
 #include <optional>
@@ -13,11 +13,11 @@
 #include "engine/internal/js_error.h"
 #include "engine/internal/program_code.h"
 #include "engine/internal/require.h"
-#include "engine/internal/runner_outcomes.h"
 #include "engine/internal/section.h"
 #include "engine/internal/worker_impl.h"
+#include "engine/runners/runner_outcomes.h"
 
-namespace jscore::engine::internal {
+namespace jscore::engine::runners {
 namespace {
 
 JsError TypeError(std::string message) {
@@ -51,10 +51,10 @@ void StartJob(Worker::Impl& worker, JobRun* run, const LoadProgramSpec& spec) {
   program->browser = spec.browser;
   std::optional<Outcome> failed;
   {
-    Section section(worker.isolate, run->context, *run);
-    JsScope& scope = section.scope();
+    internal::Section section(worker.isolate, run->context, *run);
+    internal::JsScope& scope = section.scope();
     v8::TryCatch& try_catch = section.try_catch();
-    bool ok = CompileProgram(scope, program.get(), /*make_caches=*/!spec.validate_only);
+    bool ok = internal::CompileProgram(scope, program.get(), /*make_caches=*/!spec.validate_only);
     if (!ok && try_catch.HasCaught() && !try_catch.HasTerminated()) {
       failed = JsErrorOutcome(
           worker.ErrorFromException(scope, *run->job, try_catch.Exception(), try_catch.Message()));
@@ -85,25 +85,26 @@ std::optional<Outcome> BuildProgramContext(Worker::Impl& worker, JobRun* run,
     return Outcome::Failed(absl::ResourceExhaustedError("the engine could not create a context"));
   }
   std::optional<Outcome> failed;
-  Section section(worker.isolate, run->context, *run);
-  JsScope& scope = section.scope();
+  internal::Section section(worker.isolate, run->context, *run);
+  internal::JsScope& scope = section.scope();
   v8::Local<v8::Context> context = section.context();
   v8::TryCatch& try_catch = section.try_catch();
   bool ok = worker.ApplyJobSettings(scope, *run);
   if (ok && program->browser)
     ok = extensions::browser::InstallBrowserProfile(scope, *program->browser);
-  if (ContextState* state = ContextState::From(context)) state->modules = program;
-  if (ok && program->files != nullptr && !program->files->empty()) InstallRequire(scope);
+  if (internal::ContextState* state = internal::ContextState::From(context))
+    state->modules = program;
+  if (ok && program->files != nullptr && !program->files->empty()) internal::InstallRequire(scope);
   v8::Local<v8::Value> result;
-  ok = ok && RunProgram(scope, *program).ToLocal(&result);
+  ok = ok && internal::RunProgram(scope, *program).ToLocal(&result);
   if (ok) worker.Checkpoint(*run);
   if (ok && program->type == SourceType::kModule && result->IsPromise()) {
     // The module graph's evaluation (top-level await) settles within its microtasks.
     v8::Local<v8::Promise> evaluated = result.As<v8::Promise>();
     if (evaluated->State() == v8::Promise::kRejected) {
-      JsError error =
-          ExceptionToJsError(scope, evaluated->Result(),
-                             v8::Exception::CreateMessage(worker.isolate, evaluated->Result()));
+      JsError error = internal::ExceptionToJsError(
+          scope, evaluated->Result(),
+          v8::Exception::CreateMessage(worker.isolate, evaluated->Result()));
       error.message = "while evaluating the program's modules: " + error.message;
       failed = JsErrorOutcome(std::move(error));
     } else if (evaluated->State() == v8::Promise::kPending) {
@@ -137,4 +138,4 @@ std::optional<Outcome> BuildProgramContext(Worker::Impl& worker, JobRun* run,
   return failed;
 }
 
-}  // namespace jscore::engine::internal
+}  // namespace jscore::engine::runners

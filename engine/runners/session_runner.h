@@ -1,6 +1,6 @@
 // The CreateSession and DeleteSession runners.
-#ifndef JSCORE_ENGINE_INTERNAL_SESSION_RUNNER_H_
-#define JSCORE_ENGINE_INTERNAL_SESSION_RUNNER_H_
+#ifndef JSCORE_ENGINE_RUNNERS_SESSION_RUNNER_H_
+#define JSCORE_ENGINE_RUNNERS_SESSION_RUNNER_H_
 
 #include "engine/job.h"
 #include "engine/worker.h"
@@ -9,7 +9,7 @@ namespace jscore::engine {
 
 class JobRun;
 
-namespace internal {
+namespace runners {
 
 // Starts and completes `run`'s CreateSession: a context from its program
 // (program_runner.h) or a fresh one, its settings and source run once (one section),
@@ -23,7 +23,7 @@ void StartJob(Worker::Impl& worker, JobRun* run, const CreateSessionSpec& spec);
 // SessionStore. Worker thread only (tests/engine/program_session_test.cc).
 void StartJob(Worker::Impl& worker, JobRun* run, const DeleteSessionSpec& spec);
 
-}  // namespace internal
+}  // namespace runners
 }  // namespace jscore::engine
 
-#endif  // JSCORE_ENGINE_INTERNAL_SESSION_RUNNER_H_
+#endif  // JSCORE_ENGINE_RUNNERS_SESSION_RUNNER_H_

@@ -1,14 +1,14 @@
 // Outcomes the job runners (evaluate_runner.h, call_runner.h, program_runner.h,
 // session_runner.h) answer with. Plain data; any thread.
-#ifndef JSCORE_ENGINE_INTERNAL_RUNNER_OUTCOMES_H_
-#define JSCORE_ENGINE_INTERNAL_RUNNER_OUTCOMES_H_
+#ifndef JSCORE_ENGINE_RUNNERS_RUNNER_OUTCOMES_H_
+#define JSCORE_ENGINE_RUNNERS_RUNNER_OUTCOMES_H_
 
 #include <string>
 #include <utility>
 
 #include "engine/job.h"
 
-namespace jscore::engine::internal {
+namespace jscore::engine::runners {
 
 // A job that ended with a JS error.
 inline Outcome JsErrorOutcome(JsError error) {
@@ -27,6 +27,6 @@ inline Outcome IdOutcome(std::string id) {
   return o;
 }
 
-}  // namespace jscore::engine::internal
+}  // namespace jscore::engine::runners
 
-#endif  // JSCORE_ENGINE_INTERNAL_RUNNER_OUTCOMES_H_
+#endif  // JSCORE_ENGINE_RUNNERS_RUNNER_OUTCOMES_H_

@@ -1,6 +1,6 @@
 // The Evaluate runner: how an Evaluate job starts on its worker.
-#ifndef JSCORE_ENGINE_INTERNAL_EVALUATE_RUNNER_H_
-#define JSCORE_ENGINE_INTERNAL_EVALUATE_RUNNER_H_
+#ifndef JSCORE_ENGINE_RUNNERS_EVALUATE_RUNNER_H_
+#define JSCORE_ENGINE_RUNNERS_EVALUATE_RUNNER_H_
 
 #include "engine/job.h"
 #include "engine/worker.h"
@@ -9,7 +9,7 @@ namespace jscore::engine {
 
 class JobRun;
 
-namespace internal {
+namespace runners {
 
 // Starts `run`'s Evaluate: in its session's context, or a fresh one (pre-built, or
 // built for it when it probes); then, in one section, its context settings, its
@@ -18,7 +18,7 @@ namespace internal {
 // Worker thread only (tests/engine/pool_test.cc, json_value_test.cc, determinism_test.cc).
 void StartJob(Worker::Impl& worker, JobRun* run, const EvaluateSpec& spec);
 
-}  // namespace internal
+}  // namespace runners
 }  // namespace jscore::engine
 
-#endif  // JSCORE_ENGINE_INTERNAL_EVALUATE_RUNNER_H_
+#endif  // JSCORE_ENGINE_RUNNERS_EVALUATE_RUNNER_H_

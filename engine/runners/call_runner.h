@@ -1,6 +1,6 @@
 // The Call runner: how a Call job starts on its worker.
-#ifndef JSCORE_ENGINE_INTERNAL_CALL_RUNNER_H_
-#define JSCORE_ENGINE_INTERNAL_CALL_RUNNER_H_
+#ifndef JSCORE_ENGINE_RUNNERS_CALL_RUNNER_H_
+#define JSCORE_ENGINE_RUNNERS_CALL_RUNNER_H_
 
 #include "engine/job.h"
 #include "engine/worker.h"
@@ -9,7 +9,7 @@ namespace jscore::engine {
 
 class JobRun;
 
-namespace internal {
+namespace runners {
 
 // Starts `run`'s Call: in its session's context, or its program's (the worker's
 // cached context, a fresh copy when the call sets a seed, a clock or a probe or
@@ -19,7 +19,7 @@ namespace internal {
 // Worker thread only (tests/engine/program_session_test.cc, program_modules_test.cc).
 void StartJob(Worker::Impl& worker, JobRun* run, const CallSpec& spec);
 
-}  // namespace internal
+}  // namespace runners
 }  // namespace jscore::engine
 
-#endif  // JSCORE_ENGINE_INTERNAL_CALL_RUNNER_H_
+#endif  // JSCORE_ENGINE_RUNNERS_CALL_RUNNER_H_

@@ -1,6 +1,6 @@
 // The LoadProgram runner, and a program's context built for a Call or a session.
-#ifndef JSCORE_ENGINE_INTERNAL_PROGRAM_RUNNER_H_
-#define JSCORE_ENGINE_INTERNAL_PROGRAM_RUNNER_H_
+#ifndef JSCORE_ENGINE_RUNNERS_PROGRAM_RUNNER_H_
+#define JSCORE_ENGINE_RUNNERS_PROGRAM_RUNNER_H_
 
 #include <memory>
 #include <optional>
@@ -14,7 +14,7 @@ namespace jscore::engine {
 class JobRun;
 struct Program;
 
-namespace internal {
+namespace runners {
 
 // Starts and completes `run`'s LoadProgram: an already loaded program answers its
 // id; otherwise the source and modules are compiled once in a bare context (one
@@ -37,7 +37,7 @@ std::shared_ptr<const Program> ResolvedProgram(Worker::Impl& worker, const Job& 
 std::optional<Outcome> BuildProgramContext(Worker::Impl& worker, JobRun* run,
                                            std::shared_ptr<const Program> program);
 
-}  // namespace internal
+}  // namespace runners
 }  // namespace jscore::engine
 
-#endif  // JSCORE_ENGINE_INTERNAL_PROGRAM_RUNNER_H_
+#endif  // JSCORE_ENGINE_RUNNERS_PROGRAM_RUNNER_H_

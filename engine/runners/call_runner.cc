@@ -1,5 +1,5 @@
 // The Call runner (call_runner.h). Worker thread only.
-#include "engine/internal/call_runner.h"
+#include "engine/runners/call_runner.h"
 
 #include <memory>
 #include <optional>
@@ -8,13 +8,13 @@
 
 #include "engine/internal/call_target.h"
 #include "engine/internal/json_value_codec.h"
-#include "engine/internal/program_runner.h"
-#include "engine/internal/runner_outcomes.h"
 #include "engine/internal/section.h"
 #include "engine/internal/value_codec.h"
 #include "engine/internal/worker_impl.h"
+#include "engine/runners/program_runner.h"
+#include "engine/runners/runner_outcomes.h"
 
-namespace jscore::engine::internal {
+namespace jscore::engine::runners {
 namespace {
 
 // The run's context for its program: cached, or built now (top level run under
@@ -26,7 +26,7 @@ std::optional<Outcome> EnterProgramContext(Worker::Impl& worker, JobRun* run, co
   // are dropped (one atomic read when nothing was unloaded): a hit needs no
   // ProgramCache lookup, and a miss uses the program Pool::Route found.
   if (worker.programs.generation() != worker.programs_generation) worker.DropUnloadedPrograms();
-  if (ProgramContext* cached = fresh ? nullptr : worker.program_contexts.Use(id)) {
+  if (internal::ProgramContext* cached = fresh ? nullptr : worker.program_contexts.Use(id)) {
     run->context.Reset(worker.isolate, cached->context);
     run->microtasks = cached->microtasks;
     run->shared_context = true;
@@ -43,7 +43,7 @@ std::optional<Outcome> EnterProgramContext(Worker::Impl& worker, JobRun* run, co
   if (fresh) return std::nullopt;  // the run's own copy, dropped with it
   v8::HeapStatistics after;
   worker.isolate->GetHeapStatistics(&after);
-  ProgramContext entry;
+  internal::ProgramContext entry;
   entry.program = program;
   entry.context.Reset(worker.isolate, run->context);
   entry.microtasks = run->microtasks;
@@ -72,8 +72,8 @@ void StartJob(Worker::Impl& worker, JobRun* run, const CallSpec& spec) {
   std::optional<Outcome> outcome;
   {
     std::optional<Outcome> failed;
-    Section section(worker.isolate, run->context, *run);
-    JsScope& scope = section.scope();
+    internal::Section section(worker.isolate, run->context, *run);
+    internal::JsScope& scope = section.scope();
     v8::Local<v8::Context> context = section.context();
     v8::TryCatch& try_catch = section.try_catch();
     v8::Local<v8::Value> result;
@@ -82,14 +82,14 @@ void StartJob(Worker::Impl& worker, JobRun* run, const CallSpec& spec) {
     // when applying a session's throws or is terminated, the TryCatch and section.End() say so.
     bool prepared = run->session == nullptr || worker.ApplyJobSettings(scope, *run);
     absl::Status args_status;
-    CallTarget target;
-    if (prepared && ResolveCallTarget(scope, spec.function).To(&target)) {
+    internal::CallTarget target;
+    if (prepared && internal::ResolveCallTarget(scope, spec.function).To(&target)) {
       std::vector<v8::Local<v8::Value>> argv;
       argv.reserve(spec.args.size());
       ok = true;
       for (const auto& arg : spec.args) {
         v8::Local<v8::Value> js;
-        if (!FromProtoValue(scope, arg).ToLocal(&js)) {
+        if (!internal::FromProtoValue(scope, arg).ToLocal(&js)) {
           ok = false;
           break;
         }
@@ -97,7 +97,7 @@ void StartJob(Worker::Impl& worker, JobRun* run, const CallSpec& spec) {
       }
       if (ok && spec.args_json) {
         absl::StatusOr<std::vector<v8::Local<v8::Value>>> json_args =
-            JsonArguments(scope, *spec.args_json);
+            internal::JsonArguments(scope, *spec.args_json);
         args_status = json_args.status();
         ok = json_args.ok();
         if (ok) argv.insert(argv.end(), json_args->begin(), json_args->end());
@@ -125,4 +125,4 @@ void StartJob(Worker::Impl& worker, JobRun* run, const CallSpec& spec) {
   worker.AfterStart(run, std::move(outcome));
 }
 
-}  // namespace jscore::engine::internal
+}  // namespace jscore::engine::runners

@@ -1,5 +1,5 @@
 // The CreateSession and DeleteSession runners (session_runner.h). Worker thread only.
-#include "engine/internal/session_runner.h"
+#include "engine/runners/session_runner.h"
 
 #include <memory>
 #include <optional>
@@ -8,12 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/extensions/hooks/hooks.h"
-#include "engine/internal/program_runner.h"
-#include "engine/internal/runner_outcomes.h"
 #include "engine/internal/section.h"
 #include "engine/internal/worker_impl.h"
+#include "engine/runners/program_runner.h"
+#include "engine/runners/runner_outcomes.h"
 
-namespace jscore::engine::internal {
+namespace jscore::engine::runners {
 
 void StartJob(Worker::Impl& worker, JobRun* run, const CreateSessionSpec& spec) {
   JSCORE_DCHECK_ON_WORKER_THREAD_OF(worker);
@@ -32,8 +32,8 @@ void StartJob(Worker::Impl& worker, JobRun* run, const CreateSessionSpec& spec) 
   // A session from a program got its settings before the program's top level.
   bool apply_settings = spec.program.empty();
   if (!failed && (!spec.source.empty() || apply_settings)) {
-    Section section(worker.isolate, run->context, *run);
-    JsScope& scope = section.scope();
+    internal::Section section(worker.isolate, run->context, *run);
+    internal::JsScope& scope = section.scope();
     v8::TryCatch& try_catch = section.try_catch();
     v8::ScriptOrigin origin(worker.isolate, scope.Str(spec.filename));
     v8::Local<v8::Script> script;
@@ -66,7 +66,7 @@ void StartJob(Worker::Impl& worker, JobRun* run, const CreateSessionSpec& spec) 
     if (!worker.retired_seen) worker.session_table.Remove(spec.session, "its creation failed");
     return worker.Complete(run, std::move(*failed));
   }
-  auto session = std::make_unique<Session>();
+  auto session = std::make_unique<internal::Session>();
   session->id = spec.session;
   session->context.Reset(worker.isolate, run->context);
   session->microtasks = run->microtasks;
@@ -84,7 +84,7 @@ void StartJob(Worker::Impl& worker, JobRun* run, const CreateSessionSpec& spec) 
 
 void StartJob(Worker::Impl& worker, JobRun* run, const DeleteSessionSpec& /*spec*/) {
   JSCORE_DCHECK_ON_WORKER_THREAD_OF(worker);
-  Session* session = run->session;
+  internal::Session* session = run->session;
   run->session = nullptr;
   std::string id = session->id;
   worker.DropWaiting(session,
@@ -97,4 +97,4 @@ void StartJob(Worker::Impl& worker, JobRun* run, const DeleteSessionSpec& /*spec
   worker.Complete(run, std::move(done));
 }
 
-}  // namespace jscore::engine::internal
+}  // namespace jscore::engine::runners
