@@ -11,10 +11,17 @@
 
 namespace jscore::daemon {
 
-// Each validates a request (sizes, fields) and builds what the engine runs.
+// Each validates a request (sizes, fields) and builds what the engine runs. The
+// rvalue forms give the same spec but move the request's large parts (source,
+// arguments, globals, JSON texts) into it instead of copying them, leaving the
+// request in an unspecified state.
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& request,
                                                 const DaemonConfig& config);
+absl::StatusOr<engine::JobSpec> SpecFromRequest(v1::EvaluateRequest&& request,
+                                                const DaemonConfig& config);
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
+                                                const DaemonConfig& config);
+absl::StatusOr<engine::JobSpec> SpecFromRequest(v1::CallRequest&& request,
                                                 const DaemonConfig& config);
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& request,
                                                 const DaemonConfig& config);

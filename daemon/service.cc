@@ -84,17 +84,21 @@ template <typename Request, typename Response>
 grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackServerContext* context,
                                                 const Request& request,
                                                 const google::protobuf::Duration& timeout,
-                                                Response* response) {
+                                                Response* response, Request* take) {
   auto* reactor = new JobReactor(pool_, context, method, metrics_, config_.slow_request, replica_);
   absl::StatusOr<std::string> caller = auth_.Authenticate(*context);
   if (!caller.ok()) {
     reactor->FinishWith(caller.status());
     return reactor;
   }
-  absl::StatusOr<engine::JobSpec> spec = SpecFromRequest(request, config_);
+  if (take != &request) take = nullptr;  // only the call's own request may be emptied
+  // The deadline first: `timeout` may be a part of the request that `take` empties.
   const DeadlineOrigin origin = OriginOf(timeout, GrpcDeadline(*context), absl::Now());
   absl::StatusOr<absl::Time> deadline =
       DeadlineFor(timeout, origin.grpc_deadline, origin.start, config_);
+  absl::StatusOr<engine::JobSpec> spec = take != nullptr
+                                             ? SpecFromRequest(std::move(*take), config_)
+                                             : SpecFromRequest(request, config_);
   if (!spec.ok() || !deadline.ok()) {
     reactor->FinishWith(!spec.ok() ? spec.status() : deadline.status());
     return reactor;
@@ -113,13 +117,15 @@ grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackSer
 grpc::ServerUnaryReactor* JsCoreService::Evaluate(grpc::CallbackServerContext* context,
                                                   const v1::EvaluateRequest* request,
                                                   v1::EvaluateResponse* response) {
-  return RunJob(Method::kEvaluate, context, *request, request->timeout(), response);
+  return RunJob(Method::kEvaluate, context, *request, request->timeout(), response,
+                MessagePool<v1::EvaluateRequest, v1::EvaluateResponse>::MutableRequest(*context));
 }
 
 grpc::ServerUnaryReactor* JsCoreService::Call(grpc::CallbackServerContext* context,
                                               const v1::CallRequest* request,
                                               v1::EvaluateResponse* response) {
-  return RunJob(Method::kCall, context, *request, request->timeout(), response);
+  return RunJob(Method::kCall, context, *request, request->timeout(), response,
+                MessagePool<v1::CallRequest, v1::EvaluateResponse>::MutableRequest(*context));
 }
 
 grpc::ServerUnaryReactor* JsCoreService::LoadProgram(grpc::CallbackServerContext* context,
