@@ -79,8 +79,8 @@ class JsCoreService final : public JsCoreServiceBase {
 
   // Requests and responses of the two hot methods, reused across calls. Up to
   // kPooledMessages pairs each are kept, none holding more than kMaxPooledBytes.
-  static constexpr size_t kPooledMessages = 256;
-  static constexpr size_t kMaxPooledBytes = 64 << 10;
+  static constexpr size_t kPooledMessages = 128;
+  static constexpr size_t kMaxPooledBytes = 16 << 10;
   MessagePool<v1::EvaluateRequest, v1::EvaluateResponse> evaluate_messages_{kPooledMessages,
                                                                             kMaxPooledBytes};
   MessagePool<v1::CallRequest, v1::EvaluateResponse> call_messages_{kPooledMessages,

@@ -5,6 +5,7 @@
 #include "daemon/request_mapping.h"
 
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -54,6 +55,59 @@ google::protobuf::Value Nested(int levels) {
     value = outer;
   }
   return value;
+}
+
+// The rvalue forms (the daemon's handlers, on a request they own) build the same spec
+// as the const ones, but take the large parts out of the request instead of copying.
+TEST(RequestMappingTest, MovingARequestGivesTheSameSpecAndEmptiesItsLargeParts) {
+  v1::CallRequest call;
+  call.set_program(kProgram);
+  call.set_function("sign");
+  (*call.add_args()->mutable_struct_value()->mutable_fields())["uid"].set_string_value("10086");
+  call.add_args()->set_number_value(17);
+  absl::StatusOr<engine::JobSpec> copied = SpecFromRequest(call, SmallConfig());
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  v1::CallRequest taken_from = call;
+  absl::StatusOr<engine::JobSpec> moved = SpecFromRequest(std::move(taken_from), SmallConfig());
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->program, copied->program);
+  EXPECT_EQ(moved->function, "sign");
+  ASSERT_EQ(moved->args.size(), 2u);
+  EXPECT_EQ(moved->args[0].struct_value().fields().at("uid").string_value(), "10086");
+  EXPECT_EQ(moved->args[1].number_value(), 17);
+  EXPECT_EQ(moved->args[0].DebugString(), copied->args[0].DebugString());
+  EXPECT_FALSE(taken_from.args(0).has_struct_value());  // moved out, not copied
+
+  v1::CallRequest json_call;
+  json_call.set_program(kProgram);
+  json_call.set_function("f");
+  json_call.mutable_args_json()->set_json("[1,\"two\"]");
+  absl::StatusOr<engine::JobSpec> json_spec = SpecFromRequest(std::move(json_call), SmallConfig());
+  ASSERT_TRUE(json_spec.ok()) << json_spec.status();
+  ASSERT_TRUE(json_spec->args_json.has_value());
+  EXPECT_EQ(json_spec->args_json->json, "[1,\"two\"]");
+
+  v1::EvaluateRequest eval = Eval("x + y");
+  (*eval.mutable_globals())["x"].set_number_value(1);
+  (*eval.mutable_globals())["y"].set_string_value("two");
+  absl::StatusOr<engine::JobSpec> eval_copied = SpecFromRequest(eval, SmallConfig());
+  ASSERT_TRUE(eval_copied.ok()) << eval_copied.status();
+  absl::StatusOr<engine::JobSpec> eval_moved = SpecFromRequest(std::move(eval), SmallConfig());
+  ASSERT_TRUE(eval_moved.ok()) << eval_moved.status();
+  EXPECT_EQ(eval_moved->source, "x + y");
+  ASSERT_EQ(eval_moved->globals.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(eval_moved->globals[i].first, eval_copied->globals[i].first);
+    EXPECT_EQ(eval_moved->globals[i].second.DebugString(),
+              eval_copied->globals[i].second.DebugString());
+  }
+
+  // A bad request is refused the same way either way.
+  v1::CallRequest bad;
+  bad.set_program("not-an-id");
+  bad.set_function("f");
+  EXPECT_THAT(SpecFromRequest(std::move(bad), SmallConfig()),
+              FailsWith(absl::StatusCode::kInvalidArgument, "program must be a program id"));
 }
 
 TEST(RequestMappingTest, EvaluateCarriesEveryField) {
