@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace jscore::daemon {
@@ -211,6 +212,25 @@ absl::Status CheckParsed(const google::protobuf::Message& request) {
 void ToJsonValue(engine::JsonValue value, v1::JsValue* out) {
   out->set_json(std::move(value.json));
   out->set_types(std::move(value.types));
+}
+
+// Moves `value` (a heap message) into the response's value or hook_data. On a
+// response that lives on an arena (MessagePool), a plain move would copy the whole
+// tree into the arena; the tree is handed over instead, owned by the arena, which
+// deletes it when it is reset.
+void PutValue(google::protobuf::Value value, bool hook, v1::EvaluateResponse* response) {
+  google::protobuf::Arena* arena = response->GetArena();
+  if (arena == nullptr) {
+    *(hook ? response->mutable_hook_data() : response->mutable_value()) = std::move(value);
+    return;
+  }
+  auto* owned = new google::protobuf::Value(std::move(value));  // a swap, not a copy
+  arena->Own(owned);
+  if (hook) {
+    response->unsafe_arena_set_allocated_hook_data(owned);
+  } else {
+    response->unsafe_arena_set_allocated_value(owned);
+  }
 }
 
 void ToJsError(engine::JsError error, v1::JsError* out) {
@@ -508,10 +528,8 @@ absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* respons
     if (outcome.value_json) {
       ToJsonValue(std::move(*outcome.value_json),
                   hook ? response->mutable_hook_data_json() : response->mutable_value_json());
-    } else if (hook) {
-      *response->mutable_hook_data() = std::move(outcome.value);
     } else {
-      *response->mutable_value() = std::move(outcome.value);
+      PutValue(std::move(outcome.value), hook, response);
     }
     response->set_undefined(outcome.undefined);
     for (const auto& a : outcome.annotations) {

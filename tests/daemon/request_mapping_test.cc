@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/arena.h"
 #include "gtest/gtest.h"
 #include "proto/request_parsing.h"
 
@@ -368,6 +369,28 @@ TEST(RequestMappingTest, DeadlineTakesTheSmallestLimit) {
   timeout.set_nanos(0);
   EXPECT_THAT(DeadlineFor(timeout, no_grpc_deadline, now, config),
               FailsWith(absl::StatusCode::kInvalidArgument, "timeout must not be negative"));
+}
+
+// A response on an arena (the daemon's MessagePool) takes the engine's value tree
+// over instead of copying it into the arena; the arena deletes it when it goes.
+TEST(RequestMappingTest, AValueIsHandedToAResponseOnAnArenaNotCopied) {
+  for (bool hook : {false, true}) {
+    google::protobuf::Arena arena;
+    auto* response = google::protobuf::Arena::CreateMessage<v1::EvaluateResponse>(&arena);
+    engine::Outcome outcome;
+    outcome.kind = hook ? engine::Outcome::Kind::kHook : engine::Outcome::Kind::kValue;
+    (*outcome.value.mutable_struct_value()->mutable_fields())["k"].set_string_value(
+        std::string(1000, 'x'));
+    const google::protobuf::Struct* tree = &outcome.value.struct_value();
+    ASSERT_TRUE(FillResponse(std::move(outcome), response).ok());
+    const google::protobuf::Value& out = hook ? response->hook_data() : response->value();
+    EXPECT_EQ(&out.struct_value(), tree);  // the same tree, not a copy
+    EXPECT_EQ(out.struct_value().fields().at("k").string_value(), std::string(1000, 'x'));
+    EXPECT_EQ(hook, !response->has_value());
+    v1::EvaluateResponse parsed;  // and it encodes as any response
+    ASSERT_TRUE(parsed.ParseFromString(response->SerializeAsString()));
+    EXPECT_EQ((hook ? parsed.hook_data() : parsed.value()).DebugString(), out.DebugString());
+  }
 }
 
 TEST(RequestMappingTest, OutcomesFillResponses) {
