@@ -52,6 +52,8 @@ std::string PlainValue(absl::string_view s) {
 
 }  // namespace
 
+bool LogEnabled(LogLevel level) { return level >= g_min_level.load(std::memory_order_relaxed); }
+
 void ConfigureLog(LogFormat format, LogLevel min_level) {
   g_format.store(format);
   g_min_level.store(min_level);

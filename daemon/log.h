@@ -44,6 +44,10 @@ class LogValue {
 void Log(LogLevel level, absl::string_view event,
          std::initializer_list<std::pair<absl::string_view, LogValue>> fields = {});
 
+// Any thread: whether Log at `level` writes anything, so that a caller on a hot path
+// builds its fields only for a line that is written.
+bool LogEnabled(LogLevel level);
+
 }  // namespace jscore::daemon
 
 #endif  // JSCORE_DAEMON_LOG_H_

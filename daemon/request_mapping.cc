@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/status_macros.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace jscore::daemon {
@@ -158,17 +159,26 @@ absl::StatusOr<engine::ValueEncoding> EncodingFromRequest(v1::ValueEncoding enco
 // A request's JsValue (globals_json, args_json): nullopt when not sent (empty text),
 // else checked against the depth limit (one more level: the object or array that
 // holds the values) and required to be `top` ('{' or '[').
+// `take`, when set, is `value` itself, which may be emptied: its texts are moved, not
+// copied.
 absl::StatusOr<std::optional<engine::JsonValue>> JsonFromRequest(const v1::JsValue& value,
                                                                  absl::string_view what, char top,
                                                                  size_t max_members,
-                                                                 const DaemonConfig& config) {
+                                                                 const DaemonConfig& config,
+                                                                 v1::JsValue* take = nullptr) {
   if (value.json().empty()) {
     if (!value.types().empty()) {
       return absl::InvalidArgumentError(absl::StrCat(what, " has types but no json"));
     }
     return std::optional<engine::JsonValue>();
   }
-  engine::JsonValue out{value.json(), value.types()};
+  engine::JsonValue out;
+  if (take != nullptr) {
+    out.json = std::move(*take->mutable_json());
+    out.types = std::move(*take->mutable_types());
+  } else {
+    out = engine::JsonValue{value.json(), value.types()};
+  }
   absl::StatusOr<engine::JsonShape> shape =
       engine::CheckJsonValue(out, config.pool.max_result_depth + 1, what);
   if (!shape.ok()) return shape.status();
@@ -240,6 +250,25 @@ void ToJsonValue(engine::JsonValue value, v1::JsValue* out) {
   out->set_types(std::move(value.types));
 }
 
+// Moves `value` (a heap message) into the response's value or hook_data. On a
+// response that lives on an arena (MessagePool), a plain move would copy the whole
+// tree into the arena; the tree is handed over instead, owned by the arena, which
+// deletes it when it is reset.
+void PutValue(google::protobuf::Value value, bool hook, v1::EvaluateResponse* response) {
+  google::protobuf::Arena* arena = response->GetArena();
+  if (arena == nullptr) {
+    *(hook ? response->mutable_hook_data() : response->mutable_value()) = std::move(value);
+    return;
+  }
+  auto* owned = new google::protobuf::Value(std::move(value));  // a swap, not a copy
+  arena->Own(owned);
+  if (hook) {
+    response->unsafe_arena_set_allocated_hook_data(owned);
+  } else {
+    response->unsafe_arena_set_allocated_value(owned);
+  }
+}
+
 void ToJsError(engine::JsError error, v1::JsError* out) {
   if (error.thrown) ToJsonValue(std::move(*error.thrown), out->mutable_thrown());
   out->set_name(std::move(error.name));
@@ -287,10 +316,11 @@ absl::Status CopyModules(const google::protobuf::Map<std::string, std::string>& 
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& request,
-                                                const DaemonConfig& config) {
+// The spec of an Evaluate. With `take` (`request` itself, owned by the caller), the
+// source, globals and JSON texts are moved out of the request instead of copied.
+absl::StatusOr<engine::JobSpec> EvaluateSpec(const v1::EvaluateRequest& request,
+                                             const DaemonConfig& config,
+                                             v1::EvaluateRequest* take) {
   RETURN_IF_ERROR(CheckParsed(request));
   if (request.source().size() > config.max_source_bytes) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -328,7 +358,7 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
     return s;
   }
   spec.session = request.session();
-  spec.source = request.source();
+  spec.source = take != nullptr ? std::move(*take->mutable_source()) : request.source();
   if (!request.filename().empty()) spec.filename = request.filename();
   spec.environment = request.extensions() == v1::EXTENSIONS_NONE ? engine::Environment::kBare
                                                                  : engine::Environment::kStandard;
@@ -338,10 +368,16 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
     std::string path;
     AppendPathSegment(name, path);
     RETURN_IF_ERROR(CheckValueDepth(value, config.pool.max_result_depth, "globals", path));
-    spec.globals.emplace_back(name, value);
+    if (take == nullptr) spec.globals.emplace_back(name, value);
   }
-  absl::StatusOr<std::optional<engine::JsonValue>> globals_json =
-      JsonFromRequest(request.globals_json(), "globals_json", '{', config.max_globals, config);
+  if (take != nullptr) {
+    for (auto& [name, value] : *take->mutable_globals()) {
+      spec.globals.emplace_back(name, std::move(value));
+    }
+  }
+  absl::StatusOr<std::optional<engine::JsonValue>> globals_json = JsonFromRequest(
+      request.globals_json(), "globals_json", '{', config.max_globals, config,
+      take != nullptr && take->has_globals_json() ? take->mutable_globals_json() : nullptr);
   if (!globals_json.ok()) return globals_json.status();
   if (globals_json->has_value() && request.globals_size() > 0) {
     return absl::InvalidArgumentError("set globals or globals_json, not both");
@@ -353,8 +389,10 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& reque
   return spec;
 }
 
-absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
-                                                const DaemonConfig& config) {
+// The spec of a Call. With `take` (`request` itself, owned by the caller), the
+// arguments are moved out of the request instead of copied.
+absl::StatusOr<engine::JobSpec> CallSpec(const v1::CallRequest& request, const DaemonConfig& config,
+                                         v1::CallRequest* take) {
   RETURN_IF_ERROR(CheckParsed(request));
   engine::CallSpec spec;
   if (request.target_case() == v1::CallRequest::kProgram) {
@@ -386,9 +424,15 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
     std::string path = absl::StrCat("/", i);
     RETURN_IF_ERROR(CheckValueDepth(request.args(i), config.pool.max_result_depth, "args", path));
   }
-  spec.args.assign(request.args().begin(), request.args().end());
-  absl::StatusOr<std::optional<engine::JsonValue>> args_json =
-      JsonFromRequest(request.args_json(), "args_json", '[', SIZE_MAX, config);
+  if (take != nullptr) {
+    spec.args.reserve(request.args_size());
+    for (auto& arg : *take->mutable_args()) spec.args.push_back(std::move(arg));
+  } else {
+    spec.args.assign(request.args().begin(), request.args().end());
+  }
+  absl::StatusOr<std::optional<engine::JsonValue>> args_json = JsonFromRequest(
+      request.args_json(), "args_json", '[', SIZE_MAX, config,
+      take != nullptr && take->has_args_json() ? take->mutable_args_json() : nullptr);
   if (!args_json.ok()) return args_json.status();
   if (args_json->has_value() && request.args_size() > 0) {
     return absl::InvalidArgumentError("set args or args_json, not both");
@@ -399,6 +443,28 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
   spec.value_encoding = *encoding;
   spec.fresh = request.fresh();
   return spec;
+}
+
+}  // namespace
+
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& request,
+                                                const DaemonConfig& config) {
+  return EvaluateSpec(request, config, nullptr);
+}
+
+absl::StatusOr<engine::JobSpec> SpecFromRequest(v1::EvaluateRequest&& request,
+                                                const DaemonConfig& config) {
+  return EvaluateSpec(request, config, &request);
+}
+
+absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
+                                                const DaemonConfig& config) {
+  return CallSpec(request, config, nullptr);
+}
+
+absl::StatusOr<engine::JobSpec> SpecFromRequest(v1::CallRequest&& request,
+                                                const DaemonConfig& config) {
+  return CallSpec(request, config, &request);
 }
 
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& request,
@@ -477,10 +543,8 @@ absl::Status FillResponse(engine::Outcome outcome, v1::EvaluateResponse* respons
     if (outcome.value_json) {
       ToJsonValue(std::move(*outcome.value_json),
                   hook ? response->mutable_hook_data_json() : response->mutable_value_json());
-    } else if (hook) {
-      *response->mutable_hook_data() = std::move(outcome.value);
     } else {
-      *response->mutable_value() = std::move(outcome.value);
+      PutValue(std::move(outcome.value), hook, response);
     }
     response->set_undefined(outcome.undefined);
     for (const auto& a : outcome.annotations) {

@@ -15,9 +15,16 @@ namespace jscore::daemon {
 // holding the kind's spec (engine/job.h). The context settings of Evaluate, Call and
 // CreateSession (engine::ContextSettings) are read by one function for all three
 // (SettingsFromRequest in request_mapping.cc).
+// The rvalue forms give the same spec but move the request's large parts (source,
+// arguments, globals, JSON texts) into it instead of copying them, leaving the
+// request in an unspecified state.
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::EvaluateRequest& request,
                                                 const DaemonConfig& config);
+absl::StatusOr<engine::JobSpec> SpecFromRequest(v1::EvaluateRequest&& request,
+                                                const DaemonConfig& config);
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::CallRequest& request,
+                                                const DaemonConfig& config);
+absl::StatusOr<engine::JobSpec> SpecFromRequest(v1::CallRequest&& request,
                                                 const DaemonConfig& config);
 absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& request,
                                                 const DaemonConfig& config);

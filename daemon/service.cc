@@ -20,14 +20,25 @@ namespace {
 class JobReactor final : public grpc::ServerUnaryReactor {
  public:
   JobReactor(engine::Pool& pool, grpc::CallbackServerContext* context, Method method,
-             Metrics& metrics, absl::Duration slow, const ReplicaAddress& replica)
+             Metrics& metrics, const DaemonConfig& config, const ReplicaAddress& replica)
       : pool_(pool),
         context_(context),
         method_(method),
         metrics_(metrics),
-        slow_(slow),
+        config_(config),
         replica_(replica),
         request_id_(TakeRequestId(*context)) {}
+
+  const ReplicaAddress& replica() const { return replica_; }
+
+  // Handler thread, before Submit: where the job's deadline came from.
+  void SetOrigin(const DeadlineOrigin& origin) { origin_ = origin; }
+
+  // Worker (or watchdog) thread, once: finishes with the job's result, a deadline
+  // naming the limit that set it.
+  void FinishJob(absl::Status status) {
+    FinishWith(NameTimeoutLimit(std::move(status), origin_, config_));
+  }
 
   // Handler thread: submits the job, or finishes at once with the admission error.
   void Submit(std::shared_ptr<engine::Job> job) {
@@ -42,7 +53,7 @@ class JobReactor final : public grpc::ServerUnaryReactor {
         status.ok() ? grpc::Status::OK : ToGrpcStatus(status, context_, replica_.Get());
     absl::Duration took = absl::Now() - started_;
     metrics_.Record(method_, answer.error_code(), took);
-    NoteRequest(method_, answer, took, slow_, request_id_);
+    NoteRequest(method_, answer, took, config_.slow_request, request_id_);
     Finish(answer);
   }
 
@@ -63,8 +74,9 @@ class JobReactor final : public grpc::ServerUnaryReactor {
   grpc::CallbackServerContext* context_;
   const Method method_;
   Metrics& metrics_;
-  const absl::Duration slow_;
+  const DaemonConfig& config_;
   const ReplicaAddress& replica_;
+  DeadlineOrigin origin_;
   const std::string request_id_;
   const absl::Time started_ = absl::Now();
   std::shared_ptr<engine::Job> job_;
@@ -84,27 +96,33 @@ template <typename Request, typename Response>
 grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackServerContext* context,
                                                 const Request& request,
                                                 const google::protobuf::Duration& timeout,
-                                                Response* response) {
-  auto* reactor = new JobReactor(pool_, context, method, metrics_, config_.slow_request, replica_);
+                                                Response* response, Request* take) {
+  auto* reactor = new JobReactor(pool_, context, method, metrics_, config_, replica_);
   absl::StatusOr<std::string> caller = auth_.Authenticate(*context);
   if (!caller.ok()) {
     reactor->FinishWith(caller.status());
     return reactor;
   }
-  absl::StatusOr<engine::JobSpec> spec = SpecFromRequest(request, config_);
+  if (take != &request) take = nullptr;  // only the call's own request may be emptied
+  // The deadline first: `timeout` may be a part of the request that `take` empties.
   const DeadlineOrigin origin = OriginOf(timeout, GrpcDeadline(*context), absl::Now());
   absl::StatusOr<absl::Time> deadline =
       DeadlineFor(timeout, origin.grpc_deadline, origin.start, config_);
+  absl::StatusOr<engine::JobSpec> spec = take != nullptr
+                                             ? SpecFromRequest(std::move(*take), config_)
+                                             : SpecFromRequest(request, config_);
   if (!spec.ok() || !deadline.ok()) {
     reactor->FinishWith(!spec.ok() ? spec.status() : deadline.status());
     return reactor;
   }
   spec->owner = std::move(*caller);
+  reactor->SetOrigin(origin);
+  // Two pointers: small enough for std::function to hold without a heap allocation.
   auto job = std::make_shared<engine::Job>(
-      std::move(*spec), *deadline, [this, reactor, response, origin](engine::Outcome outcome) {
+      std::move(*spec), *deadline, [reactor, response](engine::Outcome outcome) {
         absl::Status status = FillResponse(std::move(outcome), response);
-        if (status.ok()) NameReplica(response, replica_);
-        reactor->FinishWith(NameTimeoutLimit(std::move(status), origin, config_));
+        if (status.ok()) NameReplica(response, reactor->replica());
+        reactor->FinishJob(std::move(status));
       });
   reactor->Submit(std::move(job));
   return reactor;
@@ -113,13 +131,15 @@ grpc::ServerUnaryReactor* JsCoreService::RunJob(Method method, grpc::CallbackSer
 grpc::ServerUnaryReactor* JsCoreService::Evaluate(grpc::CallbackServerContext* context,
                                                   const v1::EvaluateRequest* request,
                                                   v1::EvaluateResponse* response) {
-  return RunJob(Method::kEvaluate, context, *request, request->timeout(), response);
+  return RunJob(Method::kEvaluate, context, *request, request->timeout(), response,
+                MessagePool<v1::EvaluateRequest, v1::EvaluateResponse>::MutableRequest(*context));
 }
 
 grpc::ServerUnaryReactor* JsCoreService::Call(grpc::CallbackServerContext* context,
                                               const v1::CallRequest* request,
                                               v1::EvaluateResponse* response) {
-  return RunJob(Method::kCall, context, *request, request->timeout(), response);
+  return RunJob(Method::kCall, context, *request, request->timeout(), response,
+                MessagePool<v1::CallRequest, v1::EvaluateResponse>::MutableRequest(*context));
 }
 
 grpc::ServerUnaryReactor* JsCoreService::LoadProgram(grpc::CallbackServerContext* context,

@@ -4,6 +4,7 @@
 
 #include "daemon/config.h"
 #include "daemon/job_runner.h"
+#include "daemon/message_pool.h"
 #include "daemon/metrics.h"
 #include "daemon/rpc_support.h"
 #include "daemon/security.h"
@@ -37,7 +38,10 @@ class JsCoreService final : public JsCoreServiceBase {
         auth_(auth),
         metrics_(metrics),
         replica_(replica),
-        stream_limits_(stream_limits) {}
+        stream_limits_(stream_limits) {
+    SetMessageAllocatorFor_Evaluate(&evaluate_messages_);
+    SetMessageAllocatorFor_Call(&call_messages_);
+  }
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* context,
                                      const v1::EvaluateRequest* request,
@@ -65,10 +69,22 @@ class JsCoreService final : public JsCoreServiceBase {
 
  private:
   // Validates `request`, runs it as a job, and finishes the RPC with FillResponse.
+  // With `take` (the same message, mutable: MessagePool), its large parts are moved
+  // into the job instead of copied.
   template <typename Request, typename Response>
   grpc::ServerUnaryReactor* RunJob(Method method, grpc::CallbackServerContext* context,
                                    const Request& request,
-                                   const google::protobuf::Duration& timeout, Response* response);
+                                   const google::protobuf::Duration& timeout, Response* response,
+                                   Request* take = nullptr);
+
+  // Requests and responses of the two hot methods, reused across calls. Up to
+  // kPooledMessages pairs each are kept, none holding more than kMaxPooledBytes.
+  static constexpr size_t kPooledMessages = 128;
+  static constexpr size_t kMaxPooledBytes = 16 << 10;
+  MessagePool<v1::EvaluateRequest, v1::EvaluateResponse> evaluate_messages_{kPooledMessages,
+                                                                            kMaxPooledBytes};
+  MessagePool<v1::CallRequest, v1::EvaluateResponse> call_messages_{kPooledMessages,
+                                                                    kMaxPooledBytes};
 
   engine::Pool& pool_;
   PoolJobRunner runner_;  // pool_, for the Batch streams

@@ -5,12 +5,14 @@
 #include "daemon/request_mapping.h"
 
 #include <string>
+#include <utility>
 #include <variant>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/arena.h"
 #include "gtest/gtest.h"
 #include "proto/request_parsing.h"
 
@@ -55,6 +57,64 @@ google::protobuf::Value Nested(int levels) {
     value = outer;
   }
   return value;
+}
+
+// The rvalue forms (the daemon's handlers, on a request they own) build the same spec
+// as the const ones, but take the large parts out of the request instead of copying.
+TEST(RequestMappingTest, MovingARequestGivesTheSameSpecAndEmptiesItsLargeParts) {
+  v1::CallRequest call;
+  call.set_program(kProgram);
+  call.set_function("sign");
+  (*call.add_args()->mutable_struct_value()->mutable_fields())["uid"].set_string_value("10086");
+  call.add_args()->set_number_value(17);
+  absl::StatusOr<engine::JobSpec> copied = SpecFromRequest(call, SmallConfig());
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  v1::CallRequest taken_from = call;
+  absl::StatusOr<engine::JobSpec> moved = SpecFromRequest(std::move(taken_from), SmallConfig());
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  const auto& moved_call = std::get<engine::CallSpec>(moved->what);
+  const auto& copied_call = std::get<engine::CallSpec>(copied->what);
+  EXPECT_EQ(moved_call.program, copied_call.program);
+  EXPECT_EQ(moved_call.function, "sign");
+  ASSERT_EQ(moved_call.args.size(), 2u);
+  EXPECT_EQ(moved_call.args[0].struct_value().fields().at("uid").string_value(), "10086");
+  EXPECT_EQ(moved_call.args[1].number_value(), 17);
+  EXPECT_EQ(moved_call.args[0].DebugString(), copied_call.args[0].DebugString());
+  EXPECT_FALSE(taken_from.args(0).has_struct_value());  // moved out, not copied
+
+  v1::CallRequest json_call;
+  json_call.set_program(kProgram);
+  json_call.set_function("f");
+  json_call.mutable_args_json()->set_json("[1,\"two\"]");
+  absl::StatusOr<engine::JobSpec> json_spec = SpecFromRequest(std::move(json_call), SmallConfig());
+  ASSERT_TRUE(json_spec.ok()) << json_spec.status();
+  const auto& json_call_spec = std::get<engine::CallSpec>(json_spec->what);
+  ASSERT_TRUE(json_call_spec.args_json.has_value());
+  EXPECT_EQ(json_call_spec.args_json->json, "[1,\"two\"]");
+
+  v1::EvaluateRequest eval = Eval("x + y");
+  (*eval.mutable_globals())["x"].set_number_value(1);
+  (*eval.mutable_globals())["y"].set_string_value("two");
+  absl::StatusOr<engine::JobSpec> eval_copied = SpecFromRequest(eval, SmallConfig());
+  ASSERT_TRUE(eval_copied.ok()) << eval_copied.status();
+  absl::StatusOr<engine::JobSpec> eval_moved = SpecFromRequest(std::move(eval), SmallConfig());
+  ASSERT_TRUE(eval_moved.ok()) << eval_moved.status();
+  const auto& moved_eval = std::get<engine::EvaluateSpec>(eval_moved->what);
+  const auto& copied_eval = std::get<engine::EvaluateSpec>(eval_copied->what);
+  EXPECT_EQ(moved_eval.source, "x + y");
+  ASSERT_EQ(moved_eval.globals.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(moved_eval.globals[i].first, copied_eval.globals[i].first);
+    EXPECT_EQ(moved_eval.globals[i].second.DebugString(),
+              copied_eval.globals[i].second.DebugString());
+  }
+
+  // A bad request is refused the same way either way.
+  v1::CallRequest bad;
+  bad.set_program("not-an-id");
+  bad.set_function("f");
+  EXPECT_THAT(SpecFromRequest(std::move(bad), SmallConfig()),
+              FailsWith(absl::StatusCode::kInvalidArgument, "program must be a program id"));
 }
 
 TEST(RequestMappingTest, EvaluateCarriesEveryField) {
@@ -338,6 +398,28 @@ TEST(RequestMappingTest, DeadlineTakesTheSmallestLimit) {
   timeout.set_nanos(0);
   EXPECT_THAT(DeadlineFor(timeout, no_grpc_deadline, now, config),
               FailsWith(absl::StatusCode::kInvalidArgument, "timeout must not be negative"));
+}
+
+// A response on an arena (the daemon's MessagePool) takes the engine's value tree
+// over instead of copying it into the arena; the arena deletes it when it goes.
+TEST(RequestMappingTest, AValueIsHandedToAResponseOnAnArenaNotCopied) {
+  for (bool hook : {false, true}) {
+    google::protobuf::Arena arena;
+    auto* response = google::protobuf::Arena::CreateMessage<v1::EvaluateResponse>(&arena);
+    engine::Outcome outcome;
+    outcome.kind = hook ? engine::Outcome::Kind::kHook : engine::Outcome::Kind::kValue;
+    (*outcome.value.mutable_struct_value()->mutable_fields())["k"].set_string_value(
+        std::string(1000, 'x'));
+    const google::protobuf::Struct* tree = &outcome.value.struct_value();
+    ASSERT_TRUE(FillResponse(std::move(outcome), response).ok());
+    const google::protobuf::Value& out = hook ? response->hook_data() : response->value();
+    EXPECT_EQ(&out.struct_value(), tree);  // the same tree, not a copy
+    EXPECT_EQ(out.struct_value().fields().at("k").string_value(), std::string(1000, 'x'));
+    EXPECT_EQ(hook, !response->has_value());
+    v1::EvaluateResponse parsed;  // and it encodes as any response
+    ASSERT_TRUE(parsed.ParseFromString(response->SerializeAsString()));
+    EXPECT_EQ((hook ? parsed.hook_data() : parsed.value()).DebugString(), out.DebugString());
+  }
 }
 
 TEST(RequestMappingTest, OutcomesFillResponses) {
