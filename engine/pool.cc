@@ -89,12 +89,12 @@ absl::Status Pool::Submit(std::shared_ptr<Job> job) {
   }
   job->id_ = next_job_id_.fetch_add(1, std::memory_order_relaxed);
   job->enqueued_at_ = absl::Now();
-  int worker = -1;
-  absl::Status routed = Route(job, &worker);
+  absl::StatusOr<int> routed = Route(job);
   if (!routed.ok()) {
     submitting_.fetch_sub(1, std::memory_order_seq_cst);
-    return routed;
+    return routed.status();
   }
+  const int worker = *routed;
   if (worker >= 0) workers_[worker]->ListPinned(job);  // deadlines reach it while queued
   bool pushed = worker < 0 ? queue_->TryPush(job) : worker_queues_[worker]->TryPush(job);
   if (!pushed) {
@@ -117,9 +117,9 @@ absl::Status Pool::Submit(std::shared_ptr<Job> job) {
   return absl::OkStatus();
 }
 
-// Decides where a job goes: -1 for the shared queue, or the worker that owns its
-// session. Checks what can be checked before queueing.
-absl::Status Pool::Route(const std::shared_ptr<Job>& job, int* worker) {
+// Decides where a job goes: the shared queue, or the worker that owns its session.
+// Checks what can be checked before queueing.
+absl::StatusOr<int> Pool::Route(const std::shared_ptr<Job>& job) {
   JobSpec& spec = job->spec_;
   // Another caller's program is answered as not loaded: it does not exist for this one.
   // The program found goes to the worker with the job: it looks it up no more while
@@ -132,21 +132,20 @@ absl::Status Pool::Route(const std::shared_ptr<Job>& job, int* worker) {
     job->program_ = std::move(program);
     return absl::OkStatus();
   };
-  if (std::holds_alternative<LoadProgramSpec>(spec.what)) return absl::OkStatus();
+  if (std::holds_alternative<LoadProgramSpec>(spec.what)) return kSharedQueue;
   if (auto* create = std::get_if<CreateSessionSpec>(&spec.what)) {
     if (!create->program.empty()) RETURN_IF_ERROR(require_program(create->program));
     ASSIGN_OR_RETURN(auto created, sessions_->Create(spec.owner));
     create->session = created.first;
-    *worker = created.second;
-    return absl::OkStatus();
+    return created.second;
   }
-  if (!spec.session().empty()) {
-    ASSIGN_OR_RETURN(*worker, sessions_->Find(spec.session(), spec.owner));
-    return absl::OkStatus();
+  if (!spec.session().empty()) return sessions_->Find(spec.session(), spec.owner);
+  if (const auto* call = std::get_if<CallSpec>(&spec.what)) {
+    RETURN_IF_ERROR(require_program(call->program));
+    return kSharedQueue;
   }
-  if (const auto* call = std::get_if<CallSpec>(&spec.what)) return require_program(call->program);
   if (spec.kind() == JobKind::kDeleteSession) return absl::InvalidArgumentError("no session named");
-  return absl::OkStatus();
+  return kSharedQueue;
 }
 
 bool Pool::UnloadProgram(const std::string& id, const std::string& owner) {

@@ -74,7 +74,9 @@ class Pool {
   // Watchdog thread: answers parked jobs whose workers are too busy to
   // (Worker::AnswerOverdue).
   void AnswerOverdueParkedJobs();
-  absl::Status Route(const std::shared_ptr<Job>& job, int* worker);
+  // Where `job` goes: kSharedQueue, or the index of the worker that owns its session.
+  static constexpr int kSharedQueue = -1;
+  absl::StatusOr<int> Route(const std::shared_ptr<Job>& job);
   // Watchdog thread: the deadline of `token`, running on `slot`, passed `overrun` ago.
   void OnOverrun(int slot, uint64_t token, absl::Duration overrun);
 

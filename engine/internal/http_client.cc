@@ -351,7 +351,7 @@ void HttpClient::ProcessDone() {
   }
 }
 
-absl::Status HttpClient::Ended(Transfer& t, int code_int, std::string* next_url) const {
+absl::StatusOr<std::string> HttpClient::Ended(Transfer& t, int code_int) const {
   auto code = static_cast<CURLcode>(code_int);
   if (code == CURLE_OK) {
     long status = 0;
@@ -361,7 +361,7 @@ absl::Status HttpClient::Ended(Transfer& t, int code_int, std::string* next_url)
     curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_URL, &location);
     if (!IsRedirect(t.response.status) || location == nullptr ||
         t.request.redirect == HttpRequest::Redirect::kManual) {
-      return absl::OkStatus();
+      return std::string();
     }
     if (t.request.redirect == HttpRequest::Redirect::kError) {
       return absl::UnavailableError("fetch failed: the response redirects and redirect is 'error'");
@@ -370,8 +370,7 @@ absl::Status HttpClient::Ended(Transfer& t, int code_int, std::string* next_url)
       return absl::UnavailableError(
           absl::StrCat("fetch failed: more than ", options_.max_redirects, " redirects"));
     }
-    *next_url = location;
-    return absl::OkStatus();
+    return std::string(location);
   }
   if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
     return absl::ResourceExhaustedError(
@@ -434,10 +433,10 @@ absl::Status HttpClient::FollowRedirect(Transfer& t, const std::string& next_url
 void HttpClient::Finish(uint64_t id, int code) {
   auto it = transfers_.find(id);
   if (it == transfers_.end()) return;
-  std::string next_url;
-  absl::Status failure = Ended(*it->second, code, &next_url);
-  if (failure.ok() && !next_url.empty()) {
-    failure = FollowRedirect(*it->second, next_url);
+  absl::StatusOr<std::string> next_url = Ended(*it->second, code);
+  absl::Status failure = next_url.status();
+  if (next_url.ok() && !next_url->empty()) {
+    failure = FollowRedirect(*it->second, *next_url);
     if (failure.ok()) return;  // the same transfer goes on
   }
   std::unique_ptr<Transfer> owned = std::move(it->second);

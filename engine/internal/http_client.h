@@ -87,9 +87,9 @@ class HttpClient {
   void SocketAction(int fd, int flags);
   void ProcessDone();
   void Finish(uint64_t id, int code);
-  // How a transfer that libcurl finished with `code` ended: OK, or why it failed;
-  // `*next_url` is set when it is a redirect to follow.
-  absl::Status Ended(Transfer& t, int code, std::string* next_url) const;
+  // How a transfer that libcurl finished with `code` ended: the URL of a redirect to
+  // follow, "" when it is over, or why it failed.
+  absl::StatusOr<std::string> Ended(Transfer& t, int code) const;
   // Points `t` at `next_url` (checked against the allowlist, with the method and
   // headers a redirect changes) and starts it again: OK when it restarted.
   absl::Status FollowRedirect(Transfer& t, const std::string& next_url);
