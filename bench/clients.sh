@@ -30,7 +30,7 @@ values_section() {
   runs_file="${saved_runs}"
   log "values: the Python client of ${values_before_ref} and of this tree, one process each"
   "${PY}" "${bench}/python_client.py" --jscored "${jscored}" --before-ref "${values_before_ref}" \
-    --modes calls,batch --loadgen '' --rounds 2 --json "${vdir}/python_client.jsonl" \
+    --modes calls,shared,batch --loadgen '' --rounds 2 --json "${vdir}/python_client.jsonl" \
     >"${tmp}/python_client.out" 2>"${tmp}/python_client.err" || { failures=$((failures + 1))
       log "FAILED python_client.py: $(tail -n 3 "${tmp}/python_client.err" | tr '\n' ' ')"; }
   sed -n '/^Python client/,$p' "${tmp}/python_client.out" >&2
