@@ -350,9 +350,7 @@ absl::StatusOr<engine::JobSpec> EvaluateSpec(const v1::EvaluateRequest& request,
     return absl::InvalidArgumentError(
         "type and modules apply to fresh evaluations (a session's modules come with its program)");
   }
-  absl::StatusOr<engine::SourceType> type = SourceTypeFromRequest(request.type());
-  if (!type.ok()) return type.status();
-  spec.source_type = *type;
+  ASSIGN_OR_RETURN(spec.source_type, SourceTypeFromRequest(request.type()));
   if (auto s = CopyModules(request.modules(), request.source().size(), config, &spec.modules);
       !s.ok()) {
     return s;
@@ -383,9 +381,7 @@ absl::StatusOr<engine::JobSpec> EvaluateSpec(const v1::EvaluateRequest& request,
     return absl::InvalidArgumentError("set globals or globals_json, not both");
   }
   spec.globals_json = std::move(*globals_json);
-  absl::StatusOr<engine::ValueEncoding> encoding = EncodingFromRequest(request.value_encoding());
-  if (!encoding.ok()) return encoding.status();
-  spec.value_encoding = *encoding;
+  ASSIGN_OR_RETURN(spec.value_encoding, EncodingFromRequest(request.value_encoding()));
   return spec;
 }
 
@@ -438,9 +434,7 @@ absl::StatusOr<engine::JobSpec> CallSpec(const v1::CallRequest& request, const D
     return absl::InvalidArgumentError("set args or args_json, not both");
   }
   spec.args_json = std::move(*args_json);
-  absl::StatusOr<engine::ValueEncoding> encoding = EncodingFromRequest(request.value_encoding());
-  if (!encoding.ok()) return encoding.status();
-  spec.value_encoding = *encoding;
+  ASSIGN_OR_RETURN(spec.value_encoding, EncodingFromRequest(request.value_encoding()));
   spec.fresh = request.fresh();
   return spec;
 }
@@ -474,9 +468,7 @@ absl::StatusOr<engine::JobSpec> SpecFromRequest(const v1::LoadProgramRequest& re
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<engine::SourceType> type = SourceTypeFromRequest(request.type());
-  if (!type.ok()) return type.status();
-  spec.source_type = *type;
+  ASSIGN_OR_RETURN(spec.source_type, SourceTypeFromRequest(request.type()));
   absl::StatusOr<std::optional<engine::BrowserProfile>> browser =
       BrowserFromRequest(request.profile(), request.has_browser(), request.browser());
   if (!browser.ok()) return browser.status();
