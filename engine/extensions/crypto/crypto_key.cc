@@ -266,16 +266,29 @@ bool NormalizeAlgorithm(JsScope& scope, v8::Local<v8::Value> algorithm, std::str
   return Fail(failure, "NotSupportedError", "Unrecognized algorithm name");
 }
 
+namespace {
+
+// Reads `params[member]` into `*value`. False when JS threw or a required member is
+// absent (`*failure` then says so); true with `*value` empty when an optional one is.
+bool MemberValue(JsScope& scope, v8::Local<v8::Object> params, const char* member, bool required,
+                 v8::Local<v8::Value>* value, Failure* failure) {
+  if (!params.IsEmpty() && !params->Get(scope.context(), scope.Str(member)).ToLocal(value)) {
+    return false;
+  }
+  if (params.IsEmpty() || (*value)->IsUndefined()) {
+    *value = {};
+    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
+                    : true;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool HashMember(JsScope& scope, v8::Local<v8::Object> params, const char* member, std::string* hash,
                 Failure* failure) {
   v8::Local<v8::Value> value;
-  if (params.IsEmpty() || !params->Get(scope.context(), scope.Str(member)).ToLocal(&value)) {
-    return params.IsEmpty()
-               ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
-               : false;
-  }
-  if (value->IsUndefined())
-    return Fail(failure, "TypeError", std::string("'") + member + "' is required");
+  if (!MemberValue(scope, params, member, /*required=*/true, &value, failure)) return false;
   v8::Local<v8::Object> ignored;
   if (!NormalizeAlgorithm(scope, value, hash, &ignored, failure)) return false;
   if (HashMd(*hash) == nullptr)
@@ -287,15 +300,8 @@ bool BytesMember(JsScope& scope, v8::Local<v8::Object> params, const char* membe
                  Bytes* out, bool* present, Failure* failure) {
   v8::Local<v8::Value> value;
   *present = false;
-  if (params.IsEmpty()) {
-    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
-                    : true;
-  }
-  if (!params->Get(scope.context(), scope.Str(member)).ToLocal(&value)) return false;
-  if (value->IsUndefined()) {
-    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
-                    : true;
-  }
+  if (!MemberValue(scope, params, member, required, &value, failure)) return false;
+  if (value.IsEmpty()) return true;
   if (!BufferSourceBytes(value, out)) {
     return Fail(failure, "TypeError",
                 std::string("'") + member + "' is not an ArrayBuffer, TypedArray or DataView");
@@ -308,15 +314,8 @@ bool IntMember(JsScope& scope, v8::Local<v8::Object> params, const char* member,
                int64_t* out, bool* present, Failure* failure) {
   v8::Local<v8::Value> value;
   *present = false;
-  if (params.IsEmpty()) {
-    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
-                    : true;
-  }
-  if (!params->Get(scope.context(), scope.Str(member)).ToLocal(&value)) return false;
-  if (value->IsUndefined()) {
-    return required ? Fail(failure, "TypeError", std::string("'") + member + "' is required")
-                    : true;
-  }
+  if (!MemberValue(scope, params, member, required, &value, failure)) return false;
+  if (value.IsEmpty()) return true;
   v8::Local<v8::Number> number;
   if (!value->ToNumber(scope.context()).ToLocal(&number)) return false;
   double d = number->Value();
